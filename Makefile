@@ -1,0 +1,78 @@
+# vmkasan: make, make check, make bench, make install PREFIX=...
+CC       ?= gcc
+PREFIX   ?= /usr/local
+BUILD    := build
+Q        := @
+
+# The runtime is never instrumented, keeps frame pointers (reports unwind
+# through them) and must not have its loops turned into memcpy calls:
+# it defines memcpy.
+RT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -fno-sanitize=all \
+	-fno-stack-protector -fno-omit-frame-pointer -fvisibility=hidden \
+	-fno-tree-loop-distribute-patterns -fno-builtin-memcpy -fno-builtin-memset \
+	-fno-builtin-memmove
+# The core is freestanding: compiler headers only, no libc.
+CORE_CFLAGS := $(RT_CFLAGS) -ffreestanding -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include)
+HOSTED_CFLAGS := $(RT_CFLAGS) -D_GNU_SOURCE
+
+CORE_SRCS   := $(wildcard src/core/*.c)
+HOSTED_SRCS := $(filter-out src/hosted/preinit.c src/hosted/ctor.c,$(wildcard src/hosted/*.c))
+CORE_OBJS   := $(CORE_SRCS:src/%.c=$(BUILD)/obj/%.o)
+HOSTED_OBJS := $(HOSTED_SRCS:src/%.c=$(BUILD)/obj/%.o)
+RT_OBJS     := $(CORE_OBJS) $(HOSTED_OBJS)
+HEADERS     := $(wildcard src/core/*.h src/hosted/*.h include/*.h)
+
+LIB_A   := $(BUILD)/lib/libvmkasan.a
+LIB_SO  := $(BUILD)/lib/libvmkasan.so
+PREINIT := $(BUILD)/lib/vmkasan_preinit.o
+CC_WRAP := $(BUILD)/bin/vmkasan-cc
+
+all: $(LIB_A) $(LIB_SO) $(PREINIT) $(CC_WRAP)
+
+$(BUILD)/obj/core/%.o: src/core/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(Q)echo "  CC [core] $<"; $(CC) $(CORE_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/hosted/%.o: src/hosted/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(Q)echo "  CC        $<"; $(CC) $(HOSTED_CFLAGS) -c $< -o $@
+
+$(PREINIT): $(BUILD)/obj/hosted/preinit.o
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+$(LIB_A): $(RT_OBJS) $(BUILD)/obj/hosted/preinit.o
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@; ar rcs $@ $^
+
+$(LIB_SO): $(RT_OBJS) $(BUILD)/obj/hosted/ctor.o
+	@mkdir -p $(dir $@)
+	$(CC) -shared -o $@ $^ -lpthread -ldl
+
+$(CC_WRAP): tools/vmkasan-cc.in
+	@mkdir -p $(dir $@)
+	sed -e 's|@INCLUDE@|$(CURDIR)/include|' -e 's|@LIBDIR@|$(CURDIR)/$(BUILD)/lib|' $< > $@
+	chmod +x $@
+
+check: all
+	$(Q)tests/run-tests.sh
+
+bench: all
+	$(Q)bench/run-bench.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 $(LIB_A) $(PREINIT) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/vmkasan.h $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@INCLUDE@|$(PREFIX)/include|' -e 's|@LIBDIR@|$(PREFIX)/lib|' \
+		tools/vmkasan-cc.in > $(DESTDIR)$(PREFIX)/bin/vmkasan-cc
+	chmod 755 $(DESTDIR)$(PREFIX)/bin/vmkasan-cc
+	sed -e 's|@PREFIX@|$(PREFIX)|' tools/vmkasan.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/vmkasan.pc
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all check bench install clean

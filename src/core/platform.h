@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The machine-dependent interface of the vmkasan core, in the spirit of
+ * NetBSD's kasan_md_*: everything the core needs from the machine and
+ * nothing more.  The hosted Linux port implements it in src/hosted/; a
+ * bare-metal port implements the same functions.
+ */
+#ifndef VMKASAN_CORE_PLATFORM_H
+#define VMKASAN_CORE_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__x86_64__)
+#define PLAT_SHADOW_OFFSET	0x7fff8000UL
+#define PLAT_PAGE_SHIFT		12
+#else
+#error "vmkasan: no platform layout for this architecture yet"
+#endif
+#define PLAT_PAGE_SIZE		(1UL << PLAT_PAGE_SHIFT)
+
+/* The option string (VMKASAN_OPTIONS), or NULL. */
+const char *plat_options(void);
+
+/* Bring the machine up for the core: reserve and map the shadow, install
+ * fault handling, open the log.  Called once, options already parsed.
+ * On failure writes one line into err. */
+bool plat_init(char *err, size_t errlen);
+
+/* Does addr have a shadow byte of its own (it is not itself shadow or a
+ * hole in the address space)? */
+bool plat_addr_has_shadow(uintptr_t addr);
+
+/* Memory: fixed reservations of address space and their protection. */
+enum plat_prot { PLAT_PROT_NONE = 0, PLAT_PROT_READ = 1, PLAT_PROT_RW = 3 };
+/* Reserve [addr, addr+size) at exactly that address, lazily backed
+ * (no RAM until touched).  False if anything already lives there or the
+ * reservation is refused. */
+bool plat_reserve(uintptr_t addr, size_t size, enum plat_prot prot);
+/* Give the pages of [addr, addr+size) back to the machine; the range
+ * stays reserved with the given protection and reads as zero. */
+void plat_release(uintptr_t addr, size_t size, enum plat_prot prot);
+/* Anonymous memory for the runtime's own metadata (page granular). */
+void *plat_alloc_pages(size_t size);
+void plat_free_pages(void *p, size_t size);
+
+/* A report about addr is over: drop any temporary shadow the fault
+ * handler installed so that the instrumented check could report it. */
+void plat_report_done(uintptr_t addr);
+
+/* Output of reports: whole lines, already formatted. */
+void plat_write(const char *s, size_t n);
+/* Terminate after a fatal report. */
+__attribute__((noreturn)) void plat_die(int exitcode, bool abort);
+
+/* Fast unchecked memory primitives (the checked memcpy/memmove/memset
+ * of string.c end here). */
+void *plat_memcpy(void *dst, const void *src, size_t n);
+void *plat_memmove(void *dst, const void *src, size_t n);
+void *plat_memset(void *dst, int c, size_t n);
+
+/* Who and where. */
+unsigned long plat_tid(void);
+/* The task's name ("comm"), at most len-1 chars. */
+void plat_task_name(char *buf, size_t len);
+/* Bounds of the stack containing sp, if known. */
+bool plat_stack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi);
+/* Copy n bytes from an address that may be unmapped; false on fault. */
+bool plat_read_safe(void *dst, uintptr_t src, size_t n);
+
+/* Unwinding and symbols. */
+struct plat_symbol {
+	const char *module;
+	uintptr_t module_off;
+	const char *func;
+	uintptr_t func_off, func_size;
+	const char *file;
+	unsigned line;
+};
+bool plat_symbolize(uintptr_t pc, bool is_return_addr, struct plat_symbol *out);
+bool plat_symbolize_data(uintptr_t addr, struct plat_symbol *out);
+/* Does [lo, hi) hold the runtime's own code? (for internal-fault messages) */
+bool plat_pc_in_runtime(uintptr_t pc);
+
+/* Scheduling and time. */
+void plat_cpu_relax(void);
+void plat_yield(void);
+uint64_t plat_time_ns(void);
+
+#endif /* VMKASAN_CORE_PLATFORM_H */

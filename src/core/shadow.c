@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Shadow memory: writing poison and finding it.
+ *
+ * One shadow byte describes one 8-byte granule (Linux generic KASAN):
+ * 0 means the whole granule is addressable, k in 1..7 means only its
+ * first k bytes are, and a negative value means none is, the value
+ * saying why.
+ */
+#include "kasan.h"
+
+void kasan_memset_raw(void *dst, int c, size_t n)
+{
+	unsigned char *d = dst;
+	uint64_t word = (uint8_t)c * 0x0101010101010101ULL;
+
+	while (n && ((uintptr_t)d & 7)) {
+		*d++ = (unsigned char)c;
+		n--;
+	}
+	for (; n >= 8; n -= 8, d += 8)
+		*(volatile uint64_t *)d = word;
+	while (n--)
+		*d++ = (unsigned char)c;
+}
+
+void kasan_memcpy_raw(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+
+	while (n--)
+		*d++ = *s++;
+}
+
+/* Poison whole granules: addr and size must be granule aligned. */
+void kasan_poison(uintptr_t addr, size_t size, uint8_t value)
+{
+	if (!size)
+		return;
+	kasan_memset_raw(kasan_shadow(addr), value, size >> KASAN_SHADOW_SCALE_SHIFT);
+}
+
+/*
+ * Make [addr, addr+size) addressable.  addr is granule aligned; a size
+ * that ends inside a granule leaves that granule partially addressable,
+ * which is how vmalloc(3000) keeps byte 3000 onwards poisoned.
+ */
+void kasan_unpoison(uintptr_t addr, size_t size)
+{
+	if (!size)
+		return;
+	kasan_memset_raw(kasan_shadow(addr), 0, size >> KASAN_SHADOW_SCALE_SHIFT);
+	kasan_poison_last_granule(addr, size);
+}
+
+void kasan_poison_last_granule(uintptr_t addr, size_t size)
+{
+	if (size & KASAN_GRANULE_MASK)
+		*kasan_shadow(addr + size) = (int8_t)(size & KASAN_GRANULE_MASK);
+}
+
+static bool granule_byte_bad(uintptr_t addr)
+{
+	int8_t v = *kasan_shadow(addr);
+
+	return v && (int8_t)(addr & KASAN_GRANULE_MASK) >= v;
+}
+
+/* The first byte of [addr, addr+size) that the shadow forbids. */
+uintptr_t kasan_find_first_bad_addr(uintptr_t addr, size_t size)
+{
+	uintptr_t end = addr + size;
+
+	while (addr < end) {
+		if (granule_byte_bad(addr))
+			return addr;
+		/* A zero granule is wholly fine: skip to the next one. */
+		if (*kasan_shadow(addr) == 0)
+			addr = ALIGN_DOWN(addr, KASAN_GRANULE_SIZE) + KASAN_GRANULE_SIZE;
+		else
+			addr++;
+	}
+	return 0;
+}
+
+/* <vmkasan.h>: manual poisoning for programs with their own allocators. */
+__public void vmkasan_poison(const volatile void *p, size_t size)
+{
+	uintptr_t addr = (uintptr_t)p;
+
+	kasan_poison(ALIGN_DOWN(addr, KASAN_GRANULE_SIZE),
+		     ALIGN_UP(addr + size, KASAN_GRANULE_SIZE) - ALIGN_DOWN(addr, KASAN_GRANULE_SIZE),
+		     KASAN_USER_POISON);
+}
+
+__public void vmkasan_unpoison(const volatile void *p, size_t size)
+{
+	kasan_unpoison(ALIGN_DOWN((uintptr_t)p, KASAN_GRANULE_SIZE),
+		       (uintptr_t)p + size - ALIGN_DOWN((uintptr_t)p, KASAN_GRANULE_SIZE));
+}

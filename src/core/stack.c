@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Stack instrumentation support: dynamic allocas, clang's large-frame
+ * shadow setters, gcc's use-after-scope helpers, stack unpoisoning
+ * before non-returning calls, and naming a stack object in a report.
+ * Facts about the frame layout (magic word, descriptor string) come
+ * from compiler-rt's asan_report and LLVM's ASanStackFrameLayout.
+ */
+#include "kasan.h"
+
+/*
+ * Left redzone: 32 bytes just below the alloca.  Right redzone: the
+ * partial granule after it, up to a 32-byte boundary, then 32 more.
+ */
+__public void __asan_alloca_poison(uintptr_t addr, uintptr_t size);
+__public void __asan_alloca_poison(uintptr_t addr, uintptr_t size)
+{
+	uintptr_t end = addr + size;
+	uintptr_t right = ALIGN_UP(end, KASAN_ALLOCA_REDZONE_SIZE);
+
+	kasan_poison(addr - KASAN_ALLOCA_REDZONE_SIZE, KASAN_ALLOCA_REDZONE_SIZE,
+		     KASAN_ALLOCA_LEFT);
+	kasan_unpoison(addr, size);
+	kasan_poison(ALIGN_UP(end, KASAN_GRANULE_SIZE), right - ALIGN_UP(end, KASAN_GRANULE_SIZE),
+		     KASAN_ALLOCA_RIGHT);
+	kasan_poison(right, KASAN_ALLOCA_REDZONE_SIZE, KASAN_ALLOCA_RIGHT);
+}
+
+/* All allocas of a frame die together: clear the shadow of [top, bottom). */
+__public void __asan_allocas_unpoison(uintptr_t top, uintptr_t bottom);
+__public void __asan_allocas_unpoison(uintptr_t top, uintptr_t bottom)
+{
+	if (!top || top > bottom)
+		return;
+	kasan_memset_raw(kasan_shadow(top), 0, (bottom - top) >> KASAN_SHADOW_SCALE_SHIFT);
+}
+
+/* clang writes the shadow of large frames through these. */
+#define DEFINE_SET_SHADOW(v)							\
+	__public void __asan_set_shadow_##v(uintptr_t shadow, uintptr_t n);	\
+	__public void __asan_set_shadow_##v(uintptr_t shadow, uintptr_t n)	\
+	{									\
+		kasan_memset_raw((void *)shadow, 0x##v, n);			\
+	}
+DEFINE_SET_SHADOW(00)
+DEFINE_SET_SHADOW(f1)
+DEFINE_SET_SHADOW(f2)
+DEFINE_SET_SHADOW(f3)
+DEFINE_SET_SHADOW(f5)
+DEFINE_SET_SHADOW(f8)
+
+/* gcc's use-after-scope for objects too large to poison inline. */
+__public void __asan_poison_stack_memory(uintptr_t addr, uintptr_t size);
+__public void __asan_poison_stack_memory(uintptr_t addr, uintptr_t size)
+{
+	kasan_poison(addr, ALIGN_UP(size, KASAN_GRANULE_SIZE), KASAN_USE_AFTER_SCOPE);
+}
+
+__public void __asan_unpoison_stack_memory(uintptr_t addr, uintptr_t size);
+__public void __asan_unpoison_stack_memory(uintptr_t addr, uintptr_t size)
+{
+	kasan_unpoison(addr, size);
+}
+
+/*
+ * A call that never returns (longjmp, exit, a throw) abandons the
+ * frames between here and where execution resumes; their redzones would
+ * stay poisoned and fire on whatever next uses that stack.  Like the
+ * kernel and compiler-rt, clear the shadow of the whole stack below the
+ * caller.  The platform knows the stack's bounds; a range that looks
+ * absurd (a stack we do not know, e.g. a coroutine's) is left alone.
+ */
+__public void __asan_handle_no_return(void);
+__public void __asan_handle_no_return(void)
+{
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t lo, hi;
+
+	if (!kasan_ready || !plat_stack_bounds(sp, &lo, &hi))
+		return;
+	sp = ALIGN_DOWN(sp, KASAN_GRANULE_SIZE);
+	if (hi <= sp || hi - sp > (64UL << 20))
+		return;
+	kasan_memset_raw(kasan_shadow(sp), 0, (hi - sp) >> KASAN_SHADOW_SCALE_SHIFT);
+}
+
+static bool is_stack_shadow(uint8_t v)
+{
+	return v == KASAN_STACK_LEFT || v == KASAN_STACK_MID || v == KASAN_STACK_RIGHT ||
+	       v == KASAN_STACK_PARTIAL || v == KASAN_USE_AFTER_SCOPE ||
+	       v == KASAN_ALLOCA_LEFT || v == KASAN_ALLOCA_RIGHT ||
+	       v == KASAN_STACK_AFTER_RETURN;
+}
+
+static uint8_t shadow_at(uintptr_t addr)
+{
+	uint8_t v = 0;
+
+	plat_read_safe(&v, (uintptr_t)kasan_shadow(addr), 1);
+	return v;
+}
+
+/* A frame starts where a run of left-redzone shadow begins and the
+ * first word holds the magic. */
+static bool frame_starts_at(uintptr_t a, uintptr_t words[3])
+{
+	return shadow_at(a) == KASAN_STACK_LEFT && shadow_at(a - KASAN_GRANULE_SIZE) != KASAN_STACK_LEFT &&
+	       plat_read_safe(words, a, 3 * sizeof(uintptr_t)) && words[0] == KASAN_FRAME_MAGIC;
+}
+
+static unsigned long parse_ulong(const char **p)
+{
+	unsigned long v = 0;
+
+	while (**p == ' ')
+		(*p)++;
+	while (**p >= '0' && **p <= '9')
+		v = v * 10 + (unsigned long)(*(*p)++ - '0');
+	return v;
+}
+
+/*
+ * The descriptor is "N off size len name off size len name ...", where
+ * name may carry ":line" (included in len).  It lives in the program's
+ * rodata, but a corrupted frame could point anywhere: read it safely.
+ */
+static void print_frame_objects(uintptr_t descr_addr)
+{
+	char descr[1024];
+	size_t n = 0;
+
+	while (n < sizeof(descr) - 1 && plat_read_safe(&descr[n], descr_addr + n, 1) && descr[n])
+		n++;
+	descr[n] = 0;
+
+	const char *p = descr;
+	unsigned long count = parse_ulong(&p);
+
+	kasan_printf("\nThis frame has %lu object%s:\n", count, count == 1 ? "" : "s");
+	for (unsigned long i = 0; i < count && *p; i++) {
+		unsigned long off = parse_ulong(&p), size = parse_ulong(&p), len = parse_ulong(&p);
+
+		if (*p == ' ')
+			p++;
+		if (len > kasan_strlen(p))
+			break;
+		kasan_printf(" [%lu, %lu) '%.*s'\n", off, off + size, (int)len, p);
+		p += len;
+	}
+}
+
+bool kasan_describe_stack(uintptr_t addr)
+{
+	uintptr_t lo = 0, hi = 0, words[3];
+	uintptr_t a = ALIGN_DOWN(addr, KASAN_GRANULE_SIZE);
+	uint8_t v = shadow_at(a);
+	bool alloca_area = v == KASAN_ALLOCA_LEFT || v == KASAN_ALLOCA_RIGHT;
+	char comm[32];
+
+	if (v > 0 && v < KASAN_GRANULE_SIZE)
+		v = shadow_at(a + KASAN_GRANULE_SIZE);
+	if (!plat_stack_bounds(addr, &lo, &hi) && !is_stack_shadow(v))
+		return false;
+	if (!lo)
+		lo = addr > (1UL << 16) ? addr - (1UL << 16) : 0;
+	if (!hi)
+		hi = addr + (1UL << 16);
+
+	plat_task_name(comm, sizeof(comm));
+	/*
+	 * Objects of a frame lie above its header, so search downwards; a
+	 * dynamic alloca lies below the fixed frame, so search upwards.
+	 */
+	uintptr_t frame = 0;
+
+	if (!alloca_area) {
+		for (uintptr_t f = a; f >= lo && a - f < (1UL << 20); f -= KASAN_GRANULE_SIZE)
+			if (frame_starts_at(f, words)) {
+				frame = f;
+				break;
+			}
+	} else {
+		for (uintptr_t f = a; f < hi && f - a < (1UL << 20); f += KASAN_GRANULE_SIZE)
+			if (frame_starts_at(f, words)) {
+				frame = f;
+				break;
+			}
+	}
+	if (!frame) {
+		kasan_printf("The buggy address %p is located in stack of task %s/%lu\n",
+			     (void *)addr, comm, plat_tid());
+		return true;
+	}
+
+	struct plat_symbol sym;
+
+	if (alloca_area)
+		kasan_printf("The buggy address %p is located in stack of task %s/%lu in a dynamic "
+			     "alloca area below the frame:\n", (void *)addr, comm, plat_tid());
+	else
+		kasan_printf("The buggy address %p is located in stack of task %s/%lu at offset %lu "
+			     "in frame:\n", (void *)addr, comm, plat_tid(),
+			     (unsigned long)(addr - frame));
+	if (kasan_flags.symbolize && plat_symbolize(words[2], false, &sym) && sym.func)
+		kasan_printf(" %s+0x%lx/0x%lx\n", sym.func, (unsigned long)sym.func_off,
+			     (unsigned long)sym.func_size);
+	else
+		kasan_printf(" 0x%lx\n", (unsigned long)words[2]);
+	print_frame_objects(words[1]);
+	return true;
+}

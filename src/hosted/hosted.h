@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal interfaces between the files of the hosted Linux port. */
+#ifndef VMKASAN_HOSTED_H
+#define VMKASAN_HOSTED_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "layout.h"
+
+/* fault.c */
+bool hosted_install_fault_handler(char *err, size_t errlen);
+/* Per-thread alternate signal stack so that a stack overflow can still
+ * be reported; called for the main thread at start and by every thread
+ * the runtime creates. */
+void hosted_setup_altstack(void);
+
+/*
+ * A subsystem that keeps parts of the shadow unmapped (the vmalloc
+ * space) tells the fault handler which shadow addresses are its own and
+ * what value an absent shadow byte stands for.  Returns -1 when the
+ * address is not the subsystem's.
+ */
+typedef int (*hosted_shadow_hole_fn)(uintptr_t shadow_addr);
+void hosted_register_shadow_hole(hosted_shadow_hole_fn fn);
+
+/*
+ * A subsystem that owns guard areas (vmalloc guard pages, vmap stacks)
+ * explains a fault on one; returns true when it printed a report.
+ */
+typedef bool (*hosted_fault_fn)(uintptr_t addr, bool write, uintptr_t ip, uintptr_t fp,
+				uintptr_t sp);
+void hosted_register_fault_explainer(hosted_fault_fn fn);
+
+/* Temporary shadow pages installed by the fault handler. */
+void hosted_drop_fault_shadow(uintptr_t addr);
+
+#endif

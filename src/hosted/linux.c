@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The hosted Linux x86-64 implementation of the platform interface.
+ * It may use libc, but nothing here may allocate from the program's heap
+ * or take a lock the program might hold: reports run in whatever state
+ * the bad access left the program in.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../core/kasan.h"
+#include "hosted.h"
+#include "symbolize.h"
+
+static int log_fd = 2;
+
+bool plat_addr_has_shadow(uintptr_t addr)
+{
+	return addr < LOW_MEM_END || (addr >= HIGH_MEM_START && addr < HIGH_MEM_END);
+}
+
+static int to_mmap_prot(enum plat_prot prot)
+{
+	return (prot & 1 ? PROT_READ : 0) | (prot & 2 ? PROT_WRITE : 0);
+}
+
+bool plat_reserve(uintptr_t addr, size_t size, enum plat_prot prot)
+{
+	void *p = mmap((void *)addr, size, to_mmap_prot(prot),
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return false;
+	if ((uintptr_t)p != addr) {	/* kernels before 4.17 ignore NOREPLACE */
+		munmap(p, size);
+		errno = EEXIST;
+		return false;
+	}
+	/* Huge pages would turn one touched shadow byte into 2 MiB of RAM. */
+	madvise(p, size, MADV_NOHUGEPAGE);
+	madvise(p, size, MADV_DONTDUMP);
+	return true;
+}
+
+void plat_release(uintptr_t addr, size_t size, enum plat_prot prot)
+{
+	mmap((void *)addr, size, to_mmap_prot(prot),
+	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+	madvise((void *)addr, size, MADV_NOHUGEPAGE);
+}
+
+void *plat_alloc_pages(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void plat_free_pages(void *p, size_t size)
+{
+	munmap(p, size);
+}
+
+void plat_write(const char *s, size_t n)
+{
+	while (n) {
+		ssize_t w = write(log_fd, s, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+void plat_die(int exitcode, bool do_abort)
+{
+	if (do_abort) {
+		signal(SIGABRT, SIG_DFL);
+		abort();
+	}
+	_exit(exitcode);
+}
+
+unsigned long plat_tid(void)
+{
+	static __thread unsigned long tid;
+
+	if (!tid)
+		tid = (unsigned long)syscall(SYS_gettid);
+	return tid;
+}
+
+void plat_task_name(char *buf, size_t len)
+{
+	char comm[17] = { 0 };
+
+	prctl(PR_GET_NAME, comm, 0, 0, 0);
+	kasan_snprintf(buf, len, "%s", comm);
+}
+
+/*
+ * process_vm_readv on ourselves fails with EFAULT instead of faulting.
+ * Where it is refused (seccomp), a write() into a pipe does the same job.
+ */
+bool plat_read_safe(void *dst, uintptr_t src, size_t n)
+{
+	static int pipe_fds[2] = { -1, -1 };
+	struct iovec local = { dst, n }, remote = { (void *)src, n };
+	ssize_t r = syscall(SYS_process_vm_readv, getpid(), &local, 1UL, &remote, 1UL, 0UL);
+
+	if (r == (ssize_t)n)
+		return true;
+	if (r >= 0 || (errno != EPERM && errno != ENOSYS))
+		return false;
+	if (pipe_fds[0] < 0 && pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK))
+		return false;
+	for (size_t done = 0; done < n;) {
+		size_t chunk = n - done > 4096 ? 4096 : n - done;
+
+		if (write(pipe_fds[1], (const char *)src + done, chunk) != (ssize_t)chunk)
+			return false;
+		if (read(pipe_fds[0], (char *)dst + done, chunk) != (ssize_t)chunk)
+			return false;
+		done += chunk;
+	}
+	return true;
+}
+
+/*
+ * The stack holding sp is the mapping holding it, read from
+ * /proc/self/maps with raw calls (async-signal-safe, no malloc).  The
+ * answer is cached per thread: longjmp calls this every time.
+ */
+static bool find_mapping(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
+{
+	char buf[4096];
+	size_t have = 0;
+	bool found = false;
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	for (;;) {
+		ssize_t r = read(fd, buf + have, sizeof(buf) - 1 - have);
+		char *line, *nl;
+
+		if (r <= 0)
+			break;
+		have += (size_t)r;
+		buf[have] = 0;
+		line = buf;
+		while ((nl = strchr(line, '\n'))) {
+			unsigned long a = strtoul(line, &line, 16), b = strtoul(line + 1, NULL, 16);
+
+			if (addr >= a && addr < b) {
+				*lo = a;
+				*hi = b;
+				found = true;
+				goto out;
+			}
+			line = nl + 1;
+		}
+		have = (size_t)(buf + have - line);
+		memmove(buf, line, have);
+	}
+out:
+	close(fd);
+	return found;
+}
+
+static __thread uintptr_t stack_lo, stack_hi;
+
+bool plat_stack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
+{
+	if (!(sp >= stack_lo && sp < stack_hi)) {
+		uintptr_t a, b;
+
+		if (!find_mapping(sp, &a, &b))
+			return false;
+		/* Only remember our own stack, not an address we were asked about. */
+		uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+
+		if (here >= a && here < b) {
+			stack_lo = a;
+			stack_hi = b;
+		}
+		*lo = a;
+		*hi = b;
+		return true;
+	}
+	*lo = stack_lo;
+	*hi = stack_hi;
+	return true;
+}
+
+void plat_cpu_relax(void)
+{
+	__builtin_ia32_pause();
+}
+
+void plat_yield(void)
+{
+	sched_yield();
+}
+
+uint64_t plat_time_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * x86 string instructions: on CPUs with ERMS (every x86-64 of the last
+ * decade) rep movsb/stosb are as fast as a tuned libc loop for the
+ * sizes programs copy, and they cannot be turned back into a memcpy
+ * call by the compiler.
+ */
+void *plat_memcpy(void *dst, const void *src, size_t n)
+{
+	void *d = dst;
+
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	return dst;
+}
+
+void *plat_memmove(void *dst, const void *src, size_t n)
+{
+	if ((uintptr_t)dst - (uintptr_t)src >= n)
+		return plat_memcpy(dst, src, n);
+	/* Overlap with dst above src: copy backwards. */
+	unsigned char *d = (unsigned char *)dst + n;
+	const unsigned char *s = (const unsigned char *)src + n;
+
+	while (n >= 8) {
+		d -= 8;
+		s -= 8;
+		n -= 8;
+		uint64_t w;
+		__builtin_memcpy(&w, s, 8);
+		__builtin_memcpy(d, &w, 8);
+	}
+	while (n--)
+		*--d = *--s;
+	return dst;
+}
+
+void *plat_memset(void *dst, int c, size_t n)
+{
+	void *d = dst;
+
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	return dst;
+}
+
+bool plat_symbolize(uintptr_t pc, bool is_return_addr, struct plat_symbol *out)
+{
+	struct vmk_symbol s;
+
+	if (!vmk_symbolize(pc, is_return_addr, &s))
+		return false;
+	out->module = s.module;
+	out->module_off = s.module_off;
+	out->func = s.func;
+	out->func_off = s.func_off;
+	out->func_size = s.func_size;
+	out->file = s.file;
+	out->line = s.line;
+	return true;
+}
+
+bool plat_symbolize_data(uintptr_t addr, struct plat_symbol *out)
+{
+	struct vmk_symbol s;
+
+	if (!vmk_symbolize_data(addr, &s))
+		return false;
+	out->module = s.module;
+	out->module_off = s.module_off;
+	out->func = s.func;
+	out->func_off = s.func_off;
+	out->func_size = s.func_size;
+	out->file = NULL;
+	out->line = 0;
+	return true;
+}
+
+static bool open_log(char *err, size_t errlen)
+{
+	const char *path = kasan_flags.log_path;
+	char full[300];
+
+	if (!strcmp(path, "stderr"))
+		return true;
+	if (!strcmp(path, "stdout")) {
+		log_fd = 1;
+		return true;
+	}
+	kasan_snprintf(full, sizeof(full), "%s.%d", path, (int)getpid());
+	log_fd = open(full, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (log_fd < 0) {
+		kasan_snprintf(err, errlen, "vmkasan: log_path: cannot open '%s': %s", full,
+			       strerror(errno));
+		log_fd = 2;
+		return false;
+	}
+	return true;
+}
+
+/* A program that printed a report exits with exitcode, as with ASan. */
+static void exit_with_report_status(void)
+{
+	if (kasan_flags.print_stats)
+		kasan_printf("vmkasan: %lu report(s)\n", kasan_reports);
+	if (!kasan_reports)
+		return;
+	fflush(NULL);
+	_exit(kasan_flags.exitcode);
+}
+
+static bool reserve_region(const char *what, uintptr_t lo, uintptr_t hi, enum plat_prot prot,
+			   char *err, size_t errlen)
+{
+	if (plat_reserve(lo, hi - lo, prot))
+		return true;
+	kasan_snprintf(err, errlen,
+		       "vmkasan: cannot reserve the %s [0x%lx, 0x%lx) (%lu GiB): %s%s", what,
+		       (unsigned long)lo, (unsigned long)hi, (unsigned long)((hi - lo) >> 30),
+		       strerror(errno),
+		       errno == ENOMEM ? " (vmkasan needs unlimited virtual memory: check `ulimit -v`"
+					 " and vm.overcommit_memory=2)" :
+		       errno == EEXIST ? " (something is already mapped there)" : "");
+	return false;
+}
+
+bool plat_init(char *err, size_t errlen)
+{
+	if (!open_log(err, errlen))
+		return false;
+	if (!reserve_region("low shadow", LOW_SHADOW_START, LOW_SHADOW_END, PLAT_PROT_RW, err, errlen) ||
+	    !reserve_region("shadow gap", SHADOW_GAP_START, SHADOW_GAP_END, PLAT_PROT_NONE, err, errlen) ||
+	    !reserve_region("high shadow", HIGH_SHADOW_START, HIGH_SHADOW_END, PLAT_PROT_RW, err, errlen))
+		return false;
+	if (!hosted_install_fault_handler(err, errlen))
+		return false;
+	atexit(exit_with_report_status);
+	return true;
+}
