@@ -36,6 +36,121 @@ unsigned long vmkasan_report_count(void);
 /* Shadow byte address for a memory address (the kernel's name). */
 void *kasan_mem_to_shadow(const void *addr);
 
+/* ------------------------------------------------------------------ */
+/*
+ * The vmalloc space, with kernel names and semantics.
+ *
+ * Physical memory is modelled by a page allocator (struct page, a RAM
+ * budget: VMKASAN_OPTIONS=ram=32M); the vmalloc space is a large range
+ * of virtual addresses whose shadow is populated on demand, shared
+ * between mappings and released when unused (vmalloc_shadow=...).
+ * See docs/design.md and the README.
+ */
+typedef unsigned int gfp_t;
+typedef struct { unsigned long pgprot; } pgprot_t;
+
+#define GFP_KERNEL	0x0cc0u
+#define GFP_ATOMIC	0x0820u
+#define __GFP_ZERO	0x0100u
+#define __GFP_NOWARN	0x0200u
+#define __GFP_NOFAIL	0x8000u		/* accepted, not honoured: a budget is a budget */
+
+#define PAGE_KERNEL	((pgprot_t){ 3 })
+#define NUMA_NO_NODE	(-1)
+
+/* vm_struct flags (include/linux/vmalloc.h) */
+#define VM_IOREMAP	0x00000001
+#define VM_ALLOC	0x00000002
+#define VM_MAP		0x00000004
+#define VM_USERMAP	0x00000008
+#define VM_NO_GUARD	0x00000040
+#define VM_KASAN	0x00000080
+
+#define VMK_PAGE_SIZE	4096UL
+
+struct page;
+
+struct page *alloc_pages(gfp_t gfp, unsigned int order);
+struct page *alloc_page(gfp_t gfp);
+void __free_pages(struct page *page, unsigned int order);
+void __free_page(struct page *page);
+void *page_address(const struct page *page);
+int page_ref_count(const struct page *page);
+void get_page(struct page *page);
+void put_page(struct page *page);	/* frees the page when the count drops to 0 */
+unsigned long page_to_pfn(const struct page *page);
+
+void *vmalloc(unsigned long size);
+void *vzalloc(unsigned long size);
+/* Kernel signatures: align is a power of two >= 1; start/end bound the
+ * address (use VMALLOC_START/VMALLOC_END); caller is recorded (may be NULL). */
+void *__vmalloc_node_range(unsigned long size, unsigned long align, unsigned long start,
+			   unsigned long end, gfp_t gfp, pgprot_t prot, unsigned long vm_flags,
+			   int node, const void *caller);
+void *__vmalloc_node(unsigned long size, unsigned long align, gfp_t gfp, int node,
+		     const void *caller);
+void vfree(const void *addr);
+
+void *vmap(struct page **pages, unsigned int count, unsigned long flags, pgprot_t prot);
+void vunmap(const void *addr);
+void *vm_map_ram(struct page **pages, unsigned int count, int node);
+void vm_unmap_ram(const void *mem, unsigned int count);
+/* Purge lazily freed areas now (the kernel's vm_unmap_aliases). */
+void vm_unmap_aliases(void);
+
+int is_vmalloc_addr(const void *addr);
+struct page *vmalloc_to_page(const void *addr);
+unsigned long vmalloc_to_pfn(const void *addr);
+
+extern unsigned long VMALLOC_START, VMALLOC_END;
+
+/* Per-cpu memory: chunks of nr_cpu_ids vmalloc areas made all at once. */
+#define __percpu
+void __percpu *__alloc_percpu(size_t size, size_t align);
+void __percpu *__alloc_percpu_gfp(size_t size, size_t align, gfp_t gfp);
+void free_percpu(void __percpu *ptr);
+void *vmk_per_cpu_ptr(void __percpu *ptr, unsigned int cpu);
+#define per_cpu_ptr(ptr, cpu)	((__typeof__(ptr))vmk_per_cpu_ptr((void *)(ptr), (cpu)))
+#define alloc_percpu(type)	((type __percpu *)__alloc_percpu(sizeof(type), __alignof__(type)))
+extern unsigned int nr_cpu_ids;
+
+/* Run fn(arg) on a fresh vmalloc'd stack of stack_size bytes (0: the
+ * vmap_stack_size option) with a guard page below it.  Returns 0, or -1
+ * if the stack could not be allocated. */
+int vmkasan_run_on_vmap_stack(void (*fn)(void *), void *arg, size_t stack_size);
+
+enum vmkasan_fail_path {
+	VMKASAN_FAIL_PAGE,	/* a page of an area or alloc_pages() */
+	VMKASAN_FAIL_SHADOW,	/* a shadow page */
+	VMKASAN_FAIL_AREA,	/* area metadata or address space */
+	VMKASAN_FAIL_PERCPU,	/* a per-cpu chunk (all its areas) */
+	VMKASAN_FAIL_NR
+};
+
+struct vmkasan_stats {
+	unsigned long shadow_pages;		/* vmalloc shadow pages populated now (incl. cache) */
+	unsigned long shadow_pages_peak;
+	unsigned long shadow_pages_cached;	/* unused but kept (refcount policy cache) */
+	unsigned long shadow_lower_bound;	/* sum over live areas of ceil(size / 32 KiB) */
+	unsigned long live_areas;
+	unsigned long live_vmalloc_pages;	/* pages mapped by live areas */
+	unsigned long live_vmalloc_bytes;	/* bytes (incl. guard) of live areas */
+	unsigned long lazy_areas;		/* freed, waiting for the lazy purge */
+	unsigned long purges;
+	unsigned long ram_pages;		/* RAM in use: pages, shadow, metadata */
+	unsigned long ram_pages_peak;
+	unsigned long ram_budget_pages;		/* 0: no limit */
+	unsigned long metadata_pages;
+	unsigned long failed[VMKASAN_FAIL_NR];	/* failed allocations by path */
+	unsigned long injected[VMKASAN_FAIL_NR];/* of which injected (fail_nth/fail_prob) */
+	unsigned long vma_count;		/* mappings in the process (/proc/self/maps lines) */
+	unsigned long bad_frees;		/* invalid vfree/vunmap/... reported */
+	int shadow_policy;			/* 0 keep, 1 purge, 2 refcount, 3 off */
+};
+void vmkasan_get_stats(struct vmkasan_stats *stats);
+/* Names of the policies, for printing: "keep", "purge", "refcount", "off". */
+const char *vmkasan_shadow_policy_name(int policy);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,6 +8,8 @@
  */
 #include "kasan.h"
 
+bool mm_init(char *err, size_t errlen);
+
 volatile int kasan_ready;
 static kasan_spinlock_t init_lock;
 
@@ -46,6 +48,8 @@ void kasan_init(void)
 	/* Page 0 gets poisoned shadow so that an instrumented NULL access is
 	 * reported with its size before it faults. */
 	kasan_poison(0, PLAT_PAGE_SIZE, KASAN_PAGE_REDZONE);
+	if (!mm_init(err, sizeof(err)))
+		fail(err);
 	for (unsigned i = 0; i < MAX_INIT_HOOKS && init_hooks[i]; i++)
 		init_hooks[i]();
 	kasan_ready = 1;

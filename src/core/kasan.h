@@ -99,6 +99,7 @@ struct kasan_access {
 	uintptr_t fp;		/* frame pointer of the function holding ip */
 	const char *bug_type;	/* NULL: derive from shadow/address */
 	const char *detail;	/* extra line printed after the access line */
+	const char *op;		/* "Free", ...: replaces Read/Write, no size */
 };
 __hidden void kasan_report(const struct kasan_access *access);
 __hidden bool kasan_report_begin(uintptr_t addr);

@@ -147,7 +147,7 @@ bad:
 	return false;
 }
 
-/* Extra options registered by subsystems (vmalloc, ...). */
+/* Extra options of other files. */
 #define MAX_EXTRA_TABLES 4
 static struct {
 	const struct kasan_option *opts;
@@ -165,8 +165,20 @@ void kasan_register_options(const struct kasan_option *opts, unsigned n)
 	}
 }
 
+extern const struct kasan_option mm_options[], fault_inject_options[];
+extern const unsigned mm_nr_options, fault_inject_nr_options;
+
+static void register_builtin_tables(void)
+{
+	if (!extra[0].opts) {
+		kasan_register_options(mm_options, mm_nr_options);
+		kasan_register_options(fault_inject_options, fault_inject_nr_options);
+	}
+}
+
 static const struct kasan_option *find_option(const char *k, size_t n)
 {
+	register_builtin_tables();
 	for (unsigned i = 0; i < ARRAY_SIZE(options); i++)
 		if (kasan_strlen(options[i].name) == n && !kasan_strncmp(options[i].name, k, n))
 			return &options[i];
@@ -221,6 +233,7 @@ static void print_table(const struct kasan_option *opts, unsigned n)
 
 void kasan_print_options_help(void)
 {
+	register_builtin_tables();
 	kasan_printf("vmkasan: VMKASAN_OPTIONS keys (key=value, separated by ':' or ','):\n");
 	print_table(options, ARRAY_SIZE(options));
 	for (unsigned t = 0; t < MAX_EXTRA_TABLES && extra[t].opts; t++)

@@ -83,6 +83,40 @@ bool plat_symbolize_data(uintptr_t addr, struct plat_symbol *out);
 /* Does [lo, hi) hold the runtime's own code? (for internal-fault messages) */
 bool plat_pc_in_runtime(uintptr_t pc);
 
+/*
+ * Physical memory for the page allocator and the vmalloc space.  Frames
+ * are numbered; the hosted port backs them with a memfd so that a frame
+ * can appear at several virtual addresses (vmap aliases), the bare-metal
+ * port with RAM and page tables.  Frames of the vmalloc space and of its
+ * shadow are "identity" frames: the frame behind a vmalloc address is a
+ * function of the address, which lets the hosted port keep the whole
+ * space in one mapping (see docs/design.md).
+ */
+struct plat_mm_layout {
+	uintptr_t vmalloc_start, vmalloc_end;
+	uintptr_t linear_start;		/* page_address(pfn) = linear_start + pfn * PAGE_SIZE */
+	unsigned long general_pfns;	/* [0, general_pfns): the alloc_pages() pool */
+	unsigned long vmalloc_pfn_base;	/* frame of vmalloc_start */
+	unsigned long shadow_pfn_base;	/* frame of the shadow page of vmalloc_start */
+	unsigned long nr_pfns;
+};
+bool plat_mm_init(struct plat_mm_layout *l, char *err, size_t errlen);
+/* The RAM behind frames [pfn, pfn + n) goes back to the machine. */
+void plat_frames_release(unsigned long pfn, unsigned long n);
+/* Map frames at va (vmap), and give va its own frames back (vunmap). */
+bool plat_map_alias(uintptr_t va, const unsigned long *pfns, unsigned long n);
+void plat_unmap_alias(uintptr_t va, unsigned long n);
+/* Install a vmalloc shadow page (its identity frame) / remove it so that
+ * an access faults and is reported at the real address. */
+bool plat_shadow_page_map(uintptr_t shadow_page, unsigned long pfn);
+void plat_shadow_page_unmap(uintptr_t shadow_page);
+/* Make [va, va + n) fault on every access (a stack guard), or undo it. */
+bool plat_guard(uintptr_t va, size_t n, bool guard);
+unsigned plat_nr_cpus(void);
+unsigned plat_current_cpu(void);
+/* Number of mappings in the address space (a hosted-only worry). */
+unsigned long plat_vma_count(void);
+
 /* Scheduling and time. */
 void plat_cpu_relax(void);
 void plat_yield(void);

@@ -276,7 +276,10 @@ static void print_report(const struct kasan_access *a)
 			     (unsigned long)sym.func_off, (unsigned long)sym.func_size);
 	else
 		kasan_printf("BUG: KASAN: %s in 0x%lx\n", type, (unsigned long)a->ip);
-	if (a->size_known)
+	if (a->op)
+		kasan_printf("%s of addr %p by task %s/%lu\n", a->op, (void *)a->addr, comm,
+			     plat_tid());
+	else if (a->size_known)
 		kasan_printf("%s of size %lu at addr %p by task %s/%lu\n",
 			     a->write ? "Write" : "Read", (unsigned long)a->size,
 			     (void *)a->addr, comm, plat_tid());

@@ -87,6 +87,11 @@ static bool map_fault_page(uintptr_t page, int value)
 	for (unsigned i = 0; i < MAX_FAULT_PAGES; i++)
 		if (fault_pages[i].page == page)
 			fresh = false;
+	/* Populated meanwhile: just retry the access. */
+	if (fresh && hole_value(page) < 0) {
+		kasan_spin_unlock(&fault_lock);
+		return true;
+	}
 	if (fresh) {
 		struct fault_page *slot = &fault_pages[next_victim++ % MAX_FAULT_PAGES];
 
@@ -100,6 +105,23 @@ static bool map_fault_page(uintptr_t page, int value)
 	}
 	kasan_spin_unlock(&fault_lock);
 	return fresh;
+}
+
+void hosted_fault_lock(void)
+{
+	kasan_spin_lock(&fault_lock);
+}
+
+void hosted_fault_unlock(void)
+{
+	kasan_spin_unlock(&fault_lock);
+}
+
+void hosted_fault_forget(uintptr_t page)
+{
+	for (unsigned i = 0; i < MAX_FAULT_PAGES; i++)
+		if (fault_pages[i].page == page)
+			fault_pages[i].page = 0;
 }
 
 void hosted_drop_fault_shadow(uintptr_t addr)

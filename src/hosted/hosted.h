@@ -33,7 +33,11 @@ typedef bool (*hosted_fault_fn)(uintptr_t addr, bool write, uintptr_t ip, uintpt
 				uintptr_t sp);
 void hosted_register_fault_explainer(hosted_fault_fn fn);
 
-/* Temporary shadow pages installed by the fault handler. */
+/* Temporary shadow pages installed by the fault handler; whoever maps
+ * real shadow over one forgets it under the fault lock. */
+void hosted_fault_lock(void);
+void hosted_fault_unlock(void);
+void hosted_fault_forget(uintptr_t shadow_page);
 void hosted_drop_fault_shadow(uintptr_t addr);
 
 #endif

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Fault injection for the allocation paths, in the manner of the
+ * kernel's fail_page_alloc / fail_nth: VMKASAN_OPTIONS=fail_nth=N makes
+ * the N-th allocation attempt on the selected paths fail (once),
+ * fail_prob=P makes each attempt fail with probability P, and
+ * fail_path=page+shadow+area+percpu (or "all") selects the paths.
+ */
+#include "mm.h"
+
+unsigned long fail_count[FAIL_NR], fail_injected[FAIL_NR];
+
+static int fail_nth;
+static double fail_prob;
+static char fail_path_opt[64] = "all";
+static unsigned fail_mask = (1u << FAIL_NR) - 1;
+static unsigned long attempts;
+static uint64_t rng_state;
+
+static const char *const path_names[FAIL_NR] = { "page", "shadow", "area", "percpu" };
+
+const struct kasan_option fault_inject_options[] = {
+	{ "fail_nth", OPT_INT, &fail_nth, NULL, 0, 0x7fffffff,
+	  "make the N-th allocation attempt on fail_path fail (0: off)" },
+	{ "fail_prob", OPT_DOUBLE, &fail_prob, NULL, 0, 0,
+	  "make each allocation attempt on fail_path fail with this probability (0..1)" },
+	{ "fail_path", OPT_STRING, fail_path_opt, NULL, 0, sizeof(fail_path_opt),
+	  "paths for fail_nth/fail_prob: all, or names joined by '+': page, shadow, area, percpu" },
+};
+const unsigned fault_inject_nr_options = ARRAY_SIZE(fault_inject_options);
+
+/* Parse fail_path; called once the options are read. */
+bool fault_inject_setup(char *err, size_t errlen)
+{
+	const char *p = fail_path_opt;
+
+	rng_state = plat_time_ns() | 1;
+	if (!kasan_strcmp(p, "all"))
+		return true;
+	fail_mask = 0;
+	while (*p) {
+		const char *e = p;
+		unsigned i;
+
+		while (*e && *e != '+' && *e != '/')
+			e++;
+		for (i = 0; i < FAIL_NR; i++)
+			if (kasan_strlen(path_names[i]) == (size_t)(e - p) &&
+			    !kasan_strncmp(path_names[i], p, (size_t)(e - p)))
+				break;
+		if (i == FAIL_NR) {
+			kasan_snprintf(err, errlen,
+				       "vmkasan: VMKASAN_OPTIONS: bad value '%s' for option 'fail_path' "
+				       "(all, or page, shadow, area, percpu joined by '+')", fail_path_opt);
+			return false;
+		}
+		fail_mask |= 1u << i;
+		p = *e ? e + 1 : e;
+	}
+	return true;
+}
+
+/* xorshift64*: cheap, lock-free enough (a lost update only changes which
+ * attempt fails). */
+static double next_random(void)
+{
+	uint64_t x = READ_ONCE(rng_state);
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	WRITE_ONCE(rng_state, x);
+	return (double)((x * 0x2545F4914F6CDD1DULL) >> 11) / (double)(1ULL << 53);
+}
+
+bool should_fail(enum fail_path path)
+{
+	bool fail = false;
+
+	if (!(fail_mask & (1u << path)) || (!fail_nth && fail_prob <= 0.0))
+		return false;
+	if (fail_nth && __atomic_add_fetch(&attempts, 1, __ATOMIC_RELAXED) == (unsigned long)fail_nth)
+		fail = true;
+	if (fail_prob > 0.0 && next_random() < fail_prob)
+		fail = true;
+	if (fail)
+		__atomic_add_fetch(&fail_injected[path], 1, __ATOMIC_RELAXED);
+	return fail;
+}
+
+void count_failure(enum fail_path path)
+{
+	__atomic_add_fetch(&fail_count[path], 1, __ATOMIC_RELAXED);
+}

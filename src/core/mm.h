@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The memory-management side of vmkasan: page frames, the vmalloc
+ * space and its shadow.  Names follow Linux mm/ where they exist.
+ */
+#ifndef VMKASAN_CORE_MM_H
+#define VMKASAN_CORE_MM_H
+
+#include "kasan.h"
+
+#define PAGE_SHIFT	PLAT_PAGE_SHIFT
+#define PAGE_SIZE	PLAT_PAGE_SIZE
+#define PAGE_MASK	(~(PAGE_SIZE - 1))
+#define PFN_UP(x)	(((x) + PAGE_SIZE - 1) >> PAGE_SHIFT)
+/* One shadow page describes this many bytes of memory (32 KiB). */
+#define SHADOW_PAGE_SPAN (PAGE_SIZE << KASAN_SHADOW_SCALE_SHIFT)
+
+typedef unsigned int gfp_t;
+#define __GFP_ZERO	0x0100u
+
+/* struct page: 16 bytes per frame, in an array indexed by pfn. */
+struct page {
+	uint32_t refcount;	/* users; for a shadow page: areas using it */
+	uint16_t flags;
+	uint16_t order;		/* head of an alloc_pages() block */
+	uint64_t private;
+};
+#define PG_allocated	0x0001	/* counted in the RAM budget */
+#define PG_shadow_cached 0x0002	/* an unused shadow page kept in the cache */
+
+extern struct plat_mm_layout mm_layout;
+extern struct page *mem_map;
+
+static inline struct page *pfn_to_page(unsigned long pfn) { return &mem_map[pfn]; }
+static inline unsigned long page_pfn(const struct page *p) { return (unsigned long)(p - mem_map); }
+static inline uintptr_t pfn_to_virt(unsigned long pfn)
+{
+	return mm_layout.linear_start + (pfn << PAGE_SHIFT);
+}
+
+/* ---- fault injection (fault_inject.c) ---- */
+enum fail_path { FAIL_PAGE, FAIL_SHADOW, FAIL_AREA, FAIL_PERCPU, FAIL_NR };
+bool should_fail(enum fail_path path);
+void count_failure(enum fail_path path);
+extern unsigned long fail_count[FAIL_NR], fail_injected[FAIL_NR];
+
+/* ---- page_alloc.c ---- */
+bool page_alloc_init(char *err, size_t errlen);
+/* Charge n pages to the RAM budget; false (nothing charged) if over it. */
+bool ram_charge(unsigned long n);
+void ram_uncharge(unsigned long n);
+/* Take the identity frames [pfn, pfn + n): all or none. */
+bool frames_take(unsigned long pfn, unsigned long n, enum fail_path path);
+/* Give them back; release tells the machine to drop the RAM now. */
+void frames_put(unsigned long pfn, unsigned long n, bool release);
+/* Metadata memory (area descriptors, traces), charged to the budget. */
+void *meta_alloc(size_t size);
+void meta_free(void *p, size_t size);
+extern unsigned long ram_pages, ram_pages_peak, ram_budget, meta_pages;
+
+/* ---- stackdepot.c ---- */
+typedef uint32_t depot_handle_t;
+depot_handle_t stack_depot_save_here(uintptr_t fp, uintptr_t ip);
+void stack_depot_print(depot_handle_t h);
+
+/* ---- vmalloc shadow (shadow_vmalloc.c) ---- */
+enum vmalloc_shadow_policy { SHADOW_KEEP, SHADOW_PURGE, SHADOW_REFCOUNT, SHADOW_OFF };
+extern int vmalloc_shadow_policy;
+extern unsigned long vmalloc_shadow_cache_max;
+int kasan_populate_vmalloc(uintptr_t start, uintptr_t end);
+void kasan_depopulate_vmalloc(uintptr_t start, uintptr_t end);
+/* Lazy purge: [free_start, free_end) is now wholly free address space. */
+void kasan_release_vmalloc(uintptr_t start, uintptr_t end, uintptr_t free_start,
+			   uintptr_t free_end);
+void kasan_poison_vmalloc(uintptr_t start, uintptr_t end, uint8_t value);
+void kasan_unpoison_vmalloc(uintptr_t start, size_t size);
+bool vmalloc_shadow_populated(uintptr_t shadow_addr);
+extern unsigned long shadow_pages_now, shadow_pages_peak, shadow_pages_cached;
+
+/* ---- vmalloc.c ---- */
+bool vmalloc_init_space(char *err, size_t errlen);
+/* For the fault handler and stack code: bounds of the live area holding
+ * addr, and whether addr is in its guard. */
+bool vmalloc_area_bounds(uintptr_t addr, uintptr_t *start, uintptr_t *end, bool *is_stack);
+bool vmalloc_explain_fault(uintptr_t addr, bool write, uintptr_t ip, uintptr_t fp);
+bool vmalloc_addr(uintptr_t addr);
+void *vmalloc_stack_alloc(size_t size, uintptr_t *lo, uintptr_t *hi);
+void vmalloc_stack_free(void *stack);
+
+#endif

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Page frames standing for physical RAM, with a budget.
+ *
+ * Every page the runtime uses on the program's behalf is charged here:
+ * pages of vmalloc areas, vmalloc shadow pages and the runtime's own
+ * metadata (struct page array pages, area descriptors, traces), so that
+ * "ram=32M" means what it says on a 32 MiB board.  The general pool
+ * [0, general_pfns) serves alloc_pages(); identity frames back the
+ * vmalloc space and its shadow (see platform.h).
+ */
+#include "mm.h"
+
+struct plat_mm_layout mm_layout;
+struct page *mem_map;
+
+unsigned long ram_pages, ram_pages_peak, ram_budget, meta_pages;
+unsigned long ram_budget_bytes;		/* the "ram" option */
+
+static kasan_spinlock_t pool_lock;
+static unsigned long *free_stack;	/* freed general frames, reused LIFO (warm) */
+static unsigned long free_top, free_cap;
+static unsigned long next_fresh;	/* general frames never handed out start here */
+static uint8_t *mem_map_touched;	/* one bit per page of mem_map */
+static kasan_spinlock_t touch_lock;
+
+bool ram_charge(unsigned long n)
+{
+	unsigned long old = READ_ONCE(ram_pages), new;
+
+	do {
+		new = old + n;
+		if (ram_budget && new > ram_budget)
+			return false;
+	} while (!__atomic_compare_exchange_n(&ram_pages, &old, new, true, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	/* The peak is a statistic: a racy max is fine. */
+	if (new > READ_ONCE(ram_pages_peak))
+		WRITE_ONCE(ram_pages_peak, new);
+	return true;
+}
+
+void ram_uncharge(unsigned long n)
+{
+	__atomic_sub_fetch(&ram_pages, n, __ATOMIC_RELAXED);
+}
+
+/*
+ * The struct page array is reserved for every frame but costs RAM only
+ * where touched: charge each of its pages once, when a frame it
+ * describes is first used.
+ */
+static bool mem_map_cover(unsigned long pfn, unsigned long n)
+{
+	uintptr_t first = ((uintptr_t)&mem_map[pfn] - (uintptr_t)mem_map) >> PAGE_SHIFT;
+	uintptr_t last = ((uintptr_t)&mem_map[pfn + n] - 1 - (uintptr_t)mem_map) >> PAGE_SHIFT;
+	bool ok = true;
+
+	kasan_spin_lock(&touch_lock);
+	for (uintptr_t i = first; i <= last; i++) {
+		if (mem_map_touched[i >> 3] & (1u << (i & 7)))
+			continue;
+		if (!ram_charge(1)) {
+			ok = false;
+			break;
+		}
+		mem_map_touched[i >> 3] |= (uint8_t)(1u << (i & 7));
+		meta_pages++;
+	}
+	kasan_spin_unlock(&touch_lock);
+	return ok;
+}
+
+bool frames_take(unsigned long pfn, unsigned long n, enum fail_path path)
+{
+	if (should_fail(path) || !mem_map_cover(pfn, n) || !ram_charge(n)) {
+		count_failure(path);
+		return false;
+	}
+	for (unsigned long i = 0; i < n; i++) {
+		mem_map[pfn + i].refcount = 1;
+		mem_map[pfn + i].flags = PG_allocated;
+	}
+	return true;
+}
+
+void frames_put(unsigned long pfn, unsigned long n, bool release)
+{
+	for (unsigned long i = 0; i < n; i++) {
+		mem_map[pfn + i].refcount = 0;
+		mem_map[pfn + i].flags = 0;
+	}
+	if (release)
+		plat_frames_release(pfn, n);
+	ram_uncharge(n);
+}
+
+/* ---- metadata: a small slab of power-of-two objects over pool pages ---- */
+#define META_CLASSES 9		/* 16 .. 4096 bytes */
+static void *meta_free_list[META_CLASSES];
+static kasan_spinlock_t meta_lock;
+
+static unsigned meta_class(size_t size)
+{
+	unsigned c = 0;
+
+	while ((16UL << c) < size)
+		c++;
+	return c;
+}
+
+static unsigned long pool_take(void)
+{
+	unsigned long pfn = ~0UL;
+
+	kasan_spin_lock(&pool_lock);
+	if (free_top)
+		pfn = free_stack[--free_top];
+	else if (next_fresh < mm_layout.general_pfns)
+		pfn = next_fresh++;
+	kasan_spin_unlock(&pool_lock);
+	return pfn;
+}
+
+static void pool_put(unsigned long pfn)
+{
+	kasan_spin_lock(&pool_lock);
+	free_stack[free_top++] = pfn;
+	kasan_spin_unlock(&pool_lock);
+}
+
+void *meta_alloc(size_t size)
+{
+	unsigned c = meta_class(size);
+	void *obj;
+
+	if (c >= META_CLASSES)
+		return NULL;
+	kasan_spin_lock(&meta_lock);
+	obj = meta_free_list[c];
+	if (obj)
+		meta_free_list[c] = *(void **)obj;
+	kasan_spin_unlock(&meta_lock);
+	if (!obj) {
+		unsigned long pfn = pool_take();
+		size_t objsz = 16UL << c;
+
+		if (pfn == ~0UL)
+			return NULL;
+		if (!frames_take(pfn, 1, FAIL_AREA)) {
+			pool_put(pfn);
+			return NULL;
+		}
+		__atomic_add_fetch(&meta_pages, 1, __ATOMIC_RELAXED);
+		/* Carve the page: keep the first object, chain the rest. */
+		uintptr_t base = pfn_to_virt(pfn);
+
+		kasan_spin_lock(&meta_lock);
+		for (size_t off = objsz; off + objsz <= PAGE_SIZE; off += objsz) {
+			*(void **)(base + off) = meta_free_list[c];
+			meta_free_list[c] = (void *)(base + off);
+		}
+		kasan_spin_unlock(&meta_lock);
+		obj = (void *)base;
+	}
+	kasan_memset_raw(obj, 0, 16UL << c);
+	return obj;
+}
+
+void meta_free(void *p, size_t size)
+{
+	unsigned c = meta_class(size);
+
+	if (!p)
+		return;
+	kasan_spin_lock(&meta_lock);
+	*(void **)p = meta_free_list[c];
+	meta_free_list[c] = p;
+	kasan_spin_unlock(&meta_lock);
+}
+
+/* ---- the kernel's page API over the general pool ---- */
+#define KASAN_PAGE_FREE 0xFF
+
+__public struct page *alloc_pages(gfp_t gfp, unsigned int order);
+__public struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	unsigned long n = 1UL << order, pfn;
+
+	if (order > 10)
+		return NULL;
+	if (order == 0) {
+		pfn = pool_take();
+	} else {
+		/* Contiguous blocks come from fresh frames only. */
+		kasan_spin_lock(&pool_lock);
+		pfn = ALIGN_UP(next_fresh, n);
+		if (pfn + n <= mm_layout.general_pfns) {
+			for (unsigned long f = next_fresh; f < pfn; f++)
+				free_stack[free_top++] = f;
+			next_fresh = pfn + n;
+		} else {
+			pfn = ~0UL;
+		}
+		kasan_spin_unlock(&pool_lock);
+	}
+	if (pfn == ~0UL) {
+		count_failure(FAIL_PAGE);
+		return NULL;
+	}
+	if (!frames_take(pfn, n, FAIL_PAGE)) {
+		for (unsigned long i = 0; i < n; i++)
+			pool_put(pfn + i);
+		return NULL;
+	}
+	mem_map[pfn].order = (uint16_t)order;
+	kasan_unpoison(pfn_to_virt(pfn), n << PAGE_SHIFT);
+	if (gfp & __GFP_ZERO)
+		plat_memset((void *)pfn_to_virt(pfn), 0, n << PAGE_SHIFT);
+	return &mem_map[pfn];
+}
+
+__public struct page *alloc_page(gfp_t gfp);
+__public struct page *alloc_page(gfp_t gfp)
+{
+	return alloc_pages(gfp, 0);
+}
+
+static bool general_page(const struct page *page)
+{
+	return page >= mem_map && page < mem_map + mm_layout.general_pfns &&
+	       (page->flags & PG_allocated);
+}
+
+static void report_bad_page(const char *what, const struct page *page, uintptr_t ip, uintptr_t fp)
+{
+	struct kasan_access a = {
+		.addr = (uintptr_t)page, .ip = ip, .fp = fp, .op = "Free",
+		.bug_type = "double-free or invalid-free",
+		.detail = what,
+	};
+
+	kasan_report(&a);
+}
+
+static void free_block(struct page *page, unsigned int order, uintptr_t ip, uintptr_t fp)
+{
+	unsigned long pfn = page_pfn(page), n = 1UL << order;
+
+	if (!general_page(page) || page->order != order) {
+		report_bad_page("__free_pages() of a page that is not an allocated block of that order",
+				page, ip, fp);
+		return;
+	}
+	kasan_poison(pfn_to_virt(pfn), n << PAGE_SHIFT, KASAN_PAGE_FREE);
+	frames_put(pfn, n, false);
+	for (unsigned long i = 0; i < n; i++)
+		pool_put(pfn + i);
+}
+
+__public void __free_pages(struct page *page, unsigned int order);
+__public void __free_pages(struct page *page, unsigned int order)
+{
+	if (!page)
+		return;
+	if (general_page(page) && page->refcount > 1) {
+		__atomic_sub_fetch(&page->refcount, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	free_block(page, order, CALLER_IP, CALLER_FP);
+}
+
+__public void __free_page(struct page *page);
+__public void __free_page(struct page *page)
+{
+	if (!page)
+		return;
+	if (general_page(page) && page->refcount > 1) {
+		__atomic_sub_fetch(&page->refcount, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	free_block(page, 0, CALLER_IP, CALLER_FP);
+}
+
+__public void *page_address(const struct page *page);
+__public void *page_address(const struct page *page)
+{
+	return page ? (void *)pfn_to_virt(page_pfn(page)) : NULL;
+}
+
+__public unsigned long page_to_pfn(const struct page *page);
+__public unsigned long page_to_pfn(const struct page *page)
+{
+	return page_pfn(page);
+}
+
+__public int page_ref_count(const struct page *page);
+__public int page_ref_count(const struct page *page)
+{
+	return (int)READ_ONCE(page->refcount);
+}
+
+__public void get_page(struct page *page);
+__public void get_page(struct page *page)
+{
+	__atomic_add_fetch(&page->refcount, 1, __ATOMIC_RELAXED);
+}
+
+__public void put_page(struct page *page);
+__public void put_page(struct page *page)
+{
+	if (general_page(page) && __atomic_load_n(&page->refcount, __ATOMIC_RELAXED) > 1) {
+		__atomic_sub_fetch(&page->refcount, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	free_block(page, page->order, CALLER_IP, CALLER_FP);
+}
+
+bool page_alloc_init(char *err, size_t errlen)
+{
+	size_t map_bytes, touched_bytes;
+
+	if (!plat_mm_init(&mm_layout, err, errlen))
+		return false;
+	ram_budget = ram_budget_bytes >> PAGE_SHIFT;
+	map_bytes = ALIGN_UP(mm_layout.nr_pfns * sizeof(struct page), PAGE_SIZE);
+	touched_bytes = ALIGN_UP((map_bytes >> PAGE_SHIFT) / 8 + 1, PAGE_SIZE);
+	free_cap = mm_layout.general_pfns;
+	/* Reserved, not committed: only touched pages cost anything. */
+	mem_map = plat_alloc_pages(map_bytes);
+	mem_map_touched = plat_alloc_pages(touched_bytes);
+	free_stack = plat_alloc_pages(ALIGN_UP(free_cap * sizeof(unsigned long), PAGE_SIZE));
+	if (!mem_map || !mem_map_touched || !free_stack) {
+		kasan_snprintf(err, errlen, "vmkasan: cannot reserve the page allocator's metadata");
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Real shadow memory for the vmalloc space (Daniel Axtens' v4 patch and
+ * what its review asked for).
+ *
+ * The shadow of the vmalloc space is absent until a mapping needs it:
+ * kasan_populate_vmalloc() installs each shadow page the first time an
+ * area touches it, filled with KASAN_VMALLOC_INVALID, and neighbouring
+ * areas share it (one shadow page covers 32 KiB of vmalloc space).
+ * Each shadow page's struct page counts the areas using it (the review's
+ * "use page_ref to count how many pieces of a shadow page are used").
+ * What happens when the count drops to zero is the policy:
+ *
+ *   keep      the page stays for ever (v4: "keep this page around");
+ *   purge     the page is freed at the lazy purge when the free address
+ *             space around it covers it wholly (Linux mainline's
+ *             kasan_release_vmalloc);
+ *   refcount  the page is freed at once, through a small LRU cache so a
+ *             free/alloc pair at the same place does not thrash
+ *             (the default, the reviewer's proposal);
+ *   off       no vmalloc shadow at all (for uninstrumented baselines).
+ *
+ * An absent shadow page faults when read; the fault handler turns that
+ * into a report at the real address (see src/hosted/fault.c).
+ *
+ * Concurrency: a shadow page's frame is fixed by its address (identity
+ * frames keep the shadow in few mappings), so two populates of the same
+ * page cannot each allocate one and let the loser free it, as the
+ * kernel does.  Instead each page is populated under one of a set of
+ * striped locks, held across charge, map and fill; different pages
+ * rarely share a stripe.
+ */
+#include "mm.h"
+
+int vmalloc_shadow_policy = SHADOW_REFCOUNT;
+unsigned long vmalloc_shadow_cache_max = 16;
+unsigned long shadow_pages_now, shadow_pages_peak, shadow_pages_cached;
+
+#define NR_STRIPES 256
+static kasan_spinlock_t stripes[NR_STRIPES];
+
+static uintptr_t vshadow_start(void)
+{
+	return (uintptr_t)kasan_shadow(mm_layout.vmalloc_start);
+}
+
+static uintptr_t vshadow_end(void)
+{
+	return (uintptr_t)kasan_shadow(mm_layout.vmalloc_end);
+}
+
+static unsigned long shadow_pfn(uintptr_t sp)
+{
+	return mm_layout.shadow_pfn_base + ((sp - vshadow_start()) >> PAGE_SHIFT);
+}
+
+static kasan_spinlock_t *stripe(uintptr_t sp)
+{
+	return &stripes[(sp >> PAGE_SHIFT) % NR_STRIPES];
+}
+
+bool vmalloc_shadow_populated(uintptr_t shadow_addr)
+{
+	uintptr_t sp = ALIGN_DOWN(shadow_addr, PAGE_SIZE);
+
+	return READ_ONCE(pfn_to_page(shadow_pfn(sp))->flags) & PG_allocated;
+}
+
+/* The hole callback of the fault handler: an absent vmalloc shadow byte
+ * reads as "invalid vmalloc space". */
+int vmalloc_shadow_hole(uintptr_t shadow_addr)
+{
+	if (!mem_map || shadow_addr < vshadow_start() || shadow_addr >= vshadow_end())
+		return -1;
+	return vmalloc_shadow_populated(shadow_addr) ? -1 : KASAN_VMALLOC_INVALID;
+}
+
+static void count_populated(long delta)
+{
+	unsigned long now = __atomic_add_fetch(&shadow_pages_now, (unsigned long)delta,
+					       __ATOMIC_RELAXED);
+
+	if (delta > 0 && now > READ_ONCE(shadow_pages_peak))
+		WRITE_ONCE(shadow_pages_peak, now);
+}
+
+/* Caller holds the page's stripe. */
+static void free_shadow_page(uintptr_t sp, struct page *page)
+{
+	if (page->flags & PG_shadow_cached)
+		__atomic_sub_fetch(&shadow_pages_cached, 1, __ATOMIC_RELAXED);
+	plat_shadow_page_unmap(sp);
+	frames_put(shadow_pfn(sp), 1, true);
+	count_populated(-1);
+}
+
+static bool populate_one(uintptr_t sp)
+{
+	struct page *page = pfn_to_page(shadow_pfn(sp));
+	bool ok = true;
+
+	kasan_spin_lock(stripe(sp));
+	if (page->flags & PG_allocated) {
+		if (page->flags & PG_shadow_cached) {
+			page->flags &= (uint16_t)~PG_shadow_cached;
+			__atomic_sub_fetch(&shadow_pages_cached, 1, __ATOMIC_RELAXED);
+		}
+		page->refcount++;
+	} else if (!frames_take(shadow_pfn(sp), 1, FAIL_SHADOW)) {
+		ok = false;
+	} else if (!plat_shadow_page_map(sp, shadow_pfn(sp))) {
+		frames_put(shadow_pfn(sp), 1, true);
+		count_failure(FAIL_SHADOW);
+		ok = false;
+	} else {
+		/* Poison first: the page becomes readable by checks only
+		 * through areas that unpoison their own bytes afterwards. */
+		plat_memset((void *)sp, KASAN_VMALLOC_INVALID, PAGE_SIZE);
+		count_populated(1);
+	}
+	kasan_spin_unlock(stripe(sp));
+	return ok;
+}
+
+/* ---- the refcount policy's cache of unused pages ---- */
+#define MAX_CACHE 1024
+static uintptr_t cache_ring[MAX_CACHE];
+static unsigned long cache_head, cache_len;
+static kasan_spinlock_t cache_lock;
+
+static void evict(uintptr_t sp)
+{
+	struct page *page = pfn_to_page(shadow_pfn(sp));
+
+	kasan_spin_lock(stripe(sp));
+	if ((page->flags & PG_shadow_cached) && !page->refcount)
+		free_shadow_page(sp, page);
+	kasan_spin_unlock(stripe(sp));
+}
+
+/* Caller holds sp's stripe.  Returns a victim to evict once the stripe
+ * is dropped (two stripes are never held together), or 0. */
+static uintptr_t cache_add(uintptr_t sp, struct page *page)
+{
+	uintptr_t victim = 0;
+
+	page->flags |= PG_shadow_cached;
+	__atomic_add_fetch(&shadow_pages_cached, 1, __ATOMIC_RELAXED);
+	kasan_spin_lock(&cache_lock);
+	if (cache_len == vmalloc_shadow_cache_max) {
+		victim = cache_ring[cache_head];
+		cache_head = (cache_head + 1) % MAX_CACHE;
+		cache_len--;
+	}
+	cache_ring[(cache_head + cache_len) % MAX_CACHE] = sp;
+	cache_len++;
+	kasan_spin_unlock(&cache_lock);
+	return victim;
+}
+
+static void depopulate_one(uintptr_t sp)
+{
+	struct page *page = pfn_to_page(shadow_pfn(sp));
+	uintptr_t victim = 0;
+
+	kasan_spin_lock(stripe(sp));
+	if (page->refcount && !--page->refcount && vmalloc_shadow_policy == SHADOW_REFCOUNT) {
+		if (vmalloc_shadow_cache_max)
+			victim = cache_add(sp, page);
+		else
+			free_shadow_page(sp, page);
+	}
+	kasan_spin_unlock(stripe(sp));
+	if (victim && victim != sp)
+		evict(victim);
+}
+
+static void shadow_pages_of(uintptr_t start, uintptr_t end, uintptr_t *first, uintptr_t *last)
+{
+	*first = ALIGN_DOWN((uintptr_t)kasan_shadow(start), PAGE_SIZE);
+	*last = ALIGN_UP((uintptr_t)kasan_shadow(end), PAGE_SIZE);
+}
+
+/*
+ * Make the shadow of [start, end) present and count the area as a user
+ * of each of its pages.  All or nothing: on failure the pages taken so
+ * far are given back and -1 returned.
+ */
+int kasan_populate_vmalloc(uintptr_t start, uintptr_t end)
+{
+	uintptr_t first, last;
+
+	if (vmalloc_shadow_policy == SHADOW_OFF)
+		return 0;
+	shadow_pages_of(start, end, &first, &last);
+	for (uintptr_t sp = first; sp < last; sp += PAGE_SIZE) {
+		if (!populate_one(sp)) {
+			for (uintptr_t undo = first; undo < sp; undo += PAGE_SIZE)
+				depopulate_one(undo);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The area [start, end) no longer uses its shadow pages. */
+void kasan_depopulate_vmalloc(uintptr_t start, uintptr_t end)
+{
+	uintptr_t first, last;
+
+	if (vmalloc_shadow_policy == SHADOW_OFF)
+		return;
+	shadow_pages_of(start, end, &first, &last);
+	for (uintptr_t sp = first; sp < last; sp += PAGE_SIZE)
+		depopulate_one(sp);
+}
+
+/*
+ * Lazy purge under the purge policy: free the unused shadow pages whose
+ * whole 32 KiB lies in the free block [free_start, free_end) that
+ * [start, end) has just joined.
+ */
+void kasan_release_vmalloc(uintptr_t start, uintptr_t end, uintptr_t free_start,
+			   uintptr_t free_end)
+{
+	uintptr_t first, last;
+
+	if (vmalloc_shadow_policy != SHADOW_PURGE)
+		return;
+	shadow_pages_of(start, end, &first, &last);
+	for (uintptr_t sp = first; sp < last; sp += PAGE_SIZE) {
+		uintptr_t mem = kasan_shadow_to_mem((void *)sp);
+		struct page *page = pfn_to_page(shadow_pfn(sp));
+
+		if (mem < free_start || mem + SHADOW_PAGE_SPAN > free_end)
+			continue;
+		kasan_spin_lock(stripe(sp));
+		if ((page->flags & PG_allocated) && !page->refcount)
+			free_shadow_page(sp, page);
+		kasan_spin_unlock(stripe(sp));
+	}
+}
+
+void kasan_poison_vmalloc(uintptr_t start, uintptr_t end, uint8_t value)
+{
+	if (vmalloc_shadow_policy != SHADOW_OFF)
+		kasan_poison(start, end - start, value);
+}
+
+void kasan_unpoison_vmalloc(uintptr_t start, size_t size)
+{
+	if (vmalloc_shadow_policy != SHADOW_OFF)
+		kasan_unpoison(start, size);
+}

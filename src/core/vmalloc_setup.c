@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Options, start-up and statistics of the memory-management side.
+ */
+#include "mm.h"
+#include "../../include/vmkasan.h"
+
+extern unsigned long ram_budget_bytes;
+extern const struct kasan_option fault_inject_options[];
+extern const unsigned fault_inject_nr_options;
+bool fault_inject_setup(char *err, size_t errlen);
+void percpu_init(void);
+int vmalloc_shadow_hole(uintptr_t shadow_addr);
+void vmalloc_counters(unsigned long *areas, unsigned long *pages, unsigned long *bytes,
+		      unsigned long *lower, unsigned long *lazy, unsigned long *purges,
+		      unsigned long *bad);
+
+int vmap_stack;
+unsigned long vmap_stack_size = 1UL << 20;
+
+static const char *const policy_names[] = { "keep", "purge", "refcount", "off", NULL };
+
+const struct kasan_option mm_options[] = {
+	{ "ram", OPT_SIZE, &ram_budget_bytes, NULL, 0, 0,
+	  "RAM budget of the page allocator, e.g. 32M (0: no limit)" },
+	{ "vmalloc_shadow", OPT_ENUM, &vmalloc_shadow_policy, policy_names, 0, 0,
+	  "vmalloc shadow policy: keep (v4), purge (mainline), refcount (default), off" },
+	{ "vmalloc_shadow_cache", OPT_SIZE, &vmalloc_shadow_cache_max, NULL, 0, 1024,
+	  "unused shadow pages the refcount policy keeps (0..1024, default 16)" },
+	{ "vmap_stack", OPT_BOOL, &vmap_stack, NULL, 0, 1,
+	  "give every new thread a vmalloc'd stack with a guard page" },
+	{ "vmap_stack_size", OPT_SIZE, &vmap_stack_size, NULL, 16384, 1L << 30,
+	  "size of vmap stacks when the thread's attributes give none (default 1M)" },
+};
+const unsigned mm_nr_options = ARRAY_SIZE(mm_options);
+
+const char *vmkasan_shadow_policy_name(int policy)
+{
+	return policy >= 0 && policy < 4 ? policy_names[policy] : "?";
+}
+
+void vmkasan_get_stats(struct vmkasan_stats *s)
+{
+	kasan_memset_raw(s, 0, sizeof(*s));
+	vmalloc_counters(&s->live_areas, &s->live_vmalloc_pages, &s->live_vmalloc_bytes,
+			 &s->shadow_lower_bound, &s->lazy_areas, &s->purges, &s->bad_frees);
+	s->shadow_pages = READ_ONCE(shadow_pages_now);
+	s->shadow_pages_peak = READ_ONCE(shadow_pages_peak);
+	s->shadow_pages_cached = READ_ONCE(shadow_pages_cached);
+	s->ram_pages = READ_ONCE(ram_pages);
+	s->ram_pages_peak = READ_ONCE(ram_pages_peak);
+	s->ram_budget_pages = ram_budget;
+	s->metadata_pages = READ_ONCE(meta_pages);
+	for (int i = 0; i < VMKASAN_FAIL_NR; i++) {
+		s->failed[i] = READ_ONCE(fail_count[i]);
+		s->injected[i] = READ_ONCE(fail_injected[i]);
+	}
+	s->vma_count = plat_vma_count();
+	s->shadow_policy = vmalloc_shadow_policy;
+}
+
+/* Runs from kasan_init() once the shadow exists. */
+bool mm_init(char *err, size_t errlen)
+{
+	if (!fault_inject_setup(err, errlen))
+		return false;
+	percpu_init();
+	return vmalloc_init_space(err, errlen);
+}
+
+static void print_mm_stats(void)
+{
+	struct vmkasan_stats s;
+
+	vmkasan_get_stats(&s);
+	kasan_printf("vmkasan: vmalloc shadow (%s): %lu pages now, %lu peak, %lu cached; "
+		     "live areas %lu (%lu pages), lower bound %lu shadow pages\n",
+		     vmkasan_shadow_policy_name(s.shadow_policy), s.shadow_pages,
+		     s.shadow_pages_peak, s.shadow_pages_cached, s.live_areas,
+		     s.live_vmalloc_pages, s.shadow_lower_bound);
+	kasan_printf("vmkasan: RAM %lu pages now, %lu peak, budget %lu; failed page %lu shadow %lu "
+		     "area %lu percpu %lu\n", s.ram_pages, s.ram_pages_peak, s.ram_budget_pages,
+		     s.failed[0], s.failed[1], s.failed[2], s.failed[3]);
+}
+
+void mm_print_stats(void)
+{
+	if (mem_map)
+		print_mm_stats();
+}
