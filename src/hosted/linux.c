@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../core/kasan.h"
+#include "../core/mm.h"
 #include "hosted.h"
 #include "symbolize.h"
 
@@ -186,6 +186,11 @@ static __thread uintptr_t stack_lo, stack_hi;
 
 bool plat_stack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
 {
+	bool is_stack;
+
+	/* A vmap stack is one area of the vmalloc space's single mapping. */
+	if (vmalloc_area_bounds(sp, lo, hi, &is_stack))
+		return true;
 	if (!(sp >= stack_lo && sp < stack_hi)) {
 		uintptr_t a, b;
 
