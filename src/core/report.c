@@ -113,10 +113,14 @@ static bool is_main(uintptr_t pc)
 	       !kasan_strcmp(sym.func, "main");
 }
 
+/* A stored trace (allocation, free), cut after main like live ones. */
 void kasan_print_pcs(const uintptr_t *pcs, int n)
 {
-	for (int i = 0; i < n && pcs[i]; i++)
+	for (int i = 0; i < n && pcs[i]; i++) {
 		print_symbolized(pcs[i], true, " ");
+		if (is_main(pcs[i]))
+			break;
+	}
 }
 
 /*
