@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,10 +96,16 @@ void plat_die(int exitcode, bool do_abort)
 	_exit(exitcode);
 }
 
+static __thread unsigned long tid;
+
+/* A forked child's only thread must not keep its parent's cached id. */
+static void forget_tid(void)
+{
+	tid = 0;
+}
+
 unsigned long plat_tid(void)
 {
-	static __thread unsigned long tid;
-
 	if (!tid)
 		tid = (unsigned long)syscall(SYS_gettid);
 	return tid;
@@ -364,5 +371,6 @@ bool plat_init(char *err, size_t errlen)
 	if (!hosted_install_fault_handler(err, errlen))
 		return false;
 	atexit(exit_with_report_status);
+	pthread_atfork(NULL, NULL, forget_tid);
 	return true;
 }

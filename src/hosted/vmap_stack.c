@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
+ * Threads: every thread made by pthread_create() gets an alternate
+ * signal stack, so a fault on its own stack can still be reported.
+ *
  * VMAP stacks: with vmap_stack=1 every thread made by pthread_create()
  * runs on a vmalloc'd stack, as the kernel's tasks do with
  * CONFIG_VMAP_STACK, so stack instrumentation writes its redzones into
@@ -70,7 +73,10 @@ static void *thread_trampoline(void *p)
 	void *(*fn)(void *) = t->fn, *arg = t->arg, *ret;
 	stack_t ss;
 
-	t->tid = (pid_t)plat_tid();
+	if (!t->stack)
+		free(t);	/* nothing to reap later */
+	else
+		t->tid = (pid_t)plat_tid();
 	/* An overflow must be reportable: the handler needs its own stack. */
 	hosted_setup_altstack();
 	sigaltstack(NULL, &ss);
@@ -99,27 +105,34 @@ __public int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 		real = (pthread_create_fn)dlsym(RTLD_NEXT, "pthread_create");
 	if (!real)
 		return EAGAIN;
-	if (!vmap_stack || !kasan_ready)
+	if (!kasan_ready)
 		return real(thread, attr, fn, arg);
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return EAGAIN;
+	t->fn = fn;
+	t->arg = arg;
 	if (attr)
 		pthread_attr_getstack(attr, &user_stack, &size);
-	if (user_stack)
-		return real(thread, attr, fn, arg);	/* the caller chose a stack */
+	/* Every thread gets an alternate signal stack through the
+	 * trampoline; with vmap_stack=1 it also gets a vmalloc'd stack,
+	 * unless the caller chose a stack itself. */
+	if (!vmap_stack || user_stack) {
+		err = real(thread, attr, thread_trampoline, t);
+		if (err)
+			free(t);
+		return err;
+	}
 	reap_stacks();
 	if (attr)
 		pthread_attr_getstacksize(attr, &size);
 	if (!attr || size < 16384)
 		size = vmap_stack_size;
-	t = calloc(1, sizeof(*t));
-	if (!t)
-		return EAGAIN;
 	t->stack = vmalloc_stack_alloc(size, &lo, &hi);
 	if (!t->stack) {
 		free(t);
 		return EAGAIN;
 	}
-	t->fn = fn;
-	t->arg = arg;
 	if (attr)
 		own = *attr;	/* glibc's attr is a plain struct; a copy keeps the caller's */
 	else
