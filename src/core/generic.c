@@ -89,9 +89,12 @@ static __noinline void report_access(uintptr_t addr, size_t size, bool write,
  * Returns true when the access is fine.  A zero-sized access is always
  * fine; a range that wraps around the address space is reported.
  */
+uintptr_t kasan_unchecked_start, kasan_unchecked_end;
+
 bool kasan_check_range(uintptr_t addr, size_t size, bool write, uintptr_t ip, uintptr_t fp)
 {
-	if (unlikely(!size))
+	if (unlikely(!size) ||
+	    unlikely(addr - kasan_unchecked_start < kasan_unchecked_end - kasan_unchecked_start))
 		return true;
 	if (unlikely(addr + size < addr)) {
 		struct kasan_access a = {

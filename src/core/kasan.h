@@ -85,6 +85,9 @@ __hidden void kasan_memset_raw(void *dst, int c, size_t n);
 __hidden void kasan_memcpy_raw(void *dst, const void *src, size_t n);
 
 /* ---- generic.c ---- */
+/* A range the runtime's own checks (mem*, outline N-byte) treat as
+ * unchecked: the vmalloc space under vmalloc_shadow=off. */
+__hidden extern uintptr_t kasan_unchecked_start, kasan_unchecked_end;
 __hidden bool kasan_check_range(uintptr_t addr, size_t size, bool write,
 			       uintptr_t ip, uintptr_t fp);
 

@@ -72,6 +72,9 @@ int vmalloc_shadow_hole(uintptr_t shadow_addr)
 {
 	if (!mem_map || shadow_addr < vshadow_start() || shadow_addr >= vshadow_end())
 		return -1;
+	/* Without vmalloc shadow, instrumented code may touch the space. */
+	if (vmalloc_shadow_policy == SHADOW_OFF)
+		return 0;
 	return vmalloc_shadow_populated(shadow_addr) ? -1 : KASAN_VMALLOC_INVALID;
 }
 

@@ -871,6 +871,10 @@ bool vmalloc_init_space(char *err, size_t errlen)
 		return false;
 	VMALLOC_START = mm_layout.vmalloc_start;
 	VMALLOC_END = mm_layout.vmalloc_end;
+	if (vmalloc_shadow_policy == SHADOW_OFF) {
+		kasan_unchecked_start = VMALLOC_START;
+		kasan_unchecked_end = VMALLOC_END;
+	}
 	while ((1u << (log + 1)) <= ncpu)
 		log++;
 	/* Linux: lazy_max_pages() = 32 MiB of pages times (1 + log2(cpus)). */
