@@ -769,35 +769,34 @@ static void describe_live(const struct vmap_area *va, uintptr_t addr)
 		kasan_printf("(in the mapping's guard page)\n");
 }
 
+/* A snapshot of the area of tree holding addr: reports print it unlocked. */
+static bool find_area_copy(kasan_spinlock_t *lock, const struct vmap_tree *tree, uintptr_t addr,
+			   struct vmap_area *copy)
+{
+	struct vmap_area *va;
+
+	kasan_spin_lock(lock);
+	va = vmap_area_find(tree, addr);
+	if (va)
+		*copy = *va;
+	kasan_spin_unlock(lock);
+	return va;
+}
+
 static bool vmalloc_describe(uintptr_t addr)
 {
-	struct vmap_area *va, copy;
-	bool found = false;
+	struct vmap_area copy;
 
 	if (!vmalloc_addr(addr) || !mem_map)
 		return false;
-	kasan_spin_lock(&vmap_area_lock);
-	va = vmap_area_find(&live_tree, addr);
-	if (va) {
-		copy = *va;
-		found = true;
-	}
-	kasan_spin_unlock(&vmap_area_lock);
-	if (found) {
+	if (find_area_copy(&vmap_area_lock, &live_tree, addr, &copy)) {
 		if (copy.flags & VMK_STACK && addr >= copy.va_start + PAGE_SIZE &&
 		    addr < copy.va_start + ((uintptr_t)copy.nr_pages << PAGE_SHIFT))
 			return kasan_describe_stack(addr);
 		describe_live(&copy, addr);
 		return true;
 	}
-	kasan_spin_lock(&purge_lock);
-	va = vmap_area_find(&lazy_tree, addr);
-	if (va) {
-		copy = *va;
-		found = true;
-	}
-	kasan_spin_unlock(&purge_lock);
-	if (found) {
+	if (find_area_copy(&purge_lock, &lazy_tree, addr, &copy)) {
 		kasan_printf("The buggy address belongs to a freed virtual mapping at\n"
 			     " [%p, %p) created by:\n", (void *)copy.va_start, (void *)copy.va_end);
 		stack_depot_print(copy.alloc_trace);

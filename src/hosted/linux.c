@@ -280,36 +280,32 @@ void *plat_memset(void *dst, int c, size_t n)
 	return dst;
 }
 
+static bool to_plat_symbol(bool found, const struct vmk_symbol *s, struct plat_symbol *out)
+{
+	if (!found)
+		return false;
+	out->module = s->module;
+	out->module_off = s->module_off;
+	out->func = s->func;
+	out->func_off = s->func_off;
+	out->func_size = s->func_size;
+	out->file = s->file;
+	out->line = s->line;
+	return true;
+}
+
 bool plat_symbolize(uintptr_t pc, bool is_return_addr, struct plat_symbol *out)
 {
 	struct vmk_symbol s;
 
-	if (!vmk_symbolize(pc, is_return_addr, &s))
-		return false;
-	out->module = s.module;
-	out->module_off = s.module_off;
-	out->func = s.func;
-	out->func_off = s.func_off;
-	out->func_size = s.func_size;
-	out->file = s.file;
-	out->line = s.line;
-	return true;
+	return to_plat_symbol(vmk_symbolize(pc, is_return_addr, &s), &s, out);
 }
 
 bool plat_symbolize_data(uintptr_t addr, struct plat_symbol *out)
 {
-	struct vmk_symbol s;
+	struct vmk_symbol s = { 0 };
 
-	if (!vmk_symbolize_data(addr, &s))
-		return false;
-	out->module = s.module;
-	out->module_off = s.module_off;
-	out->func = s.func;
-	out->func_off = s.func_off;
-	out->func_size = s.func_size;
-	out->file = NULL;
-	out->line = 0;
-	return true;
+	return to_plat_symbol(vmk_symbolize_data(addr, &s), &s, out);
 }
 
 static bool open_log(char *err, size_t errlen)
