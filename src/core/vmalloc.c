@@ -75,6 +75,25 @@ static struct vmap_area *va_alloc_meta(void)
 static void purge_vmap_area_lazy(void);
 
 /*
+ * Placement that spares shadow: an area of size bytes needs at least
+ * ceil(size / 32 KiB) shadow pages, one more if it straddles a shadow
+ * page boundary it need not.  Within the block lowest-fit chose, move
+ * such an area up to the next 32 KiB boundary when it still fits; the
+ * hole left behind is small and takes small areas later.  Without this,
+ * fragmentation leaves many small areas each straddling two shadow
+ * pages, and a refcounted shadow can cost twice its lower bound.
+ */
+static uintptr_t shadow_friendly(uintptr_t addr, size_t size, uintptr_t block_end)
+{
+	uintptr_t slack = ALIGN_UP(size, SHADOW_PAGE_SPAN) - size;
+	uintptr_t moved = ALIGN_UP(addr, SHADOW_PAGE_SPAN);
+
+	if ((addr & (SHADOW_PAGE_SPAN - 1)) <= slack || moved + size > block_end)
+		return addr;
+	return moved;
+}
+
+/*
  * Find [addr, addr + size) in the free tree and carve it out.  Metadata
  * for the new area and a possible split remainder is allocated before
  * the lock is taken, like the kernel's ne_fit_preload.
@@ -100,6 +119,8 @@ retry:
 	blk = vmap_tree_lowest_fit(&free_tree, size, align, vstart, vend, &addr);
 	if (blk) {
 		uintptr_t bs = blk->va_start, be = blk->va_end;
+
+		addr = shadow_friendly(addr, size, be < vend ? be : vend);
 
 		vmap_tree_remove(&free_tree, blk);
 		if (addr > bs && addr + size < be) {
