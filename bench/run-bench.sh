@@ -1,0 +1,244 @@
+#!/bin/sh
+# run-bench.sh: time the bench/progs programs natively, under user-space
+# ASan and under vmkasan (gcc/clang x inline/outline), interleaved, and
+# print markdown tables of median wall times and ratios to native.
+# Also written to build/bench/results.md.  See bench/README.md.
+#
+# Environment:
+#   BENCH_REPEAT=R     runs per program and configuration (default 3)
+#   BENCH_PROGS="a b"  programs to run (default: every bench/progs/*.c)
+#   BENCH_CONFIGS="…"  configurations to run (default: all, see CONFIGS)
+#   CC_GCC, CC_CLANG   compilers (default gcc, clang)
+#
+# Needs only sh, awk, sort and date.  Exit status 1 when a build fails, a
+# program fails or a checksum differs from the native build's.
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT="$ROOT/build/bench"
+BIN="$OUT/bin"
+RUNS="$OUT/runs"
+RESULTS="$OUT/results.md"
+VMKASAN_CC="$ROOT/build/bin/vmkasan-cc"
+REPEAT=${BENCH_REPEAT:-3}
+CC_GCC=${CC_GCC:-gcc}
+CC_CLANG=${CC_CLANG:-clang}
+CFLAGS="-O2 -fno-omit-frame-pointer"	# vmkasan-cc adds -fno-omit-frame-pointer
+
+ALL_CONFIGS="native asan-gcc vmk-gcc-inline vmk-gcc-outline native-clang asan-clang vmk-clang-inline vmk-clang-outline"
+CONFIGS=${BENCH_CONFIGS:-$ALL_CONFIGS}
+
+die() { echo "run-bench: $*" >&2; exit 1; }
+
+case "$REPEAT" in
+''|*[!0-9]*|0) die "BENCH_REPEAT must be a positive integer (got '$REPEAT')" ;;
+esac
+[ -x "$VMKASAN_CC" ] || die "$VMKASAN_CC not found: run 'make' first (or 'make bench')"
+command -v "$CC_GCC" >/dev/null 2>&1 || die "$CC_GCC not found"
+
+if [ -n "${BENCH_PROGS:-}" ]; then
+	PROGS=$BENCH_PROGS
+else
+	PROGS=$(for f in "$ROOT"/bench/progs/*.c; do basename "$f" .c; done)
+fi
+
+label() {
+	case "$1" in
+	native) echo "native gcc" ;;
+	native-clang) echo "native clang" ;;
+	asan-gcc) echo "ASan gcc" ;;
+	asan-clang) echo "ASan clang" ;;
+	vmk-gcc-inline) echo "vmkasan gcc inline" ;;
+	vmk-gcc-outline) echo "vmkasan gcc outline" ;;
+	vmk-clang-inline) echo "vmkasan clang inline" ;;
+	vmk-clang-outline) echo "vmkasan clang outline" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# build <config> <src> <out>
+build() {
+	case "$1" in
+	native) "$CC_GCC" $CFLAGS "$2" -o "$3" ;;
+	native-clang) "$CC_CLANG" $CFLAGS "$2" -o "$3" ;;
+	asan-gcc) "$CC_GCC" $CFLAGS -fsanitize=address "$2" -o "$3" ;;
+	asan-clang) "$CC_CLANG" $CFLAGS -fsanitize=address "$2" -o "$3" ;;
+	vmk-gcc-inline) "$VMKASAN_CC" --cc="$CC_GCC" --inline -O2 "$2" -o "$3" ;;
+	vmk-gcc-outline) "$VMKASAN_CC" --cc="$CC_GCC" --outline -O2 "$2" -o "$3" ;;
+	vmk-clang-inline) "$VMKASAN_CC" --cc="$CC_CLANG" --inline -O2 "$2" -o "$3" ;;
+	vmk-clang-outline) "$VMKASAN_CC" --cc="$CC_CLANG" --outline -O2 "$2" -o "$3" ;;
+	*) die "unknown configuration '$1' (known: $ALL_CONFIGS)" ;;
+	esac
+}
+
+# Header: machine and compilers.
+cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')
+gccv=$("$CC_GCC" --version 2>/dev/null | head -n 1)
+if command -v "$CC_CLANG" >/dev/null 2>&1; then
+	clangv=$("$CC_CLANG" --version 2>/dev/null | head -n 1)
+else
+	clangv="(not found)"
+fi
+
+rm -rf "$OUT"
+mkdir -p "$BIN" "$RUNS"
+exec 3>"$RESULTS"
+# out: print to stdout and to results.md
+out() { printf '%s\n' "$*"; printf '%s\n' "$*" >&3; }
+
+out "# vmkasan benchmark"
+out ""
+out "- CPU: ${cpu:-unknown}; cores: $cores; kernel: $(uname -r); load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+out "- gcc: $gccv"
+out "- clang: $clangv"
+out "- vmkasan: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && [ -z "$(git status --porcelain -- src include tools 2>/dev/null)" ] || echo ' + uncommitted changes in src/include/tools')"
+out "- runs: median of $REPEAT wall-clock runs per build, interleaved round-robin"
+out "- native/ASan flags: $CFLAGS; vmkasan: vmkasan-cc --inline|--outline -O2"
+out ""
+
+# Build everything first; a configuration whose compiler is missing is
+# skipped with a note, any other build failure is fatal.
+echo "building: $PROGS" >&2
+BUILT=""
+for c in $CONFIGS; do
+	case "$c" in
+	*clang*)
+		if ! command -v "$CC_CLANG" >/dev/null 2>&1; then
+			out "- note: $CC_CLANG not found, skipping $(label "$c")"
+			continue
+		fi ;;
+	esac
+	for p in $PROGS; do
+		src="$ROOT/bench/progs/$p.c"
+		[ -f "$src" ] || die "no such program: $src"
+		if ! build "$c" "$src" "$BIN/$p.$c" 2>"$BIN/$p.$c.log"; then
+			cat "$BIN/$p.$c.log" >&2
+			die "build of $p ($(label "$c")) failed"
+		fi
+	done
+	BUILT="$BUILT $c"
+done
+CONFIGS=$BUILT
+case " $CONFIGS " in
+*" native "*) ;;
+*) die "the native configuration is needed (it is the reference)" ;;
+esac
+
+# Run: round-robin over programs and configurations, REPEAT times, so
+# that slow drifts of the machine hit every configuration alike.
+r=1
+while [ "$r" -le "$REPEAT" ]; do
+	for p in $PROGS; do
+		for c in $CONFIGS; do
+			printf 'run %d/%d: %-8s %-20s ' "$r" "$REPEAT" "$p" "$(label "$c")" >&2
+			o="$RUNS/$p.$c.$r"
+			t0=$(date +%s%N)
+			set +e
+			ASAN_OPTIONS=detect_leaks=0 "$BIN/$p.$c" >"$o.out" 2>"$o.err"
+			rc=$?
+			set -e
+			t1=$(date +%s%N)
+			t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
+			echo "${t}s" >&2
+			if [ "$rc" -ne 0 ]; then
+				head -n 30 "$o.err" >&2
+				die "$p ($(label "$c")) exited with status $rc; output in $o.out, $o.err"
+			fi
+			if [ -s "$o.err" ]; then
+				head -n 30 "$o.err" >&2
+				die "$p ($(label "$c")) wrote to stderr (a sanitizer report?); see $o.err"
+			fi
+			sum=$(awk '/^checksum:/ { print $2 }' "$o.out")
+			[ -n "$sum" ] || die "$p ($(label "$c")) printed no checksum; see $o.out"
+			if [ "$c" = native ]; then
+				[ -f "$RUNS/$p.ref" ] || echo "$sum" >"$RUNS/$p.ref"
+			fi
+			ref=$(cat "$RUNS/$p.ref")
+			if [ "$sum" != "$ref" ]; then
+				die "CHECKSUM MISMATCH: $p ($(label "$c")) printed $sum, native printed $ref"
+			fi
+			echo "$t" >>"$RUNS/$p.$c.times"
+		done
+	done
+	r=$((r + 1))
+done
+
+median() {
+	sort -n "$1" | awk '{ v[NR] = $1 } END {
+		if (NR % 2) printf "%.3f", v[(NR + 1) / 2];
+		else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+# Per-program tables.
+for p in $PROGS; do
+	base=$(median "$RUNS/$p.native.times")
+	echo "$base" >"$RUNS/$p.native.median"
+	out "## $p (checksum $(cat "$RUNS/$p.ref"), all builds agree)"
+	out ""
+	out "| configuration | median s | min s | max s | ratio to native gcc | ratio to same-compiler native |"
+	out "| --- | ---: | ---: | ---: | ---: | ---: |"
+	for c in $CONFIGS; do
+		m=$(median "$RUNS/$p.$c.times")
+		echo "$m" >"$RUNS/$p.$c.median"
+		mn=$(sort -n "$RUNS/$p.$c.times" | head -n 1)
+		mx=$(sort -n "$RUNS/$p.$c.times" | tail -n 1)
+		case "$c" in
+		*clang*) own="$RUNS/$p.native-clang.times" ;;
+		*) own="$RUNS/$p.native.times" ;;
+		esac
+		if [ -f "$own" ]; then own=$(ratio "$m" "$(median "$own")")x; else own="-"; fi
+		out "| $(label "$c") | $m | $(printf '%.3f' "$mn") | $(printf '%.3f' "$mx") | $(ratio "$m" "$base")x | $own |"
+	done
+	out ""
+done
+
+# Summary: ratios to native.
+out "## Summary: slowdown vs native gcc -O2 (median wall time ratio; lower is better)"
+out ""
+hdr="| program |"
+sep="| --- |"
+for c in $CONFIGS; do
+	[ "$c" = native ] && continue
+	hdr="$hdr $(label "$c") |"
+	sep="$sep ---: |"
+done
+out "$hdr"
+out "$sep"
+for p in $PROGS; do
+	row="| $p |"
+	base=$(cat "$RUNS/$p.native.median")
+	for c in $CONFIGS; do
+		[ "$c" = native ] && continue
+		row="$row $(ratio "$(cat "$RUNS/$p.$c.median")" "$base")x |"
+	done
+	out "$row"
+done
+out ""
+
+# vmkasan inline vs ASan, per compiler.
+out "## vmkasan inline <= ASan (same compiler)?"
+out ""
+for p in $PROGS; do
+	line="- $p:"
+	for cc in gcc clang; do
+		k="$RUNS/$p.vmk-$cc-inline.median"
+		a="$RUNS/$p.asan-$cc.median"
+		if [ -f "$k" ] && [ -f "$a" ]; then
+			km=$(cat "$k")
+			am=$(cat "$a")
+			kmin=$(sort -n "$RUNS/$p.vmk-$cc-inline.times" | head -n 1)
+			amin=$(sort -n "$RUNS/$p.asan-$cc.times" | head -n 1)
+			verdict=$(awk -v k="$km" -v a="$am" -v kmin="$kmin" -v amin="$amin" 'BEGIN {
+				if (k <= a) printf "holds (%.3fs <= %.3fs, %.2fx of ASan; best runs %.2fx)", k, a, k / a, kmin / amin;
+				else printf "DOES NOT HOLD (%.3fs > %.3fs, %.2fx of ASan; best runs %.2fx%s)", k, a, k / a,
+					kmin / amin, k / a <= 1.03 ? "; within 3%, about run-to-run noise" : "" }')
+			line="$line $cc: $verdict;"
+		fi
+	done
+	out "${line%;}"
+done
+out ""
+echo "Results written to $RESULTS"
+exec 3>&-
