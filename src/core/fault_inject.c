@@ -77,6 +77,10 @@ bool should_fail(enum fail_path path)
 {
 	bool fail = false;
 
+	/* Not while the runtime starts: a failed boot allocation is not the
+	 * program's failure, and fail_nth counts the program's attempts. */
+	if (!kasan_ready)
+		return false;
 	if (!(fail_mask & (1u << path)) || (!fail_nth && fail_prob <= 0.0))
 		return false;
 	if (fail_nth && __atomic_add_fetch(&attempts, 1, __ATOMIC_RELAXED) == (unsigned long)fail_nth)

@@ -8,14 +8,7 @@
  * mm/kasan/generic.c: one shadow load for an access within a granule,
  * two when it crosses one.
  */
-#include "kasan.h"
-
-static __always_inline bool byte_is_poisoned(uintptr_t addr)
-{
-	int8_t v = *kasan_shadow(addr);
-
-	return unlikely(v) && (int8_t)(addr & KASAN_GRANULE_MASK) >= v;
-}
+#include "check.h"
 
 /* Accesses of 2, 4 or 8 bytes: the last byte decides unless the access
  * straddles two granules, then the first granule must be wholly good. */
@@ -36,26 +29,6 @@ static __always_inline bool sixteen_is_poisoned(uintptr_t addr)
 	if (likely(!(addr & KASAN_GRANULE_MASK)))
 		return *(uint16_t *)kasan_shadow(addr) != 0;
 	return *kasan_shadow(addr) || *kasan_shadow(addr + 8) || byte_is_poisoned(last);
-}
-
-/* Any size: every granule before the one holding the last byte must be
- * wholly addressable, and the last byte must be. */
-static bool range_is_poisoned(uintptr_t addr, size_t size)
-{
-	uintptr_t last = addr + size - 1;
-	const int8_t *s = kasan_shadow(addr);
-	const int8_t *s_last = kasan_shadow(last);
-
-	while (s < s_last && ((uintptr_t)s & 7))
-		if (*s++)
-			return true;
-	for (; s + 8 <= s_last; s += 8)
-		if (*(const uint64_t *)s)
-			return true;
-	for (; s < s_last; s++)
-		if (*s)
-			return true;
-	return byte_is_poisoned(last);
 }
 
 static __always_inline bool access_is_poisoned(uintptr_t addr, size_t size)
@@ -104,6 +77,12 @@ bool kasan_check_range(uintptr_t addr, size_t size, bool write, uintptr_t ip, ui
 			.detail = "the range wraps around the end of the address space",
 		};
 		kasan_report(&a);
+		return false;
+	}
+	/* No shadow to read (the shadow region itself, non-canonical): the
+	 * report names it a wild access without touching absent shadow. */
+	if (unlikely(!plat_addr_has_shadow(addr) || !plat_addr_has_shadow(addr + size - 1))) {
+		report_access(addr, size, write, ip, fp);
 		return false;
 	}
 	if (likely(!access_is_poisoned(addr, size)))

@@ -15,6 +15,8 @@
 #if defined(__x86_64__)
 #define PLAT_SHADOW_OFFSET	0x7fff8000UL
 #define PLAT_PAGE_SHIFT		12
+/* Addresses at or above this are not user addresses at all. */
+#define PLAT_ADDR_LIMIT		0x800000000000UL
 #else
 #error "vmkasan: no platform layout for this architecture yet"
 #endif

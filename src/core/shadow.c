@@ -9,19 +9,11 @@
  */
 #include "kasan.h"
 
+/* Shadow writes are long runs (frames, areas): the platform's fill is
+ * the fastest the machine has. */
 void kasan_memset_raw(void *dst, int c, size_t n)
 {
-	unsigned char *d = dst;
-	uint64_t word = (uint8_t)c * 0x0101010101010101ULL;
-
-	while (n && ((uintptr_t)d & 7)) {
-		*d++ = (unsigned char)c;
-		n--;
-	}
-	for (; n >= 8; n -= 8, d += 8)
-		*(volatile uint64_t *)d = word;
-	while (n--)
-		*d++ = (unsigned char)c;
+	plat_memset(dst, c, n);
 }
 
 void kasan_memcpy_raw(void *dst, const void *src, size_t n)

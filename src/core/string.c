@@ -9,12 +9,24 @@
  * program that continues (halt_on_error=0) has not corrupted memory.  The newer
  * __asan_mem* names are provided too, for newer compilers.
  */
-#include "kasan.h"
+#include "check.h"
+
+static __always_inline bool in_unchecked(uintptr_t a)
+{
+	return a - kasan_unchecked_start < kasan_unchecked_end - kasan_unchecked_start;
+}
 
 static __always_inline bool check_ranges(const void *dst, const void *src, size_t n,
 					 uintptr_t ip, uintptr_t fp)
 {
-	if (unlikely(!kasan_ready))
+	if (unlikely(!kasan_ready) || !n)
+		return true;
+	/* Short, good ranges (most calls) decide here, inline; anything
+	 * else takes the full path, which also reports. */
+	if (likely(n <= 256) && ((uintptr_t)dst | (uintptr_t)src) < PLAT_ADDR_LIMIT &&
+	    !in_unchecked((uintptr_t)dst) && !in_unchecked((uintptr_t)src) &&
+	    (!src || !range_is_poisoned((uintptr_t)src, n)) &&
+	    !range_is_poisoned((uintptr_t)dst, n))
 		return true;
 	if (src && !kasan_check_range((uintptr_t)src, n, false, ip, fp))
 		return false;
