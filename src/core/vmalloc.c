@@ -274,14 +274,16 @@ static void insert_live(struct vmap_area *va, uintptr_t ip, uintptr_t fp)
 /* An area that never went live: straight back to the free tree. */
 static void abandon_area(struct vmap_area *va)
 {
-	uintptr_t fs, fe;
+	uintptr_t start = va->va_start, end = va->va_end, fs, fe;
 
 	if (va->flags & VM_KASAN) {
 		kasan_poison_vmalloc(va->va_start, va->va_end, KASAN_VMALLOC_INVALID);
 		kasan_depopulate_vmalloc(va->va_start, va->va_end);
 	}
 	free_vmap_block(va, &fs, &fe);
-	kasan_release_vmalloc(fs, fe, fs, fe);
+	/* Only the area's own shadow pages: the merged free block can be
+	 * the whole 1 TiB space, 32M shadow pages to walk. */
+	kasan_release_vmalloc(start, end, fs, fe);
 }
 
 static size_t guard_size(unsigned long vm_flags)
@@ -743,7 +745,7 @@ undo:
 	block->va_start = base;
 	block->va_end = base + nr * stride;
 	free_vmap_block(block, &fs, &fe);
-	kasan_release_vmalloc(fs, fe, fs, fe);
+	kasan_release_vmalloc(base, base + nr * stride, fs, fe);
 fail:
 	count_failure(FAIL_PERCPU);
 	return 0;
