@@ -1,0 +1,599 @@
+/*
+ * vmalloc bug catalog (items 1 and 2 of the test plan): one case per
+ * run, named by argv[1].  Each case states the report it expects (see
+ * vmtest.h), does one bad thing, and then checks that it survived and
+ * that the allocator still works: 1000 areas made and freed, the
+ * counters back to where they started, the runtime's shadow count equal
+ * to what mincore() sees.
+ *
+ * "ok" cases (no report expected) print EXPECT_REPORTS 0.
+ */
+#include <pthread.h>
+#include "vmtest.h"
+
+static struct vmkasan_stats start_stats;
+/* Areas a case may leave behind: the first per-cpu chunk stays for good
+ * (as in Linux, where it is the static chunk): nr_cpu_ids areas. */
+static unsigned long kept_areas, kept_pages;
+
+static void uses_percpu(void *p)
+{
+	/* Units are stride apart: stride = unit + one guard page. */
+	unsigned long unit = nr_cpu_ids > 1 ?
+		(unsigned long)((char *)vmk_per_cpu_ptr(p, 1) - (char *)p) - PGSZ : 32768;
+
+	kept_areas = nr_cpu_ids;
+	kept_pages = nr_cpu_ids * (unit / PGSZ);
+}
+
+static char global_buf[64];
+
+/* ---- allocator health after a case ---- */
+
+/* Make and free 1000 areas of assorted sizes, writing each fully. */
+static noinline void allocator_still_works(void)
+{
+	static void *ptrs[1000];
+	struct vmkasan_stats s;
+	unsigned long seed = 12345;
+
+	for (int i = 0; i < 1000; i++) {
+		unsigned long size;
+
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		size = 1 + (seed >> 33) % (i % 10 == 0 ? 65536 : 3000);
+		ptrs[i] = vmalloc(size);
+		CHECK(ptrs[i] && is_vmalloc_addr(ptrs[i]), "vmalloc(%lu) #%d failed", size, i);
+		if (ptrs[i]) {
+			memset(ptrs[i], i & 0xff, size);
+			CHECK(((unsigned char *)ptrs[i])[size - 1] == (i & 0xff), "area %d lost its bytes", i);
+		}
+	}
+	get_stats(&s);
+	CHECK(s.live_areas == start_stats.live_areas + kept_areas + 1000,
+	      "live_areas %lu after 1000 vmallocs, expected %lu", s.live_areas,
+	      start_stats.live_areas + kept_areas + 1000);
+	for (int i = 0; i < 1000; i++)
+		vfree(ptrs[i]);
+	vm_unmap_aliases();
+	get_stats(&s);
+	CHECK(s.live_areas == start_stats.live_areas + kept_areas,
+	      "live_areas %lu at the end, %lu at the start (+%lu per-cpu)", s.live_areas,
+	      start_stats.live_areas, kept_areas);
+	CHECK(s.live_vmalloc_pages == start_stats.live_vmalloc_pages + kept_pages,
+	      "live_vmalloc_pages %lu at the end, %lu at the start (+%lu per-cpu)",
+	      s.live_vmalloc_pages, start_stats.live_vmalloc_pages, kept_pages);
+	CHECK(s.lazy_areas == 0, "lazy_areas %lu after vm_unmap_aliases()", s.lazy_areas);
+	check_shadow_count("after the health check");
+}
+
+/* A bad call: exactly one report, counted as a bad free.  The per-cpu
+ * cases print the count instead (run.sh checks it once, in its own
+ * test, rather than failing every per-cpu case for it). */
+static void check_bad_call_counted(unsigned long bad_frees)
+{
+	struct vmkasan_stats s;
+
+	get_stats(&s);
+	CHECK(s.bad_frees == start_stats.bad_frees + bad_frees, "bad_frees %lu, expected %lu",
+	      s.bad_frees, start_stats.bad_frees + bad_frees);
+	CHECK(vmkasan_report_count() == 1, "%lu reports, expected 1", vmkasan_report_count());
+}
+
+static void print_bad_frees(void)
+{
+	struct vmkasan_stats s;
+
+	get_stats(&s);
+	say("BAD_FREES %lu", s.bad_frees - start_stats.bad_frees);
+	CHECK(vmkasan_report_count() == 1, "%lu reports, expected 1", vmkasan_report_count());
+}
+
+/* ================= item 1: bad accesses ================= */
+
+/* The source document's test: vmalloc(3000), read byte 3100. */
+static noinline void vmalloc_oob(void)
+{
+	char *v_ptr = vmalloc(3000);
+
+	CHECK(v_ptr, "vmalloc(3000) failed");
+	expect_bug("vmalloc-out-of-bounds", "vmalloc_oob");
+	expect_access("Read", 1, v_ptr + 3100);
+	say("EXPECT_TEXT The buggy address belongs to the virtual mapping at");
+	say("EXPECT_TEXT  [%016lx, %016lx) created by:", (unsigned long)v_ptr,
+	    (unsigned long)v_ptr + 8192);
+	say("EXPECT_TEXT 100 bytes to the right of");
+	((volatile char *)v_ptr)[hide(3100)];
+	/* The last good byte and the first bad one of the partial granule. */
+	CHECK(vmkasan_region_is_poisoned(v_ptr, 3000) == NULL, "vmalloc(3000) not wholly accessible");
+	CHECK(vmkasan_region_is_poisoned(v_ptr, 3001) == v_ptr + 3000, "byte 3000 not poisoned");
+	vfree(v_ptr);
+}
+
+/* vmap of two pages, one byte past the end: into the guard page. */
+static noinline void vmap_oob(void)
+{
+	struct page *pages[2] = { alloc_page(GFP_KERNEL), alloc_page(GFP_KERNEL) };
+	char *v;
+
+	CHECK(pages[0] && pages[1], "alloc_page failed");
+	v = vmap(pages, 2, VM_MAP, PAGE_KERNEL);
+	CHECK(v && is_vmalloc_addr(v), "vmap failed");
+	/* The alias: what the mapping writes, the page has. */
+	v[4096 + 7] = 'x';
+	CHECK(((char *)page_address(pages[1]))[7] == 'x', "vmap alias does not show in page_address");
+	expect_bug("vmalloc-out-of-bounds", "vmap_oob");
+	expect_access("Write", 1, v + 8192);
+	say("EXPECT_TEXT (in the mapping's guard page)");
+	((volatile char *)v)[hide(8192)] = 1;
+	vunmap(v);
+	__free_page(pages[0]);
+	__free_page(pages[1]);
+}
+
+static noinline void vm_map_ram_oob(void)
+{
+	struct page *pages[2] = { alloc_page(GFP_KERNEL), alloc_page(GFP_KERNEL) };
+	char *v;
+
+	v = vm_map_ram(pages, 2, NUMA_NO_NODE);
+	CHECK(v && is_vmalloc_addr(v), "vm_map_ram failed");
+	memset(v, 'r', 8192);
+	expect_bug("vmalloc-out-of-bounds", "vm_map_ram_oob");
+	expect_access("Read", 4, v + 8192 + 8);
+	((volatile int *)v)[hide(2050)];
+	vm_unmap_ram(v, 2);
+	__free_page(pages[0]);
+	__free_page(pages[1]);
+}
+
+/* Use after vfree while the area waits on the lazy purge list. */
+static noinline void vmalloc_uaf_lazy(void)
+{
+	char *p = vmalloc(100);
+
+	p[0] = 1;
+	vfree(p);
+	expect_bug("vmalloc-out-of-bounds", "vmalloc_uaf_lazy");
+	expect_access("Write", 4, p + 16);
+	say("EXPECT_TEXT The buggy address belongs to a freed virtual mapping at");
+	say("EXPECT_TEXT Freed by task");
+	*(volatile int *)hide(p + 16) = 5;
+}
+
+/* Use after vfree once vm_unmap_aliases() has purged the area. */
+static noinline void vmalloc_uaf_purged(void)
+{
+	char *p = vmalloc(100);
+
+	p[0] = 1;
+	vfree(p);
+	vm_unmap_aliases();
+	expect_bug("vmalloc-out-of-bounds", "vmalloc_uaf_purged");
+	expect_access("Read", 1, p + 3);
+	say("EXPECT_TEXT now freed and unmapped");
+	say("EXPECT_TEXT Freed by task");
+	((volatile char *)hide(p))[3];
+}
+
+/* Per-cpu: 20 bytes, byte 24 of CPU 1's copy. */
+static noinline void percpu_oob(void)
+{
+	unsigned cpu = nr_cpu_ids > 1 ? 1 : 0;
+	char *p = __alloc_percpu(20, 8);
+	char *c;
+
+	CHECK(p, "__alloc_percpu failed");
+	uses_percpu(p);
+	c = per_cpu_ptr(p, cpu);
+	CHECK(is_vmalloc_addr(c), "per-cpu memory is not in the vmalloc space");
+	for (int i = 0; i < 20; i++)
+		CHECK(c[i] == 0, "per-cpu memory not zeroed");
+	expect_bug("vmalloc-out-of-bounds", "percpu_oob");
+	expect_access("Read", 1, c + 24);
+	((volatile char *)c)[hide(24)];
+	free_percpu(p);
+}
+
+static noinline void percpu_uaf(void)
+{
+	long *keep = alloc_percpu(long);	/* keeps the chunk */
+	long *p = alloc_percpu(long);
+	long *c = per_cpu_ptr(p, 0);
+
+	uses_percpu(p);
+	*c = 7;
+	free_percpu(p);
+	expect_bug("vmalloc-out-of-bounds", "percpu_uaf");
+	expect_access("Read", 8, c);
+	*(volatile long *)hide(c);
+	free_percpu(keep);
+}
+
+/* The runtime's memset/memcpy on a vmalloc'd area. */
+static noinline void vmalloc_memset_overflow(void)
+{
+	char *p = vmalloc(4000);
+
+	expect_bug("vmalloc-out-of-bounds", "vmalloc_memset_overflow");
+	expect_access("Write", 20, p + 3990);
+	memset(hide(p + 3990), 0, hide(20));
+	vfree(p);
+}
+
+static noinline void vmalloc_memcpy_overflow(void)
+{
+	char *src = vmalloc(100), *dst = vmalloc(200);
+
+	memset(src, 's', 100);
+	expect_bug("vmalloc-out-of-bounds", "vmalloc_memcpy_overflow");
+	expect_access("Read", 150, src);
+	memcpy(hide(dst), hide(src), hide(150));
+	/* The runtime skips a bad copy. */
+	CHECK(dst[0] == 0, "the bad memcpy was done anyway");
+	vfree(src);
+	vfree(dst);
+}
+
+/* Never-mapped vmalloc space: its shadow is absent, the access must
+ * still be reported at the real address and the program go on. */
+static noinline void vmalloc_never_mapped_read(void)
+{
+	char *p = (char *)VMALLOC_START + (100UL << 30);
+
+	expect_bug("vmalloc-out-of-bounds", "vmalloc_never_mapped_read");
+	expect_access("Read", 1, p);
+	say("EXPECT_TEXT where no mapping");
+	CHECK(shadow_byte((uintptr_t)p) == -1, "shadow of VMALLOC_START+100G is present before the access");
+	((volatile char *)hide(p))[0];
+	CHECK(shadow_byte((uintptr_t)p) == -1, "shadow of VMALLOC_START+100G is present after the report");
+}
+
+static noinline void vmalloc_never_mapped_write(void)
+{
+	long *p = (long *)((char *)VMALLOC_START + (100UL << 30) + 4096 * 3 + 8);
+
+	expect_bug("vmalloc-out-of-bounds", "vmalloc_never_mapped_write");
+	expect_access("Write", 8, p);
+	*(volatile long *)hide(p) = 1;
+}
+
+/* ---- item 1: correct uses (no report) ---- */
+
+static noinline void vzalloc_zero(void)
+{
+	unsigned char *p = vmalloc(20000);
+
+	say("EXPECT_REPORTS 0");
+	memset(p, 0xAB, 20000);
+	vfree(p);
+	vm_unmap_aliases();	/* the same address comes back */
+	unsigned char *z = vzalloc(20000);
+
+	CHECK(z == p, "vzalloc did not reuse the purged address (%p vs %p)", (void *)z, (void *)p);
+	for (int i = 0; i < 20000; i++)
+		if (z[i]) {
+			vt_fail("vzalloc byte %d is %#x", i, z[i]);
+			break;
+		}
+	/* The whole of the last page too (reads of it are out of bounds,
+	 * so look through the page's linear-map alias). */
+	unsigned char *tail = page_address(vmalloc_to_page(z + 19999));
+
+	for (int i = 0; i < 4096; i++)
+		if (tail[i]) {
+			vt_fail("vzalloc's last page byte %d is %#x", i, tail[i]);
+			break;
+		}
+	vfree(z);
+}
+
+static noinline void vmalloc_to_page_alias(void)
+{
+	char *p = vmalloc(3 * 4096 + 100);
+
+	say("EXPECT_REPORTS 0");
+	for (int i = 0; i < 4; i++) {
+		struct page *pg = vmalloc_to_page(p + i * 4096 + 50);
+		char *lin;
+
+		CHECK(pg, "vmalloc_to_page of page %d is NULL", i);
+		lin = page_address(pg);
+		CHECK(!is_vmalloc_addr(lin), "page_address is in the vmalloc space");
+		p[i * 4096 + 50] = (char)('a' + i);
+		CHECK(lin[50] == 'a' + i, "page %d: linear alias reads %d", i, lin[50]);
+		lin[51] = (char)('A' + i);
+		CHECK(p[i * 4096 + 51] == 'A' + i, "page %d: vmalloc address does not see the alias", i);
+		CHECK(vmalloc_to_pfn(p + i * 4096) == page_to_pfn(pg), "vmalloc_to_pfn disagrees");
+	}
+	CHECK(vmalloc_to_page(p + 4 * 4096) == NULL, "vmalloc_to_page of the guard page is not NULL");
+	/* A vmap alias maps the very page. */
+	struct page *pages[1] = { alloc_page(GFP_KERNEL) };
+	char *v = vmap(pages, 1, VM_MAP, PAGE_KERNEL);
+
+	CHECK(vmalloc_to_page(v) == pages[0], "vmalloc_to_page of a vmap() is not its page");
+	vunmap(v);
+	__free_page(pages[0]);
+	vfree(p);
+	CHECK(vmalloc_to_page(p) == NULL, "vmalloc_to_page of a freed area is not NULL");
+	CHECK(vmalloc_to_page(v) == NULL, "vmalloc_to_page of an unmapped vmap() is not NULL");
+}
+
+static noinline void is_vmalloc_addr_cases(void)
+{
+	char local;
+	char *p = vmalloc(10), *m = malloc(10);
+
+	say("EXPECT_REPORTS 0");
+	CHECK(is_vmalloc_addr(p), "vmalloc() result");
+	CHECK(is_vmalloc_addr((void *)VMALLOC_START), "VMALLOC_START");
+	CHECK(is_vmalloc_addr((void *)(VMALLOC_END - 1)), "VMALLOC_END - 1");
+	CHECK(!is_vmalloc_addr((void *)VMALLOC_END), "VMALLOC_END");
+	CHECK(!is_vmalloc_addr((void *)(VMALLOC_START - 1)), "VMALLOC_START - 1");
+	CHECK(!is_vmalloc_addr(&local), "a local");
+	CHECK(!is_vmalloc_addr(global_buf), "a global");
+	CHECK(!is_vmalloc_addr(m), "malloc()");
+	CHECK(VMALLOC_START == 0x600000000000UL && VMALLOC_END - VMALLOC_START == 1UL << 40,
+	      "vmalloc space is [%#lx, %#lx)", VMALLOC_START, VMALLOC_END);
+	free(m);
+	vfree(p);
+}
+
+/* VM_NO_GUARD (through __vmalloc_node_range) drops the guard page. */
+static noinline void vm_no_guard(void)
+{
+	struct vmkasan_stats s0, s1, s2;
+	char *p, *q;
+
+	say("EXPECT_REPORTS 0");
+	get_stats(&s0);
+	p = __vmalloc_node_range(4096, 1, VMALLOC_START, VMALLOC_END, GFP_KERNEL, PAGE_KERNEL,
+				 VM_NO_GUARD, NUMA_NO_NODE, NULL);
+	get_stats(&s1);
+	q = vmalloc(4096);
+	get_stats(&s2);
+	CHECK(p && q, "allocation failed");
+	CHECK(s1.live_vmalloc_bytes - s0.live_vmalloc_bytes == 4096,
+	      "a VM_NO_GUARD page takes %lu bytes", s1.live_vmalloc_bytes - s0.live_vmalloc_bytes);
+	CHECK(s2.live_vmalloc_bytes - s1.live_vmalloc_bytes == 8192,
+	      "a guarded page takes %lu bytes", s2.live_vmalloc_bytes - s1.live_vmalloc_bytes);
+	memset(p, 1, 4096);
+	CHECK(shadow_byte((uintptr_t)p + 4095) == 0, "last granule of the VM_NO_GUARD area not accessible");
+	CHECK(shadow_byte((uintptr_t)q + 4096) == SH_INVALID, "the guard of a vmalloc() area is %#x",
+	      shadow_byte((uintptr_t)q + 4096));
+	vfree(q);
+	vfree(p);
+}
+
+static noinline void vm_no_guard_oob(void)
+{
+	char *p = __vmalloc_node_range(100, 1, VMALLOC_START, VMALLOC_END, GFP_KERNEL, PAGE_KERNEL,
+				       VM_NO_GUARD, NUMA_NO_NODE, NULL);
+
+	expect_bug("vmalloc-out-of-bounds", "vm_no_guard_oob");
+	expect_access("Read", 2, p + 200);
+	((volatile short *)hide(p))[100];
+	vfree(p);
+}
+
+/* __vmalloc_node_range honours [start, end); what does not fit fails
+ * cleanly. */
+static noinline void node_range(void)
+{
+	unsigned long start = VMALLOC_START + (512UL << 20), end = start + 65536;
+	struct vmkasan_stats s0, s1;
+	char *p, *q;
+
+	say("EXPECT_REPORTS 0");
+	p = __vmalloc_node_range(20000, 1, start, end, GFP_KERNEL, PAGE_KERNEL, 0, NUMA_NO_NODE, NULL);
+	CHECK(p && (unsigned long)p >= start && (unsigned long)p + 24576 <= end,
+	      "__vmalloc_node_range gave %p outside [%#lx, %#lx)", p, start, end);
+	get_stats(&s0);
+	q = __vmalloc_node_range(60000, 1, start, end, GFP_KERNEL, PAGE_KERNEL, 0, NUMA_NO_NODE, NULL);
+	get_stats(&s1);
+	CHECK(q == NULL, "60000 bytes fit next to 20000 in 64 KiB (%p)", q);
+	CHECK(s1.live_areas == s0.live_areas && s1.live_vmalloc_pages == s0.live_vmalloc_pages,
+	      "a failed __vmalloc_node_range changed the live areas");
+	memset(p, 3, 20000);
+	vfree(p);
+	vfree(q);
+}
+
+/* ================= item 2: bad calls ================= */
+
+static noinline void vfree_never_allocated(void)
+{
+	void *p = (char *)VMALLOC_START + (50UL << 30);
+
+	expect_bug("double-free or invalid-free", "vfree_never_allocated");
+	expect_free_of(p);
+	say("EXPECT_TEXT which no vmalloc mapping covers");
+	vfree(p);
+	check_bad_call_counted(1);
+}
+
+static noinline void vfree_double_lazy(void)
+{
+	void *p = vmalloc(5000);
+
+	vfree(p);
+	expect_bug("double-free or invalid-free", "vfree_double_lazy");
+	expect_free_of(p);
+	say("EXPECT_TEXT that is already freed");
+	vfree(p);
+	check_bad_call_counted(1);
+}
+
+static noinline void vfree_double_purged(void)
+{
+	void *p = vmalloc(5000);
+
+	vfree(p);
+	vm_unmap_aliases();
+	expect_bug("double-free or invalid-free", "vfree_double_purged");
+	expect_free_of(p);
+	say("EXPECT_TEXT that was freed");
+	vfree(p);
+	check_bad_call_counted(1);
+}
+
+static noinline void vfree_middle(void)
+{
+	char *p = vmalloc(3 * 4096);
+
+	expect_bug("double-free or invalid-free", "vfree_middle");
+	expect_free_of(p + 4096 + 8);
+	say("EXPECT_TEXT which is 4104 bytes inside the mapping");
+	vfree(p + 4096 + 8);
+	check_bad_call_counted(1);
+	/* The area is still whole and live. */
+	memset(p, 1, 3 * 4096);
+	vfree(p);
+}
+
+static noinline void vfree_stack(void)
+{
+	char buf[32];
+
+	expect_bug("double-free or invalid-free", "vfree_stack");
+	expect_free_of(buf);
+	say("EXPECT_TEXT outside the vmalloc space");
+	vfree(hide(&buf[0]));
+	check_bad_call_counted(1);
+}
+
+static noinline void vfree_global(void)
+{
+	expect_bug("double-free or invalid-free", "vfree_global");
+	expect_free_of(global_buf);
+	say("EXPECT_TEXT outside the vmalloc space");
+	vfree(hide(&global_buf[0]));
+	check_bad_call_counted(1);
+}
+
+static noinline void vunmap_of_vmalloc(void)
+{
+	char *p = vmalloc(100);
+
+	expect_bug("double-free or invalid-free", "vunmap_of_vmalloc");
+	expect_free_of(p);
+	say("EXPECT_TEXT a mapping made by vmalloc()");
+	vunmap(p);
+	check_bad_call_counted(1);
+	memset(p, 2, 100);	/* still live */
+	vfree(p);
+}
+
+static noinline void vm_unmap_ram_wrong_count(void)
+{
+	struct page *pages[2] = { alloc_page(GFP_KERNEL), alloc_page(GFP_KERNEL) };
+	char *v = vm_map_ram(pages, 2, NUMA_NO_NODE);
+
+	expect_bug("double-free or invalid-free", "vm_unmap_ram_wrong_count");
+	expect_free_of(v);
+	say("EXPECT_TEXT with count 1, but it maps 2 pages");
+	vm_unmap_ram(v, 1);
+	check_bad_call_counted(1);
+	memset(v, 3, 8192);	/* still mapped */
+	vm_unmap_ram(v, 2);
+	__free_page(pages[0]);
+	__free_page(pages[1]);
+}
+
+static noinline void vmap_null_page(void)
+{
+	struct page *pages[3] = { alloc_page(GFP_KERNEL), NULL, alloc_page(GFP_KERNEL) };
+	void *v;
+
+	expect_bug("invalid-vmap", "vmap_null_page");
+	say("EXPECT_TEXT pages[1] is NULL");
+	v = vmap(pages, 3, VM_MAP, PAGE_KERNEL);
+	CHECK(v == NULL, "vmap with a NULL page returned %p", v);
+	check_bad_call_counted(1);
+	__free_page(pages[0]);
+	__free_page(pages[2]);
+}
+
+static noinline void free_percpu_garbage(void)
+{
+	long *keep = alloc_percpu(long);
+	void *junk = (char *)VMALLOC_START + (70UL << 30);
+
+	uses_percpu(keep);
+	expect_bug("double-free or invalid-free", "free_percpu_garbage");
+	expect_free_of(junk);
+	say("EXPECT_TEXT free_percpu() of a pointer outside every per-cpu chunk");
+	free_percpu(junk);
+	print_bad_frees();
+	free_percpu(keep);
+}
+
+static noinline void free_percpu_double(void)
+{
+	long *keep = alloc_percpu(long);
+	long *p = alloc_percpu(long);
+
+	uses_percpu(keep);
+	free_percpu(p);
+	expect_bug("double-free or invalid-free", "free_percpu_double");
+	expect_free_of(p);
+	say("EXPECT_TEXT not a live per-cpu allocation");
+	free_percpu(p);
+	print_bad_frees();
+	free_percpu(keep);
+}
+
+/* vfree() of a per-cpu chunk's area: not vfree's to free. */
+static noinline void vfree_of_percpu(void)
+{
+	long *p = alloc_percpu(long);
+	char *unit0 = (char *)per_cpu_ptr(p, 0);
+
+	/* The chunk's first unit is an area starting at a page boundary at
+	 * or below the first allocation. */
+	char *area = (char *)((uintptr_t)unit0 & ~(PGSZ - 1));
+
+	uses_percpu(p);
+	expect_bug("double-free or invalid-free", "vfree_of_percpu");
+	expect_free_of(area);
+	say("EXPECT_TEXT a mapping made by the per-cpu allocator");
+	vfree(area);
+	check_bad_call_counted(1);
+	*per_cpu_ptr(p, 0) = 1;
+	free_percpu(p);
+}
+
+#define CASE(fn) { #fn, fn }
+static const struct { const char *name; void (*fn)(void); } cases[] = {
+	CASE(vmalloc_oob), CASE(vmap_oob), CASE(vm_map_ram_oob), CASE(vmalloc_uaf_lazy),
+	CASE(vmalloc_uaf_purged), CASE(percpu_oob), CASE(percpu_uaf),
+	CASE(vmalloc_memset_overflow), CASE(vmalloc_memcpy_overflow),
+	CASE(vmalloc_never_mapped_read), CASE(vmalloc_never_mapped_write),
+	CASE(vzalloc_zero), CASE(vmalloc_to_page_alias), CASE(is_vmalloc_addr_cases),
+	CASE(vm_no_guard), CASE(vm_no_guard_oob), CASE(node_range),
+	CASE(vfree_never_allocated), CASE(vfree_double_lazy), CASE(vfree_double_purged),
+	CASE(vfree_middle), CASE(vfree_stack), CASE(vfree_global), CASE(vunmap_of_vmalloc),
+	CASE(vm_unmap_ram_wrong_count), CASE(vmap_null_page), CASE(free_percpu_garbage),
+	CASE(free_percpu_double), CASE(vfree_of_percpu),
+};
+
+int main(int argc, char **argv)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (argc == 2 && !strcmp(argv[1], "list")) {
+			printf("%s\n", cases[i].name);
+			continue;
+		}
+		if (argc != 2 || strcmp(argv[1], cases[i].name))
+			continue;
+		get_stats(&start_stats);
+		cases[i].fn();
+		allocator_still_works();
+		printf("AFTER %s\n", cases[i].name);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "list"))
+		return 0;
+	fprintf(stderr, "usage: %s list|<case>\n", argv[0]);
+	return 3;
+}
