@@ -132,6 +132,8 @@ struct vmkasan_stats {
 	unsigned long shadow_pages_peak;
 	unsigned long shadow_pages_cached;	/* unused but kept (refcount policy cache) */
 	unsigned long shadow_lower_bound;	/* sum over live areas of ceil(size / 32 KiB) */
+	unsigned long shadow_pages_used;	/* shadow pages some live area uses (the true minimum:
+						   neighbours share pages, so it can be below the bound) */
 	unsigned long live_areas;
 	unsigned long live_vmalloc_pages;	/* pages mapped by live areas */
 	unsigned long live_vmalloc_bytes;	/* bytes (incl. guard) of live areas */

@@ -75,7 +75,7 @@ void kasan_release_vmalloc(uintptr_t start, uintptr_t end, uintptr_t free_start,
 void kasan_poison_vmalloc(uintptr_t start, uintptr_t end, uint8_t value);
 void kasan_unpoison_vmalloc(uintptr_t start, size_t size);
 bool vmalloc_shadow_populated(uintptr_t shadow_addr);
-extern unsigned long shadow_pages_now, shadow_pages_peak, shadow_pages_cached;
+extern unsigned long shadow_pages_now, shadow_pages_peak, shadow_pages_cached, shadow_pages_used;
 
 /* ---- vmalloc.c ---- */
 bool vmalloc_init_space(char *err, size_t errlen);
@@ -84,6 +84,9 @@ bool vmalloc_init_space(char *err, size_t errlen);
 bool vmalloc_area_bounds(uintptr_t addr, uintptr_t *start, uintptr_t *end, bool *is_stack);
 bool vmalloc_explain_fault(uintptr_t addr, bool write, uintptr_t ip, uintptr_t fp);
 bool vmalloc_addr(uintptr_t addr);
+/* Report a bad call (invalid free, bad vmap) and count it in the stats. */
+void report_bad_call(const char *bug, const char *detail, uintptr_t addr, uintptr_t ip,
+		     uintptr_t fp, const char *op);
 void *vmalloc_stack_alloc(size_t size, uintptr_t *lo, uintptr_t *hi);
 void vmalloc_stack_free(void *stack);
 

@@ -65,7 +65,7 @@ static bool mem_map_cover(unsigned long pfn, unsigned long n)
 			break;
 		}
 		mem_map_touched[i >> 3] |= (uint8_t)(1u << (i & 7));
-		meta_pages++;
+		__atomic_add_fetch(&meta_pages, 1, __ATOMIC_RELAXED);
 	}
 	kasan_spin_unlock(&touch_lock);
 	return ok;
@@ -232,24 +232,14 @@ static bool general_page(const struct page *page)
 	       (page->flags & PG_allocated);
 }
 
-static void report_bad_page(const char *what, const struct page *page, uintptr_t ip, uintptr_t fp)
-{
-	struct kasan_access a = {
-		.addr = (uintptr_t)page, .ip = ip, .fp = fp, .op = "Free",
-		.bug_type = "double-free or invalid-free",
-		.detail = what,
-	};
-
-	kasan_report(&a);
-}
-
 static void free_block(struct page *page, unsigned int order, uintptr_t ip, uintptr_t fp)
 {
 	unsigned long pfn = page_pfn(page), n = 1UL << order;
 
 	if (!general_page(page) || page->order != order) {
-		report_bad_page("__free_pages() of a page that is not an allocated block of that order",
-				page, ip, fp);
+		report_bad_call("double-free or invalid-free",
+				"__free_pages() of a page that is not an allocated block of that order",
+				(uintptr_t)page, ip, fp, "Free");
 		return;
 	}
 	kasan_poison(pfn_to_virt(pfn), n << PAGE_SHIFT, KASAN_PAGE_FREE);
@@ -335,4 +325,24 @@ bool page_alloc_init(char *err, size_t errlen)
 		return false;
 	}
 	return true;
+}
+
+/* fork: the slab first (it is taken before the frame locks), then the frames. */
+void page_alloc_lock_meta(bool lock)
+{
+	if (lock)
+		kasan_spin_lock(&meta_lock);
+	else
+		kasan_spin_unlock(&meta_lock);
+}
+
+void page_alloc_lock_frames(bool lock)
+{
+	if (lock) {
+		kasan_spin_lock(&pool_lock);
+		kasan_spin_lock(&touch_lock);
+	} else {
+		kasan_spin_unlock(&touch_lock);
+		kasan_spin_unlock(&pool_lock);
+	}
 }

@@ -165,13 +165,10 @@ __public void free_percpu(void *ptr)
 	if (!c || off % PCPU_MIN || !test_bit(c->bound, (unsigned)(off / PCPU_MIN)) ||
 	    !test_bit(c->used, (unsigned)(off / PCPU_MIN))) {
 		kasan_spin_unlock(&pcpu_lock);
-		struct kasan_access a = {
-			.addr = addr, .ip = CALLER_IP, .fp = CALLER_FP, .op = "Free",
-			.bug_type = "double-free or invalid-free",
-			.detail = c ? "free_percpu() of a pointer that is not a live per-cpu allocation"
-				    : "free_percpu() of a pointer outside every per-cpu chunk",
-		};
-		kasan_report(&a);
+		report_bad_call("double-free or invalid-free",
+				c ? "free_percpu() of a pointer that is not a live per-cpu allocation"
+				  : "free_percpu() of a pointer outside every per-cpu chunk",
+				addr, CALLER_IP, CALLER_FP, "Free");
 		return;
 	}
 	start = (unsigned)(off / PCPU_MIN);
@@ -208,4 +205,12 @@ void percpu_init(void)
 	nr_cpu_ids = plat_nr_cpus();
 	if (nr_cpu_ids > 256)
 		nr_cpu_ids = 256;
+}
+
+void pcpu_lock_all(bool lock)
+{
+	if (lock)
+		kasan_spin_lock(&pcpu_lock);
+	else
+		kasan_spin_unlock(&pcpu_lock);
 }

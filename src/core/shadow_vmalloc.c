@@ -34,7 +34,7 @@
 
 int vmalloc_shadow_policy = SHADOW_REFCOUNT;
 unsigned long vmalloc_shadow_cache_max = 16;
-unsigned long shadow_pages_now, shadow_pages_peak, shadow_pages_cached;
+unsigned long shadow_pages_now, shadow_pages_peak, shadow_pages_cached, shadow_pages_used;
 
 #define NR_STRIPES 256
 static kasan_spinlock_t stripes[NR_STRIPES];
@@ -108,7 +108,8 @@ static bool populate_one(uintptr_t sp)
 			page->flags &= (uint16_t)~PG_shadow_cached;
 			__atomic_sub_fetch(&shadow_pages_cached, 1, __ATOMIC_RELAXED);
 		}
-		page->refcount++;
+		if (!page->refcount++)
+			__atomic_add_fetch(&shadow_pages_used, 1, __ATOMIC_RELAXED);
 	} else if (!frames_take(shadow_pfn(sp), 1, FAIL_SHADOW)) {
 		ok = false;
 	} else if (!plat_shadow_page_map(sp, shadow_pfn(sp))) {
@@ -120,6 +121,7 @@ static bool populate_one(uintptr_t sp)
 		 * through areas that unpoison their own bytes afterwards. */
 		plat_memset((void *)sp, KASAN_VMALLOC_INVALID, PAGE_SIZE);
 		count_populated(1);
+		__atomic_add_fetch(&shadow_pages_used, 1, __ATOMIC_RELAXED);
 	}
 	kasan_spin_unlock(stripe(sp));
 	return ok;
@@ -167,11 +169,14 @@ static void depopulate_one(uintptr_t sp)
 	uintptr_t victim = 0;
 
 	kasan_spin_lock(stripe(sp));
-	if (page->refcount && !--page->refcount && vmalloc_shadow_policy == SHADOW_REFCOUNT) {
-		if (vmalloc_shadow_cache_max)
-			victim = cache_add(sp, page);
-		else
-			free_shadow_page(sp, page);
+	if (page->refcount && !--page->refcount) {
+		__atomic_sub_fetch(&shadow_pages_used, 1, __ATOMIC_RELAXED);
+		if (vmalloc_shadow_policy == SHADOW_REFCOUNT) {
+			if (vmalloc_shadow_cache_max)
+				victim = cache_add(sp, page);
+			else
+				free_shadow_page(sp, page);
+		}
 	}
 	kasan_spin_unlock(stripe(sp));
 	if (victim && victim != sp)
@@ -254,4 +259,17 @@ void kasan_unpoison_vmalloc(uintptr_t start, size_t size)
 {
 	if (vmalloc_shadow_policy != SHADOW_OFF)
 		kasan_unpoison(start, size);
+}
+
+void shadow_lock_all(bool lock)
+{
+	if (lock) {
+		for (unsigned i = 0; i < NR_STRIPES; i++)
+			kasan_spin_lock(&stripes[i]);
+		kasan_spin_lock(&cache_lock);
+	} else {
+		kasan_spin_unlock(&cache_lock);
+		for (unsigned i = NR_STRIPES; i--;)
+			kasan_spin_unlock(&stripes[i]);
+	}
 }

@@ -111,3 +111,11 @@ void stack_depot_print(depot_handle_t h)
 	}
 	kasan_print_pcs(e->pcs, (int)e->nr);
 }
+
+void depot_lock_all(bool lock)
+{
+	if (lock)
+		kasan_spin_lock(&depot_lock);
+	else
+		kasan_spin_unlock(&depot_lock);
+}

@@ -368,8 +368,8 @@ __public void *vzalloc(unsigned long size)
 
 /* ---- vmap and vm_map_ram: existing pages at new addresses ---- */
 
-static void report_bad_call(const char *bug, const char *detail, uintptr_t addr, uintptr_t ip,
-			    uintptr_t fp, const char *op)
+void report_bad_call(const char *bug, const char *detail, uintptr_t addr, uintptr_t ip,
+		     uintptr_t fp, const char *op)
 {
 	struct kasan_access a = {
 		.addr = addr, .ip = ip, .fp = fp, .op = op, .bug_type = bug, .detail = detail,
@@ -784,6 +784,11 @@ static void describe_live(const struct vmap_area *va, uintptr_t addr)
 	kasan_printf("The buggy address belongs to the virtual mapping at\n [%p, %p) created by:\n",
 		     (void *)va->va_start, (void *)va->va_end);
 	stack_depot_print(va->alloc_trace);
+	if (va->flags & VMK_PERCPU) {
+		kasan_printf("\nIt is a per-cpu unit: the address is %lu bytes into it, outside every\n"
+			     " live per-cpu allocation.\n", (unsigned long)(addr - start));
+		return;
+	}
 	if (addr >= start + va->size)
 		kasan_printf("\nThe buggy address is located %lu bytes to the right of\n"
 			     " %lu-byte region [%p, %p)\n", (unsigned long)(addr - start - va->size),
@@ -932,4 +937,18 @@ void vmalloc_counters(unsigned long *areas, unsigned long *pages, unsigned long 
 	*purges = nr_purges;
 	kasan_spin_unlock(&purge_lock);
 	*bad = READ_ONCE(bad_frees);
+}
+
+/* fork: hold the address-space locks (see mm_lock_all). */
+void vmalloc_lock_all(bool lock)
+{
+	if (lock) {
+		kasan_spin_lock(&purge_lock);
+		kasan_spin_lock(&vmap_area_lock);
+		kasan_spin_lock(&free_area_lock);
+	} else {
+		kasan_spin_unlock(&free_area_lock);
+		kasan_spin_unlock(&vmap_area_lock);
+		kasan_spin_unlock(&purge_lock);
+	}
 }

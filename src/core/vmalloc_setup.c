@@ -47,6 +47,7 @@ void vmkasan_get_stats(struct vmkasan_stats *s)
 	s->shadow_pages = READ_ONCE(shadow_pages_now);
 	s->shadow_pages_peak = READ_ONCE(shadow_pages_peak);
 	s->shadow_pages_cached = READ_ONCE(shadow_pages_cached);
+	s->shadow_pages_used = READ_ONCE(shadow_pages_used);
 	s->ram_pages = READ_ONCE(ram_pages);
 	s->ram_pages_peak = READ_ONCE(ram_pages_peak);
 	s->ram_budget_pages = ram_budget;
@@ -87,4 +88,34 @@ void mm_print_stats(void)
 {
 	if (mem_map)
 		print_mm_stats();
+}
+
+void vmalloc_lock_all(bool lock);
+void pcpu_lock_all(bool lock);
+void depot_lock_all(bool lock);
+void page_alloc_lock_meta(bool lock);
+void page_alloc_lock_frames(bool lock);
+void shadow_lock_all(bool lock);
+
+/*
+ * Every lock of the memory-management side, in the order the code nests
+ * them (a stripe before the frame locks and the cache, the depot before
+ * the slab before the frames), so that nothing moves while the platform
+ * copies memory at fork.
+ */
+void mm_lock_all(bool lock)
+{
+	static void (*const order[])(bool) = {
+		pcpu_lock_all, vmalloc_lock_all, depot_lock_all, page_alloc_lock_meta,
+		shadow_lock_all, page_alloc_lock_frames,
+	};
+
+	if (!mem_map)
+		return;
+	if (lock)
+		for (unsigned i = 0; i < ARRAY_SIZE(order); i++)
+			order[i](true);
+	else
+		for (unsigned i = ARRAY_SIZE(order); i--;)
+			order[i](false);
 }

@@ -9,6 +9,14 @@
 
 #include "layout.h"
 
+/* linux.c: the process's mappings, from /proc/self/maps */
+struct hosted_mapping {
+	uintptr_t start, end, offset;
+	unsigned long inode;
+	char perms[4];		/* "rw-p", "---s", ... */
+};
+bool hosted_for_each_mapping(bool (*fn)(const struct hosted_mapping *, void *), void *arg);
+
 /* fault.c */
 bool hosted_install_fault_handler(char *err, size_t errlen);
 /* Per-thread alternate signal stack so that a stack overflow can still

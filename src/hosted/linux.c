@@ -148,20 +148,20 @@ bool plat_read_safe(void *dst, uintptr_t src, size_t n)
 }
 
 /*
- * The stack holding sp is the mapping holding it, read from
- * /proc/self/maps with raw calls (async-signal-safe, no malloc).  The
- * answer is cached per thread: longjmp calls this every time.
+ * Walk /proc/self/maps with raw calls and a buffer on the stack: no
+ * malloc, no stdio, so it is safe in a fault handler and at fork.
+ * fn returns true to stop the walk.
  */
-static bool find_mapping(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
+bool hosted_for_each_mapping(bool (*fn)(const struct hosted_mapping *, void *), void *arg)
 {
 	char buf[4096];
 	size_t have = 0;
-	bool found = false;
+	bool stopped = false;
 	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return false;
-	for (;;) {
+	while (!stopped) {
 		ssize_t r = read(fd, buf + have, sizeof(buf) - 1 - have);
 		char *line, *nl;
 
@@ -170,23 +170,58 @@ static bool find_mapping(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
 		have += (size_t)r;
 		buf[have] = 0;
 		line = buf;
-		while ((nl = strchr(line, '\n'))) {
-			unsigned long a = strtoul(line, &line, 16), b = strtoul(line + 1, NULL, 16);
+		while (!stopped && (nl = strchr(line, '\n'))) {
+			struct hosted_mapping m;
+			char *p;
 
-			if (addr >= a && addr < b) {
-				*lo = a;
-				*hi = b;
-				found = true;
-				goto out;
-			}
+			*nl = 0;
+			m.start = strtoul(line, &p, 16);
+			m.end = strtoul(p + 1, &p, 16);
+			while (*p == ' ')
+				p++;
+			for (int i = 0; i < 4; i++)
+				m.perms[i] = *p ? *p++ : '-';
+			m.offset = strtoul(p, &p, 16);
+			strtoul(p, &p, 16);	/* device major:minor */
+			if (*p == ':')
+				strtoul(p + 1, &p, 16);
+			m.inode = strtoul(p, NULL, 10);
+			stopped = fn(&m, arg);
 			line = nl + 1;
 		}
 		have = (size_t)(buf + have - line);
 		memmove(buf, line, have);
 	}
-out:
 	close(fd);
-	return found;
+	return stopped;
+}
+
+struct find_arg {
+	uintptr_t addr, lo, hi;
+};
+
+static bool holds_addr(const struct hosted_mapping *m, void *arg)
+{
+	struct find_arg *f = arg;
+
+	if (f->addr < m->start || f->addr >= m->end)
+		return false;
+	f->lo = m->start;
+	f->hi = m->end;
+	return true;
+}
+
+/* The stack holding sp is the mapping holding it.  The answer is cached
+ * per thread: longjmp asks every time. */
+static bool find_mapping(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
+{
+	struct find_arg f = { addr, 0, 0 };
+
+	if (!hosted_for_each_mapping(holds_addr, &f))
+		return false;
+	*lo = f.lo;
+	*hi = f.hi;
+	return true;
 }
 
 static __thread uintptr_t stack_lo, stack_hi;

@@ -20,7 +20,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
+#include <pthread.h>
 #include <sched.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -49,6 +51,9 @@ static bool map_shared(uintptr_t va, size_t len, off_t off, int extra)
 }
 
 int vmalloc_shadow_hole(uintptr_t shadow_addr);
+static void fork_prepare(void);
+static void fork_parent(void);
+static void fork_child(void);
 bool vmalloc_explain_fault(uintptr_t addr, bool write, uintptr_t ip, uintptr_t fp);
 
 static bool explain_fault(uintptr_t addr, bool write, uintptr_t ip, uintptr_t fp, uintptr_t sp)
@@ -91,6 +96,7 @@ bool plat_mm_init(struct plat_mm_layout *l, char *err, size_t errlen)
 			       strerror(errno));
 		return false;
 	}
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	hosted_register_shadow_hole(vmalloc_shadow_hole);
 	hosted_register_fault_explainer(explain_fault);
 	return true;
@@ -170,18 +176,118 @@ unsigned plat_current_cpu(void)
 	return c >= 0 ? (unsigned)c : 0;
 }
 
+static bool count_one(const struct hosted_mapping *m, void *arg)
+{
+	(void)m;
+	++*(unsigned long *)arg;
+	return false;
+}
+
 unsigned long plat_vma_count(void)
 {
-	char buf[65536];
-	unsigned long lines = 0;
-	ssize_t r;
-	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	unsigned long n = 0;
 
-	if (fd < 0)
-		return 0;
-	while ((r = read(fd, buf, sizeof(buf))) > 0)
-		for (ssize_t i = 0; i < r; i++)
-			lines += buf[i] == '\n';
-	close(fd);
-	return lines;
+	hosted_for_each_mapping(count_one, &n);
+	return n;
+}
+
+/*
+ * fork(): the RAM memfd is shared memory, so without help a child would
+ * share every vmalloc area, shadow page and allocator descriptor with its
+ * parent.  Before the fork, with every allocator lock held (nothing in
+ * the runtime moves), the parent copies the memfd's data into a new
+ * memfd; the child then maps the copy at exactly the places and offsets
+ * where the old one was mapped.  Kernel-style copy-on-write it is not:
+ * the copy costs the RAM in use, once per fork (posix_spawn and
+ * system() do not fork this way and pay nothing).
+ */
+static int fork_fd = -1;
+
+static int copy_ram(void)
+{
+	int fd = memfd_create("vmkasan-ram", MFD_CLOEXEC);
+	off_t size = frame_offset(mm_layout.nr_pfns), pos = 0;
+
+	if (fd < 0 || ftruncate(fd, size))
+		goto fail;
+	for (;;) {
+		off_t data = lseek(ram_fd, pos, SEEK_DATA), hole, in, out;
+
+		if (data < 0)
+			break;	/* ENXIO: no data after pos */
+		hole = lseek(ram_fd, data, SEEK_HOLE);
+		if (hole < 0)
+			goto fail;
+		in = out = data;
+		while (in < hole) {
+			ssize_t n = copy_file_range(ram_fd, &in, fd, &out, (size_t)(hole - in), 0);
+
+			if (n <= 0)
+				goto fail;
+		}
+		pos = hole;
+	}
+	return fd;
+fail:
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+struct remap_arg {
+	unsigned long inode;
+	int fd;
+	bool ok;
+};
+
+static bool remap_one(const struct hosted_mapping *m, void *arg)
+{
+	struct remap_arg *r = arg;
+	int prot = (m->perms[0] == 'r' ? PROT_READ : 0) | (m->perms[1] == 'w' ? PROT_WRITE : 0);
+
+	if (m->inode != r->inode || m->perms[3] != 's')
+		return false;
+	if (mmap((void *)m->start, m->end - m->start, prot, MAP_SHARED | MAP_FIXED | MAP_NORESERVE,
+		 r->fd, (off_t)m->offset) != (void *)m->start)
+		r->ok = false;
+	return false;
+}
+
+void mm_lock_all(bool lock);
+
+static void fork_prepare(void)
+{
+	mm_lock_all(true);
+	hosted_fault_lock();
+	fork_fd = copy_ram();
+}
+
+static void fork_parent(void)
+{
+	if (fork_fd >= 0)
+		close(fork_fd);
+	fork_fd = -1;
+	hosted_fault_unlock();
+	mm_lock_all(false);
+}
+
+static void fork_child(void)
+{
+	struct stat st;
+	struct remap_arg r = { 0, fork_fd, true };
+
+	if (fork_fd >= 0 && !fstat(ram_fd, &st)) {
+		r.inode = (unsigned long)st.st_ino;
+		hosted_for_each_mapping(remap_one, &r);
+	}
+	if (fork_fd >= 0 && r.ok) {
+		close(ram_fd);
+		ram_fd = fork_fd;
+	} else {
+		kasan_printf("vmkasan: fork: could not give the child its own copy of the vmalloc space; "
+			     "parent and child now share it\n");
+	}
+	fork_fd = -1;
+	hosted_fault_unlock();
+	mm_lock_all(false);
 }
