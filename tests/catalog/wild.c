@@ -1,0 +1,109 @@
+/*
+ * Bug catalog: addresses that are no object's.
+ *
+ * wild-memory-access: 0x100000000000 lies inside the shadow region
+ * itself, so its own shadow byte is in the never-mapped shadow gap; the
+ * check's shadow load faults, the runtime maps a page of poison there and
+ * the check reports at the real address.  Reading the address itself then
+ * succeeds (shadow memory is mapped), so the program goes on.
+ *
+ * Non-canonical addresses (LIST_POISON-like 0xdead000000000100): the
+ * shadow address computed from one is itself non-canonical, so the
+ * check's shadow load takes a general protection fault, for which the
+ * kernel reports no address (si_addr is 0).  In outline builds the
+ * runtime's check knows the address and must report a wild access with
+ * it; in inline builds the report can only come from the fault, and
+ * run-tests.sh asserts the bug type and the function only.  Either way
+ * it is not a null-ptr-deref, nor an internal error of the runtime.
+ *
+ * null-ptr-deref: page 0's shadow is poisoned, so an instrumented access
+ * below 4096 is reported with its size and address before it faults; the
+ * fault that follows is reported too (only the first report is asserted)
+ * and ends the program with the exit code.
+ */
+#include "catalog.h"
+
+#define WILD ((uintptr_t)0x100000000000UL)
+
+noinline void wild_read(void)
+{
+	volatile char *p = hide((volatile char *)WILD);
+
+	expect_addr(p);
+	(void)*p;
+}
+
+noinline void wild_write8(void)
+{
+	volatile uint64_t *p = hide((volatile uint64_t *)(WILD + 0x48));
+
+	expect_addr(p);
+	*p = 1;
+}
+
+/* An address in the shadow gap itself: its shadow is in the gap too. */
+noinline void wild_shadow_gap_read(void)
+{
+	volatile uint32_t *p = hide((volatile uint32_t *)0x100000000UL);
+
+	expect_addr(p);
+	(void)*p;
+}
+
+#define NONCANONICAL ((uintptr_t)0xdead000000000100UL)
+
+noinline void noncanonical_read(void)
+{
+	volatile char *p = hide((volatile char *)NONCANONICAL);
+
+	expect_addr(p);
+	(void)*p;
+}
+
+noinline void noncanonical_write8(void)
+{
+	volatile uint64_t *p = hide((volatile uint64_t *)(NONCANONICAL + 0x20));
+
+	expect_addr(p);
+	*p = 1;
+}
+
+noinline void null_read(void)
+{
+	volatile int *p = (volatile int *)hide((uintptr_t)0);
+
+	expect_addr(&p[1]);
+	(void)p[1];
+}
+
+noinline void null_write(void)
+{
+	volatile long *p = (volatile long *)hide((uintptr_t)0);
+
+	expect_addr(&p[3]);
+	p[3] = 1;
+}
+
+struct with_member {
+	long a, b;
+	long member;	/* offset 16 */
+};
+
+noinline void null_member(void)
+{
+	struct with_member *volatile s = (struct with_member *)hide((uintptr_t)0);
+
+	expect_addr(&s->member);
+	(void)*(volatile long *)&s->member;
+}
+
+static const struct catalog_case cases[] = {
+	CASE(wild_read), CASE(wild_write8), CASE(wild_shadow_gap_read),
+	CASE(noncanonical_read), CASE(noncanonical_write8),
+	CASE(null_read), CASE(null_write), CASE(null_member),
+};
+
+int main(int argc, char **argv)
+{
+	return RUN_CASES(cases);
+}

@@ -1,0 +1,184 @@
+# parse_report.awk: read a program's stderr (or a log) and print, as
+# key=value lines, the fields of its FIRST KASAN report, as run-tests.sh
+# checks them.  Addresses are printed in lower case without 0x and
+# leading zeros.
+#
+#   reports       number of "BUG: KASAN:" lines (all reports)
+#   vmkasan_lines number of lines starting with "vmkasan:"
+#   type, func    BUG: KASAN: <type> in <func>+0x../0x..
+#   rw, size      Read|Write of size <size> at addr <addr> by task <task>
+#   addr, task    (size is empty for "Read at addr ..." fault reports)
+#   trace1        the first line of the call trace
+#   var           the variable named after "belongs to the variable:"
+#   located       1 if "The buggy address <loc_addr> is located in stack of task
+#   loc_task      <loc_task> at offset <loc_offset> in frame:" (offset empty if
+#   loc_addr      not given)
+#   loc_offset
+#   frame_kind    frame ("at offset N in frame:"), alloca ("..below the frame:") or none
+#   frame_func    the function on the line after it
+#   objects       names of the frame's objects (":line" removed), space separated
+#   objstart_NAME the offset at which the frame object NAME starts
+#   mem           1 if the "Memory state around the buggy address:" block is there
+#   mem_rows      number of shadow rows in it; mem_marked: rows starting with '>'
+#   mem_caret     1 if the line after the '>' row holds a '^'
+#   mem_caret_ok  1 if the caret is under a non-zero shadow byte whose granule
+#                 holds a byte of [addr, addr+size) of the access line
+#   mem_why       why mem_caret_ok is 0
+
+function hexval(s,    i, v, c) {
+	s = tolower(s)
+	sub(/^0x/, "", s)
+	v = 0
+	for (i = 1; i <= length(s); i++) {
+		c = index("0123456789abcdef", substr(s, i, 1))
+		if (c == 0)
+			return -1
+		v = v * 16 + c - 1
+	}
+	return v
+}
+
+function normhex(s) {
+	s = tolower(s)
+	sub(/^0x/, "", s)
+	sub(/^0+/, "", s)
+	return s == "" ? "0" : s
+}
+
+BEGIN {
+	reports = 0; vmk = 0; state = ""
+	type = func = rw = size = addr = task = trace1 = var = loc_task = frame_func = objects = ""
+	loc_addr = loc_offset = ""
+	located = 0; frame_kind = "none"; mem = 0; rows = 0; marked = 0; caret = 0; caret_ok = 0
+	why = "no '>' row"; in_first = 0
+}
+
+/^vmkasan:/ { vmk++ }
+
+/^BUG: KASAN: / {
+	reports++
+	if (reports == 1) {
+		in_first = 1
+		type = $3
+		func = $5
+		sub(/\+.*/, "", func)
+		state = "access"
+		next
+	} else {
+		in_first = 0
+	}
+}
+
+!in_first { next }
+
+/^==================================================================$/ { in_first = 0; next }
+
+state == "access" {
+	if (match($0, /^(Read|Write) /)) {
+		rw = $1
+		if ($2 == "of" && $3 == "size") {
+			size = $4
+			addr = normhex($7)
+			task = $10
+		} else {
+			addr = normhex($4)
+			task = $7
+		}
+	}
+	state = ""
+	next
+}
+
+/^Call Trace:$/ { state = "trace"; next }
+state == "trace" { trace1 = $0; state = ""; next }
+
+/^The buggy address belongs to the variable:$/ { state = "var"; next }
+state == "var" { var = $1; sub(/\+.*/, "", var); state = ""; next }
+
+/^The buggy address .* is located in stack of task / {
+	located = 1
+	loc_addr = normhex($4)
+	for (i = 1; i < NF; i++) {
+		if ($i == "task" && loc_task == "") loc_task = $(i + 1)
+		if ($i == "offset") loc_offset = $(i + 1)
+	}
+	if ($0 ~ /in frame:$/) { frame_kind = "frame"; state = "frame" }
+	else if ($0 ~ /below the frame:$/) { frame_kind = "alloca"; state = "frame" }
+	next
+}
+state == "frame" { frame_func = $1; sub(/\+.*/, "", frame_func); state = ""; next }
+
+/^ \[[0-9]+, [0-9]+\) '/ {
+	name = $0
+	sub(/^[^']*'/, "", name)
+	sub(/'.*$/, "", name)
+	sub(/:[0-9]+$/, "", name)
+	objects = objects (objects == "" ? "" : " ") name
+	start = $1
+	sub(/^ *\[/, "", start)
+	sub(/,$/, "", start)
+	objstart[name] = start
+	next
+}
+
+/^Memory state around the buggy address:$/ { mem = 1; state = "mem"; next }
+
+state == "mem" && /^[ >][0-9a-f]+:( [0-9a-f?][0-9a-f?])+$/ {
+	rows++
+	if (substr($0, 1, 1) == ">") {
+		marked++
+		row_line = $0
+		row_addr = substr($0, 2, index($0, ":") - 2)
+		state = "caret"
+	}
+	next
+}
+
+state == "caret" {
+	state = "mem"
+	c = index($0, "^")
+	if (c == 0 || $0 !~ /^ *\^ *$/) { why = "no caret line after the '>' row"; next }
+	caret = 1
+	if ((c - 20) % 3 != 0 || c < 20) { why = "caret at column " c ", not under a shadow byte"; next }
+	i = (c - 20) / 3
+	byte = substr(row_line, c, 2)
+	granule = hexval(row_addr) + 8 * i
+	a = hexval(addr)
+	s = (size == "" ? 1 : size + 0)
+	if (byte == "00") { why = "caret under shadow byte 00"; next }
+	if (granule > a + s - 1 || granule + 8 <= a) {
+		why = "caret under the granule " i " of row " row_addr ", outside the access"
+		next
+	}
+	caret_ok = 1
+	why = ""
+	next
+}
+
+END {
+	print "reports=" reports
+	print "vmkasan_lines=" vmk
+	print "type=" type
+	print "func=" func
+	print "rw=" rw
+	print "size=" size
+	print "addr=" addr
+	print "task=" task
+	print "trace1=" trace1
+	print "var=" var
+	print "located=" located
+	print "loc_task=" loc_task
+	print "loc_addr=" loc_addr
+	print "loc_offset=" loc_offset
+	print "frame_kind=" frame_kind
+	print "frame_func=" frame_func
+	print "objects=" objects
+	for (o in objstart)
+		print "objstart_" o "=" objstart[o]
+	print "mem=" mem
+	print "mem_rows=" rows
+	print "mem_marked=" marked
+	print "mem_caret=" caret
+	print "mem_caret_ok=" caret_ok
+	print "mem_why=" why
+}
