@@ -24,11 +24,12 @@ RT_OBJS     := $(CORE_OBJS) $(HOSTED_OBJS)
 HEADERS     := $(wildcard src/core/*.h src/hosted/*.h include/*.h)
 
 LIB_A   := $(BUILD)/lib/libvmkasan.a
+DYNLIST := $(BUILD)/lib/vmkasan.dynlist
 LIB_SO  := $(BUILD)/lib/libvmkasan.so
 PREINIT := $(BUILD)/lib/vmkasan_preinit.o
 CC_WRAP := $(BUILD)/bin/vmkasan-cc
 
-all: $(LIB_A) $(LIB_SO) $(PREINIT) $(CC_WRAP)
+all: $(LIB_A) $(LIB_SO) $(PREINIT) $(DYNLIST) $(CC_WRAP)
 
 $(BUILD)/obj/core/%.o: src/core/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -45,6 +46,14 @@ $(PREINIT): $(BUILD)/obj/hosted/preinit.o
 $(LIB_A): $(RT_OBJS) $(BUILD)/obj/hosted/preinit.o
 	@mkdir -p $(dir $@)
 	$(Q)rm -f $@; ar rcs $@ $^
+
+# The runtime's default-visibility symbols: what an executable exports
+# for the instrumented libraries it loads.
+$(DYNLIST): $(RT_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q){ echo '{'; for o in $^; do readelf -sW $$o; done | \
+		awk '$$5 == "GLOBAL" && $$6 == "DEFAULT" && $$7 != "UND" { print "  " $$8 ";" }' | \
+		sort -u; echo '};'; } > $@
 
 $(LIB_SO): $(RT_OBJS) $(BUILD)/obj/hosted/ctor.o
 	@mkdir -p $(dir $@)
@@ -64,7 +73,7 @@ bench: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin \
 		$(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 644 $(LIB_A) $(PREINIT) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(LIB_A) $(PREINIT) $(DYNLIST) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/vmkasan.h $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@INCLUDE@|$(PREFIX)/include|' -e 's|@LIBDIR@|$(PREFIX)/lib|' \

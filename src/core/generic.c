@@ -100,7 +100,9 @@ bool kasan_check_range(uintptr_t addr, size_t size, bool write, uintptr_t ip, ui
 	__public void __asan_##name(uintptr_t addr);					\
 	__public void __asan_##name(uintptr_t addr)					\
 	{									\
-		if (likely(!access_is_poisoned(addr, size)))			\
+		/* A non-canonical address has no shadow to read. */		\
+		if (likely(addr < PLAT_ADDR_LIMIT) &&				\
+		    likely(!access_is_poisoned(addr, size)))			\
 			return;							\
 		report_access(addr, size, write, CALLER_IP, CALLER_FP);	\
 		if (fatal)							\

@@ -68,6 +68,9 @@ unsigned long plat_tid(void);
 void plat_task_name(char *buf, size_t len);
 /* Bounds of the stack containing sp, if known. */
 bool plat_stack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi);
+/* sp is on an alternate signal stack: give that stack's bounds and the
+ * bounds of the thread's own stack (0, 0 if unknown); false otherwise. */
+bool plat_on_signal_stack(uintptr_t sp, uintptr_t alt[2], uintptr_t thread[2]);
 /* Copy n bytes from an address that may be unmapped; false on fault. */
 bool plat_read_safe(void *dst, uintptr_t src, size_t n);
 

@@ -70,18 +70,35 @@ __public void __asan_unpoison_stack_memory(uintptr_t addr, uintptr_t size)
  * caller.  The platform knows the stack's bounds; a range that looks
  * absurd (a stack we do not know, e.g. a coroutine's) is left alone.
  */
+static void clear_stack_shadow(uintptr_t lo, uintptr_t hi)
+{
+	lo = ALIGN_DOWN(lo, KASAN_GRANULE_SIZE);
+	if (hi <= lo || hi - lo > (64UL << 20))
+		return;
+	kasan_memset_raw(kasan_shadow(lo), 0, (hi - lo) >> KASAN_SHADOW_SCALE_SHIFT);
+}
+
 __public void __asan_handle_no_return(void);
 __public void __asan_handle_no_return(void)
 {
 	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
-	uintptr_t lo, hi;
+	uintptr_t lo, hi, alt[2], thread[2];
 
-	if (!kasan_ready || !plat_stack_bounds(sp, &lo, &hi))
+	if (!kasan_ready)
 		return;
-	sp = ALIGN_DOWN(sp, KASAN_GRANULE_SIZE);
-	if (hi <= sp || hi - sp > (64UL << 20))
+	/*
+	 * On an alternate signal stack (siglongjmp out of a handler) the
+	 * frames being abandoned are on the thread's own stack as well:
+	 * clear both wholly, as compiler-rt does.
+	 */
+	if (plat_on_signal_stack(sp, alt, thread)) {
+		clear_stack_shadow(alt[0], alt[1]);
+		if (thread[1])
+			clear_stack_shadow(thread[0], thread[1]);
 		return;
-	kasan_memset_raw(kasan_shadow(sp), 0, (hi - sp) >> KASAN_SHADOW_SCALE_SHIFT);
+	}
+	if (plat_stack_bounds(sp, &lo, &hi))
+		clear_stack_shadow(sp, hi);
 }
 
 static bool is_stack_shadow(uint8_t v)

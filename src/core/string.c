@@ -16,8 +16,8 @@ static __always_inline bool in_unchecked(uintptr_t a)
 	return a - kasan_unchecked_start < kasan_unchecked_end - kasan_unchecked_start;
 }
 
-static __always_inline bool check_ranges(const void *dst, const void *src, size_t n,
-					 uintptr_t ip, uintptr_t fp)
+static __always_inline bool check_ranges(const void *dst, const void *src, bool has_src,
+					 size_t n, uintptr_t ip, uintptr_t fp)
 {
 	if (unlikely(!kasan_ready) || !n)
 		return true;
@@ -25,10 +25,10 @@ static __always_inline bool check_ranges(const void *dst, const void *src, size_
 	 * else takes the full path, which also reports. */
 	if (likely(n <= 256) && ((uintptr_t)dst | (uintptr_t)src) < PLAT_ADDR_LIMIT &&
 	    !in_unchecked((uintptr_t)dst) && !in_unchecked((uintptr_t)src) &&
-	    (!src || !range_is_poisoned((uintptr_t)src, n)) &&
+	    (!has_src || !range_is_poisoned((uintptr_t)src, n)) &&
 	    !range_is_poisoned((uintptr_t)dst, n))
 		return true;
-	if (src && !kasan_check_range((uintptr_t)src, n, false, ip, fp))
+	if (has_src && !kasan_check_range((uintptr_t)src, n, false, ip, fp))
 		return false;
 	return kasan_check_range((uintptr_t)dst, n, true, ip, fp);
 }
@@ -37,7 +37,7 @@ static __always_inline bool check_ranges(const void *dst, const void *src, size_
 	__public void *name(void *dst, const void *src, size_t n);		\
 	__public void *name(void *dst, const void *src, size_t n)		\
 	{									\
-		if (!check_ranges(dst, src, n, CALLER_IP, CALLER_FP))		\
+		if (!check_ranges(dst, src, true, n, CALLER_IP, CALLER_FP))		\
 			return dst;						\
 		return prim(dst, src, n);					\
 	}
@@ -51,7 +51,7 @@ DEFINE_CHECKED_COPY(__asan_memmove, plat_memmove)
 	__public void *name(void *dst, int c, size_t n);			\
 	__public void *name(void *dst, int c, size_t n)			\
 	{									\
-		if (!check_ranges(dst, NULL, n, CALLER_IP, CALLER_FP))	\
+		if (!check_ranges(dst, NULL, false, n, CALLER_IP, CALLER_FP))	\
 			return dst;						\
 		return plat_memset(dst, c, n);					\
 	}

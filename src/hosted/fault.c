@@ -183,6 +183,42 @@ static void fatal_fault(int sig, uintptr_t addr, bool write, uintptr_t ip, uintp
 	plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
 }
 
+/*
+ * A general protection fault (a non-canonical address: the CPU names no
+ * address, si_addr is 0) in instrumented code comes from the shadow load
+ * of an address whose shadow is non-canonical too.  Find the address the
+ * program used among the registers: a non-canonical value whose shadow
+ * address (or its >> 3) another register holds, else the first
+ * non-canonical value.
+ */
+static bool non_canonical(uint64_t v)
+{
+	return v >= PLAT_ADDR_LIMIT && v < 0xffff800000000000ULL;
+}
+
+static uintptr_t guess_gp_address(const ucontext_t *uc)
+{
+	static const int regs[] = { REG_RAX, REG_RBX, REG_RCX, REG_RDX, REG_RSI, REG_RDI, REG_R8,
+				    REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15 };
+	uintptr_t first = 0;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(regs); i++) {
+		uint64_t v = (uint64_t)uc->uc_mcontext.gregs[regs[i]];
+
+		if (!non_canonical(v))
+			continue;
+		if (!first)
+			first = v;
+		for (unsigned j = 0; j < ARRAY_SIZE(regs); j++) {
+			uint64_t w = (uint64_t)uc->uc_mcontext.gregs[regs[j]];
+
+			if (j != i && (w == (v >> 3) || w == (v >> 3) + KASAN_SHADOW_OFFSET))
+				return v;
+		}
+	}
+	return first;
+}
+
 static void on_fault(int sig, siginfo_t *si, void *ctx)
 {
 	ucontext_t *uc = ctx;
@@ -195,6 +231,21 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
 	int saved_errno = errno;
 	int value;
 
+	if (sig == SIGSEGV && si->si_code == SI_KERNEL && !addr) {
+		uintptr_t guess = guess_gp_address(uc);
+		struct kasan_access a = {
+			.addr = guess, .fault = true, .ip = ip, .fp = fp, .op = "Access",
+			.bug_type = "wild-memory-access",
+			.detail = guess ? "(general protection fault: a non-canonical address, "
+					  "recovered from the registers)"
+					: "(general protection fault: a non-canonical address; "
+					  "the CPU does not say which)",
+		};
+
+		kasan_flags.multi_shot = 1;
+		kasan_report(&a);
+		plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
+	}
 	if (sig == SIGSEGV && (value = hole_value(addr)) >= 0) {
 		if (!write && map_fault_page(ALIGN_DOWN(addr, PLAT_PAGE_SIZE), value)) {
 			errno = saved_errno;

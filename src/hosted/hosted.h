@@ -17,6 +17,9 @@ struct hosted_mapping {
 };
 bool hosted_for_each_mapping(bool (*fn)(const struct hosted_mapping *, void *), void *arg);
 
+/* Remember the calling thread's own stack (at start of every thread). */
+void hosted_note_thread_stack(void);
+
 /* fault.c */
 bool hosted_install_fault_handler(char *err, size_t errlen);
 /* Per-thread alternate signal stack so that a stack overflow can still

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -98,10 +99,20 @@ void plat_die(int exitcode, bool do_abort)
 
 static __thread unsigned long tid;
 
-/* A forked child's only thread must not keep its parent's cached id. */
-static void forget_tid(void)
+static bool open_log(char *err, size_t errlen);
+
+/* A forked child's only thread must not keep its parent's cached id, and
+ * its reports go to a log named after its own pid. */
+static void after_fork_in_child(void)
 {
+	char err[300];
+
 	tid = 0;
+	if (log_fd > 2) {
+		close(log_fd);
+		if (!open_log(err, sizeof(err)))
+			kasan_printf("%s\n", err);
+	}
 }
 
 unsigned long plat_tid(void)
@@ -225,6 +236,31 @@ static bool find_mapping(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
 }
 
 static __thread uintptr_t stack_lo, stack_hi;
+/* The thread's own stack, noted when the thread starts. */
+static __thread uintptr_t thread_lo, thread_hi;
+
+void hosted_note_thread_stack(void)
+{
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+
+	plat_stack_bounds(here, &thread_lo, &thread_hi);
+}
+
+bool plat_on_signal_stack(uintptr_t sp, uintptr_t alt[2], uintptr_t thread[2])
+{
+	stack_t ss;
+
+	/* The common case, a longjmp on the thread's stack, costs no call. */
+	if (sp >= thread_lo && sp < thread_hi)
+		return false;
+	if (sigaltstack(NULL, &ss) || !(ss.ss_flags & SS_ONSTACK))
+		return false;
+	alt[0] = (uintptr_t)ss.ss_sp;
+	alt[1] = (uintptr_t)ss.ss_sp + ss.ss_size;
+	thread[0] = thread_lo;
+	thread[1] = thread_hi;
+	return true;
+}
 
 bool plat_stack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
 {
@@ -474,7 +510,8 @@ bool plat_init(char *err, size_t errlen)
 		return false;
 	if (!hosted_install_fault_handler(err, errlen))
 		return false;
+	hosted_note_thread_stack();
 	atexit(exit_with_report_status);
-	pthread_atfork(NULL, NULL, forget_tid);
+	pthread_atfork(NULL, NULL, after_fork_in_child);
 	return true;
 }

@@ -77,6 +77,7 @@ static void *thread_trampoline(void *p)
 		free(t);	/* nothing to reap later */
 	else
 		t->tid = (pid_t)plat_tid();
+	hosted_note_thread_stack();
 	/* An overflow must be reportable: the handler needs its own stack. */
 	hosted_setup_altstack();
 	sigaltstack(NULL, &ss);

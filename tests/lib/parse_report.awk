@@ -74,7 +74,9 @@ BEGIN {
 /^==================================================================$/ { in_first = 0; next }
 
 state == "access" {
-	if (match($0, /^(Read|Write) /)) {
+	# "Access of addr A by task T": a fault whose direction is unknown
+	# (a general protection fault); "Free of addr ...": a bad free.
+	if (match($0, /^(Read|Write|Access|Free|Map) /)) {
 		rw = $1
 		if ($2 == "of" && $3 == "size") {
 			size = $4
