@@ -628,49 +628,59 @@ for b in $builds; do
 done
 
 # ---------------------------------------------------------------------------
-# 4. The symbolizer unit tests (another suite, renumbered into this one):
-#    tests/unit/run_symbolize.sh build/tests/unit, if it exists.
+# 4. Other suites, renumbered into this one: the symbolizer unit tests
+#    (run in the background since section 1), then the vmalloc suite and
+#    the test_vmalloc checks, each printing TAP lines and exiting nonzero
+#    on failure.
 
-if [ -n "$unit_pid" ]; then
-	wait "$unit_pid"
-	unit_log=$OUT/unit.log
-	unit_rc=$(cat "$OUT/unit.rc" 2>/dev/null || echo missing)
-	unit_lines=0
-	unit_failed=0
-	diag=()
-	flush_unit() {
-		if [ -n "${pending:-}" ]; then
-			if [ "$pending_ok" = 1 ]; then pass "unit: $pending"; else fail "unit: $pending" "${diag[@]}"; fi
+absorb_suite() {	# name log rc
+	local name=$1 log=$2 rc=$3 lines=0 failed_here=0 pending="" pending_ok=0
+	local -a diag=()
+	flush_pending() {
+		if [ -n "$pending" ]; then
+			if [ "$pending_ok" = 1 ]; then pass "$name: $pending"; else fail "$name: $pending" "${diag[@]}"; fi
 		fi
 		pending=""
 		diag=()
 	}
-	pending=""
 	while IFS= read -r l; do
 		case $l in
 		"ok "*)
-			flush_unit
+			flush_pending
 			pending=$(echo "$l" | sed 's/^ok [0-9]* *-* *//')
 			pending_ok=1
-			unit_lines=$((unit_lines + 1))
+			lines=$((lines + 1))
 			;;
 		"not ok "*)
-			flush_unit
+			flush_pending
 			pending=$(echo "$l" | sed 's/^not ok [0-9]* *-* *//')
 			pending_ok=0
-			unit_lines=$((unit_lines + 1))
-			unit_failed=$((unit_failed + 1))
+			lines=$((lines + 1))
+			failed_here=$((failed_here + 1))
 			;;
 		"#"*) [ -n "$pending" ] && [ ${#diag[@]} -lt 20 ] && diag+=("${l#\#}") ;;
 		esac
-	done <"$unit_log"
-	flush_unit
-	if [ "$unit_lines" = 0 ]; then
-		check_eq "unit: tests/unit/run_symbolize.sh printed results" "no TAP lines, exit $unit_rc" "TAP lines" "$unit_log"
-	elif [ "$unit_rc" != 0 ] && [ "$unit_failed" = 0 ]; then
-		fail "unit: tests/unit/run_symbolize.sh exit status" "exit $unit_rc though no check failed" "$(tail -n 5 "$unit_log")"
+	done <"$log"
+	flush_pending
+	if [ "$lines" = 0 ]; then
+		check_eq "$name: the suite printed results" "no TAP lines, exit $rc" "TAP lines" "$log"
+	elif [ "$rc" != 0 ] && [ "$failed_here" = 0 ]; then
+		fail "$name: exit status" "exit $rc though no check failed" "$(tail -n 5 "$log")"
 	fi
+}
+
+if [ -n "$unit_pid" ]; then
+	wait "$unit_pid"
+	absorb_suite unit "$OUT/unit.log" "$(cat "$OUT/unit.rc" 2>/dev/null || echo missing)"
 fi
+
+run_suite() {	# name script outdir
+	[ -f "$ROOT/$2" ] || return 0
+	(cd "$ROOT" && sh "$2" "$3") >"$OUT/$1.log" 2>&1
+	absorb_suite "$1" "$OUT/$1.log" $?
+}
+run_suite vmalloc tests/vmalloc/run.sh build/tests/vmalloc
+run_suite test_vmalloc tools/test_vmalloc/check.sh build/tests/test_vmalloc
 
 echo "# total time $(($(date +%s) - start)) s"
 echo "$passed passed, $failed failed"
