@@ -84,6 +84,7 @@ bool vmalloc_init_space(char *err, size_t errlen);
 bool vmalloc_area_bounds(uintptr_t addr, uintptr_t *start, uintptr_t *end, bool *is_stack);
 bool vmalloc_explain_fault(uintptr_t addr, bool write, uintptr_t ip, uintptr_t fp);
 bool vmalloc_addr(uintptr_t addr);
+void mm_print_stats(void);
 /* Report a bad call (invalid free, bad vmap) and count it in the stats. */
 void report_bad_call(const char *bug, const char *detail, uintptr_t addr, uintptr_t ip,
 		     uintptr_t fp, const char *op);

@@ -177,6 +177,10 @@ __public void free_percpu(void *ptr)
 	while (start + n < PCPU_BITS && test_bit(c->used, start + n) &&
 	       (!n || !test_bit(c->bound, start + n)))
 		n++;
+	/* Poison before the granules can be handed out again: poisoned
+	 * after the unlock, a concurrent pcpu_alloc() of the same granules
+	 * would have its unpoison overwritten (a false report). */
+	for_each_unit(addr, (size_t)n * PCPU_MIN, poison_freed);
 	set_bits(c->used, start, n, false);
 	c->nr_used -= n;
 	if (!c->nr_used && nr_chunks > 1) {
@@ -185,7 +189,6 @@ __public void free_percpu(void *ptr)
 	}
 	kasan_spin_unlock(&pcpu_lock);
 
-	for_each_unit(addr, (size_t)n * PCPU_MIN, poison_freed);
 	if (empty) {
 		pcpu_free_vm_areas(empty->base, nr_cpu_ids, unit_stride, CALLER_IP, CALLER_FP);
 		meta_free(empty, sizeof(*empty));

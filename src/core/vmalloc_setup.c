@@ -69,25 +69,21 @@ bool mm_init(char *err, size_t errlen)
 	return vmalloc_init_space(err, errlen);
 }
 
-static void print_mm_stats(void)
+void mm_print_stats(void)
 {
 	struct vmkasan_stats s;
 
+	if (!mem_map)
+		return;
 	vmkasan_get_stats(&s);
 	kasan_printf("vmkasan: vmalloc shadow (%s): %lu pages now, %lu peak, %lu cached; "
-		     "live areas %lu (%lu pages), lower bound %lu shadow pages\n",
+		     "in use %lu; live areas %lu (%lu pages), lower bound %lu shadow pages\n",
 		     vmkasan_shadow_policy_name(s.shadow_policy), s.shadow_pages,
-		     s.shadow_pages_peak, s.shadow_pages_cached, s.live_areas,
+		     s.shadow_pages_peak, s.shadow_pages_cached, s.shadow_pages_used, s.live_areas,
 		     s.live_vmalloc_pages, s.shadow_lower_bound);
 	kasan_printf("vmkasan: RAM %lu pages now, %lu peak, budget %lu; failed page %lu shadow %lu "
 		     "area %lu percpu %lu\n", s.ram_pages, s.ram_pages_peak, s.ram_budget_pages,
 		     s.failed[0], s.failed[1], s.failed[2], s.failed[3]);
-}
-
-void mm_print_stats(void)
-{
-	if (mem_map)
-		print_mm_stats();
 }
 
 void vmalloc_lock_all(bool lock);

@@ -477,8 +477,10 @@ static bool open_log(char *err, size_t errlen)
 /* A program that printed a report exits with exitcode, as with ASan. */
 static void exit_with_report_status(void)
 {
-	if (kasan_flags.print_stats)
+	if (kasan_flags.print_stats) {
 		kasan_printf("vmkasan: %lu report(s)\n", kasan_reports);
+		mm_print_stats();
+	}
 	if (!kasan_reports)
 		return;
 	fflush(NULL);
