@@ -28,8 +28,10 @@ DYNLIST := $(BUILD)/lib/vmkasan.dynlist
 LIB_SO  := $(BUILD)/lib/libvmkasan.so
 PREINIT := $(BUILD)/lib/vmkasan_preinit.o
 CC_WRAP := $(BUILD)/bin/vmkasan-cc
+TV_DIR  := tools/test_vmalloc
+TV_BIN  := $(BUILD)/bin/test_vmalloc
 
-all: $(LIB_A) $(LIB_SO) $(PREINIT) $(DYNLIST) $(CC_WRAP)
+all: $(LIB_A) $(LIB_SO) $(PREINIT) $(DYNLIST) $(CC_WRAP) $(TV_BIN)
 
 $(BUILD)/obj/core/%.o: src/core/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -64,11 +66,17 @@ $(CC_WRAP): tools/vmkasan-cc.in
 	sed -e 's|@INCLUDE@|$(CURDIR)/include|' -e 's|@LIBDIR@|$(CURDIR)/$(BUILD)/lib|' $< > $@
 	chmod +x $@
 
+# Also writes $(BUILD)/bin/test_vmalloc-noshadow, the uninstrumented baseline.
+$(TV_BIN): $(wildcard $(TV_DIR)/*.c $(TV_DIR)/*.h) $(TV_DIR)/build.sh $(LIB_A) $(CC_WRAP) \
+		include/vmkasan.h
+	$(Q)echo "  BUILD     $@"; CC="$(CC)" $(TV_DIR)/build.sh $(BUILD)/bin
+
 check: all
 	$(Q)tests/run-tests.sh
 
 bench: all
 	$(Q)bench/run-bench.sh
+	$(Q)$(TV_DIR)/bench.sh $(BUILD)/bench/test_vmalloc
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin \
