@@ -46,17 +46,25 @@ static void set_bits(unsigned long *map, unsigned from, unsigned n, bool on)
 	}
 }
 
-/* First run of n free granules starting at a multiple of step. */
+/* First run of n free granules starting at a multiple of step; a full
+ * word of the map is skipped at once. */
 static int find_free(const struct pcpu_chunk *c, unsigned n, unsigned step)
 {
-	for (unsigned i = 0; i + n <= PCPU_BITS; i += step) {
+	if (PCPU_BITS - c->nr_used < n)
+		return -1;
+	for (unsigned i = 0; i + n <= PCPU_BITS;) {
 		unsigned j = 0;
 
+		if (c->used[i / 64] == ~0UL) {
+			i = ALIGN_UP(i + 1, 64);
+			i = ALIGN_UP(i, step);
+			continue;
+		}
 		while (j < n && !test_bit(c->used, i + j))
 			j++;
 		if (j == n)
 			return (int)i;
-		i = ALIGN_DOWN(i + j, step);	/* skip past the used granule */
+		i = ALIGN_UP(i + j + 1, step);	/* past the used granule */
 	}
 	return -1;
 }

@@ -42,7 +42,10 @@ static uint32_t save_trace(uintptr_t fp, uintptr_t ip, uintptr_t *pcs)
 	uint32_t n = 0;
 
 	pcs[n++] = ip;
-	if (!plat_stack_bounds(fp, &lo, &hi))
+	/* Bounds of the stack we run on (cached per thread): a caller
+	 * without frame pointers hands us garbage, which must not send us
+	 * looking for its mapping on every call. */
+	if (!plat_stack_bounds((uintptr_t)__builtin_frame_address(0), &lo, &hi))
 		return n;
 	while (n < DEPOT_DEPTH && fp >= lo && fp + 16 <= hi && !(fp & 7)) {
 		uintptr_t next = ((uintptr_t *)fp)[0], ret = ((uintptr_t *)fp)[1];
