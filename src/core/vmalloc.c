@@ -186,12 +186,61 @@ static void free_vmap_block(struct vmap_area *va, uintptr_t *fs, uintptr_t *fe)
 	meta_free(next, sizeof(*next));
 }
 
-static void release_area_pages(struct vmap_area *va)
+/* Merge sort of the purge list by address (it is built LIFO). */
+static struct vmap_area *sort_by_address(struct vmap_area *list)
 {
-	/* vmalloc'd frames were uncharged at vfree; their RAM goes now.  A
-	 * vmap alias got its identity mapping back at vunmap. */
-	if (!va->alias_pfns && va->nr_pages)
-		plat_frames_release(identity_pfn(va->va_start), va->nr_pages);
+	struct vmap_area *a = NULL, *b = NULL, *next, **tail, *out;
+
+	if (!list || !list->purge_next)
+		return list;
+	for (bool to_a = true; list; list = next, to_a = !to_a) {
+		next = list->purge_next;
+		if (to_a) {
+			list->purge_next = a;
+			a = list;
+		} else {
+			list->purge_next = b;
+			b = list;
+		}
+	}
+	a = sort_by_address(a);
+	b = sort_by_address(b);
+	for (tail = &out; a && b; tail = &(*tail)->purge_next) {
+		if (a->va_start < b->va_start) {
+			*tail = a;
+			a = a->purge_next;
+		} else {
+			*tail = b;
+			b = b->purge_next;
+		}
+	}
+	*tail = a ? a : b;
+	return out;
+}
+
+/*
+ * vmalloc'd frames were uncharged at vfree; their RAM goes now, with one
+ * hole punch per run of adjacent areas (guard frames were never touched,
+ * punching them too costs nothing).  A vmap alias got its identity
+ * mapping back at vunmap and has no frames of its own here.
+ */
+static void release_purged_frames(struct vmap_area *sorted)
+{
+	uintptr_t run_start = 0, run_end = 0;
+
+	for (struct vmap_area *va = sorted; va; va = va->purge_next) {
+		if (va->alias_pfns || !va->nr_pages)
+			continue;
+		if (va->va_start != run_end) {
+			if (run_end)
+				plat_frames_release(identity_pfn(run_start),
+						    (run_end - run_start) >> PAGE_SHIFT);
+			run_start = va->va_start;
+		}
+		run_end = va->va_end;
+	}
+	if (run_end)
+		plat_frames_release(identity_pfn(run_start), (run_end - run_start) >> PAGE_SHIFT);
 }
 
 static void purge_vmap_area_lazy(void)
@@ -219,11 +268,12 @@ static void purge_vmap_area_lazy(void)
 	}
 	kasan_spin_unlock(&purge_lock);
 
+	list = sort_by_address(list);
+	release_purged_frames(list);
 	for (struct vmap_area *va = list; va; va = next) {
 		uintptr_t start = va->va_start, end = va->va_end, fs, fe;
 
 		next = va->purge_next;
-		release_area_pages(va);
 		if (va->alias_pfns)
 			meta_free(va->alias_pfns, va->nr_pages * sizeof(unsigned long));
 		free_vmap_block(va, &fs, &fe);
