@@ -27,6 +27,7 @@ struct page {
 };
 #define PG_allocated	0x0001	/* counted in the RAM budget */
 #define PG_shadow_cached 0x0002	/* an unused shadow page kept in the cache */
+#define PG_shadow_creating 0x0004	/* being mapped by the populate in progress */
 
 extern struct plat_mm_layout mm_layout;
 extern struct page *mem_map;
@@ -49,6 +50,7 @@ bool page_alloc_init(char *err, size_t errlen);
 /* Charge n pages to the RAM budget; false (nothing charged) if over it. */
 bool ram_charge(unsigned long n);
 void ram_uncharge(unsigned long n);
+bool frames_charge(unsigned long pfn, unsigned long n, enum fail_path path);
 /* Take the identity frames [pfn, pfn + n): all or none. */
 bool frames_take(unsigned long pfn, unsigned long n, enum fail_path path);
 /* Give them back; release tells the machine to drop the RAM now. */

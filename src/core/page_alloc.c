@@ -71,6 +71,23 @@ static bool mem_map_cover(unsigned long pfn, unsigned long n)
 	return ok;
 }
 
+/* Charge n frames to the budget without marking them (the caller marks
+ * them once they are usable); one fault-injection attempt per frame. */
+bool frames_charge(unsigned long pfn, unsigned long n, enum fail_path path)
+{
+	for (unsigned long i = 0; i < n; i++) {
+		if (should_fail(path)) {
+			count_failure(path);
+			return false;
+		}
+	}
+	if (!mem_map_cover(pfn, n) || !ram_charge(n)) {
+		count_failure(path);
+		return false;
+	}
+	return true;
+}
+
 bool frames_take(unsigned long pfn, unsigned long n, enum fail_path path)
 {
 	if (should_fail(path) || !mem_map_cover(pfn, n) || !ram_charge(n)) {

@@ -111,10 +111,11 @@ void plat_frames_release(unsigned long pfn, unsigned long n);
 /* Map frames at va (vmap), and give va its own frames back (vunmap). */
 bool plat_map_alias(uintptr_t va, const unsigned long *pfns, unsigned long n);
 void plat_unmap_alias(uintptr_t va, unsigned long n);
-/* Install a vmalloc shadow page (its identity frame) / remove it so that
- * an access faults and is reported at the real address. */
-bool plat_shadow_page_map(uintptr_t shadow_page, unsigned long pfn);
-void plat_shadow_page_unmap(uintptr_t shadow_page);
+/* Install n vmalloc shadow pages (their identity frames, from pfn on) /
+ * remove them so that an access faults and is reported at the real
+ * address. */
+bool plat_shadow_pages_map(uintptr_t shadow_page, unsigned long pfn, unsigned long n);
+void plat_shadow_pages_unmap(uintptr_t shadow_page, unsigned long n);
 /* Make [va, va + n) fault on every access (a stack guard), or undo it. */
 bool plat_guard(uintptr_t va, size_t n, bool guard);
 unsigned plat_nr_cpus(void);

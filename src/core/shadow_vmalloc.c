@@ -92,40 +92,91 @@ static void free_shadow_page(uintptr_t sp, struct page *page)
 {
 	if (page->flags & PG_shadow_cached)
 		__atomic_sub_fetch(&shadow_pages_cached, 1, __ATOMIC_RELAXED);
-	plat_shadow_page_unmap(sp);
-	frames_put(shadow_pfn(sp), 1, true);
+	/* Absent in the books before it is absent in the mappings: a fault
+	 * on it in between must already read as a hole. */
+	frames_put(shadow_pfn(sp), 1, false);
+	plat_shadow_pages_unmap(sp, 1);
+	plat_frames_release(shadow_pfn(sp), 1);
 	count_populated(-1);
 }
 
-static bool populate_one(uintptr_t sp)
+/* Take a reference on a present page; false if it is absent (or being
+ * made by another populate). */
+static bool get_present(uintptr_t sp)
 {
 	struct page *page = pfn_to_page(shadow_pfn(sp));
-	bool ok = true;
+	bool present;
 
 	kasan_spin_lock(stripe(sp));
-	if (page->flags & PG_allocated) {
+	present = (page->flags & (PG_allocated | PG_shadow_creating)) == PG_allocated;
+	if (present) {
 		if (page->flags & PG_shadow_cached) {
 			page->flags &= (uint16_t)~PG_shadow_cached;
 			__atomic_sub_fetch(&shadow_pages_cached, 1, __ATOMIC_RELAXED);
 		}
 		if (!page->refcount++)
 			__atomic_add_fetch(&shadow_pages_used, 1, __ATOMIC_RELAXED);
-	} else if (!frames_take(shadow_pfn(sp), 1, FAIL_SHADOW)) {
-		ok = false;
-	} else if (!plat_shadow_page_map(sp, shadow_pfn(sp))) {
-		frames_put(shadow_pfn(sp), 1, true);
-		count_failure(FAIL_SHADOW);
-		ok = false;
-	} else {
-		/* Poison first: the page becomes readable by checks only
-		 * through areas that unpoison their own bytes afterwards. */
-		plat_memset((void *)sp, KASAN_VMALLOC_INVALID, PAGE_SIZE);
-		count_populated(1);
-		__atomic_add_fetch(&shadow_pages_used, 1, __ATOMIC_RELAXED);
 	}
 	kasan_spin_unlock(stripe(sp));
-	return ok;
+	return present;
 }
+
+/* Set or clear the "being made" mark of n pages from sp; when done, the
+ * pages become present with one user each. */
+static void mark_run(uintptr_t sp, unsigned long n, bool creating, bool done)
+{
+	for (unsigned long i = 0; i < n; i++, sp += PAGE_SIZE) {
+		struct page *page = pfn_to_page(shadow_pfn(sp));
+
+		kasan_spin_lock(stripe(sp));
+		if (creating) {
+			page->flags |= PG_shadow_creating;
+		} else {
+			page->flags &= (uint16_t)~PG_shadow_creating;
+			if (done) {
+				page->flags |= PG_allocated;
+				page->refcount = 1;
+			}
+		}
+		kasan_spin_unlock(stripe(sp));
+	}
+}
+
+/*
+ * Make n absent pages from sp present: charge their frames, map them in
+ * one call, fill them with "invalid" poison (the page becomes readable
+ * by checks only through areas that unpoison their own bytes
+ * afterwards), and only then mark them present.
+ */
+static bool create_run(uintptr_t sp, unsigned long n)
+{
+	unsigned long pfn = shadow_pfn(sp);
+
+	mark_run(sp, n, true, false);
+	if (!frames_charge(pfn, n, FAIL_SHADOW)) {
+		mark_run(sp, n, false, false);
+		return false;
+	}
+	if (!plat_shadow_pages_map(sp, pfn, n)) {
+		plat_frames_release(pfn, n);
+		ram_uncharge(n);
+		count_failure(FAIL_SHADOW);
+		mark_run(sp, n, false, false);
+		return false;
+	}
+	plat_memset((void *)sp, KASAN_VMALLOC_INVALID, n << PAGE_SHIFT);
+	mark_run(sp, n, false, true);
+	count_populated((long)n);
+	__atomic_add_fetch(&shadow_pages_used, n, __ATOMIC_RELAXED);
+	return true;
+}
+
+/* Only one populate makes pages at a time; references to present pages
+ * are taken without it. */
+static kasan_spinlock_t create_lock;
+
+static void depopulate_range(uintptr_t first, uintptr_t last, uintptr_t area_start,
+			     uintptr_t area_end);
 
 /* ---- the refcount policy's cache of unused pages ---- */
 #define MAX_CACHE 1024
@@ -196,19 +247,100 @@ static void shadow_pages_of(uintptr_t start, uintptr_t end, uintptr_t *first, ui
  */
 int kasan_populate_vmalloc(uintptr_t start, uintptr_t end)
 {
-	uintptr_t first, last;
+	uintptr_t first, last, sp, run = 0;
 
 	if (vmalloc_shadow_policy == SHADOW_OFF)
 		return 0;
 	shadow_pages_of(start, end, &first, &last);
-	for (uintptr_t sp = first; sp < last; sp += PAGE_SIZE) {
-		if (!populate_one(sp)) {
-			for (uintptr_t undo = first; undo < sp; undo += PAGE_SIZE)
-				depopulate_one(undo);
-			return -1;
+	/* Usually every page is there already: neighbours share them. */
+	for (sp = first; sp < last && get_present(sp); sp += PAGE_SIZE)
+		;
+	if (sp == last)
+		return 0;
+	/* Otherwise make the absent ones, a run of neighbours per mmap. */
+	kasan_spin_lock(&create_lock);
+	for (; sp < last; sp += PAGE_SIZE) {
+		if (get_present(sp)) {
+			if (run && !create_run(run, (sp - run) >> PAGE_SHIFT)) {
+				depopulate_range(sp, sp + PAGE_SIZE, start, end);
+				goto fail;
+			}
+			run = 0;
+		} else if (!run) {
+			run = sp;
 		}
 	}
+	if (run && !create_run(run, (last - run) >> PAGE_SHIFT))
+		goto fail;
+	kasan_spin_unlock(&create_lock);
 	return 0;
+fail:
+	kasan_spin_unlock(&create_lock);
+	/* Give back what this call took: the pages before the failed run. */
+	depopulate_range(first, run, start, end);
+	return -1;
+}
+
+/*
+ * A shadow page whose whole 32 KiB lies inside the area [start, end) has
+ * no other user and cannot get one while the area holds the address
+ * range: drop its only reference.  Refcount policy only.
+ */
+static bool drop_exclusive(uintptr_t sp, uintptr_t start, uintptr_t end)
+{
+	uintptr_t mem = kasan_shadow_to_mem((void *)sp);
+	struct page *page = pfn_to_page(shadow_pfn(sp));
+	bool dropped = false;
+
+	if (vmalloc_shadow_policy != SHADOW_REFCOUNT || mem < start || mem + SHADOW_PAGE_SPAN > end)
+		return false;
+	kasan_spin_lock(stripe(sp));
+	if ((page->flags & (PG_allocated | PG_shadow_cached)) == PG_allocated && page->refcount == 1) {
+		page->refcount = 0;
+		dropped = true;
+		__atomic_sub_fetch(&shadow_pages_used, 1, __ATOMIC_RELAXED);
+	}
+	kasan_spin_unlock(stripe(sp));
+	return dropped;
+}
+
+/* Free n unused, unshared shadow pages from sp in one unmap and one punch. */
+static void free_run(uintptr_t sp, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++) {
+		kasan_spin_lock(stripe(sp + (i << PAGE_SHIFT)));
+		frames_put(shadow_pfn(sp) + i, 1, false);
+		kasan_spin_unlock(stripe(sp + (i << PAGE_SHIFT)));
+	}
+	plat_shadow_pages_unmap(sp, n);
+	plat_frames_release(shadow_pfn(sp), n);
+	count_populated(-(long)n);
+}
+
+/*
+ * The area [start, end) stops using the shadow pages [first, last).
+ * Pages it shared with neighbours (at most the first and the last) go
+ * through depopulate_one and the cache, where a neighbour's free and
+ * re-allocation would otherwise thrash; the pages inside it are its own
+ * and are freed at once, a run per call.
+ */
+static void depopulate_range(uintptr_t first, uintptr_t last, uintptr_t start, uintptr_t end)
+{
+	uintptr_t run = 0;
+
+	for (uintptr_t sp = first; sp < last; sp += PAGE_SIZE) {
+		if (drop_exclusive(sp, start, end)) {
+			if (!run)
+				run = sp;
+			continue;
+		}
+		if (run)
+			free_run(run, (sp - run) >> PAGE_SHIFT);
+		run = 0;
+		depopulate_one(sp);
+	}
+	if (run)
+		free_run(run, (last - run) >> PAGE_SHIFT);
 }
 
 /* The area [start, end) no longer uses its shadow pages. */
@@ -219,8 +351,7 @@ void kasan_depopulate_vmalloc(uintptr_t start, uintptr_t end)
 	if (vmalloc_shadow_policy == SHADOW_OFF)
 		return;
 	shadow_pages_of(start, end, &first, &last);
-	for (uintptr_t sp = first; sp < last; sp += PAGE_SIZE)
-		depopulate_one(sp);
+	depopulate_range(first, last, start, end);
 }
 
 /*

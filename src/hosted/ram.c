@@ -138,23 +138,24 @@ bool plat_map_alias(uintptr_t va, const unsigned long *pfns, unsigned long n)
 	return true;
 }
 
-bool plat_shadow_page_map(uintptr_t sp, unsigned long pfn)
+bool plat_shadow_pages_map(uintptr_t sp, unsigned long pfn, unsigned long n)
 {
 	bool ok;
 
 	/* Under the fault lock: a temporary poison page the fault handler
 	 * put here must be forgotten, not unmapped later over ours. */
 	hosted_fault_lock();
-	hosted_fault_forget(sp);
-	ok = map_shared(sp, PAGE_SIZE, frame_offset(pfn), MAP_FIXED);
+	for (unsigned long i = 0; i < n; i++)
+		hosted_fault_forget(sp + (i << PAGE_SHIFT));
+	ok = map_shared(sp, n << PAGE_SHIFT, frame_offset(pfn), MAP_FIXED);
 	hosted_fault_unlock();
 	return ok;
 }
 
-void plat_shadow_page_unmap(uintptr_t sp)
+void plat_shadow_pages_unmap(uintptr_t sp, unsigned long n)
 {
-	mmap((void *)sp, PAGE_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
-	     -1, 0);
+	mmap((void *)sp, n << PAGE_SHIFT, PROT_NONE,
+	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
 }
 
 bool plat_guard(uintptr_t va, size_t n, bool guard)
