@@ -171,9 +171,8 @@ static bool create_run(uintptr_t sp, unsigned long n)
 	return true;
 }
 
-/* Only one populate makes pages at a time; references to present pages
- * are taken without it. */
-static kasan_spinlock_t create_lock;
+/* Only one populate makes pages at a time (create_lock, with evict());
+ * references to present pages are taken without it. */
 
 static void depopulate_range(uintptr_t first, uintptr_t last, uintptr_t area_start,
 			     uintptr_t area_end);
@@ -184,54 +183,97 @@ static uintptr_t cache_ring[MAX_CACHE];
 static unsigned long cache_head, cache_len;
 static kasan_spinlock_t cache_lock;
 
-static void evict(uintptr_t sp)
-{
-	struct page *page = pfn_to_page(shadow_pfn(sp));
+static kasan_spinlock_t create_lock;
 
-	kasan_spin_lock(stripe(sp));
-	if ((page->flags & PG_shadow_cached) && !page->refcount)
-		free_shadow_page(sp, page);
-	kasan_spin_unlock(stripe(sp));
+/*
+ * Free the cached pages among victims that are still unused.  Under the
+ * create lock, so that no populate can make one of them again between
+ * the moment it is marked absent and the moment it is unmapped; sorted,
+ * so that neighbours (the allocator moves through addresses in order)
+ * go in one unmap and one punch.
+ */
+static void evict(uintptr_t *victims, unsigned n)
+{
+	unsigned kept = 0;
+
+	kasan_spin_lock(&create_lock);
+	for (unsigned i = 0; i < n; i++) {
+		uintptr_t sp = victims[i];
+		struct page *page = pfn_to_page(shadow_pfn(sp));
+
+		kasan_spin_lock(stripe(sp));
+		if ((page->flags & PG_shadow_cached) && !page->refcount) {
+			__atomic_sub_fetch(&shadow_pages_cached, 1, __ATOMIC_RELAXED);
+			frames_put(shadow_pfn(sp), 1, false);
+			victims[kept++] = sp;
+		}
+		kasan_spin_unlock(stripe(sp));
+	}
+	for (unsigned i = 1; i < kept; i++)
+		for (unsigned j = i; j && victims[j - 1] > victims[j]; j--) {
+			uintptr_t t = victims[j];
+
+			victims[j] = victims[j - 1];
+			victims[j - 1] = t;
+		}
+	for (unsigned i = 0, run; i < kept; i += run) {
+		for (run = 1; i + run < kept && victims[i + run] == victims[i] + run * PAGE_SIZE; run++)
+			;
+		plat_shadow_pages_unmap(victims[i], run);
+		plat_frames_release(shadow_pfn(victims[i]), run);
+	}
+	count_populated(-(long)kept);
+	kasan_spin_unlock(&create_lock);
 }
 
-/* Caller holds sp's stripe.  Returns a victim to evict once the stripe
- * is dropped (two stripes are never held together), or 0. */
-static uintptr_t cache_add(uintptr_t sp, struct page *page)
+#define MAX_VICTIMS (MAX_CACHE / 2 + 1)
+
+/*
+ * Caller holds sp's stripe.  When the cache overflows, its older half
+ * is handed back in victims, to evict once the stripe is dropped (two
+ * stripes are never held together): one batch per half a cache.
+ */
+static unsigned cache_add(uintptr_t sp, struct page *page, uintptr_t *victims)
 {
-	uintptr_t victim = 0;
+	unsigned n = 0;
 
 	page->flags |= PG_shadow_cached;
 	__atomic_add_fetch(&shadow_pages_cached, 1, __ATOMIC_RELAXED);
 	kasan_spin_lock(&cache_lock);
-	if (cache_len == vmalloc_shadow_cache_max) {
-		victim = cache_ring[cache_head];
-		cache_head = (cache_head + 1) % MAX_CACHE;
-		cache_len--;
-	}
 	cache_ring[(cache_head + cache_len) % MAX_CACHE] = sp;
 	cache_len++;
+	if (cache_len > vmalloc_shadow_cache_max) {
+		unsigned long keep = vmalloc_shadow_cache_max / 2;
+
+		while (cache_len > keep && n < MAX_VICTIMS) {
+			victims[n++] = cache_ring[cache_head];
+			cache_head = (cache_head + 1) % MAX_CACHE;
+			cache_len--;
+		}
+	}
 	kasan_spin_unlock(&cache_lock);
-	return victim;
+	return n;
 }
 
 static void depopulate_one(uintptr_t sp)
 {
 	struct page *page = pfn_to_page(shadow_pfn(sp));
-	uintptr_t victim = 0;
+	uintptr_t victims[MAX_VICTIMS];
+	unsigned n = 0;
 
 	kasan_spin_lock(stripe(sp));
 	if (page->refcount && !--page->refcount) {
 		__atomic_sub_fetch(&shadow_pages_used, 1, __ATOMIC_RELAXED);
 		if (vmalloc_shadow_policy == SHADOW_REFCOUNT) {
 			if (vmalloc_shadow_cache_max)
-				victim = cache_add(sp, page);
+				n = cache_add(sp, page, victims);
 			else
 				free_shadow_page(sp, page);
 		}
 	}
 	kasan_spin_unlock(stripe(sp));
-	if (victim && victim != sp)
-		evict(victim);
+	if (n)
+		evict(victims, n);
 }
 
 static void shadow_pages_of(uintptr_t start, uintptr_t end, uintptr_t *first, uintptr_t *last)
