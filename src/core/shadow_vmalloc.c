@@ -185,6 +185,15 @@ static kasan_spinlock_t cache_lock;
 
 static kasan_spinlock_t create_lock;
 
+/* n pages from sp, already marked absent: unmap them and give their RAM
+ * back, one call each for the run. */
+static void drop_run(uintptr_t sp, unsigned long n)
+{
+	plat_shadow_pages_unmap(sp, n);
+	plat_frames_release(shadow_pfn(sp), n);
+	count_populated(-(long)n);
+}
+
 /*
  * Free the cached pages among victims that are still unused.  Under the
  * create lock, so that no populate can make one of them again between
@@ -219,10 +228,8 @@ static void evict(uintptr_t *victims, unsigned n)
 	for (unsigned i = 0, run; i < kept; i += run) {
 		for (run = 1; i + run < kept && victims[i + run] == victims[i] + run * PAGE_SIZE; run++)
 			;
-		plat_shadow_pages_unmap(victims[i], run);
-		plat_frames_release(shadow_pfn(victims[i]), run);
+		drop_run(victims[i], run);
 	}
-	count_populated(-(long)kept);
 	kasan_spin_unlock(&create_lock);
 }
 
@@ -289,7 +296,7 @@ static void shadow_pages_of(uintptr_t start, uintptr_t end, uintptr_t *first, ui
  */
 int kasan_populate_vmalloc(uintptr_t start, uintptr_t end)
 {
-	uintptr_t first, last, sp, run = 0;
+	uintptr_t first, last, sp, run = 0, taken_after_run = 0;
 
 	if (vmalloc_shadow_policy == SHADOW_OFF)
 		return 0;
@@ -304,7 +311,7 @@ int kasan_populate_vmalloc(uintptr_t start, uintptr_t end)
 	for (; sp < last; sp += PAGE_SIZE) {
 		if (get_present(sp)) {
 			if (run && !create_run(run, (sp - run) >> PAGE_SHIFT)) {
-				depopulate_range(sp, sp + PAGE_SIZE, start, end);
+				taken_after_run = sp;
 				goto fail;
 			}
 			run = 0;
@@ -318,7 +325,11 @@ int kasan_populate_vmalloc(uintptr_t start, uintptr_t end)
 	return 0;
 fail:
 	kasan_spin_unlock(&create_lock);
-	/* Give back what this call took: the pages before the failed run. */
+	/* Give back what this call took: the pages before the failed run and
+	 * the present page just after it.  Not under the create lock: giving
+	 * back may evict from the cache, which takes it. */
+	if (taken_after_run)
+		depopulate_range(taken_after_run, taken_after_run + PAGE_SIZE, start, end);
 	depopulate_range(first, run, start, end);
 	return -1;
 }
@@ -354,9 +365,7 @@ static void free_run(uintptr_t sp, unsigned long n)
 		frames_put(shadow_pfn(sp) + i, 1, false);
 		kasan_spin_unlock(stripe(sp + (i << PAGE_SHIFT)));
 	}
-	plat_shadow_pages_unmap(sp, n);
-	plat_frames_release(shadow_pfn(sp), n);
-	count_populated(-(long)n);
+	drop_run(sp, n);
 }
 
 /*
@@ -409,17 +418,29 @@ void kasan_release_vmalloc(uintptr_t start, uintptr_t end, uintptr_t free_start,
 	if (vmalloc_shadow_policy != SHADOW_PURGE)
 		return;
 	shadow_pages_of(start, end, &first, &last);
-	for (uintptr_t sp = first; sp < last; sp += PAGE_SIZE) {
+	/* Under the create lock, like evict(): marked absent, nobody can
+	 * make a page again before its run is unmapped. */
+	kasan_spin_lock(&create_lock);
+	for (uintptr_t sp = first, run = 0; sp <= last; sp += PAGE_SIZE) {
 		uintptr_t mem = kasan_shadow_to_mem((void *)sp);
 		struct page *page = pfn_to_page(shadow_pfn(sp));
+		bool unused = false;
 
-		if (mem < free_start || mem + SHADOW_PAGE_SPAN > free_end)
-			continue;
-		kasan_spin_lock(stripe(sp));
-		if ((page->flags & PG_allocated) && !page->refcount)
-			free_shadow_page(sp, page);
-		kasan_spin_unlock(stripe(sp));
+		if (sp < last && mem >= free_start && mem + SHADOW_PAGE_SPAN <= free_end) {
+			kasan_spin_lock(stripe(sp));
+			unused = (page->flags & PG_allocated) && !page->refcount;
+			if (unused)
+				frames_put(shadow_pfn(sp), 1, false);
+			kasan_spin_unlock(stripe(sp));
+		}
+		if (unused && !run)
+			run = sp;
+		if (!unused && run) {
+			drop_run(run, (sp - run) >> PAGE_SHIFT);
+			run = 0;
+		}
 	}
+	kasan_spin_unlock(&create_lock);
 }
 
 void kasan_poison_vmalloc(uintptr_t start, uintptr_t end, uint8_t value)
