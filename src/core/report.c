@@ -84,43 +84,35 @@ void kasan_report_end(void)
 	kasan_spin_unlock(&report_lock);
 }
 
-static void print_symbolized(uintptr_t pc, bool is_return_addr, const char *prefix)
+/* Print one trace line; returns true when pc is in main(), where
+ * traces stop (what lies below is libc's start-up). */
+static bool print_symbolized(uintptr_t pc, bool is_return_addr, const char *prefix)
 {
 	struct plat_symbol sym;
 
-	if (kasan_flags.symbolize && plat_symbolize(pc, is_return_addr, &sym)) {
-		if (sym.func)
-			kasan_printf("%s%s+0x%lx/0x%lx", prefix, sym.func,
-				     (unsigned long)sym.func_off, (unsigned long)sym.func_size);
-		else
-			kasan_printf("%s%s+0x%lx", prefix, sym.module,
-				     (unsigned long)sym.module_off);
-		if (sym.file)
-			kasan_printf(" %s:%u", sym.file, sym.line);
-		if (sym.func)
-			kasan_printf(" [%s+0x%lx]", sym.module, (unsigned long)sym.module_off);
-		kasan_printf("\n");
-	} else {
+	if (!kasan_flags.symbolize || !plat_symbolize(pc, is_return_addr, &sym)) {
 		kasan_printf("%s0x%lx\n", prefix, (unsigned long)pc);
+		return false;
 	}
-}
-
-static bool is_main(uintptr_t pc)
-{
-	struct plat_symbol sym;
-
-	return kasan_flags.symbolize && plat_symbolize(pc, true, &sym) && sym.func &&
-	       !kasan_strcmp(sym.func, "main");
+	if (sym.func)
+		kasan_printf("%s%s+0x%lx/0x%lx", prefix, sym.func, (unsigned long)sym.func_off,
+			     (unsigned long)sym.func_size);
+	else
+		kasan_printf("%s%s+0x%lx", prefix, sym.module, (unsigned long)sym.module_off);
+	if (sym.file)
+		kasan_printf(" %s:%u", sym.file, sym.line);
+	if (sym.func)
+		kasan_printf(" [%s+0x%lx]", sym.module, (unsigned long)sym.module_off);
+	kasan_printf("\n");
+	return sym.func && !kasan_strcmp(sym.func, "main");
 }
 
 /* A stored trace (allocation, free), cut after main like live ones. */
 void kasan_print_pcs(const uintptr_t *pcs, int n)
 {
-	for (int i = 0; i < n && pcs[i]; i++) {
-		print_symbolized(pcs[i], true, " ");
-		if (is_main(pcs[i]))
+	for (int i = 0; i < n && pcs[i]; i++)
+		if (print_symbolized(pcs[i], true, " "))
 			break;
-	}
 }
 
 /*
@@ -132,16 +124,14 @@ void kasan_print_pcs(const uintptr_t *pcs, int n)
 void kasan_print_trace(uintptr_t ip, uintptr_t fp, int is_return_addr)
 {
 	kasan_printf("Call Trace:\n");
-	print_symbolized(ip, is_return_addr, " ");
-	if (is_main(ip))
+	if (print_symbolized(ip, is_return_addr, " "))
 		return;
 	for (int depth = 0; fp && depth < 64; depth++) {
 		uintptr_t frame[2];
 
 		if ((fp & 7) || !plat_read_safe(frame, fp, sizeof(frame)) || !frame[1])
 			break;
-		print_symbolized(frame[1], true, " ");
-		if (is_main(frame[1]))
+		if (print_symbolized(frame[1], true, " "))
 			break;
 		/* Stacks grow down: callers' frames are above, and not far. */
 		if (frame[0] <= fp || frame[0] - fp > (64UL << 20))
