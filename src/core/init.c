@@ -13,19 +13,6 @@ bool mm_init(char *err, size_t errlen);
 volatile int kasan_ready;
 static kasan_spinlock_t init_lock;
 
-#define MAX_INIT_HOOKS 4
-static void (*init_hooks[MAX_INIT_HOOKS])(void);
-
-void kasan_add_init_hook(void (*fn)(void))
-{
-	for (unsigned i = 0; i < MAX_INIT_HOOKS; i++) {
-		if (!init_hooks[i]) {
-			init_hooks[i] = fn;
-			return;
-		}
-	}
-}
-
 static __attribute__((noreturn)) void fail(const char *msg)
 {
 	kasan_printf("%s\n", msg);
@@ -50,8 +37,6 @@ void kasan_init(void)
 	kasan_poison(0, PLAT_PAGE_SIZE, KASAN_PAGE_REDZONE);
 	if (!mm_init(err, sizeof(err)))
 		fail(err);
-	for (unsigned i = 0; i < MAX_INIT_HOOKS && init_hooks[i]; i++)
-		init_hooks[i]();
 	kasan_ready = 1;
 	kasan_spin_unlock(&init_lock);
 }

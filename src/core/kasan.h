@@ -154,8 +154,6 @@ __hidden void kasan_register_options(const struct kasan_option *opts, unsigned n
 /* ---- init.c ---- */
 __hidden extern volatile int kasan_ready;
 __hidden void kasan_init(void);
-/* Subsystems run their set-up after the shadow exists, before ready. */
-__hidden void kasan_add_init_hook(void (*fn)(void));
 
 /* ---- fmt.c: a tiny printf for reports (no libc) ---- */
 #include <stdarg.h>

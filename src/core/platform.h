@@ -40,12 +40,8 @@ enum plat_prot { PLAT_PROT_NONE = 0, PLAT_PROT_READ = 1, PLAT_PROT_RW = 3 };
  * (no RAM until touched).  False if anything already lives there or the
  * reservation is refused. */
 bool plat_reserve(uintptr_t addr, size_t size, enum plat_prot prot);
-/* Give the pages of [addr, addr+size) back to the machine; the range
- * stays reserved with the given protection and reads as zero. */
-void plat_release(uintptr_t addr, size_t size, enum plat_prot prot);
 /* Anonymous memory for the runtime's own metadata (page granular). */
 void *plat_alloc_pages(size_t size);
-void plat_free_pages(void *p, size_t size);
 
 /* A report about addr is over: drop any temporary shadow the fault
  * handler installed so that the instrumented check could report it. */
@@ -84,7 +80,6 @@ struct plat_symbol {
 	unsigned line;
 };
 bool plat_symbolize(uintptr_t pc, bool is_return_addr, struct plat_symbol *out);
-bool plat_symbolize_data(uintptr_t addr, struct plat_symbol *out);
 /* Does [lo, hi) hold the runtime's own code? (for internal-fault messages) */
 bool plat_pc_in_runtime(uintptr_t pc);
 
@@ -119,7 +114,6 @@ void plat_shadow_pages_unmap(uintptr_t shadow_page, unsigned long n);
 /* Make [va, va + n) fault on every access (a stack guard), or undo it. */
 bool plat_guard(uintptr_t va, size_t n, bool guard);
 unsigned plat_nr_cpus(void);
-unsigned plat_current_cpu(void);
 /* Number of mappings in the address space (a hosted-only worry). */
 unsigned long plat_vma_count(void);
 

@@ -54,24 +54,12 @@ bool plat_reserve(uintptr_t addr, size_t size, enum plat_prot prot)
 	return true;
 }
 
-void plat_release(uintptr_t addr, size_t size, enum plat_prot prot)
-{
-	mmap((void *)addr, size, to_mmap_prot(prot),
-	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
-	madvise((void *)addr, size, MADV_NOHUGEPAGE);
-}
-
 void *plat_alloc_pages(size_t size)
 {
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	return p == MAP_FAILED ? NULL : p;
-}
-
-void plat_free_pages(void *p, size_t size)
-{
-	munmap(p, size);
 }
 
 void plat_write(const char *s, size_t n)
@@ -443,13 +431,6 @@ bool plat_symbolize(uintptr_t pc, bool is_return_addr, struct plat_symbol *out)
 	struct vmk_symbol s;
 
 	return to_plat_symbol(vmk_symbolize(pc, is_return_addr, &s), &s, out);
-}
-
-bool plat_symbolize_data(uintptr_t addr, struct plat_symbol *out)
-{
-	struct vmk_symbol s = { 0 };
-
-	return to_plat_symbol(vmk_symbolize_data(addr, &s), &s, out);
 }
 
 static bool open_log(char *err, size_t errlen)

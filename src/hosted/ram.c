@@ -108,14 +108,10 @@ void plat_frames_release(unsigned long pfn, unsigned long n)
 		  frame_offset(n));
 }
 
-static uintptr_t identity_va(uintptr_t va)
-{
-	return va;	/* the vmalloc mapping's offset follows the address */
-}
-
+/* The vmalloc mapping's file offset follows the address. */
 static off_t identity_offset(uintptr_t va)
 {
-	return frame_offset(mm_layout.vmalloc_pfn_base) + (off_t)(identity_va(va) - VMALLOC_BASE);
+	return frame_offset(mm_layout.vmalloc_pfn_base) + (off_t)(va - VMALLOC_BASE);
 }
 
 void plat_unmap_alias(uintptr_t va, unsigned long n)
@@ -168,13 +164,6 @@ unsigned plat_nr_cpus(void)
 	long n = sysconf(_SC_NPROCESSORS_CONF);
 
 	return n > 0 ? (unsigned)n : 1;
-}
-
-unsigned plat_current_cpu(void)
-{
-	int c = sched_getcpu();
-
-	return c >= 0 ? (unsigned)c : 0;
 }
 
 static bool count_one(const struct hosted_mapping *m, void *arg)
