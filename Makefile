@@ -13,15 +13,16 @@ RT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -fno-sanitize=all \
 	-fno-builtin-memmove
 # The core is freestanding: compiler headers only, no libc.
 CORE_CFLAGS := $(RT_CFLAGS) -ffreestanding -nostdinc \
-	-isystem $(shell $(CC) -print-file-name=include)
-HOSTED_CFLAGS := $(RT_CFLAGS) -D_GNU_SOURCE
+	-isystem $(shell $(CC) -print-file-name=include) -Isrc -Iinclude
+HOSTED_CFLAGS := $(RT_CFLAGS) -D_GNU_SOURCE -Isrc -Iinclude
 
-CORE_SRCS   := $(wildcard src/core/*.c)
+CORE_DIRS   := kasan mm lib
+CORE_SRCS   := $(foreach d,$(CORE_DIRS),$(wildcard src/$(d)/*.c))
 HOSTED_SRCS := $(filter-out src/hosted/preinit.c src/hosted/ctor.c,$(wildcard src/hosted/*.c))
 CORE_OBJS   := $(CORE_SRCS:src/%.c=$(BUILD)/obj/%.o)
 HOSTED_OBJS := $(HOSTED_SRCS:src/%.c=$(BUILD)/obj/%.o)
 RT_OBJS     := $(CORE_OBJS) $(HOSTED_OBJS)
-HEADERS     := $(wildcard src/core/*.h src/hosted/*.h include/*.h)
+HEADERS     := $(wildcard src/*.h $(foreach d,$(CORE_DIRS) hosted,src/$(d)/*.h) include/*.h)
 
 LIB_A   := $(BUILD)/lib/libvmkasan.a
 DYNLIST := $(BUILD)/lib/vmkasan.dynlist
@@ -33,9 +34,12 @@ TV_BIN  := $(BUILD)/bin/test_vmalloc
 
 all: $(LIB_A) $(LIB_SO) $(PREINIT) $(DYNLIST) $(CC_WRAP) $(TV_BIN)
 
-$(BUILD)/obj/core/%.o: src/core/%.c $(HEADERS)
-	@mkdir -p $(dir $@)
-	$(Q)echo "  CC [core] $<"; $(CC) $(CORE_CFLAGS) -c $< -o $@
+define core_rule
+$$(BUILD)/obj/$(1)/%.o: src/$(1)/%.c $$(HEADERS)
+	@mkdir -p $$(dir $$@)
+	$$(Q)echo "  CC [core] $$<"; $$(CC) $$(CORE_CFLAGS) -c $$< -o $$@
+endef
+$(foreach d,$(CORE_DIRS),$(eval $(call core_rule,$(d))))
 
 $(BUILD)/obj/hosted/%.o: src/hosted/%.c $(HEADERS)
 	@mkdir -p $(dir $@)

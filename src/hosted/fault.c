@@ -24,7 +24,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include "../core/kasan.h"
+#include "kasan/kasan.h"
 #include "hosted.h"
 
 #define MAX_FAULT_PAGES 32

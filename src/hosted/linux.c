@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../core/mm.h"
+#include "mm/mm.h"
 #include "hosted.h"
 #include "symbolize.h"
 

@@ -27,7 +27,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../core/mm.h"
+#include "mm/mm.h"
 #include "hosted.h"
 
 #define LINEAR_START	0x500000000000UL

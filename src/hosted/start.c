@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/kasan.h"
+#include "kasan/kasan.h"
 #include "hosted.h"
 
 /*

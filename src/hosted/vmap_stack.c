@@ -24,7 +24,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../core/mm.h"
+#include "mm/mm.h"
 #include "hosted.h"
 
 extern int vmap_stack;

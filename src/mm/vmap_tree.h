@@ -9,7 +9,7 @@
 #ifndef VMKASAN_CORE_VMAP_TREE_H
 #define VMKASAN_CORE_VMAP_TREE_H
 
-#include "mm.h"
+#include "mm/mm.h"
 
 struct vmap_area {
 	uintptr_t va_start, va_end;	/* [start, end), guard included */

@@ -6,7 +6,7 @@
  * fail_prob=P makes each attempt fail with probability P, and
  * fail_path=page+shadow+area+percpu (or "all") selects the paths.
  */
-#include "mm.h"
+#include "mm/mm.h"
 
 unsigned long fail_count[FAIL_NR], fail_injected[FAIL_NR];
 

@@ -7,7 +7,7 @@
  * first k bytes are, and a negative value means none is, the value
  * saying why.
  */
-#include "kasan.h"
+#include "kasan/kasan.h"
 
 /* Shadow writes are long runs (frames, areas): the platform's fill is
  * the fastest the machine has. */

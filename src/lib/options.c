@@ -4,7 +4,7 @@
  * is known and every value checked before the program starts: a typo in
  * a sanitizer option silently ignored is a bug hunt silently lost.
  */
-#include "kasan.h"
+#include "kasan/kasan.h"
 
 struct kasan_flags kasan_flags = {
 	.halt_on_error = 0,

@@ -9,7 +9,7 @@
  * [0, general_pfns) serves alloc_pages(); identity frames back the
  * vmalloc space and its shadow (see platform.h).
  */
-#include "mm.h"
+#include "mm/mm.h"
 
 struct plat_mm_layout mm_layout;
 struct page *mem_map;

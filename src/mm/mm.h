@@ -6,7 +6,7 @@
 #ifndef VMKASAN_CORE_MM_H
 #define VMKASAN_CORE_MM_H
 
-#include "kasan.h"
+#include "kasan/kasan.h"
 
 #define PAGE_SHIFT	PLAT_PAGE_SHIFT
 #define PAGE_SIZE	PLAT_PAGE_SIZE

@@ -5,7 +5,7 @@
  * 32-bit handle, so a million live areas do not carry a million copies
  * of the same few call chains.
  */
-#include "mm.h"
+#include "mm/mm.h"
 
 #define DEPOT_DEPTH	8
 #define DEPOT_BUCKETS	(1u << 14)

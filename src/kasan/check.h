@@ -7,7 +7,7 @@
 #ifndef VMKASAN_CORE_CHECK_H
 #define VMKASAN_CORE_CHECK_H
 
-#include "kasan.h"
+#include "kasan/kasan.h"
 
 static __always_inline bool byte_is_poisoned(uintptr_t addr)
 {

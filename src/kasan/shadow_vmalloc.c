@@ -30,7 +30,7 @@
  * striped locks, held across charge, map and fill; different pages
  * rarely share a stripe.
  */
-#include "mm.h"
+#include "mm/mm.h"
 
 int vmalloc_shadow_policy = SHADOW_REFCOUNT;
 unsigned long vmalloc_shadow_cache_max = 16;

@@ -7,7 +7,7 @@
  * Allocation maps are two bitmaps of 16-byte granules (used, and the
  * start of each allocation) as in the kernel's alloc_map/bound_map.
  */
-#include "mm.h"
+#include "mm/mm.h"
 
 #define PCPU_UNIT	(32UL << 10)
 #define PCPU_MIN	16UL

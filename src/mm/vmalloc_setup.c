@@ -2,8 +2,8 @@
 /*
  * Options, start-up and statistics of the memory-management side.
  */
-#include "mm.h"
-#include "../../include/vmkasan.h"
+#include "mm/mm.h"
+#include "vmkasan.h"
 
 extern unsigned long ram_budget_bytes;
 extern const struct kasan_option fault_inject_options[];

@@ -6,7 +6,7 @@
  * Facts about the frame layout (magic word, descriptor string) come
  * from compiler-rt's asan_report and LLVM's ASanStackFrameLayout.
  */
-#include "kasan.h"
+#include "kasan/kasan.h"
 
 /*
  * Left redzone: 32 bytes just below the alloca.  Right redzone: the

@@ -5,7 +5,7 @@
  * line with bug type and function, the access line, the call trace, what
  * the address belongs to, and the shadow bytes around it.
  */
-#include "kasan.h"
+#include "kasan/kasan.h"
 
 unsigned long kasan_reports;
 

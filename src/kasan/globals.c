@@ -6,7 +6,7 @@
  * redzone and remember the arrays, which live in the module's data, to
  * name the variable in a report.
  */
-#include "kasan.h"
+#include "kasan/kasan.h"
 
 /* The descriptor layout shared by gcc 12 and clang 14 (64 bytes). */
 struct kasan_global {

@@ -6,7 +6,7 @@
  * kasan_init() as early as it can (.preinit_array in executables); a
  * global registration that comes first initialises lazily.
  */
-#include "kasan.h"
+#include "kasan/kasan.h"
 
 bool mm_init(char *err, size_t errlen);
 

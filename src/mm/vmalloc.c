@@ -15,7 +15,7 @@
  * (live tree), purge_lock (purge list and the freed-area tree).  Page
  * and shadow work happens outside them.
  */
-#include "vmap_tree.h"
+#include "mm/vmap_tree.h"
 
 /* Our flags, above the kernel's VM_* values of <vmkasan.h>. */
 #define VM_ALLOC	0x00000002u

@@ -8,7 +8,7 @@
  * mm/kasan/generic.c: one shadow load for an access within a granule,
  * two when it crosses one.
  */
-#include "check.h"
+#include "kasan/check.h"
 
 /* Accesses of 2, 4 or 8 bytes: the last byte decides unless the access
  * straddles two granules, then the first granule must be wholly good. */

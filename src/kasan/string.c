@@ -9,7 +9,7 @@
  * program that continues (halt_on_error=0) has not corrupted memory.  The newer
  * __asan_mem* names are provided too, for newer compilers.
  */
-#include "check.h"
+#include "kasan/check.h"
 
 static __always_inline bool in_unchecked(uintptr_t a)
 {

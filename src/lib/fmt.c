@@ -6,7 +6,7 @@
  * reaches the log in one or a few write()s instead of interleaving
  * with another's.
  */
-#include "kasan.h"
+#include "kasan/kasan.h"
 
 size_t kasan_strlen(const char *s)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Treap of vmap areas; see vmap_tree.h. */
-#include "vmap_tree.h"
+#include "mm/vmap_tree.h"
 
 static uintptr_t va_size(const struct vmap_area *va)
 {
