@@ -49,7 +49,15 @@ $(PREINIT): $(BUILD)/obj/hosted/preinit.o
 	@mkdir -p $(dir $@)
 	cp $< $@
 
-$(LIB_A): $(RT_OBJS) $(BUILD)/obj/hosted/preinit.o
+# The static runtime is one relocatable object whose hidden symbols are
+# made local: a program may define should_fail or ram_pages of its own,
+# and only what <vmkasan.h>, the compiler ABI and the interposed libc
+# functions name is global (the same set the .so exports).
+RT_RELOC := $(BUILD)/obj/vmkasan_rt.o
+$(RT_RELOC): $(RT_OBJS)
+	$(Q)ld -r -o $@.tmp $^ && objcopy --localize-hidden $@.tmp $@ && rm -f $@.tmp
+
+$(LIB_A): $(RT_RELOC) $(BUILD)/obj/hosted/preinit.o
 	@mkdir -p $(dir $@)
 	$(Q)rm -f $@; ar rcs $@ $^
 

@@ -18,23 +18,38 @@
 extern "C" {
 #endif
 
+/*
+ * Every function and object below is part of the runtime's ABI.  The
+ * runtime is built with -fvisibility=hidden and includes this header:
+ * VMKASAN_API gives exactly these declarations default visibility, so
+ * libvmkasan.so exports them and nothing else of the runtime, and
+ * libvmkasan.a keeps every other symbol local.
+ */
+#ifndef VMKASAN_API
+#if defined(__GNUC__)
+#define VMKASAN_API __attribute__((visibility("default")))
+#else
+#define VMKASAN_API
+#endif
+#endif
+
 /* Shadow mapping: shadow = (addr >> 3) + VMKASAN_SHADOW_OFFSET. */
 #define VMKASAN_SHADOW_SCALE_SHIFT	3
 #define VMKASAN_SHADOW_OFFSET		0x7fff8000UL
 
 /* Mark [addr, addr + size) inaccessible / accessible.  addr must be
  * 8-byte aligned for poisoning; unpoisoning handles a partial tail. */
-void vmkasan_poison(const volatile void *addr, size_t size);
-void vmkasan_unpoison(const volatile void *addr, size_t size);
+VMKASAN_API void vmkasan_poison(const volatile void *addr, size_t size);
+VMKASAN_API void vmkasan_unpoison(const volatile void *addr, size_t size);
 
 /* Address of the first poisoned byte in [addr, addr + size), or NULL. */
-void *vmkasan_region_is_poisoned(const volatile void *addr, size_t size);
+VMKASAN_API void *vmkasan_region_is_poisoned(const volatile void *addr, size_t size);
 
 /* Number of reports printed so far (including suppressed duplicates). */
-unsigned long vmkasan_report_count(void);
+VMKASAN_API unsigned long vmkasan_report_count(void);
 
 /* Shadow byte address for a memory address (the kernel's name). */
-void *kasan_mem_to_shadow(const void *addr);
+VMKASAN_API void *kasan_mem_to_shadow(const void *addr);
 
 /* ------------------------------------------------------------------ */
 /*
@@ -70,54 +85,54 @@ typedef struct { unsigned long pgprot; } pgprot_t;
 
 struct page;
 
-struct page *alloc_pages(gfp_t gfp, unsigned int order);
-struct page *alloc_page(gfp_t gfp);
-void __free_pages(struct page *page, unsigned int order);
-void __free_page(struct page *page);
-void *page_address(const struct page *page);
-int page_ref_count(const struct page *page);
-void get_page(struct page *page);
-void put_page(struct page *page);	/* frees the page when the count drops to 0 */
-unsigned long page_to_pfn(const struct page *page);
+VMKASAN_API struct page *alloc_pages(gfp_t gfp, unsigned int order);
+VMKASAN_API struct page *alloc_page(gfp_t gfp);
+VMKASAN_API void __free_pages(struct page *page, unsigned int order);
+VMKASAN_API void __free_page(struct page *page);
+VMKASAN_API void *page_address(const struct page *page);
+VMKASAN_API int page_ref_count(const struct page *page);
+VMKASAN_API void get_page(struct page *page);
+VMKASAN_API void put_page(struct page *page);	/* frees the page when the count drops to 0 */
+VMKASAN_API unsigned long page_to_pfn(const struct page *page);
 
-void *vmalloc(unsigned long size);
-void *vzalloc(unsigned long size);
+VMKASAN_API void *vmalloc(unsigned long size);
+VMKASAN_API void *vzalloc(unsigned long size);
 /* Kernel signatures: align is a power of two >= 1; start/end bound the
  * address (use VMALLOC_START/VMALLOC_END); caller is recorded (may be NULL). */
-void *__vmalloc_node_range(unsigned long size, unsigned long align, unsigned long start,
+VMKASAN_API void *__vmalloc_node_range(unsigned long size, unsigned long align, unsigned long start,
 			   unsigned long end, gfp_t gfp, pgprot_t prot, unsigned long vm_flags,
 			   int node, const void *caller);
-void *__vmalloc_node(unsigned long size, unsigned long align, gfp_t gfp, int node,
+VMKASAN_API void *__vmalloc_node(unsigned long size, unsigned long align, gfp_t gfp, int node,
 		     const void *caller);
-void vfree(const void *addr);
+VMKASAN_API void vfree(const void *addr);
 
-void *vmap(struct page **pages, unsigned int count, unsigned long flags, pgprot_t prot);
-void vunmap(const void *addr);
-void *vm_map_ram(struct page **pages, unsigned int count, int node);
-void vm_unmap_ram(const void *mem, unsigned int count);
+VMKASAN_API void *vmap(struct page **pages, unsigned int count, unsigned long flags, pgprot_t prot);
+VMKASAN_API void vunmap(const void *addr);
+VMKASAN_API void *vm_map_ram(struct page **pages, unsigned int count, int node);
+VMKASAN_API void vm_unmap_ram(const void *mem, unsigned int count);
 /* Purge lazily freed areas now (the kernel's vm_unmap_aliases). */
-void vm_unmap_aliases(void);
+VMKASAN_API void vm_unmap_aliases(void);
 
-int is_vmalloc_addr(const void *addr);
-struct page *vmalloc_to_page(const void *addr);
-unsigned long vmalloc_to_pfn(const void *addr);
+VMKASAN_API int is_vmalloc_addr(const void *addr);
+VMKASAN_API struct page *vmalloc_to_page(const void *addr);
+VMKASAN_API unsigned long vmalloc_to_pfn(const void *addr);
 
-extern unsigned long VMALLOC_START, VMALLOC_END;
+VMKASAN_API extern unsigned long VMALLOC_START, VMALLOC_END;
 
 /* Per-cpu memory: chunks of nr_cpu_ids vmalloc areas made all at once. */
 #define __percpu
-void __percpu *__alloc_percpu(size_t size, size_t align);
-void __percpu *__alloc_percpu_gfp(size_t size, size_t align, gfp_t gfp);
-void free_percpu(void __percpu *ptr);
-void *vmk_per_cpu_ptr(void __percpu *ptr, unsigned int cpu);
+VMKASAN_API void __percpu *__alloc_percpu(size_t size, size_t align);
+VMKASAN_API void __percpu *__alloc_percpu_gfp(size_t size, size_t align, gfp_t gfp);
+VMKASAN_API void free_percpu(void __percpu *ptr);
+VMKASAN_API void *vmk_per_cpu_ptr(void __percpu *ptr, unsigned int cpu);
 #define per_cpu_ptr(ptr, cpu)	((__typeof__(ptr))vmk_per_cpu_ptr((void *)(ptr), (cpu)))
 #define alloc_percpu(type)	((type __percpu *)__alloc_percpu(sizeof(type), __alignof__(type)))
-extern unsigned int nr_cpu_ids;
+VMKASAN_API extern unsigned int nr_cpu_ids;
 
 /* Run fn(arg) on a fresh vmalloc'd stack of stack_size bytes (0: the
  * vmap_stack_size option) with a guard page below it.  Returns 0, or -1
  * if the stack could not be allocated. */
-int vmkasan_run_on_vmap_stack(void (*fn)(void *), void *arg, size_t stack_size);
+VMKASAN_API int vmkasan_run_on_vmap_stack(void (*fn)(void *), void *arg, size_t stack_size);
 
 enum vmkasan_fail_path {
 	VMKASAN_FAIL_PAGE,	/* a page of an area or alloc_pages() */
@@ -149,9 +164,9 @@ struct vmkasan_stats {
 	unsigned long bad_frees;		/* invalid vfree/vunmap/... reported */
 	int shadow_policy;			/* 0 keep, 1 purge, 2 refcount, 3 off */
 };
-void vmkasan_get_stats(struct vmkasan_stats *stats);
+VMKASAN_API void vmkasan_get_stats(struct vmkasan_stats *stats);
 /* Names of the policies, for printing: "keep", "purge", "refcount", "off". */
-const char *vmkasan_shadow_policy_name(int policy);
+VMKASAN_API const char *vmkasan_shadow_policy_name(int policy);
 
 #ifdef __cplusplus
 }

@@ -168,8 +168,7 @@ static __attribute__((noinline)) void call_on_stack(void (*fn)(void *), void *ar
 			   "cc");
 }
 
-__public int vmkasan_run_on_vmap_stack(void (*fn)(void *), void *arg, size_t stack_size);
-__public int vmkasan_run_on_vmap_stack(void (*fn)(void *), void *arg, size_t stack_size)
+int vmkasan_run_on_vmap_stack(void (*fn)(void *), void *arg, size_t stack_size)
 {
 	uintptr_t lo, hi;
 	void *stack;

@@ -177,7 +177,7 @@ DEFINE_REPORT_N(load_n, false, true)
 DEFINE_REPORT_N(store_n, true, true)
 
 /* Manual interface of <vmkasan.h>. */
-__public void *vmkasan_region_is_poisoned(const volatile void *p, size_t size)
+void *vmkasan_region_is_poisoned(const volatile void *p, size_t size)
 {
 	uintptr_t addr = (uintptr_t)p;
 
@@ -186,7 +186,7 @@ __public void *vmkasan_region_is_poisoned(const volatile void *p, size_t size)
 	return (void *)kasan_find_first_bad_addr(addr, size);
 }
 
-__public void *kasan_mem_to_shadow(const void *addr)
+void *kasan_mem_to_shadow(const void *addr)
 {
 	return kasan_shadow((uintptr_t)addr);
 }

@@ -16,6 +16,9 @@
 #include <stdint.h>
 
 #include "platform.h"
+/* The public API: the core implements it, and its VMKASAN_API marks are
+ * what the libraries export. */
+#include "vmkasan.h"
 
 #define KASAN_SHADOW_SCALE_SHIFT	3
 #define KASAN_GRANULE_SIZE		(1UL << KASAN_SHADOW_SCALE_SHIFT)

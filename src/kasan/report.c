@@ -313,7 +313,7 @@ out:
 	plat_report_done(a->addr);
 }
 
-__public unsigned long vmkasan_report_count(void)
+unsigned long vmkasan_report_count(void)
 {
 	return READ_ONCE(kasan_reports);
 }

@@ -77,7 +77,7 @@ uintptr_t kasan_find_first_bad_addr(uintptr_t addr, size_t size)
 }
 
 /* <vmkasan.h>: manual poisoning for programs with their own allocators. */
-__public void vmkasan_poison(const volatile void *p, size_t size)
+void vmkasan_poison(const volatile void *p, size_t size)
 {
 	uintptr_t addr = (uintptr_t)p;
 
@@ -86,7 +86,7 @@ __public void vmkasan_poison(const volatile void *p, size_t size)
 		     KASAN_USER_POISON);
 }
 
-__public void vmkasan_unpoison(const volatile void *p, size_t size)
+void vmkasan_unpoison(const volatile void *p, size_t size)
 {
 	kasan_unpoison(ALIGN_DOWN((uintptr_t)p, KASAN_GRANULE_SIZE),
 		       (uintptr_t)p + size - ALIGN_DOWN((uintptr_t)p, KASAN_GRANULE_SIZE));

@@ -15,9 +15,6 @@
 /* One shadow page describes this many bytes of memory (32 KiB). */
 #define SHADOW_PAGE_SPAN (PAGE_SIZE << KASAN_SHADOW_SCALE_SHIFT)
 
-typedef unsigned int gfp_t;
-#define __GFP_ZERO	0x0100u
-
 /* struct page: 16 bytes per frame, in an array indexed by pfn. */
 struct page {
 	uint32_t refcount;	/* users; for a shadow page: areas using it */

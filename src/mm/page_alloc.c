@@ -199,8 +199,7 @@ void meta_free(void *p, size_t size)
 /* ---- the kernel's page API over the general pool ---- */
 #define KASAN_PAGE_FREE 0xFF
 
-__public struct page *alloc_pages(gfp_t gfp, unsigned int order);
-__public struct page *alloc_pages(gfp_t gfp, unsigned int order)
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
 	unsigned long n = 1UL << order, pfn;
 
@@ -237,8 +236,7 @@ __public struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	return &mem_map[pfn];
 }
 
-__public struct page *alloc_page(gfp_t gfp);
-__public struct page *alloc_page(gfp_t gfp)
+struct page *alloc_page(gfp_t gfp)
 {
 	return alloc_pages(gfp, 0);
 }
@@ -265,8 +263,7 @@ static void free_block(struct page *page, unsigned int order, uintptr_t ip, uint
 		pool_put(pfn + i);
 }
 
-__public void __free_pages(struct page *page, unsigned int order);
-__public void __free_pages(struct page *page, unsigned int order)
+void __free_pages(struct page *page, unsigned int order)
 {
 	if (!page)
 		return;
@@ -277,8 +274,7 @@ __public void __free_pages(struct page *page, unsigned int order)
 	free_block(page, order, CALLER_IP, CALLER_FP);
 }
 
-__public void __free_page(struct page *page);
-__public void __free_page(struct page *page)
+void __free_page(struct page *page)
 {
 	if (!page)
 		return;
@@ -289,32 +285,27 @@ __public void __free_page(struct page *page)
 	free_block(page, 0, CALLER_IP, CALLER_FP);
 }
 
-__public void *page_address(const struct page *page);
-__public void *page_address(const struct page *page)
+void *page_address(const struct page *page)
 {
 	return page ? (void *)pfn_to_virt(page_pfn(page)) : NULL;
 }
 
-__public unsigned long page_to_pfn(const struct page *page);
-__public unsigned long page_to_pfn(const struct page *page)
+unsigned long page_to_pfn(const struct page *page)
 {
 	return page_pfn(page);
 }
 
-__public int page_ref_count(const struct page *page);
-__public int page_ref_count(const struct page *page)
+int page_ref_count(const struct page *page)
 {
 	return (int)READ_ONCE(page->refcount);
 }
 
-__public void get_page(struct page *page);
-__public void get_page(struct page *page)
+void get_page(struct page *page)
 {
 	__atomic_add_fetch(&page->refcount, 1, __ATOMIC_RELAXED);
 }
 
-__public void put_page(struct page *page);
-__public void put_page(struct page *page)
+void put_page(struct page *page)
 {
 	if (general_page(page) && __atomic_load_n(&page->refcount, __ATOMIC_RELAXED) > 1) {
 		__atomic_sub_fetch(&page->refcount, 1, __ATOMIC_RELAXED);

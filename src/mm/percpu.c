@@ -25,7 +25,7 @@ struct pcpu_chunk {
 	unsigned nr_used;
 };
 
-__public unsigned int nr_cpu_ids;
+unsigned int nr_cpu_ids;
 static size_t unit_stride = PCPU_UNIT + PAGE_SIZE;
 static struct pcpu_chunk *chunks[MAX_CHUNKS];
 static unsigned nr_chunks;
@@ -134,14 +134,12 @@ static void *pcpu_alloc(size_t size, size_t align, uintptr_t ip, uintptr_t fp)
 	return (void *)addr;
 }
 
-__public void *__alloc_percpu(size_t size, size_t align);
-__public void *__alloc_percpu(size_t size, size_t align)
+void *__alloc_percpu(size_t size, size_t align)
 {
 	return pcpu_alloc(size, align, CALLER_IP, CALLER_FP);
 }
 
-__public void *__alloc_percpu_gfp(size_t size, size_t align, gfp_t gfp);
-__public void *__alloc_percpu_gfp(size_t size, size_t align, gfp_t gfp)
+void *__alloc_percpu_gfp(size_t size, size_t align, gfp_t gfp)
 {
 	(void)gfp;
 	return pcpu_alloc(size, align, CALLER_IP, CALLER_FP);
@@ -158,8 +156,7 @@ static struct pcpu_chunk *chunk_of(uintptr_t addr, unsigned *idx)
 	return NULL;
 }
 
-__public void free_percpu(void *ptr);
-__public void free_percpu(void *ptr)
+void free_percpu(void *ptr)
 {
 	uintptr_t addr = (uintptr_t)ptr, off;
 	struct pcpu_chunk *c, *empty = NULL;
@@ -203,8 +200,7 @@ __public void free_percpu(void *ptr)
 	}
 }
 
-__public void *vmk_per_cpu_ptr(void *ptr, unsigned int cpu);
-__public void *vmk_per_cpu_ptr(void *ptr, unsigned int cpu)
+void *vmk_per_cpu_ptr(void *ptr, unsigned int cpu)
 {
 	if (cpu >= nr_cpu_ids)
 		return NULL;

@@ -18,15 +18,11 @@
 #include "mm/vmap_tree.h"
 
 /* Our flags, above the kernel's VM_* values of <vmkasan.h>. */
-#define VM_ALLOC	0x00000002u
-#define VM_MAP		0x00000004u
-#define VM_NO_GUARD	0x00000040u
-#define VM_KASAN	0x00000080u
 #define VMK_MAP_RAM	0x00010000u
 #define VMK_PERCPU	0x00020000u
 #define VMK_STACK	0x00040000u	/* first page is a hardware guard */
 
-__public unsigned long VMALLOC_START, VMALLOC_END;
+unsigned long VMALLOC_START, VMALLOC_END;
 
 static struct vmap_tree free_tree, live_tree, lazy_tree;
 static kasan_spinlock_t free_area_lock, vmap_area_lock, purge_lock;
@@ -54,8 +50,7 @@ bool vmalloc_addr(uintptr_t addr)
 	return addr >= VMALLOC_START && addr < VMALLOC_END;
 }
 
-__public int is_vmalloc_addr(const void *addr);
-__public int is_vmalloc_addr(const void *addr)
+int is_vmalloc_addr(const void *addr)
 {
 	return vmalloc_addr((uintptr_t)addr);
 }
@@ -281,8 +276,7 @@ static void purge_vmap_area_lazy(void)
 	}
 }
 
-__public void vm_unmap_aliases(void);
-__public void vm_unmap_aliases(void)
+void vm_unmap_aliases(void)
 {
 	purge_vmap_area_lazy();
 }
@@ -378,11 +372,8 @@ static void *vmalloc_common(size_t size, size_t align, uintptr_t start, uintptr_
 	return (void *)va->va_start;
 }
 
-__public void *__vmalloc_node_range(unsigned long size, unsigned long align, unsigned long start,
-				    unsigned long end, gfp_t gfp, unsigned long prot,
-				    unsigned long vm_flags, int node, const void *caller);
-__public void *__vmalloc_node_range(unsigned long size, unsigned long align, unsigned long start,
-				    unsigned long end, gfp_t gfp, unsigned long prot,
+void *__vmalloc_node_range(unsigned long size, unsigned long align, unsigned long start,
+				    unsigned long end, gfp_t gfp, pgprot_t prot,
 				    unsigned long vm_flags, int node, const void *caller)
 {
 	(void)gfp;
@@ -392,9 +383,7 @@ __public void *__vmalloc_node_range(unsigned long size, unsigned long align, uns
 	return vmalloc_common(size, align, start, end, vm_flags & VM_NO_GUARD, CALLER_IP, CALLER_FP);
 }
 
-__public void *__vmalloc_node(unsigned long size, unsigned long align, gfp_t gfp, int node,
-			      const void *caller);
-__public void *__vmalloc_node(unsigned long size, unsigned long align, gfp_t gfp, int node,
+void *__vmalloc_node(unsigned long size, unsigned long align, gfp_t gfp, int node,
 			      const void *caller)
 {
 	(void)gfp;
@@ -403,14 +392,12 @@ __public void *__vmalloc_node(unsigned long size, unsigned long align, gfp_t gfp
 	return vmalloc_common(size, align, 0, 0, 0, CALLER_IP, CALLER_FP);
 }
 
-__public void *vmalloc(unsigned long size);
-__public void *vmalloc(unsigned long size)
+void *vmalloc(unsigned long size)
 {
 	return vmalloc_common(size, 1, 0, 0, 0, CALLER_IP, CALLER_FP);
 }
 
-__public void *vzalloc(unsigned long size);
-__public void *vzalloc(unsigned long size)
+void *vzalloc(unsigned long size)
 {
 	/* Fresh identity frames read as zero (see vmalloc_common). */
 	return vmalloc_common(size, 1, 0, 0, 0, CALLER_IP, CALLER_FP);
@@ -493,18 +480,14 @@ static void *vmap_common(struct page **pages, unsigned int count, uint32_t kind,
 	return (void *)va->va_start;
 }
 
-__public void *vmap(struct page **pages, unsigned int count, unsigned long flags,
-		    unsigned long prot);
-__public void *vmap(struct page **pages, unsigned int count, unsigned long flags,
-		    unsigned long prot)
+void *vmap(struct page **pages, unsigned int count, unsigned long flags, pgprot_t prot)
 {
 	(void)flags;
 	(void)prot;
 	return vmap_common(pages, count, VM_MAP, CALLER_IP, CALLER_FP);
 }
 
-__public void *vm_map_ram(struct page **pages, unsigned int count, int node);
-__public void *vm_map_ram(struct page **pages, unsigned int count, int node)
+void *vm_map_ram(struct page **pages, unsigned int count, int node)
 {
 	(void)node;
 	return vmap_common(pages, count, VMK_MAP_RAM, CALLER_IP, CALLER_FP);
@@ -642,30 +625,26 @@ static bool free_area(uintptr_t addr, enum free_kind kind, unsigned count, uintp
 	return true;
 }
 
-__public void vfree(const void *addr);
-__public void vfree(const void *addr)
+void vfree(const void *addr)
 {
 	if (addr)
 		free_area((uintptr_t)addr, FREE_VFREE, 0, CALLER_IP, CALLER_FP);
 }
 
-__public void vunmap(const void *addr);
-__public void vunmap(const void *addr)
+void vunmap(const void *addr)
 {
 	if (addr)
 		free_area((uintptr_t)addr, FREE_VUNMAP, 0, CALLER_IP, CALLER_FP);
 }
 
-__public void vm_unmap_ram(const void *mem, unsigned int count);
-__public void vm_unmap_ram(const void *mem, unsigned int count)
+void vm_unmap_ram(const void *mem, unsigned int count)
 {
 	free_area((uintptr_t)mem, FREE_MAP_RAM, count, CALLER_IP, CALLER_FP);
 }
 
 /* ---- lookups ---- */
 
-__public unsigned long vmalloc_to_pfn(const void *addr);
-__public unsigned long vmalloc_to_pfn(const void *addr)
+unsigned long vmalloc_to_pfn(const void *addr)
 {
 	uintptr_t a = (uintptr_t)addr;
 	unsigned long pfn = 0;
@@ -682,8 +661,7 @@ __public unsigned long vmalloc_to_pfn(const void *addr)
 	return pfn;
 }
 
-__public struct page *vmalloc_to_page(const void *addr);
-__public struct page *vmalloc_to_page(const void *addr)
+struct page *vmalloc_to_page(const void *addr)
 {
 	unsigned long pfn = vmalloc_to_pfn(addr);
 
