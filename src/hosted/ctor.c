@@ -8,8 +8,12 @@
 void vmkasan_start(int argc, char **argv, char **envp);
 
 /* Priorities up to 100 are reserved "for the implementation": we are it. */
-#pragma GCC diagnostic ignored "-Wpragmas"
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wunknown-warning-option"
+#pragma clang diagnostic ignored "-Wprio-ctor-dtor"
+#else
 #pragma GCC diagnostic ignored "-Wprio-ctor-dtor"
+#endif
 __attribute__((constructor(1))) static void vmkasan_ctor(int argc, char **argv, char **envp)
 {
 	vmkasan_start(argc, argv, envp);

@@ -120,12 +120,11 @@ __hidden bool kasan_describe_global(uintptr_t addr);
 /* ---- stack.c ---- */
 __hidden bool kasan_describe_stack(uintptr_t addr);
 
-/* Hook for subsystems (vmalloc) to describe an address in a report. */
-struct kasan_describer {
-	const char *(*bug_type)(uintptr_t addr, int8_t shadow);
-	bool (*describe)(uintptr_t addr);
-};
-__hidden void kasan_register_describer(const struct kasan_describer *d);
+/* ---- report_vmalloc.c ---- */
+/* Is a bad access at addr with this shadow value a vmalloc-out-of-bounds?
+ * (Stack values on a vmap stack are left to the stack's own names.) */
+__hidden bool kasan_vmalloc_bug_type(uintptr_t addr, uint8_t shadow);
+__hidden bool kasan_describe_vmalloc(uintptr_t addr);
 
 /* ---- options.c ---- */
 enum kasan_option_kind { OPT_BOOL, OPT_INT, OPT_SIZE, OPT_STRING, OPT_ENUM, OPT_DOUBLE };

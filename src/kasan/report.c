@@ -45,18 +45,6 @@ void kasan_printf(const char *fmt, ...)
 	report_len += (size_t)n;
 }
 
-#define MAX_DESCRIBERS 4
-static const struct kasan_describer *describers[MAX_DESCRIBERS];
-
-void kasan_register_describer(const struct kasan_describer *d)
-{
-	for (unsigned i = 0; i < MAX_DESCRIBERS; i++) {
-		if (!describers[i]) {
-			describers[i] = d;
-			return;
-		}
-	}
-}
 
 /*
  * Take the report lock.  Returns false, and the caller stays silent,
@@ -194,12 +182,8 @@ static const char *bug_type(const struct kasan_access *a, uintptr_t bad)
 	if (!plat_addr_has_shadow(a->addr))
 		return "wild-memory-access";
 	v = explaining_shadow(bad);
-	for (unsigned i = 0; i < MAX_DESCRIBERS && describers[i]; i++) {
-		const char *t = describers[i]->bug_type ? describers[i]->bug_type(bad, (int8_t)v) : NULL;
-
-		if (t)
-			return t;
-	}
+	if (kasan_vmalloc_bug_type(bad, v))
+		return "vmalloc-out-of-bounds";
 	return shadow_bug_type(v);
 }
 
@@ -239,10 +223,7 @@ static void print_memory_state(uintptr_t bad)
 
 static void describe_address(const struct kasan_access *a, uintptr_t bad)
 {
-	for (unsigned i = 0; i < MAX_DESCRIBERS && describers[i]; i++)
-		if (describers[i]->describe && describers[i]->describe(bad))
-			return;
-	if (kasan_describe_global(bad) || kasan_describe_stack(bad))
+	if (kasan_describe_vmalloc(bad) || kasan_describe_global(bad) || kasan_describe_stack(bad))
 		return;
 	(void)a;
 }

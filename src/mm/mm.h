@@ -6,7 +6,7 @@
 #ifndef VMKASAN_CORE_MM_H
 #define VMKASAN_CORE_MM_H
 
-#include "kasan/kasan.h"
+#include "core.h"
 
 #define PAGE_SHIFT	PLAT_PAGE_SHIFT
 #define PAGE_SIZE	PLAT_PAGE_SIZE
@@ -26,7 +26,6 @@ struct page {
 #define PG_shadow_cached 0x0002	/* an unused shadow page kept in the cache */
 #define PG_shadow_creating 0x0004	/* being mapped by the populate in progress */
 
-extern struct plat_mm_layout mm_layout;
 extern struct page *mem_map;
 
 static inline struct page *pfn_to_page(unsigned long pfn) { return &mem_map[pfn]; }
@@ -76,18 +75,31 @@ void kasan_unpoison_vmalloc(uintptr_t start, size_t size);
 bool vmalloc_shadow_populated(uintptr_t shadow_addr);
 extern unsigned long shadow_pages_now, shadow_pages_peak, shadow_pages_cached, shadow_pages_used;
 
+/* ---- vmalloc_setup.c: options, start-up, statistics ---- */
+extern unsigned long ram_budget_bytes;	/* the "ram" option */
+bool fault_inject_setup(char *err, size_t errlen);
+void percpu_init(void);
+/* Every lock of the memory-management side, for fork. */
+void vmalloc_lock_all(bool lock);
+void pcpu_lock_all(bool lock);
+void depot_lock_all(bool lock);
+void page_alloc_lock_meta(bool lock);
+void page_alloc_lock_frames(bool lock);
+void shadow_lock_all(bool lock);
+void vmalloc_counters(unsigned long *areas, unsigned long *pages, unsigned long *bytes,
+		      unsigned long *lower, unsigned long *lazy, unsigned long *purges,
+		      unsigned long *bad);
+
+/* ---- percpu_vm.c ---- */
+uintptr_t pcpu_get_vm_areas(unsigned nr, size_t unit, size_t *stride_out, uintptr_t ip,
+			    uintptr_t fp);
+void pcpu_free_vm_areas(uintptr_t base, unsigned nr, size_t stride, uintptr_t ip, uintptr_t fp);
+
 /* ---- vmalloc.c ---- */
 bool vmalloc_init_space(char *err, size_t errlen);
-/* For the fault handler and stack code: bounds of the live area holding
- * addr, and whether addr is in its guard. */
-bool vmalloc_area_bounds(uintptr_t addr, uintptr_t *start, uintptr_t *end, bool *is_stack);
-bool vmalloc_explain_fault(uintptr_t addr, bool write, uintptr_t ip, uintptr_t fp);
 bool vmalloc_addr(uintptr_t addr);
-void mm_print_stats(void);
 /* Report a bad call (invalid free, bad vmap) and count it in the stats. */
 void report_bad_call(const char *bug, const char *detail, uintptr_t addr, uintptr_t ip,
 		     uintptr_t fp, const char *op);
-void *vmalloc_stack_alloc(size_t size, uintptr_t *lo, uintptr_t *hi);
-void vmalloc_stack_free(void *stack);
 
 #endif

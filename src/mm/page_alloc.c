@@ -146,13 +146,78 @@ static void pool_put(unsigned long pfn)
 	kasan_spin_unlock(&pool_lock);
 }
 
+/* 2^order contiguous general frames, or ~0UL. */
+static unsigned long pool_take_block(unsigned order)
+{
+	unsigned long n = 1UL << order, pfn;
+
+	if (order == 0)
+		return pool_take();
+	/* Contiguous blocks come from fresh frames only. */
+	kasan_spin_lock(&pool_lock);
+	pfn = ALIGN_UP(next_fresh, n);
+	if (pfn + n <= mm_layout.general_pfns) {
+		for (unsigned long f = next_fresh; f < pfn; f++)
+			free_stack[free_top++] = f;
+		next_fresh = pfn + n;
+	} else {
+		pfn = ~0UL;
+	}
+	kasan_spin_unlock(&pool_lock);
+	return pfn;
+}
+
+#define META_MAX_ORDER 10
+
+static unsigned meta_order(size_t size)
+{
+	unsigned order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	return order;
+}
+
+/* Metadata above a page (a vmap of many pages needs their frame
+ * numbers): a block of whole frames, up to 4 MiB. */
+static void *meta_alloc_block(size_t size)
+{
+	unsigned order = meta_order(size);
+	unsigned long pfn, n = 1UL << order;
+
+	if (order > META_MAX_ORDER)
+		return NULL;
+	pfn = pool_take_block(order);
+	if (pfn == ~0UL)
+		return NULL;
+	if (!frames_take(pfn, n, FAIL_AREA)) {
+		for (unsigned long i = 0; i < n; i++)
+			pool_put(pfn + i);
+		return NULL;
+	}
+	__atomic_add_fetch(&meta_pages, n, __ATOMIC_RELAXED);
+	kasan_memset_raw((void *)pfn_to_virt(pfn), 0, n << PAGE_SHIFT);
+	return (void *)pfn_to_virt(pfn);
+}
+
+static void meta_free_block(void *p, size_t size)
+{
+	unsigned long n = 1UL << meta_order(size);
+	unsigned long pfn = ((uintptr_t)p - mm_layout.linear_start) >> PAGE_SHIFT;
+
+	__atomic_sub_fetch(&meta_pages, n, __ATOMIC_RELAXED);
+	frames_put(pfn, n, false);
+	for (unsigned long i = 0; i < n; i++)
+		pool_put(pfn + i);
+}
+
 void *meta_alloc(size_t size)
 {
 	unsigned c = meta_class(size);
 	void *obj;
 
 	if (c >= META_CLASSES)
-		return NULL;
+		return meta_alloc_block(size);
 	kasan_spin_lock(&meta_lock);
 	obj = meta_free_list[c];
 	if (obj)
@@ -190,6 +255,10 @@ void meta_free(void *p, size_t size)
 
 	if (!p)
 		return;
+	if (c >= META_CLASSES) {
+		meta_free_block(p, size);
+		return;
+	}
 	kasan_spin_lock(&meta_lock);
 	*(void **)p = meta_free_list[c];
 	meta_free_list[c] = p;
@@ -205,21 +274,7 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 
 	if (order > 10)
 		return NULL;
-	if (order == 0) {
-		pfn = pool_take();
-	} else {
-		/* Contiguous blocks come from fresh frames only. */
-		kasan_spin_lock(&pool_lock);
-		pfn = ALIGN_UP(next_fresh, n);
-		if (pfn + n <= mm_layout.general_pfns) {
-			for (unsigned long f = next_fresh; f < pfn; f++)
-				free_stack[free_top++] = f;
-			next_fresh = pfn + n;
-		} else {
-			pfn = ~0UL;
-		}
-		kasan_spin_unlock(&pool_lock);
-	}
+	pfn = pool_take_block(order);
 	if (pfn == ~0UL) {
 		count_failure(FAIL_PAGE);
 		return NULL;

@@ -14,10 +14,6 @@
 #define PCPU_BITS	(PCPU_UNIT / PCPU_MIN)
 #define MAX_CHUNKS	4096
 
-uintptr_t pcpu_get_vm_areas(unsigned nr, size_t unit, size_t *stride_out, uintptr_t ip,
-			    uintptr_t fp);
-void pcpu_free_vm_areas(uintptr_t base, unsigned nr, size_t stride, uintptr_t ip, uintptr_t fp);
-
 struct pcpu_chunk {
 	uintptr_t base;
 	unsigned long used[PCPU_BITS / 64];

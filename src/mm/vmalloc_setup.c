@@ -5,15 +5,6 @@
 #include "mm/mm.h"
 #include "vmkasan.h"
 
-extern unsigned long ram_budget_bytes;
-extern const struct kasan_option fault_inject_options[];
-extern const unsigned fault_inject_nr_options;
-bool fault_inject_setup(char *err, size_t errlen);
-void percpu_init(void);
-int vmalloc_shadow_hole(uintptr_t shadow_addr);
-void vmalloc_counters(unsigned long *areas, unsigned long *pages, unsigned long *bytes,
-		      unsigned long *lower, unsigned long *lazy, unsigned long *purges,
-		      unsigned long *bad);
 
 int vmap_stack;
 unsigned long vmap_stack_size = 1UL << 20;
@@ -85,13 +76,6 @@ void mm_print_stats(void)
 		     "area %lu percpu %lu\n", s.ram_pages, s.ram_pages_peak, s.ram_budget_pages,
 		     s.failed[0], s.failed[1], s.failed[2], s.failed[3]);
 }
-
-void vmalloc_lock_all(bool lock);
-void pcpu_lock_all(bool lock);
-void depot_lock_all(bool lock);
-void page_alloc_lock_meta(bool lock);
-void page_alloc_lock_frames(bool lock);
-void shadow_lock_all(bool lock);
 
 /*
  * Every lock of the memory-management side, in the order the code nests

@@ -339,6 +339,57 @@ static noinline void is_vmalloc_addr_cases(void)
 	vfree(p);
 }
 
+/* vmap() of the pages behind a vmalloc area: legal in Linux (drivers
+ * remap vmalloc'd buffers).  Both addresses see the same bytes. */
+static noinline void vmap_of_vmalloc_pages(void)
+{
+	char *p = vmalloc(3 * 4096);
+	struct page *pages[3];
+
+	say("EXPECT_REPORTS 0");
+	for (int i = 0; i < 3; i++)
+		pages[i] = vmalloc_to_page(p + i * 4096);
+	char *v = vmap(pages, 3, VM_MAP, PAGE_KERNEL);
+
+	CHECK(v != NULL, "vmap of vmalloc_to_page() pages returned NULL");
+	p[2 * 4096 + 7] = 'q';
+	CHECK(v[2 * 4096 + 7] == 'q', "the vmap alias does not see the vmalloc area's byte");
+	v[5] = 'r';
+	CHECK(p[5] == 'r', "the vmalloc area does not see the alias's byte");
+	CHECK(vmalloc_to_page(v + 4096) == pages[1], "vmalloc_to_page of the alias");
+	vunmap(v);
+	CHECK(p[5] == 'r', "vunmap disturbed the vmalloc area");
+	vfree(p);
+}
+
+/* vmap and vm_map_ram of many pages: the frame array is bigger than a
+ * 4 KiB metadata object (Linux takes up to the RAM size). */
+static noinline void vmap_many_pages(void)
+{
+	enum { N = 2000 };
+	static struct page *pages[N];
+
+	say("EXPECT_REPORTS 0");
+	for (int i = 0; i < N; i++) {
+		pages[i] = alloc_page(GFP_KERNEL);
+		CHECK(pages[i], "alloc_page %d failed", i);
+		*(int *)page_address(pages[i]) = i;
+	}
+	int *v = vmap(pages, N, VM_MAP, PAGE_KERNEL);
+	int *r = vm_map_ram(pages, N, NUMA_NO_NODE);
+
+	CHECK(v && r, "vmap/vm_map_ram of %d pages returned %p/%p", N, (void *)v, (void *)r);
+	for (int i = 0; i < N; i++) {
+		CHECK(v[i * 1024] == i && r[i * 1024] == i, "page %d reads %d/%d", i, v[i * 1024],
+		      r[i * 1024]);
+		CHECK(vmalloc_to_page(v + i * 1024) == pages[i], "vmalloc_to_page of page %d", i);
+	}
+	vunmap(v);
+	vm_unmap_ram(r, N);
+	for (int i = 0; i < N; i++)
+		__free_page(pages[i]);
+}
+
 /* VM_NO_GUARD (through __vmalloc_node_range) drops the guard page. */
 static noinline void vm_no_guard(void)
 {
@@ -570,7 +621,8 @@ static const struct { const char *name; void (*fn)(void); } cases[] = {
 	CASE(vmalloc_memset_overflow), CASE(vmalloc_memcpy_overflow),
 	CASE(vmalloc_never_mapped_read), CASE(vmalloc_never_mapped_write),
 	CASE(vzalloc_zero), CASE(vmalloc_to_page_alias), CASE(is_vmalloc_addr_cases),
-	CASE(vm_no_guard), CASE(vm_no_guard_oob), CASE(node_range),
+	CASE(vm_no_guard), CASE(vm_no_guard_oob), CASE(node_range), CASE(vmap_of_vmalloc_pages),
+	CASE(vmap_many_pages),
 	CASE(vfree_never_allocated), CASE(vfree_double_lazy), CASE(vfree_double_purged),
 	CASE(vfree_middle), CASE(vfree_stack), CASE(vfree_global), CASE(vunmap_of_vmalloc),
 	CASE(vm_unmap_ram_wrong_count), CASE(vmap_null_page), CASE(free_percpu_garbage),

@@ -157,7 +157,7 @@ check_case() {
 ITEM1="vmalloc_oob vmap_oob vm_map_ram_oob vmalloc_uaf_lazy vmalloc_uaf_purged percpu_oob
 percpu_uaf vmalloc_memset_overflow vmalloc_memcpy_overflow vmalloc_never_mapped_read
 vmalloc_never_mapped_write vzalloc_zero vmalloc_to_page_alias is_vmalloc_addr_cases
-vm_no_guard vm_no_guard_oob node_range"
+vm_no_guard vm_no_guard_oob node_range vmap_of_vmalloc_pages vmap_many_pages"
 ITEM2="vfree_never_allocated vfree_double_lazy vfree_double_purged vfree_middle vfree_stack
 vfree_global vunmap_of_vmalloc vm_unmap_ram_wrong_count vmap_null_page free_percpu_garbage
 free_percpu_double vfree_of_percpu"

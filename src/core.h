@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What a port may call in the core: the other direction of platform.h.
+ * A port's files include this header and nothing else of the core.
+ *
+ * Start-up: the port calls kasan_init() as early as it can (before any
+ * instrumented code runs); kasan_ready says it has finished.
+ * Faults: an access the hardware refused becomes a report through
+ * kasan_report(); the vmalloc space tells the fault handler what an
+ * absent shadow byte stands for and explains faults on its guards.
+ * Threads: the port runs threads on vmalloc'd stacks when vmap_stack is
+ * set.  fork: mm_lock_all() holds every allocator lock across it.
+ */
+#ifndef VMKASAN_CORE_H
+#define VMKASAN_CORE_H
+
+/* Spinlocks, the shadow mapping, kasan_report() and struct
+ * kasan_access, kasan_printf(), kasan_flags, kasan_init(). */
+#include "kasan/kasan.h"
+
+/* The layout the port gave in plat_mm_init(). */
+extern struct plat_mm_layout mm_layout;
+
+/* The poison value an absent vmalloc shadow byte at shadow_addr stands
+ * for, or -1 if shadow_addr is not vmalloc shadow or is populated. */
+int vmalloc_shadow_hole(uintptr_t shadow_addr);
+/* A hardware fault at addr in the vmalloc space: reports a vmap stack's
+ * guard page hit and returns true, or returns false. */
+bool vmalloc_explain_fault(uintptr_t addr, bool write, uintptr_t ip, uintptr_t fp);
+/* The live area holding addr: its mapped pages [*start, *end), and
+ * whether it is a vmap stack. */
+bool vmalloc_area_bounds(uintptr_t addr, uintptr_t *start, uintptr_t *end, bool *is_stack);
+
+/* vmap stacks: a stack of size bytes with a guard page below; the
+ * stack is [*lo, *hi).  Options vmap_stack and vmap_stack_size. */
+void *vmalloc_stack_alloc(size_t size, uintptr_t *lo, uintptr_t *hi);
+void vmalloc_stack_free(void *stack);
+extern int vmap_stack;
+extern unsigned long vmap_stack_size;
+
+/* print_stats=1 at exit. */
+void mm_print_stats(void);
+/* Take (true) or drop (false) every lock of the memory-management side,
+ * in nesting order, so nothing moves while the port copies memory at
+ * fork. */
+void mm_lock_all(bool lock);
+
+#endif /* VMKASAN_CORE_H */

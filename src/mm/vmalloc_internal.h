@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the files of the vmalloc space share (as Linux mm/internal.h):
+ * the area trees, their locks and the steps of an area's life.
+ *
+ *   vmap_area.c    address space: the free tree, lowest fit, the lazy
+ *                  purge list and the purge
+ *   vmalloc.c      areas: vmalloc/vfree, the live tree, lookups, stacks
+ *   vmap.c         vmap and vm_map_ram: existing pages at new addresses
+ *   percpu_vm.c    pcpu_get_vm_areas: per-cpu chunks, all or nothing
+ *   kasan/report_vmalloc.c  what a report says about a vmalloc address
+ *
+ * Locks, never nested: free_area_lock (free tree), vmap_area_lock
+ * (live tree), purge_lock (purge list and the freed-area tree).  Page
+ * and shadow work happens outside them.
+ */
+#ifndef VMKASAN_MM_VMALLOC_INTERNAL_H
+#define VMKASAN_MM_VMALLOC_INTERNAL_H
+
+#include "mm/vmap_tree.h"
+
+/* Our flags, above the kernel's VM_* values of <vmkasan.h>. */
+#define VMK_MAP_RAM	0x00010000u
+#define VMK_PERCPU	0x00020000u
+#define VMK_STACK	0x00040000u	/* first page is a hardware guard */
+
+/* vmalloc.c: live areas. */
+extern struct vmap_tree live_tree;
+extern kasan_spinlock_t vmap_area_lock;
+extern unsigned long bad_frees;
+/* The frame behind a vmalloc address when nothing aliases it. */
+static inline unsigned long identity_pfn(uintptr_t va)
+{
+	return mm_layout.vmalloc_pfn_base + ((va - mm_layout.vmalloc_start) >> PAGE_SHIFT);
+}
+int setup_area_shadow(struct vmap_area *va, size_t accessible_from, size_t size);
+void insert_live(struct vmap_area *va, uintptr_t ip, uintptr_t fp);
+/* An area that never went live: shadow and address space back. */
+void abandon_area(struct vmap_area *va);
+enum free_kind { FREE_VFREE, FREE_VUNMAP, FREE_MAP_RAM, FREE_PERCPU, FREE_STACK };
+extern const char *const free_fn[];
+bool free_area(uintptr_t addr, enum free_kind kind, unsigned count, uintptr_t ip, uintptr_t fp);
+
+/* vmap_area.c: address space and the lazy purge. */
+extern struct vmap_tree lazy_tree;
+extern kasan_spinlock_t purge_lock;
+struct vmap_area *va_alloc_meta(void);
+struct vmap_area *alloc_vmap_area(size_t size, size_t align, uintptr_t vstart, uintptr_t vend);
+/* Give [va_start, va_end) back to the free tree, merging with its
+ * neighbours; the merged free block comes back through fs and fe. */
+void free_vmap_block(struct vmap_area *va, uintptr_t *fs, uintptr_t *fe);
+/* Queue a freed area for the lazy purge (purging when the list is full). */
+void free_vmap_area_lazy(struct vmap_area *va);
+void purge_vmap_area_lazy(void);
+bool vmap_area_init(char *err, size_t errlen);
+void vmap_area_counters(unsigned long *lazy, unsigned long *purges);
+void vmap_area_lock_all(bool lock);
+/* Recently purged areas, so a late access still says "freed". */
+struct recent_area {
+	uintptr_t start, end;
+	size_t size;
+	depot_handle_t alloc_trace, free_trace;
+	uint32_t alloc_tid, free_tid;
+};
+/* The i-th most recently purged area (i = 0 newest), or NULL. */
+const struct recent_area *recent_area(unsigned long i);
+#define NR_RECENT 256
+
+/* kasan/report_vmalloc.c */
+void describe_bad_free(uintptr_t addr, enum free_kind kind, char *buf, size_t len);
+
+#endif
