@@ -4,13 +4,18 @@ PREFIX   ?= /usr/local
 BUILD    := build
 Q        := @
 
+# gcc turns copy loops into memcpy calls unless told not to; clang does
+# not when memcpy is not a builtin (-fno-builtin-memcpy, below).
+NO_LOOP_IDIOMS := $(shell $(CC) -Werror -fno-tree-loop-distribute-patterns -E -x c /dev/null \
+	>/dev/null 2>&1 && echo -fno-tree-loop-distribute-patterns)
+
 # The runtime is never instrumented, keeps frame pointers (reports unwind
 # through them) and must not have its loops turned into memcpy calls:
 # it defines memcpy.
 RT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -fno-sanitize=all \
 	-fno-stack-protector -fno-omit-frame-pointer -fvisibility=hidden \
-	-fno-tree-loop-distribute-patterns -fno-builtin-memcpy -fno-builtin-memset \
-	-fno-builtin-memmove
+	-fno-builtin-memcpy -fno-builtin-memset -fno-builtin-memmove \
+	$(NO_LOOP_IDIOMS)
 # The core is freestanding: compiler headers only, no libc.
 CORE_CFLAGS := $(RT_CFLAGS) -ffreestanding -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) -Isrc -Iinclude
