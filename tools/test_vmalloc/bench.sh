@@ -6,6 +6,7 @@
 #   2. resident vmalloc shadow: peak, final, largest ratio to the lower bound
 #   3. scale: vmalloc+vfree of one page with 1k..1M live areas, 1 and 2 threads
 #   4. vmalloc (shadow off, uninstrumented) against mmap/munmap
+#   5. the per-cpu allocator against fix_size (the kernel's pcpu_alloc_test, 35000 allocations)
 # Takes about 5 minutes on the 2-core CI machine.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -118,3 +119,19 @@ echo
 run mmap --bench=mmap --shadow=off --mmap_pages=1,4,16,64,256 --pairs=20000
 section "$out/mmap.md" "vmalloc+vfree against mmap"
 echo "Pairs per point: 20000, divided by pages/4 above 4 pages (at least 200)."
+echo
+
+# ---- 5 ----
+echo "## 5. Per-cpu allocator: pcpu_alloc_test against fix_size_alloc_test (35000 each, 2 workers, refcount)"
+echo
+run pcpu --run_test_mask=129 --nr_threads=2 --test_loop_count=35000 --pcpu_alloc_count=35000 \
+	--test_repeat_count=1 --shadow=refcount
+section "$out/pcpu.md" "µs/op side by side"
+awk -F'|' '
+	/^\| fix_size_alloc_test/ { gsub(/ /, "", $3); f = $3 }
+	/^\| pcpu_alloc_test/ { gsub(/ /, "", $3); p = $3 }
+	END {
+		if (f > 0)
+			printf "Target: pcpu_alloc_test ≤ 4× fix_size_alloc_test per operation: %.2f× — %s\n",
+			       p / f, (p / f <= 4 ? "met" : "NOT met")
+	}' "$out/pcpu.md"
