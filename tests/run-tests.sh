@@ -663,7 +663,7 @@ for b in $builds; do
 	check_option_error "$b" fail_path=page+ fail_path
 	check_option_error "$b" fail_path=+page fail_path
 	check_option_error "$b" fail_path=page/shadow fail_path
-	for o in ram=0 ram=4096 ram=32M vmalloc_shadow_cache=1024 fail_path=page+shadow fail_path=all; do
+	for o in ram=0 ram=8M vmalloc_shadow_cache=1024 fail_path=page+shadow fail_path=all; do
 		opts_run "$b" "$o" none
 		check_eq "$b options '$o' accepted: exit status 0" "$O_RC" 0 "$O_ERR"
 	done
