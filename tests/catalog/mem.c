@@ -197,7 +197,7 @@ noinline void memcpy_from_unmapped(void)
 	char dst[64], *p = page_then_hole();
 
 	expect_addr(p + 4096);
-	memcpy(dst, hide(p) + 4096 - 32, hide(64));
+	memcpy(hide(dst), hide(p) + 4096 - 32, hide(64));
 }
 
 noinline void memset_unmapped(void)
