@@ -84,6 +84,9 @@ BEGIN {
 
 /^==================================================================$/ { in_first = 0; next }
 
+# Counted before any rule below can 'next' past a description line.
+/^The buggy address / { described++ }
+
 state == "access" {
 	# "Access of addr A by task T": a fault whose direction is unknown
 	# (a general protection fault); "Free of addr ...": a bad free.
@@ -137,7 +140,6 @@ state == "frame" { frame_func = $1; sub(/\+.*/, "", frame_func); state = ""; nex
 	next
 }
 
-/^The buggy address / { described++ }
 /^The buggy address belongs to the physical page:$/ { page_desc = 1; state = "pagedump"; next }
 /^The buggy address is in the struct page of the physical page:$/ { page_desc = 2; state = "pagedump"; next }
 state == "pagedump" { page_dump = $0; state = ""; next }
