@@ -168,7 +168,18 @@ static void fatal_fault(int sig, uintptr_t addr, bool write, uintptr_t ip, uintp
 		if (fault_explainers[i](addr, write, ip, fp, sp))
 			plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
 
-	if (plat_pc_in_runtime(ip)) {
+	/*
+	 * A checked memcpy/memmove/memset whose range has good (or no)
+	 * shadow but no memory: the program's bad access, not the runtime's.
+	 * Report it as the same access made by a load would be, at the
+	 * faulting address, from the mem* call's caller.
+	 */
+	if (plat_pc_in_runtime(ip) && kasan_mem_fault_caller(sp, fp, &a.ip, &a.fp)) {
+		/* a.ip is a return address now, not a faulting pc. */
+		a.fault = false;
+		ip = a.ip;
+		fp = a.fp;
+	} else if (plat_pc_in_runtime(ip)) {
 		kasan_printf("vmkasan: internal error: %s accessing %p at pc %p in the runtime\n",
 			     sig == SIGBUS ? "SIGBUS" : "SIGSEGV", (void *)addr, (void *)ip);
 		kasan_print_trace(ip, fp, false);
@@ -185,38 +196,176 @@ static void fatal_fault(int sig, uintptr_t addr, bool write, uintptr_t ip, uintp
 
 /*
  * A general protection fault (a non-canonical address: the CPU names no
- * address, si_addr is 0) in instrumented code comes from the shadow load
- * of an address whose shadow is non-canonical too.  Find the address the
- * program used among the registers: a non-canonical value whose shadow
- * address (or its >> 3) another register holds, else the first
- * non-canonical value.
+ * address, si_addr is 0).  In instrumented code it comes from the shadow
+ * load of an address whose shadow is non-canonical too; in other code
+ * from the access itself.  Recover the address from the faulting
+ * instruction: decode its memory operand and compute the effective
+ * address from the saved registers.  The shadow of a non-canonical
+ * address gives its 8-byte granule back; a register or a 64-bit
+ * immediate of the code that follows, inside that granule, gives the
+ * byte (gcc's inline check of a constant address holds the address only
+ * in the instructions).  What cannot be recovered is said to be unknown.
  */
 static bool non_canonical(uint64_t v)
 {
 	return v >= PLAT_ADDR_LIMIT && v < 0xffff800000000000ULL;
 }
 
-static uintptr_t guess_gp_address(const ucontext_t *uc)
+/* ModRM register number (with REX) -> saved register. */
+static uint64_t gpr(const ucontext_t *uc, unsigned r)
 {
-	static const int regs[] = { REG_RAX, REG_RBX, REG_RCX, REG_RDX, REG_RSI, REG_RDI, REG_R8,
-				    REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15 };
-	uintptr_t first = 0;
+	static const int map[16] = { REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP,
+				     REG_RSI, REG_RDI, REG_R8,  REG_R9,  REG_R10, REG_R11,
+				     REG_R12, REG_R13, REG_R14, REG_R15 };
 
-	for (unsigned i = 0; i < ARRAY_SIZE(regs); i++) {
-		uint64_t v = (uint64_t)uc->uc_mcontext.gregs[regs[i]];
+	return (uint64_t)uc->uc_mcontext.gregs[map[r & 15]];
+}
+
+/* One-byte opcodes that take a ModRM byte (the ALU, mov, test, group
+ * forms compilers emit for loads, stores and shadow compares). */
+static bool has_modrm(uint8_t op)
+{
+	if (op < 0x40)
+		return (op & 7) < 4;
+	return op == 0x63 || op == 0x69 || op == 0x6b || (op >= 0x80 && op <= 0x8f) ||
+	       op == 0xc0 || op == 0xc1 || op == 0xc6 || op == 0xc7 ||
+	       (op >= 0xd0 && op <= 0xd3) || op == 0xf6 || op == 0xf7 || op == 0xfe || op == 0xff;
+}
+
+/* The effective address of the memory operand of the instruction at ip,
+ * or false if it has none we can decode (string instructions, VEX, ...). */
+static bool insn_mem_address(const ucontext_t *uc, uintptr_t ip, uint64_t *ea)
+{
+	uint8_t c[16];
+	unsigned i = 0, rex = 0, mod, rm, base, index = 4;
+	int64_t disp = 0;
+	uint64_t a = 0;
+	uint8_t op;
+
+	if (!plat_read_safe(c, ip, sizeof(c)))
+		return false;
+	while (i < 4 && (c[i] == 0x66 || c[i] == 0x67 || c[i] == 0xf2 || c[i] == 0xf3 ||
+			 c[i] == 0x2e || c[i] == 0x3e || c[i] == 0x26 || c[i] == 0x36))
+		i++;
+	if ((c[i] & 0xf0) == 0x40)
+		rex = c[i++];
+	op = c[i++];
+	if (op >= 0xa0 && op <= 0xa3) {		/* mov with a 64-bit absolute address */
+		kasan_memcpy_raw(ea, &c[i], 8);
+		return true;
+	}
+	if (op == 0x0f) {
+		op = c[i++];
+		if (op == 0x38 || op == 0x3a)
+			i++;
+	} else if (!has_modrm(op)) {
+		return false;
+	}
+	mod = c[i] >> 6;
+	rm = c[i++] & 7;
+	if (mod == 3)
+		return false;			/* a register operand */
+	if (rm == 4) {
+		uint8_t sib = c[i++];
+
+		index = ((sib >> 3) & 7) | (rex & 2 ? 8 : 0);
+		base = (sib & 7) | (rex & 1 ? 8 : 0);
+		if (index != 4)
+			a += gpr(uc, index) << (sib >> 6);
+		if ((sib & 7) == 5 && mod == 0) {
+			int32_t d;
+
+			kasan_memcpy_raw(&d, &c[i], 4);
+			*ea = a + (uint64_t)(int64_t)d;
+			return true;
+		}
+	} else if (rm == 5 && mod == 0) {
+		return false;			/* RIP-relative: always canonical */
+	} else {
+		base = rm | (rex & 1 ? 8 : 0);
+	}
+	a += gpr(uc, base);
+	if (mod == 1) {
+		disp = (int8_t)c[i];
+	} else if (mod == 2) {
+		int32_t d;
+
+		kasan_memcpy_raw(&d, &c[i], 4);
+		disp = d;
+	}
+	*ea = a + (uint64_t)disp;
+	return true;
+}
+
+/* An exact address inside the granule [g, g + 8): a register, or a
+ * 64-bit little-endian value in the next 64 bytes of code. */
+static bool byte_in_granule(const ucontext_t *uc, uintptr_t ip, uint64_t g, uint64_t *out)
+{
+	uint8_t code[72];
+
+	for (unsigned r = 0; r < 16; r++) {
+		uint64_t v = gpr(uc, r);
+
+		if (v - g < KASAN_GRANULE_SIZE) {
+			*out = v;
+			return true;
+		}
+	}
+	if (!plat_read_safe(code, ip, sizeof(code)))
+		return false;
+	for (unsigned i = 0; i + 8 <= sizeof(code); i++) {
+		uint64_t v;
+
+		kasan_memcpy_raw(&v, &code[i], 8);
+		if (v - g < KASAN_GRANULE_SIZE) {
+			*out = v;
+			return true;
+		}
+	}
+	return false;
+}
+
+enum gp_guess { GP_UNKNOWN, GP_EXACT, GP_GRANULE };
+
+static enum gp_guess guess_gp_address(const ucontext_t *uc, uintptr_t *addr)
+{
+	/* Shadow addresses of the non-canonical addresses. */
+	const uint64_t shadow_hi = (0xffff800000000000ULL >> KASAN_SHADOW_SCALE_SHIFT) +
+				   KASAN_SHADOW_OFFSET;
+	uintptr_t ip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+	uint64_t ea, exact;
+
+	if (insn_mem_address(uc, ip, &ea) && non_canonical(ea)) {
+		if (ea < shadow_hi) {
+			uint64_t g = (ea - KASAN_SHADOW_OFFSET) << KASAN_SHADOW_SCALE_SHIFT;
+
+			if (byte_in_granule(uc, ip, g, &exact)) {
+				*addr = exact;
+				return GP_EXACT;
+			}
+			*addr = g;
+			return GP_GRANULE;
+		}
+		*addr = ea;		/* the access itself */
+		return GP_EXACT;
+	}
+	/* Undecoded: only a value whose shadow address (or >> 3) another
+	 * register holds is surely the address; anything else is a guess. */
+	for (unsigned i = 0; i < 16; i++) {
+		uint64_t v = gpr(uc, i);
 
 		if (!non_canonical(v))
 			continue;
-		if (!first)
-			first = v;
-		for (unsigned j = 0; j < ARRAY_SIZE(regs); j++) {
-			uint64_t w = (uint64_t)uc->uc_mcontext.gregs[regs[j]];
+		for (unsigned j = 0; j < 16; j++) {
+			uint64_t w = gpr(uc, j);
 
-			if (j != i && (w == (v >> 3) || w == (v >> 3) + KASAN_SHADOW_OFFSET))
-				return v;
+			if (j != i && (w == (v >> 3) || w == (v >> 3) + KASAN_SHADOW_OFFSET)) {
+				*addr = v;
+				return GP_EXACT;
+			}
 		}
 	}
-	return first;
+	return GP_UNKNOWN;
 }
 
 static void on_fault(int sig, siginfo_t *si, void *ctx)
@@ -232,14 +381,18 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
 	int value;
 
 	if (sig == SIGSEGV && si->si_code == SI_KERNEL && !addr) {
-		uintptr_t guess = guess_gp_address(uc);
+		uintptr_t guess = 0;
+		enum gp_guess how = guess_gp_address(uc, &guess);
 		struct kasan_access a = {
 			.addr = guess, .fault = true, .ip = ip, .fp = fp, .op = "Access",
-			.bug_type = "wild-memory-access",
-			.detail = guess ? "(general protection fault: a non-canonical address, "
-					  "recovered from the registers)"
-					: "(general protection fault: a non-canonical address; "
-					  "the CPU does not say which)",
+			.bug_type = "wild-memory-access", .addr_unknown = how == GP_UNKNOWN,
+			.detail = how == GP_EXACT ? "(general protection fault: a non-canonical address, "
+						    "recovered from the faulting instruction)"
+				: how == GP_GRANULE ? "(general protection fault in the shadow check of a "
+						      "non-canonical address: the address of its 8-byte "
+						      "granule; the exact byte is unknown)"
+				: "(general protection fault: a non-canonical address; neither the "
+				  "instruction nor the registers say which)",
 		};
 
 		kasan_flags.multi_shot = 1;

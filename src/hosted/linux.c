@@ -445,10 +445,21 @@ static bool open_log(char *err, size_t errlen)
 		return true;
 	}
 	kasan_snprintf(full, sizeof(full), "%s.%d", path, (int)getpid());
-	log_fd = open(full, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	/*
+	 * Reports hold addresses and code paths: readable by the owner only.
+	 * The name is predictable (<path>.<pid>), so in a shared directory
+	 * someone else may have put a file or a symlink there first; O_EXCL
+	 * and O_NOFOLLOW make us refuse it instead of writing through it.
+	 */
+	log_fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0600);
 	if (log_fd < 0) {
-		kasan_snprintf(err, errlen, "vmkasan: log_path: cannot open '%s': %s", full,
-			       strerror(errno));
+		int e = errno;
+
+		kasan_snprintf(err, errlen, "vmkasan: log_path: cannot create '%s': %s%s", full,
+			       strerror(e),
+			       e == EEXIST || e == ELOOP ? " (it already exists; vmkasan creates a "
+			       "new file and does not write into an existing one or follow a symlink)"
+			       : "");
 		log_fd = 2;
 		return false;
 	}

@@ -31,6 +31,7 @@
  * vmalloc-invalid use the values of the v4 vmalloc patch (0xFA, 0xF9)
  * because 0xF8 is what both compilers write for use-after-scope.
  */
+#define KASAN_PAGE_FREE		0xFF	/* a free page of the page allocator */
 #define KASAN_PAGE_REDZONE	0xFE	/* never-mapped page, e.g. page 0 */
 #define KASAN_SHADOW_GAP	0xFD	/* temporary shadow of an address without shadow */
 #define KASAN_GLOBAL_REDZONE	0xFA
@@ -94,6 +95,11 @@ __hidden extern uintptr_t kasan_unchecked_start, kasan_unchecked_end;
 __hidden bool kasan_check_range(uintptr_t addr, size_t size, bool write,
 			       uintptr_t ip, uintptr_t fp);
 
+/* ---- string.c ---- */
+/* A fault inside the copy of a checked mem* call: the call's caller. */
+__hidden bool kasan_mem_fault_caller(uintptr_t sp, uintptr_t fp, uintptr_t *caller_ip,
+				     uintptr_t *caller_fp);
+
 /* ---- report.c ---- */
 struct kasan_access {
 	uintptr_t addr;		/* what the program touched */
@@ -106,12 +112,16 @@ struct kasan_access {
 	const char *bug_type;	/* NULL: derive from shadow/address */
 	const char *detail;	/* extra line printed after the access line */
 	const char *op;		/* "Free", ...: replaces Read/Write, no size */
+	bool addr_unknown;	/* a fault that names no address: addr is meaningless */
 };
 __hidden void kasan_report(const struct kasan_access *access);
 __hidden bool kasan_report_begin(uintptr_t addr);
 __hidden void kasan_report_end(void);
 __hidden void kasan_print_trace(uintptr_t ip, uintptr_t fp, int is_return_addr);
 __hidden void kasan_print_pcs(const uintptr_t *pcs, int n);
+/* "The buggy address is located N bytes {to the left,to the right,inside}
+ * of\n S-byte region [start, end)", for describers (addr: the access's). */
+__hidden void kasan_print_location(uintptr_t addr, uintptr_t start, size_t size);
 __hidden extern unsigned long kasan_reports;
 
 /* ---- globals.c ---- */
@@ -119,15 +129,22 @@ __hidden bool kasan_describe_global(uintptr_t addr);
 
 /* ---- stack.c ---- */
 __hidden bool kasan_describe_stack(uintptr_t addr);
+__hidden bool kasan_describe_stack_access(uintptr_t addr, uintptr_t bad);
 
 /* ---- report_vmalloc.c ---- */
 /* Is a bad access at addr with this shadow value a vmalloc-out-of-bounds?
  * (Stack values on a vmap stack are left to the stack's own names.) */
 __hidden bool kasan_vmalloc_bug_type(uintptr_t addr, uint8_t shadow);
 __hidden bool kasan_describe_vmalloc(uintptr_t addr);
+/* ---- mm/page_alloc.c: a linear-map address or a struct page ---- */
+__hidden bool kasan_describe_page(uintptr_t addr);
 
 /* ---- options.c ---- */
-enum kasan_option_kind { OPT_BOOL, OPT_INT, OPT_SIZE, OPT_STRING, OPT_ENUM, OPT_DOUBLE };
+/* OPT_SIZE: unsigned long with k/M/G suffixes; OPT_LIMIT: the same, but 0
+ * (no limit) is accepted besides [min, max]; OPT_COUNT: unsigned long,
+ * plain digits (a count of things, where "1k" would be a typo). */
+enum kasan_option_kind { OPT_BOOL, OPT_INT, OPT_SIZE, OPT_LIMIT, OPT_COUNT, OPT_STRING, OPT_ENUM,
+			 OPT_DOUBLE };
 struct kasan_option {
 	const char *name;
 	enum kasan_option_kind kind;

@@ -152,8 +152,13 @@ static const char *shadow_bug_type(uint8_t v)
 		return "use-of-poisoned-memory";
 	case KASAN_SHADOW_GAP:
 		return "wild-memory-access";
+	/* The names of Linux 6.12's report_generic.c: a freed page is a
+	 * use-after-free, and its page redzone (kmalloc_large) is called
+	 * slab-out-of-bounds there. */
+	case KASAN_PAGE_FREE:
+		return "use-after-free";
 	case KASAN_PAGE_REDZONE:
-		return "page-out-of-bounds";
+		return "slab-out-of-bounds";
 	default:
 		return "unknown-crash";
 	}
@@ -221,18 +226,56 @@ static void print_memory_state(uintptr_t bad)
 	}
 }
 
+/*
+ * Where the access address lies relative to a region [start, start +
+ * size), in the words of Linux's describe_object_addr(): "N bytes to
+ * the left of", "N bytes to the right of" or "N bytes inside of".  It is
+ * the access address, not the first bad byte, that is described: a
+ * 16-byte write at offset 2992 of a 3000-byte region is "2992 bytes
+ * inside of" it, not "0 bytes to the right of" it.
+ */
+void kasan_print_location(uintptr_t addr, uintptr_t start, size_t size)
+{
+	const char *rel;
+	unsigned long n;
+
+	if (addr < start) {
+		rel = "to the left";
+		n = start - addr;
+	} else if (addr - start >= size) {
+		rel = "to the right";
+		n = addr - start - size;
+	} else {
+		rel = "inside";
+		n = addr - start;
+	}
+	kasan_printf("The buggy address is located %lu bytes %s of\n %lu-byte region [%p, %p)\n",
+		     n, rel, (unsigned long)size, (void *)start, (void *)(start + size));
+}
+
+/*
+ * Like Linux's print_address_description(), describe the address the
+ * program accessed (for a range, its start); the bug type and the
+ * memory state use the first bad byte.  With no description (an
+ * address the runtime knows nothing about), say nothing, as Linux does.
+ */
 static void describe_address(const struct kasan_access *a, uintptr_t bad)
 {
-	if (kasan_describe_vmalloc(bad) || kasan_describe_global(bad) || kasan_describe_stack(bad))
+	uintptr_t addr = a->addr;
+
+	if (a->addr_unknown)
 		return;
-	(void)a;
+	if (kasan_describe_vmalloc(addr) || kasan_describe_page(addr) ||
+	    kasan_describe_global(addr) || kasan_describe_stack_access(addr, bad))
+		return;
 }
 
 static void print_report(const struct kasan_access *a)
 {
 	char comm[32];
 	uintptr_t bad = a->addr;
-	bool has_shadow = a->addr >= PLAT_PAGE_SIZE && plat_addr_has_shadow(a->addr);
+	bool has_shadow = !a->addr_unknown && a->addr >= PLAT_PAGE_SIZE &&
+			  plat_addr_has_shadow(a->addr);
 	struct plat_symbol sym;
 	const char *type;
 
@@ -251,7 +294,10 @@ static void print_report(const struct kasan_access *a)
 			     (unsigned long)sym.func_off, (unsigned long)sym.func_size);
 	else
 		kasan_printf("BUG: KASAN: %s in 0x%lx\n", type, (unsigned long)a->ip);
-	if (a->op)
+	if (a->addr_unknown)
+		kasan_printf("%s of an unknown address by task %s/%lu\n", a->op ? a->op : "Access",
+			     comm, plat_tid());
+	else if (a->op)
 		kasan_printf("%s of addr %p by task %s/%lu\n", a->op, (void *)a->addr, comm,
 			     plat_tid());
 	else if (a->size_known)

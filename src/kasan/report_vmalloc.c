@@ -85,10 +85,10 @@ static void describe_live(const struct vmap_area *va, uintptr_t addr)
 			     " live per-cpu allocation.\n", (unsigned long)(addr - start));
 		return;
 	}
-	if (addr >= start + va->size)
-		kasan_printf("\nThe buggy address is located %lu bytes to the right of\n"
-			     " %lu-byte region [%p, %p)\n", (unsigned long)(addr - start - va->size),
-			     (unsigned long)va->size, (void *)start, (void *)(start + va->size));
+	/* The access address, as Linux describes objects: a write that starts
+	 * inside the region and runs past it is "N bytes inside of" it. */
+	kasan_printf("\n");
+	kasan_print_location(addr, start, va->size);
 	if (addr >= start + ((uintptr_t)va->nr_pages << PAGE_SHIFT))
 		kasan_printf("(in the mapping's guard page)\n");
 }

@@ -166,18 +166,73 @@ static void print_frame_objects(uintptr_t descr_addr)
 	}
 }
 
-bool kasan_describe_stack(uintptr_t addr)
+/* The shadow value that says why bad is bad (a partial granule says
+ * nothing, the granule after it does). */
+static uint8_t explaining_shadow_at(uintptr_t bad)
 {
-	uintptr_t lo = 0, hi = 0, words[3];
-	uintptr_t a = ALIGN_DOWN(addr, KASAN_GRANULE_SIZE);
+	uintptr_t a = ALIGN_DOWN(bad, KASAN_GRANULE_SIZE);
 	uint8_t v = shadow_at(a);
-	bool alloca_area = v == KASAN_ALLOCA_LEFT || v == KASAN_ALLOCA_RIGHT;
-	char comm[32];
 
 	if (v > 0 && v < KASAN_GRANULE_SIZE)
 		v = shadow_at(a + KASAN_GRANULE_SIZE);
-	if (!plat_stack_bounds(addr, &lo, &hi) && !is_stack_shadow(v))
+	return v;
+}
+
+/*
+ * Is addr on the stack of the task that is reporting?  Like Linux's
+ * object_is_on_stack(), only the current task's own stack counts: the
+ * platform's stack bounds answer "the mapping holding sp", and asked
+ * about any other address they would call a heap, .bss or struct page
+ * mapping a stack.  In a signal handler on the alternate stack, the
+ * task's stack is the thread's, not the one we run on.
+ */
+static bool on_own_stack(uintptr_t addr)
+{
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t lo, hi, alt[2], thread[2];
+
+	if (plat_on_signal_stack(sp, alt, thread)) {
+		if ((addr >= alt[0] && addr < alt[1]))
+			return true;
+		return thread[1] && addr >= thread[0] && addr < thread[1];
+	}
+	return plat_stack_bounds(sp, &lo, &hi) && addr >= lo && addr < hi;
+}
+
+static bool describe_stack(uintptr_t addr, uintptr_t bad);
+
+/*
+ * For reports: describe addr (the access address) as a stack object when
+ * it is one, i.e. on the reporting task's stack, or when the shadow of
+ * the first bad byte is a value only the compilers' stack
+ * instrumentation writes (a stack of another thread).
+ */
+bool kasan_describe_stack_access(uintptr_t addr, uintptr_t bad)
+{
+	if (!is_stack_shadow(explaining_shadow_at(bad)) && !on_own_stack(addr))
 		return false;
+	return describe_stack(addr, bad);
+}
+
+/* For callers that know addr is on a stack (a vmap stack's area). */
+bool kasan_describe_stack(uintptr_t addr)
+{
+	return describe_stack(addr, addr);
+}
+
+static bool describe_stack(uintptr_t addr, uintptr_t bad)
+{
+	uintptr_t lo = 0, hi = 0, words[3];
+	uintptr_t a = ALIGN_DOWN(addr, KASAN_GRANULE_SIZE);
+	/* An access that starts inside an alloca and runs out of it is
+	 * still in the alloca area: the bad byte's shadow says so. */
+	uint8_t vb = explaining_shadow_at(bad);
+	uint8_t v = shadow_at(a);
+	bool alloca_area = v == KASAN_ALLOCA_LEFT || v == KASAN_ALLOCA_RIGHT ||
+			   vb == KASAN_ALLOCA_LEFT || vb == KASAN_ALLOCA_RIGHT;
+	char comm[32];
+
+	plat_stack_bounds(addr, &lo, &hi);
 	if (!lo)
 		lo = addr > (1UL << 16) ? addr - (1UL << 16) : 0;
 	if (!hi)

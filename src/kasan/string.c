@@ -33,13 +33,25 @@ static __always_inline bool check_ranges(const void *dst, const void *src, bool 
 	return kasan_check_range((uintptr_t)dst, n, true, ip, fp);
 }
 
+/*
+ * The primitive is called, not jumped to: this frame stays on the chain
+ * while it runs, so that a fault inside it (a range whose shadow is fine
+ * but whose memory is not mapped) is recognised by the fault handler as
+ * this call's and reported with the program's frames (see
+ * kasan_mem_fault_caller).
+ */
+#define NO_TAIL_CALL(r)	__asm__ volatile("" : "+r"(r))
+
 #define DEFINE_CHECKED_COPY(name, prim)						\
 	__public void *name(void *dst, const void *src, size_t n);		\
 	__public void *name(void *dst, const void *src, size_t n)		\
 	{									\
+		void *r;							\
 		if (!check_ranges(dst, src, true, n, CALLER_IP, CALLER_FP))		\
 			return dst;						\
-		return prim(dst, src, n);					\
+		r = prim(dst, src, n);						\
+		NO_TAIL_CALL(r);						\
+		return r;							\
 	}
 
 DEFINE_CHECKED_COPY(memcpy, plat_memcpy)
@@ -51,10 +63,75 @@ DEFINE_CHECKED_COPY(__asan_memmove, plat_memmove)
 	__public void *name(void *dst, int c, size_t n);			\
 	__public void *name(void *dst, int c, size_t n)			\
 	{									\
+		void *r;							\
 		if (!check_ranges(dst, NULL, false, n, CALLER_IP, CALLER_FP))	\
 			return dst;						\
-		return plat_memset(dst, c, n);					\
+		r = plat_memset(dst, c, n);					\
+		NO_TAIL_CALL(r);						\
+		return r;							\
 	}
 
 DEFINE_CHECKED_SET(memset)
 DEFINE_CHECKED_SET(__asan_memset)
+
+static bool is_checked_mem_function(const char *f)
+{
+	static const char *const names[] = { "memcpy", "memmove", "memset", "__asan_memcpy",
+					     "__asan_memmove", "__asan_memset" };
+
+	for (unsigned i = 0; i < ARRAY_SIZE(names); i++)
+		if (!kasan_strcmp(f, names[i]))
+			return true;
+	return false;
+}
+
+static bool returns_into_mem_function(uintptr_t ret)
+{
+	struct plat_symbol sym;
+
+	return ret && plat_symbolize(ret, true, &sym) && sym.func &&
+	       is_checked_mem_function(sym.func);
+}
+
+/* The caller of the function whose frame is at fp. */
+static bool frame_caller(uintptr_t fp, uintptr_t *caller_ip, uintptr_t *caller_fp)
+{
+	uintptr_t frame[2];
+
+	if (!fp || (fp & 7) || !plat_read_safe(frame, fp, sizeof(frame)) || !frame[1])
+		return false;
+	*caller_ip = frame[1];
+	*caller_fp = frame[0];
+	return true;
+}
+
+/*
+ * A fault at sp/fp (in the runtime): if it happened in the copy of a
+ * checked mem* call, i.e. a range whose shadow said "fine" but whose
+ * memory is not there, find that call's caller, the program's code, so
+ * that it can be reported as the program's access.  The primitive may
+ * be a leaf without a frame of its own (then fp is the mem* frame and
+ * the return address into mem* is near sp), or keep a frame pointer
+ * (then a return address into mem* is on the frame chain).
+ */
+bool kasan_mem_fault_caller(uintptr_t sp, uintptr_t fp, uintptr_t *caller_ip,
+			    uintptr_t *caller_fp)
+{
+	uintptr_t words[8];
+
+	if (sp && !(sp & 7) && plat_read_safe(words, sp, sizeof(words)))
+		for (unsigned i = 0; i < ARRAY_SIZE(words) && sp + i * 8 < fp; i++)
+			if (returns_into_mem_function(words[i]))
+				return frame_caller(fp, caller_ip, caller_fp);
+	for (int depth = 0; fp && depth < 4; depth++) {
+		uintptr_t frame[2];
+
+		if ((fp & 7) || !plat_read_safe(frame, fp, sizeof(frame)) || !frame[1])
+			return false;
+		/* frame[1] returns into the function whose frame is frame[0]. */
+		if (returns_into_mem_function(frame[1]))
+			return frame_caller(frame[0], caller_ip, caller_fp);
+		fp = frame[0];
+	}
+	return false;
+}

@@ -42,13 +42,15 @@ bool fault_inject_setup(char *err, size_t errlen)
 		const char *e = p;
 		unsigned i;
 
-		while (*e && *e != '+' && *e != '/')
+		while (*e && *e != '+')
 			e++;
 		for (i = 0; i < FAIL_NR; i++)
 			if (kasan_strlen(path_names[i]) == (size_t)(e - p) &&
 			    !kasan_strncmp(path_names[i], p, (size_t)(e - p)))
 				break;
-		if (i == FAIL_NR) {
+		/* An empty name ("page+", "+page", "page++shadow") is a typo,
+		 * not a request for fewer paths: refuse it like a bad name. */
+		if (i == FAIL_NR || (*e == '+' && !e[1])) {
 			kasan_snprintf(err, errlen,
 				       "vmkasan: VMKASAN_OPTIONS: bad value '%s' for option 'fail_path' "
 				       "(all, or page, shadow, area, percpu joined by '+')", fail_path_opt);

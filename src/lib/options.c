@@ -110,8 +110,14 @@ static bool set_option(const struct kasan_option *o, const char *v, size_t n, ch
 		return true;
 	case OPT_INT:
 	case OPT_SIZE:
-		if (!parse_number(v, n, &x, o->kind == OPT_SIZE) || (long)x < o->min ||
-		    (o->max && (long)x > o->max))
+	case OPT_LIMIT:
+	case OPT_COUNT:
+		if (!parse_number(v, n, &x, o->kind == OPT_SIZE || o->kind == OPT_LIMIT))
+			goto bad;
+		/* A limit of 0 means none; any other value must make sense
+		 * (ram=100 is not "no limit", it is a mistake). */
+		if (!(o->kind == OPT_LIMIT && x == 0) &&
+		    ((long)x < o->min || (o->max && (long)x > o->max)))
 			goto bad;
 		if (o->kind == OPT_INT)
 			*(int *)o->value = (int)x;

@@ -266,7 +266,6 @@ void meta_free(void *p, size_t size)
 }
 
 /* ---- the kernel's page API over the general pool ---- */
-#define KASAN_PAGE_FREE 0xFF
 
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
@@ -355,9 +354,25 @@ int page_ref_count(const struct page *page)
 	return (int)READ_ONCE(page->refcount);
 }
 
+/*
+ * Taking a reference to a free page would leave a free page with
+ * refcount 1 that a later put_page() "frees" again, or that the
+ * allocator hands out while someone still holds it: Linux stops on it
+ * (VM_BUG_ON_PAGE on a zero refcount).  Report it, and take nothing.
+ */
 void get_page(struct page *page)
 {
-	__atomic_add_fetch(&page->refcount, 1, __ATOMIC_RELAXED);
+	uint32_t old = __atomic_load_n(&page->refcount, __ATOMIC_RELAXED);
+
+	do {
+		if (!old) {
+			report_bad_call("use-after-free",
+					"get_page() of a free page (refcount 0): no reference taken",
+					(uintptr_t)page, CALLER_IP, CALLER_FP, "Reference");
+			return;
+		}
+	} while (!__atomic_compare_exchange_n(&page->refcount, &old, old + 1, true,
+					      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
 }
 
 void put_page(struct page *page)
@@ -367,6 +382,53 @@ void put_page(struct page *page)
 		return;
 	}
 	free_block(page, page->order, CALLER_IP, CALLER_FP);
+}
+
+/* ---- reports: the physical page behind an address ---- */
+
+static const char *const page_flag_names[] = { "allocated", "shadow_cached", "shadow_creating" };
+
+/* The first lines of Linux's dump_page(), with what struct page has here. */
+static void dump_page(const struct page *page)
+{
+	char flags[64];
+	int n = 0;
+
+	flags[0] = 0;
+	for (unsigned i = 0; i < ARRAY_SIZE(page_flag_names); i++)
+		if (page->flags & (1u << i))
+			n += kasan_snprintf(flags + n, sizeof(flags) - (size_t)n, "%s%s",
+					    n ? "|" : "", page_flag_names[i]);
+	kasan_printf("page: refcount:%u order:%u pfn:0x%lx\n", (unsigned)READ_ONCE(page->refcount),
+		     (unsigned)page->order, page_pfn(page));
+	kasan_printf("flags: 0x%x(%s)\n", (unsigned)page->flags, flags);
+	kasan_printf("page dumped because: kasan: bad access detected\n");
+}
+
+/*
+ * An address in the linear map is a page frame's (Linux: "The buggy
+ * address belongs to the physical page:"); an address inside the
+ * struct page array (a bad __free_pages or get_page argument) is the
+ * struct page of a frame.
+ */
+bool kasan_describe_page(uintptr_t addr)
+{
+	uintptr_t lin = mm_layout.linear_start;
+	uintptr_t map = (uintptr_t)mem_map;
+
+	if (!mem_map)
+		return false;
+	if (addr >= lin && addr - lin < (mm_layout.nr_pfns << PAGE_SHIFT)) {
+		kasan_printf("The buggy address belongs to the physical page:\n");
+		dump_page(pfn_to_page((addr - lin) >> PAGE_SHIFT));
+		return true;
+	}
+	if (addr >= map && addr - map < mm_layout.nr_pfns * sizeof(struct page)) {
+		kasan_printf("The buggy address is in the struct page of the physical page:\n");
+		dump_page(pfn_to_page((addr - map) / sizeof(struct page)));
+		return true;
+	}
+	return false;
 }
 
 bool page_alloc_init(char *err, size_t errlen)

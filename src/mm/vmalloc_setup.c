@@ -12,11 +12,11 @@ unsigned long vmap_stack_size = 1UL << 20;
 static const char *const policy_names[] = { "keep", "purge", "refcount", "off", NULL };
 
 const struct kasan_option mm_options[] = {
-	{ "ram", OPT_SIZE, &ram_budget_bytes, NULL, 0, 0,
-	  "RAM budget of the page allocator, e.g. 32M (0: no limit)" },
+	{ "ram", OPT_LIMIT, &ram_budget_bytes, NULL, PAGE_SIZE, 0,
+	  "RAM budget of the page allocator, e.g. 32M (0: no limit; else at least one page)" },
 	{ "vmalloc_shadow", OPT_ENUM, &vmalloc_shadow_policy, policy_names, 0, 0,
 	  "vmalloc shadow policy: keep (v4), purge (mainline), refcount (default), off" },
-	{ "vmalloc_shadow_cache", OPT_SIZE, &vmalloc_shadow_cache_max, NULL, 0, 1024,
+	{ "vmalloc_shadow_cache", OPT_COUNT, &vmalloc_shadow_cache_max, NULL, 0, 1024,
 	  "unused shadow pages the refcount policy keeps (0..1024, default 16)" },
 	{ "vmap_stack", OPT_BOOL, &vmap_stack, NULL, 0, 1,
 	  "give every new thread a vmalloc'd stack with a guard page" },

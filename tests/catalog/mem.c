@@ -148,7 +148,77 @@ noinline void memset_null(void)
 	printf("UNTOUCHED\n");	/* reaching here is what matters */
 }
 
+/*
+ * Longer than 256 bytes: checked by the slow path, not the inline one
+ * (which only decides short ranges).
+ */
+char mem_g260[260];
+
+noinline void memcpy_src_overflow_long(void)
+{
+	char dst[512];
+
+	memset(dst, 'd', sizeof(dst));
+	expect_addr(mem_g260);
+	memcpy(dst, hide(mem_g260), hide(300));
+	check_untouched(dst, 300, 'd');
+}
+
+noinline void memset_overflow_long(void)
+{
+	char buf[280];
+
+	memset(buf, 'b', sizeof(buf));
+	expect_obj(buf);
+	expect_addr(buf);
+	memset(hide(buf), 0, hide(300));
+	check_untouched(buf, 280, 'b');
+}
+
+/*
+ * A range whose shadow is fine but whose memory is not mapped (a page
+ * unmapped behind an mmap): the copy itself faults, inside the runtime.
+ * It must be reported like a load of that address (wild.c
+ * unmapped_read): unable-to-handle-page-fault at the first unmapped
+ * byte, from the caller of memcpy, not as an internal error.
+ */
+#include <sys/mman.h>
+
+static char *page_then_hole(void)
+{
+	char *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	munmap(p + 4096, 4096);
+	return p;
+}
+
+noinline void memcpy_from_unmapped(void)
+{
+	char dst[64], *p = page_then_hole();
+
+	expect_addr(p + 4096);
+	memcpy(hide(dst), hide(p) + 4096 - 32, hide(64));
+}
+
+noinline void memset_unmapped(void)
+{
+	char *p = page_then_hole();
+
+	expect_addr(p + 4096);
+	memset(hide(p) + 4000, 0, hide(200));
+}
+
+noinline void memmove_to_unmapped(void)
+{
+	char *p = page_then_hole();
+
+	expect_addr(p + 4096);
+	memmove(hide(p) + 4096 - 16, p, hide(48));
+}
+
 static const struct catalog_case cases[] = {
+	CASE(memcpy_src_overflow_long), CASE(memset_overflow_long),
+	CASE(memcpy_from_unmapped), CASE(memset_unmapped), CASE(memmove_to_unmapped),
 	CASE(memcpy_src_overflow), CASE(memcpy_dst_overflow),
 	CASE(memmove_src_overflow), CASE(memmove_dst_overflow), CASE(memmove_overlap_overflow),
 	CASE(memset_overflow), CASE(memset_underflow), CASE(memset_global_overflow),

@@ -68,6 +68,33 @@ noinline void noncanonical_write8(void)
 	*p = 1;
 }
 
+/* The same addresses as constants: gcc's inline check then loads the
+ * shadow through an absolute address in the instruction itself, and no
+ * register holds the address. */
+noinline void noncanonical_const_read(void)
+{
+	expect_addr((void *)NONCANONICAL);
+	(void)*(volatile char *)NONCANONICAL;
+}
+
+noinline void noncanonical_const_write8(void)
+{
+	expect_addr((void *)(NONCANONICAL + 0x20));
+	*(volatile uint64_t *)(NONCANONICAL + 0x20) = 1;
+}
+
+/* A string instruction (no ModRM operand) on a non-canonical address,
+ * with nothing else pointing at it: the report must say the address is
+ * unknown, not print one. */
+noinline void noncanonical_string_read(void)
+{
+	const char *p = (const char *)hide(NONCANONICAL);
+
+	printf("EXPECT unknown\n");
+	fflush(stdout);
+	__asm__ volatile("lodsb" : "+S"(p) : : "rax", "memory");
+}
+
 noinline void null_read(void)
 {
 	volatile int *p = (volatile int *)hide((uintptr_t)0);
@@ -97,9 +124,24 @@ noinline void null_member(void)
 	(void)*(volatile long *)&s->member;
 }
 
+/* The shadow of an unmapped page is 0: the load itself faults. */
+#include <sys/mman.h>
+
+noinline void unmapped_read(void)
+{
+	char *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	munmap(p + 4096, 4096);
+	expect_addr(p + 4096);
+	(void)*(volatile char *)hide(p + 4096);
+}
+
 static const struct catalog_case cases[] = {
+	CASE(unmapped_read),
 	CASE(wild_read), CASE(wild_write8), CASE(wild_shadow_gap_read),
 	CASE(noncanonical_read), CASE(noncanonical_write8),
+	CASE(noncanonical_const_read), CASE(noncanonical_const_write8),
+	CASE(noncanonical_string_read),
 	CASE(null_read), CASE(null_write), CASE(null_member),
 };
 

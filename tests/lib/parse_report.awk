@@ -18,6 +18,14 @@
 #   frame_func    the function on the line after it
 #   objects       names of the frame's objects (":line" removed), space separated
 #   objstart_NAME the offset at which the frame object NAME starts
+#   described     number of lines starting "The buggy address "
+#   page_desc     1: "belongs to the physical page:", 2: "is in the struct page of ..."
+#   page_dump     the line after it
+#   vm_desc       1 if "The buggy address belongs to the virtual mapping at"
+#   loc_n, loc_rel, region_size, region_start
+#                 "The buggy address is located <loc_n> bytes <loc_rel> of\n
+#                 <region_size>-byte region [<region_start>, ...)" (loc_rel: right,
+#                 left or inside)
 #   mem           1 if the "Memory state around the buggy address:" block is there
 #   mem_rows      number of shadow rows in it; mem_marked: rows starting with '>'
 #   mem_caret     1 if the line after the '>' row holds a '^'
@@ -59,8 +67,11 @@ BEGIN {
 	reports++
 	if (reports == 1) {
 		in_first = 1
-		type = $3
-		func = $5
+		# the type may have spaces ("double-free or invalid-free")
+		type = $0
+		sub(/^BUG: KASAN: /, "", type)
+		sub(/ in [^ ]*$/, "", type)
+		func = $NF
 		sub(/\+.*/, "", func)
 		state = "access"
 		next
@@ -73,12 +84,18 @@ BEGIN {
 
 /^==================================================================$/ { in_first = 0; next }
 
+# Counted before any rule below can 'next' past a description line.
+/^The buggy address / { described++ }
+
 state == "access" {
 	# "Access of addr A by task T": a fault whose direction is unknown
 	# (a general protection fault); "Free of addr ...": a bad free.
-	if (match($0, /^(Read|Write|Access|Free|Map) /)) {
+	if (match($0, /^(Read|Write|Access|Free|Map|Reference) /)) {
 		rw = $1
-		if ($2 == "of" && $3 == "size") {
+		if ($0 ~ / of an unknown address by task /) {
+			addr = "unknown"
+			task = $NF
+		} else if ($2 == "of" && $3 == "size") {
 			size = $4
 			addr = normhex($7)
 			task = $10
@@ -120,6 +137,26 @@ state == "frame" { frame_func = $1; sub(/\+.*/, "", frame_func); state = ""; nex
 	sub(/^ *\[/, "", start)
 	sub(/,$/, "", start)
 	objstart[name] = start
+	next
+}
+
+/^The buggy address belongs to the physical page:$/ { page_desc = 1; state = "pagedump"; next }
+/^The buggy address is in the struct page of the physical page:$/ { page_desc = 2; state = "pagedump"; next }
+state == "pagedump" { page_dump = $0; state = ""; next }
+/^The buggy address belongs to the virtual mapping at$/ { vm_desc = 1 }
+/^The buggy address is located [0-9]+ bytes (to the right|to the left|inside) of$/ {
+	loc_n = $6
+	loc_rel = ($8 == "inside") ? "inside" : $10
+	state = "region"
+	next
+}
+state == "region" {
+	region_size = $1
+	sub(/-byte$/, "", region_size)
+	region_start = $3
+	gsub(/[\[,]/, "", region_start)
+	region_start = normhex(region_start)
+	state = ""
 	next
 }
 
@@ -177,6 +214,14 @@ END {
 	print "objects=" objects
 	for (o in objstart)
 		print "objstart_" o "=" objstart[o]
+	print "described=" described + 0
+	print "page_desc=" page_desc + 0
+	print "page_dump=" page_dump
+	print "vm_desc=" vm_desc + 0
+	print "loc_n=" loc_n
+	print "loc_rel=" loc_rel
+	print "region_size=" region_size
+	print "region_start=" region_start
 	print "mem=" mem
 	print "mem_rows=" rows
 	print "mem_marked=" marked

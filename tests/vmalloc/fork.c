@@ -35,9 +35,14 @@ int main(void)
 		q = vmalloc(100);
 		if (q)
 			q[0] = 'B';
-		_exit(0);
+		/* The child's side must work too, and say so in its status
+		 * (_exit skips the runtime's exit-time report status). */
+		_exit(!q ? 2 : vmkasan_report_count() ? 3 : 0);
 	}
-	waitpid(pid, NULL, 0);
+	int status = -1;
+
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "the child failed (status %#x: 2 = its vmalloc failed, 3 = it got a report)", status);
 	CHECK(p[0] == 'A', "the parent's vmalloc'd byte is now %#x: the child's writes/frees reach it",
 	      p[0]);
 	CHECK(lin[0] == 'A', "the parent's alloc_page'd byte is now %#x after the child wrote its copy",

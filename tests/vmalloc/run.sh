@@ -349,6 +349,9 @@ if [ -x "$OUT/fork" ]; then
 	else
 		not_ok "fork: the child's writes, vfree and vmalloc leave the parent's vmalloc space alone: $WHY" "$LOG.out" "$LOG.err"
 	fi
+else
+	# A test that did not build must not vanish from the results.
+	not_ok "fork: the test program did not build" "$OUT/logs/build-fork.log"
 fi
 
 # ---- item 6: VMAP stacks ----
