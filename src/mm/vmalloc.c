@@ -107,6 +107,7 @@ static struct vmap_area *alloc_vmap_area(size_t size, size_t align, uintptr_t vs
 
 	if (should_fail(FAIL_AREA))
 		goto fail;
+	plat_check_process();	/* a raw clone child must not touch shared state */
 	va = va_alloc_meta();
 	spare = va_alloc_meta();
 	if (!va || !spare) {
@@ -600,6 +601,7 @@ static bool free_area(uintptr_t addr, enum free_kind kind, unsigned count, uintp
 	struct vmap_area *va;
 	bool lazy_full;
 
+	plat_check_process();
 	kasan_spin_lock(&vmap_area_lock);
 	va = vmap_area_find(&live_tree, addr);
 	if (va && va->va_start == addr && kind_matches(va, kind, count, why, sizeof(why))) {
