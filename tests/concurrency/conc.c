@@ -337,7 +337,7 @@ static void on_alarm(int sig)
 
 static void case_signal(void)
 {
-	struct itimerval it = { { 0, 200 }, { 0, 200 } };
+	struct itimerval it = { { 0, 2000 }, { 0, 2000 } };
 	double t0 = now();
 	long n = 0;
 
