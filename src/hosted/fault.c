@@ -46,10 +46,10 @@
  *  - a fault on a hole is retried, never taken for a write, unless the
  *    CPU says the access was a write: two threads faulting on one page
  *    both install it (the second install is a no-op remap);
- *  - pages stay (nothing drops them at the end of a report) until a
- *    ring of MAX_FAULT_PAGES is full; the oldest is then taken away if
- *    it is still a hole.  A thread that was about to read it faults
- *    again and puts it back: harmless.
+ *  - a page is taken away at the end of the report that needed it, or
+ *    when a ring of MAX_FAULT_PAGES is full (the oldest), if it is
+ *    still a hole.  A thread that was about to read it faults again
+ *    and puts it back: harmless.
  *
  * Signals are blocked while fault_lock is held (here and in ram.c's
  * users), so a handler that interrupted a holder never waits for its
@@ -208,12 +208,25 @@ void hosted_fault_unlock(const sigset_t *old)
 	restore_signals(old);
 }
 
-/* Poison pages stay until the ring recycles them (see above): dropping
- * one at the end of a report would take the fault lock from every
- * report, signal handlers' included, for no gain. */
+/* The report is over: give back the poison page it needed (a page of
+ * RAM-less mapping, but a VMA), if it is still a hole.  Another thread
+ * about to read it faults and puts it back (see above).  Safe from
+ * signal handlers: the fault lock is only held with signals blocked. */
 void plat_report_done(uintptr_t addr)
 {
-	(void)addr;
+	uintptr_t page = ALIGN_DOWN((uintptr_t)kasan_shadow(addr), PLAT_PAGE_SIZE);
+	sigset_t old;
+
+	block_signals(&old);
+	kasan_spin_lock(&fault_lock);
+	for (unsigned i = 0; i < MAX_FAULT_PAGES; i++)
+		if (fault_pages[i] == page) {
+			if (hole_value(page) >= 0)
+				unmap_fault_page(page);
+			fault_pages[i] = 0;
+		}
+	kasan_spin_unlock(&fault_lock);
+	restore_signals(&old);
 }
 
 bool plat_pc_in_runtime(uintptr_t pc)
