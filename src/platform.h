@@ -47,6 +47,16 @@ void *plat_alloc_pages(size_t size);
  * handler installed so that the instrumented check could report it. */
 void plat_report_done(uintptr_t addr);
 
+/* A report is starting / over in this thread: keep asynchronous signals
+ * and thread cancellation away until it is over, so that the report
+ * always ends and no handler of this thread waits for its locks. */
+void plat_report_enter(void);
+void plat_report_exit(void);
+
+/* Called at entry of the allocators: stops a process that shares the
+ * runtime's memory with its parent without knowing it (raw clone). */
+void plat_check_process(void);
+
 /* Output of reports: whole lines, already formatted. */
 void plat_write(const char *s, size_t n);
 /* Terminate after a fatal report. */

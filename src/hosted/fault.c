@@ -22,19 +22,82 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <ucontext.h>
+#include <sched.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "kasan/kasan.h"
 #include "hosted.h"
 
+/*
+ * Temporary poison pages.  A page of poison over absent shadow is a
+ * per-process mapping that every thread sees, so it must never cover
+ * shadow that is present or being made, and taking it away must never
+ * turn into a false report.  The rules:
+ *
+ *  - it is installed, and taken away, only under fault_lock and only
+ *    while the shadow hook says the page is a hole (absent, not being
+ *    made).  Populate marks a page "being made" before it maps real
+ *    shadow under fault_lock too, so either the poison page goes in
+ *    first and populate's MAP_FIXED replaces it atomically, or the
+ *    handler sees the page busy and the access is simply retried;
+ *  - it is a read-only shared mapping of a frame of the poison memfd
+ *    that already holds the value: it appears whole, with one mmap;
+ *  - a fault on a hole is retried, never taken for a write, unless the
+ *    CPU says the access was a write: two threads faulting on one page
+ *    both install it (the second install is a no-op remap);
+ *  - a page is taken away at the end of the report that needed it, or
+ *    when a ring of MAX_FAULT_PAGES is full (the oldest), if it is
+ *    still a hole.  A thread that was about to read it faults again
+ *    and puts it back: harmless.
+ *
+ * Signals are blocked while fault_lock is held (here and in ram.c's
+ * users), so a handler that interrupted a holder never waits for its
+ * own thread.
+ */
 #define MAX_FAULT_PAGES 32
 
-static struct fault_page {
-	uintptr_t page;		/* 0: free slot */
-} fault_pages[MAX_FAULT_PAGES];
+static uintptr_t fault_pages[MAX_FAULT_PAGES];	/* 0: free slot */
 static unsigned next_victim;
 static kasan_spinlock_t fault_lock;
 
+/* The poison memfd: one page per value we hand out. */
+static int poison_fd = -1;
+static const uint8_t poison_values[] = { KASAN_VMALLOC_INVALID, KASAN_SHADOW_GAP };
+
+static void block_signals(sigset_t *old)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	/* Synchronous faults must still be delivered (blocked, they kill). */
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGFPE);
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, old, _NSIG / 8);
+}
+
+static void restore_signals(const sigset_t *old)
+{
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, old, NULL, _NSIG / 8);
+}
+
+static bool make_poison_frames(void)
+{
+	char page[PLAT_PAGE_SIZE];
+
+	poison_fd = memfd_create("vmkasan-poison", MFD_CLOEXEC);
+	if (poison_fd < 0 || ftruncate(poison_fd, sizeof(poison_values) * PLAT_PAGE_SIZE))
+		return false;
+	for (unsigned i = 0; i < sizeof(poison_values); i++) {
+		memset(page, poison_values[i], sizeof(page));
+		if (pwrite(poison_fd, page, sizeof(page), (off_t)(i * PLAT_PAGE_SIZE)) !=
+		    (ssize_t)sizeof(page))
+			return false;
+	}
+	return true;
+}
 #define MAX_HOOKS 4
 static hosted_shadow_hole_fn shadow_holes[MAX_HOOKS];
 static hosted_fault_fn fault_explainers[MAX_HOOKS];
@@ -57,8 +120,9 @@ void hosted_register_fault_explainer(hosted_fault_fn fn)
 		}
 }
 
-/* The poison value an absent shadow byte at this address stands for,
- * or -1 if the address is real memory whose fault is not ours. */
+/* The poison value an absent shadow byte at this address stands for;
+ * HOLE_BUSY if it is our shadow but present or being made (retry the
+ * access); HOLE_NOT_OURS if the address is not ours at all. */
 static int hole_value(uintptr_t shadow_addr)
 {
 	if (shadow_addr >= SHADOW_GAP_START && shadow_addr < SHADOW_GAP_END)
@@ -66,81 +130,103 @@ static int hole_value(uintptr_t shadow_addr)
 	for (unsigned i = 0; i < MAX_HOOKS && shadow_holes[i]; i++) {
 		int v = shadow_holes[i](shadow_addr);
 
-		if (v >= 0)
+		if (v != HOLE_NOT_OURS)
 			return v;
 	}
-	return -1;
+	return HOLE_NOT_OURS;
 }
 
+/* Put PROT_NONE back (as ram.c and linux.c made it) over a hole page. */
 static void unmap_fault_page(uintptr_t page)
 {
 	mmap((void *)page, PLAT_PAGE_SIZE, PROT_NONE,
 	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
-}
-
-/* Returns false if the page is already there: the fault was a write. */
-static bool map_fault_page(uintptr_t page, int value)
-{
-	bool fresh = true;
-
-	kasan_spin_lock(&fault_lock);
-	for (unsigned i = 0; i < MAX_FAULT_PAGES; i++)
-		if (fault_pages[i].page == page)
-			fresh = false;
-	/* Populated meanwhile: just retry the access. */
-	if (fresh && hole_value(page) < 0) {
-		kasan_spin_unlock(&fault_lock);
-		return true;
+	/* The gap was reserved with these: same flags, so the VMAs merge. */
+	if (page >= SHADOW_GAP_START && page < SHADOW_GAP_END) {
+		madvise((void *)page, PLAT_PAGE_SIZE, MADV_NOHUGEPAGE);
+		madvise((void *)page, PLAT_PAGE_SIZE, MADV_DONTDUMP);
 	}
-	if (fresh) {
-		struct fault_page *slot = &fault_pages[next_victim++ % MAX_FAULT_PAGES];
-
-		if (slot->page)
-			unmap_fault_page(slot->page);
-		mmap((void *)page, PLAT_PAGE_SIZE, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-		plat_memset((void *)page, value, PLAT_PAGE_SIZE);
-		mprotect((void *)page, PLAT_PAGE_SIZE, PROT_READ);
-		slot->page = page;
-	}
-	kasan_spin_unlock(&fault_lock);
-	return fresh;
 }
 
-void hosted_fault_lock(void)
+static bool map_poison(uintptr_t page, int value)
 {
+	for (unsigned i = 0; i < sizeof(poison_values); i++)
+		if (poison_values[i] == (uint8_t)value)
+			return mmap((void *)page, PLAT_PAGE_SIZE, PROT_READ, MAP_SHARED | MAP_FIXED,
+				    poison_fd, (off_t)(i * PLAT_PAGE_SIZE)) == (void *)page;
+	/* Any other value: an anonymous page, filled before anyone can see it
+	 * is readable. */
+	if (mmap((void *)page, PLAT_PAGE_SIZE, PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+		 -1, 0) != (void *)page)
+		return false;
+	plat_memset((void *)page, value, PLAT_PAGE_SIZE);
+	return !mprotect((void *)page, PLAT_PAGE_SIZE, PROT_READ);
+}
+
+enum { HOLE_RETRY, HOLE_MAPPED, HOLE_FAILED };
+
+/* The absent shadow page at page reads as value from now on, unless it
+ * stopped being a hole meanwhile; either way the access is retried. */
+static int install_poison(uintptr_t page)
+{
+	sigset_t old;
+	int value, ret = HOLE_RETRY;
+
+	block_signals(&old);
 	kasan_spin_lock(&fault_lock);
-}
+	value = hole_value(page);
+	if (value >= 0) {
+		bool listed = false;
 
-void hosted_fault_unlock(void)
-{
-	kasan_spin_unlock(&fault_lock);
-}
+		for (unsigned i = 0; i < MAX_FAULT_PAGES; i++)
+			listed |= fault_pages[i] == page;
+		if (!listed) {
+			unsigned slot = next_victim++ % MAX_FAULT_PAGES;
+			uintptr_t old_page = fault_pages[slot];
 
-void hosted_fault_forget(uintptr_t page)
-{
-	for (unsigned i = 0; i < MAX_FAULT_PAGES; i++)
-		if (fault_pages[i].page == page)
-			fault_pages[i].page = 0;
-}
-
-void hosted_drop_fault_shadow(uintptr_t addr)
-{
-	uintptr_t page = ALIGN_DOWN((uintptr_t)kasan_shadow(addr), PLAT_PAGE_SIZE);
-
-	kasan_spin_lock(&fault_lock);
-	for (unsigned i = 0; i < MAX_FAULT_PAGES; i++) {
-		if (fault_pages[i].page == page) {
-			unmap_fault_page(page);
-			fault_pages[i].page = 0;
+			if (old_page && hole_value(old_page) >= 0)
+				unmap_fault_page(old_page);
+			fault_pages[slot] = page;
 		}
+		ret = map_poison(page, value) ? HOLE_MAPPED : HOLE_FAILED;
 	}
 	kasan_spin_unlock(&fault_lock);
+	restore_signals(&old);
+	return ret;
 }
 
+/* ram.c maps real shadow under the fault lock, signals blocked. */
+void hosted_fault_lock(sigset_t *old)
+{
+	block_signals(old);
+	kasan_spin_lock(&fault_lock);
+}
+
+void hosted_fault_unlock(const sigset_t *old)
+{
+	kasan_spin_unlock(&fault_lock);
+	restore_signals(old);
+}
+
+/* The report is over: give back the poison page it needed (a page of
+ * RAM-less mapping, but a VMA), if it is still a hole.  Another thread
+ * about to read it faults and puts it back (see above).  Safe from
+ * signal handlers: the fault lock is only held with signals blocked. */
 void plat_report_done(uintptr_t addr)
 {
-	hosted_drop_fault_shadow(addr);
+	uintptr_t page = ALIGN_DOWN((uintptr_t)kasan_shadow(addr), PLAT_PAGE_SIZE);
+	sigset_t old;
+
+	block_signals(&old);
+	kasan_spin_lock(&fault_lock);
+	for (unsigned i = 0; i < MAX_FAULT_PAGES; i++)
+		if (fault_pages[i] == page) {
+			if (hole_value(page) >= 0)
+				unmap_fault_page(page);
+			fault_pages[i] = 0;
+		}
+	kasan_spin_unlock(&fault_lock);
+	restore_signals(&old);
 }
 
 bool plat_pc_in_runtime(uintptr_t pc)
@@ -399,12 +485,23 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
 		kasan_report(&a);
 		plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
 	}
-	if (sig == SIGSEGV && (value = hole_value(addr)) >= 0) {
-		if (!write && map_fault_page(ALIGN_DOWN(addr, PLAT_PAGE_SIZE), value)) {
-			errno = saved_errno;
-			return;	/* retry: the check now reads poison */
+	if (sig == SIGSEGV && (value = hole_value(addr)) != HOLE_NOT_OURS) {
+		/* A read of absent shadow (the instrumented check): make it read
+		 * poison, or wait for the populate in progress, and retry.  Only
+		 * the runtime writes shadow, and never absent shadow. */
+		if (!write) {
+			int r = value >= 0 ? install_poison(ALIGN_DOWN(addr, PLAT_PAGE_SIZE)) : HOLE_RETRY;
+
+			if (r == HOLE_RETRY)
+				sched_yield();
+			if (r != HOLE_FAILED) {
+				errno = saved_errno;
+				return;
+			}
+			kasan_printf("vmkasan: internal error: cannot map a poison page at %p (no "
+				     "mappings left?)\n", (void *)addr);
+			plat_die(kasan_flags.exitcode, true);
 		}
-		/* Writing a shadow that does not exist: only the runtime does that. */
 		kasan_printf("vmkasan: internal error: write to absent shadow %p (of address %p) at pc %p\n",
 			     (void *)addr, (void *)kasan_shadow_to_mem((void *)addr), (void *)ip);
 		kasan_print_trace(ip, fp, false);
@@ -439,6 +536,11 @@ bool hosted_install_fault_handler(char *err, size_t errlen)
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
 	sigemptyset(&sa.sa_mask);
 	hosted_setup_altstack();
+	if (!make_poison_frames()) {
+		kasan_snprintf(err, errlen, "vmkasan: cannot make the poison frames: %s",
+			       strerror(errno));
+		return false;
+	}
 	if (sigaction(SIGSEGV, &sa, NULL) || sigaction(SIGBUS, &sa, NULL)) {
 		kasan_snprintf(err, errlen, "vmkasan: cannot install the fault handler: %s",
 			       strerror(errno));

@@ -30,9 +30,13 @@ void hosted_setup_altstack(void);
 /*
  * A subsystem that keeps parts of the shadow unmapped (the vmalloc
  * space) tells the fault handler which shadow addresses are its own and
- * what value an absent shadow byte stands for.  Returns -1 when the
- * address is not the subsystem's.
+ * what value an absent shadow byte stands for (>= 0).  Returns
+ * HOLE_NOT_OURS when the address is not the subsystem's, HOLE_BUSY when
+ * it is but its shadow is present or being made (a fault there is
+ * retried: a populate is about to finish).
  */
+#define HOLE_NOT_OURS	(-1)
+#define HOLE_BUSY	(-2)
 typedef int (*hosted_shadow_hole_fn)(uintptr_t shadow_addr);
 void hosted_register_shadow_hole(hosted_shadow_hole_fn fn);
 
@@ -44,11 +48,10 @@ typedef bool (*hosted_fault_fn)(uintptr_t addr, bool write, uintptr_t ip, uintpt
 				uintptr_t sp);
 void hosted_register_fault_explainer(hosted_fault_fn fn);
 
-/* Temporary shadow pages installed by the fault handler; whoever maps
- * real shadow over one forgets it under the fault lock. */
-void hosted_fault_lock(void);
-void hosted_fault_unlock(void);
-void hosted_fault_forget(uintptr_t shadow_page);
-void hosted_drop_fault_shadow(uintptr_t addr);
+/* Whoever maps real shadow over a hole does it under the fault lock,
+ * after marking the page "being made" (see fault.c).  Signals are
+ * blocked while it is held; old keeps the mask to restore. */
+void hosted_fault_lock(sigset_t *old);
+void hosted_fault_unlock(const sigset_t *old);
 
 #endif

@@ -87,6 +87,38 @@ void plat_die(int exitcode, bool do_abort)
 
 static __thread unsigned long tid;
 
+/*
+ * A report keeps asynchronous signals and cancellation away from its
+ * thread (see report.c): a handler of this thread can then never wait
+ * for a lock the report holds, and write() (a cancellation point) cannot
+ * end the thread with the report lock held.  Synchronous faults stay
+ * deliverable: blocked, they would kill the process.
+ */
+static __thread sigset_t report_saved_mask;
+static __thread int report_saved_cancel;
+
+void plat_report_enter(void)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGTRAP);
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &report_saved_mask, _NSIG / 8);
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &report_saved_cancel);
+}
+
+void plat_report_exit(void)
+{
+	int ignored;
+
+	pthread_setcancelstate(report_saved_cancel, &ignored);
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &report_saved_mask, NULL, _NSIG / 8);
+}
+
 static bool open_log(char *err, size_t errlen);
 
 /* A forked child's only thread must not keep its parent's cached id, and

@@ -22,6 +22,8 @@
 #include <linux/falloc.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -29,6 +31,7 @@
 
 #include "mm/mm.h"
 #include "hosted.h"
+#include "symbolize.h"
 
 #define LINEAR_START	0x500000000000UL
 #define VMALLOC_BASE	0x600000000000UL
@@ -54,6 +57,8 @@ int vmalloc_shadow_hole(uintptr_t shadow_addr);
 static void fork_prepare(void);
 static void fork_parent(void);
 static void fork_child(void);
+static void make_process_token(void);
+static void read_max_map_count(void);
 bool vmalloc_explain_fault(uintptr_t addr, bool write, uintptr_t ip, uintptr_t fp);
 
 static bool explain_fault(uintptr_t addr, bool write, uintptr_t ip, uintptr_t fp, uintptr_t sp)
@@ -89,14 +94,25 @@ bool plat_mm_init(struct plat_mm_layout *l, char *err, size_t errlen)
 			       strerror(errno));
 		return false;
 	}
-	/* The vmalloc space's shadow: absent until populated. */
-	if (mmap((void *)vshadow, vshadow_len, PROT_NONE,
+	/*
+	 * The vmalloc space's shadow: absent until populated.  Without
+	 * vmalloc shadow (vmalloc_shadow=off), instrumented code still reads
+	 * it: it is plain zero-filled memory, "all accessible", that costs a
+	 * page per 32 KiB of vmalloc space the program touches and never
+	 * faults (the stack instrumentation of vmap stacks writes it too).
+	 */
+	if (mmap((void *)vshadow, vshadow_len,
+		 vmalloc_shadow_policy == SHADOW_OFF ? PROT_READ | PROT_WRITE : PROT_NONE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) != (void *)vshadow) {
 		kasan_snprintf(err, errlen, "vmkasan: cannot unmap the vmalloc shadow: %s",
 			       strerror(errno));
 		return false;
 	}
+	if (vmalloc_shadow_policy == SHADOW_OFF)
+		madvise((void *)vshadow, vshadow_len, MADV_NOHUGEPAGE);
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
+	make_process_token();
+	read_max_map_count();
 	hosted_register_shadow_hole(vmalloc_shadow_hole);
 	hosted_register_fault_explainer(explain_fault);
 	return true;
@@ -114,13 +130,88 @@ static off_t identity_offset(uintptr_t va)
 	return frame_offset(mm_layout.vmalloc_pfn_base) + (off_t)(va - VMALLOC_BASE);
 }
 
+/*
+ * Mappings run out (vm.max_map_count, 65530 by default).  Giving a range
+ * back (vunmap's identity remap, freeing shadow) can itself need a new
+ * VMA while the old one is split, and an unmap that fails leaves a stale
+ * alias over memory someone else gets next.  So new mappings are refused
+ * while fewer than MAP_HEADROOM remain: vmap() returns NULL (counted as
+ * an area failure), populate fails cleanly, and unmapping always has room.
+ *
+ * Counting /proc/self/maps costs a millisecond at 60000 mappings, so the
+ * count is an estimate: the last real count plus two per mapping made
+ * since (a mapping inside another splits it), recounted only when the
+ * estimate reaches the limit.  Over-estimating is safe.
+ */
+#define MAP_HEADROOM	2048
+static unsigned long max_maps = 65530, maps_estimate, maps_since_count;
+static bool maps_full;		/* the last recount found no room */
+static kasan_spinlock_t maps_lock;
+
+static void read_max_map_count(void)
+{
+	char buf[32] = { 0 };
+	int fd = open("/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (read(fd, buf, sizeof(buf) - 1) > 0 && strtoul(buf, NULL, 10) > 2 * MAP_HEADROOM)
+			max_maps = strtoul(buf, NULL, 10);
+		close(fd);
+	}
+	maps_estimate = plat_vma_count();
+}
+
+/* Room for n more mappings (each may split another: 2 VMAs) while
+ * keeping headroom free?  Takes it if so. */
+static bool maps_reserve(unsigned long n, unsigned long headroom)
+{
+	bool ok;
+
+	kasan_spin_lock(&maps_lock);
+	if (maps_estimate + 2 * n + headroom > max_maps && !(maps_full && maps_since_count < 64)) {
+		maps_estimate = plat_vma_count();
+		maps_since_count = 0;
+		maps_full = maps_estimate + 2 * n + headroom > max_maps;
+	}
+	ok = maps_estimate + 2 * n + headroom <= max_maps;
+	if (ok)
+		maps_estimate += 2 * n;
+	kasan_spin_unlock(&maps_lock);
+	return ok;
+}
+
+/* Mappings given back: a recount may find room again. */
+static void maps_released(void)
+{
+	__atomic_add_fetch(&maps_since_count, 1, __ATOMIC_RELAXED);
+}
+
+static __attribute__((noreturn)) void unmap_failed(const char *what, uintptr_t va, unsigned long n)
+{
+	kasan_printf("vmkasan: internal error: cannot unmap the %s at %p (%lu pages): %s; "
+		     "stopping rather than leave it mapped over memory that others get next "
+		     "(%lu mappings, vm.max_map_count %lu)\n", what, (void *)va, n, strerror(errno),
+		     plat_vma_count(), max_maps);
+	plat_die(kasan_flags.exitcode, true);
+}
+
 void plat_unmap_alias(uintptr_t va, unsigned long n)
 {
-	map_shared(va, n << PAGE_SHIFT, identity_offset(va), MAP_FIXED);
+	if (!n)
+		return;
+	if (!map_shared(va, n << PAGE_SHIFT, identity_offset(va), MAP_FIXED))
+		unmap_failed("vmap alias", va, n);
+	maps_released();
 }
 
 bool plat_map_alias(uintptr_t va, const unsigned long *pfns, unsigned long n)
 {
+	unsigned long runs = 0;
+
+	for (unsigned long i = 0; i < n; i++)
+		runs += !i || pfns[i] != pfns[i - 1] + 1;
+	if (!maps_reserve(runs, MAP_HEADROOM))
+		return false;
 	/* One mmap per run of consecutive frames. */
 	for (unsigned long i = 0, run; i < n; i += run) {
 		for (run = 1; i + run < n && pfns[i + run] == pfns[i] + run; run++)
@@ -134,24 +225,74 @@ bool plat_map_alias(uintptr_t va, const unsigned long *pfns, unsigned long n)
 	return true;
 }
 
+/*
+ * Under the fault lock (see fault.c): the populate marked these pages
+ * "being made" before, so no poison page can go in after our mmap, and
+ * one that went in before is replaced by it atomically.
+ */
 bool plat_shadow_pages_map(uintptr_t sp, unsigned long pfn, unsigned long n)
 {
+	sigset_t old;
 	bool ok;
 
-	/* Under the fault lock: a temporary poison page the fault handler
-	 * put here must be forgotten, not unmapped later over ours. */
-	hosted_fault_lock();
-	for (unsigned long i = 0; i < n; i++)
-		hosted_fault_forget(sp + (i << PAGE_SHIFT));
+	if (!maps_reserve(1, MAP_HEADROOM / 2))
+		return false;
+	hosted_fault_lock(&old);
 	ok = map_shared(sp, n << PAGE_SHIFT, frame_offset(pfn), MAP_FIXED);
-	hosted_fault_unlock();
+	hosted_fault_unlock(&old);
 	return ok;
 }
 
 void plat_shadow_pages_unmap(uintptr_t sp, unsigned long n)
 {
-	mmap((void *)sp, n << PAGE_SHIFT, PROT_NONE,
-	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+	if (mmap((void *)sp, n << PAGE_SHIFT, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) != (void *)sp)
+		unmap_failed("vmalloc shadow", sp, n);
+	maps_released();
+}
+
+/*
+ * A child made without fork handlers (raw clone(SIGCHLD), syscall
+ * SYS_fork) shares the RAM memfd, and with it every vmalloc'd byte and
+ * the allocator's metadata, with its parent: nothing the handlers below
+ * do has run.  A page with MADV_WIPEONFORK reads as zero in any child
+ * the kernel made by copying our address space, whoever asked; fork()'s
+ * child handler sets it again.  A child that finds it zero is stopped
+ * at its first allocator call, with a message (the choice is documented
+ * in README.md: giving it its own copy would need the parent stopped at
+ * the moment of the clone, which only the handlers can do).
+ */
+static volatile char *process_token;
+
+static void set_process_token(void)
+{
+	if (process_token)
+		*process_token = 1;
+}
+
+static void make_process_token(void)
+{
+	void *p = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return;
+	if (madvise(p, PAGE_SIZE, MADV_WIPEONFORK)) {
+		munmap(p, PAGE_SIZE);	/* before Linux 4.14: no check */
+		return;
+	}
+	process_token = p;
+	set_process_token();
+}
+
+void plat_check_process(void)
+{
+	if (__builtin_expect(!process_token || *process_token, 1))
+		return;
+	kasan_printf("vmkasan: process %d was made by a fork or clone without fork handlers "
+		     "(a raw clone() or fork system call): it shares vmkasan's memory with its "
+		     "parent, and its vmalloc/vfree would corrupt the parent's; stopping it\n",
+		     (int)syscall(SYS_getpid));
+	plat_die(kasan_flags.exitcode, false);
 }
 
 bool plat_guard(uintptr_t va, size_t n, bool guard)
@@ -244,12 +385,33 @@ static bool remap_one(const struct hosted_mapping *m, void *arg)
 }
 
 void mm_lock_all(bool lock);
+static sigset_t fork_sigmask;
 
+/*
+ * Every lock of the runtime is held across fork(), in this order (the
+ * order they nest in elsewhere): the report lock (reports take the
+ * allocator's locks in describers), the symbolizer's, the allocator's
+ * (mm_lock_all, the shadow create lock included), the mappings count,
+ * the fault lock.  Another thread holding one at the fork would leave
+ * it held for ever in the child.
+ */
 static void fork_prepare(void)
 {
+	kasan_report_lock_all(true);
+	vmk_symbolize_lock_all(true);
 	mm_lock_all(true);
-	hosted_fault_lock();
+	kasan_spin_lock(&maps_lock);
+	hosted_fault_lock(&fork_sigmask);
 	fork_fd = copy_ram();
+}
+
+static void unlock_after_fork(void)
+{
+	hosted_fault_unlock(&fork_sigmask);
+	kasan_spin_unlock(&maps_lock);
+	mm_lock_all(false);
+	vmk_symbolize_lock_all(false);
+	kasan_report_lock_all(false);
 }
 
 static void fork_parent(void)
@@ -257,8 +419,7 @@ static void fork_parent(void)
 	if (fork_fd >= 0)
 		close(fork_fd);
 	fork_fd = -1;
-	hosted_fault_unlock();
-	mm_lock_all(false);
+	unlock_after_fork();
 }
 
 static void fork_child(void)
@@ -278,6 +439,6 @@ static void fork_child(void)
 			     "parent and child now share it\n");
 	}
 	fork_fd = -1;
-	hosted_fault_unlock();
-	mm_lock_all(false);
+	set_process_token();	/* wiped by the kernel: this child is legitimate */
+	unlock_after_fork();
 }

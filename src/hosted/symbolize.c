@@ -115,6 +115,15 @@ static void unlock(void)
 	__atomic_store_n(&symbolize_lock, 0, __ATOMIC_RELEASE);
 }
 
+/* fork: held across it, so that a child never inherits it held. */
+void vmk_symbolize_lock_all(bool take)
+{
+	if (take)
+		lock();
+	else
+		unlock();
+}
+
 /* Small string helpers: libc's may be intercepted by the runtime. */
 
 static size_t str_len(const char *s)

@@ -30,6 +30,8 @@ struct vmk_symbol {
  * pc-1 (the call instruction), but func_off is still computed from pc itself (Linux prints
  * return addresses that way). Returns false if pc lies in no loaded module. */
 bool vmk_symbolize(uintptr_t pc, bool is_return_addr, struct vmk_symbol *out);
+/* fork: take / release the symbolizer lock. */
+void vmk_symbolize_lock_all(bool take);
 /* Find a symbol (function or object) by address only; used for the "belongs to the variable" line as a fallback. Same semantics, no line lookup. */
 bool vmk_symbolize_data(uintptr_t addr, struct vmk_symbol *out);
 #endif

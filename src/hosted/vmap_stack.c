@@ -10,10 +10,22 @@
  * stack overflow of that task.  vmkasan_run_on_vmap_stack() does the
  * same for one function call.
  *
- * A thread's stack outlives the thread's last instruction on it (glibc
- * runs TLS destructors and its exit path there), so a stack is freed
- * only once the kernel says its thread is gone (tgkill(tid, 0) fails
- * with ESRCH), the next time a thread is made or at exit.
+ * A thread's stack outlives the thread's last instruction on it: glibc
+ * keeps the thread's descriptor (struct pthread) at the top of a stack
+ * the caller provides, runs its exit path there, and a joinable
+ * thread's descriptor is read and unlinked by pthread_join.  So a
+ * joinable thread's stack is freed by our pthread_join (or tryjoin)
+ * once the real one has returned, and a detached thread's (detached at
+ * creation or by pthread_detach) once the kernel says it is gone
+ * (tgkill(tid, 0) fails with ESRCH), the next time a thread is made.
+ * A thread joined by pthread_timedjoin_np/clockjoin_np keeps its stack
+ * (a leak, never a use after free).
+ *
+ * The real pthread functions come from dlsym(RTLD_NEXT) in a dynamic
+ * program; a -static one has no dynamic symbols, and takes glibc's
+ * internal names (__pthread_create, ...), which vmkasan-cc -static makes
+ * the linker pull in (-u): weak here, so a dynamic link does not need
+ * them.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -34,9 +46,40 @@ struct thread_start {
 	void *(*fn)(void *);
 	void *arg;
 	void *stack;			/* vmalloc area, or NULL */
+	uintptr_t lo, hi;		/* its usable part */
 	volatile pid_t tid;		/* set by the thread */
+	pthread_t thread;		/* set by creator and thread */
+	volatile bool detached;		/* glibc forgets it at its exit */
 	struct thread_start *next;	/* on the list of stacks to free */
 };
+
+typedef int (*pthread_create_fn)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+typedef int (*pthread_join_fn)(pthread_t, void **);
+typedef int (*pthread_detach_fn)(pthread_t);
+
+extern int __pthread_create(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *)
+	__attribute__((weak));
+extern int __pthread_join(pthread_t, void **) __attribute__((weak));
+extern int __pthread_tryjoin_np(pthread_t, void **) __attribute__((weak));
+extern int __pthread_detach(pthread_t) __attribute__((weak));
+
+static void *real_fn(const char *name, void *static_fn)
+{
+	void *f = dlsym(RTLD_NEXT, name);
+
+	return f ? f : static_fn;
+}
+
+static void free_stack(struct thread_start *t)
+{
+	/* Without vmalloc shadow nobody clears the stack's shadow at vfree,
+	 * and frames abandoned on it (pthread_exit) leave redzones that the
+	 * next user of the range would trip over. */
+	if (vmalloc_shadow_policy == SHADOW_OFF)
+		kasan_unpoison(t->lo, t->hi - t->lo);
+	vmalloc_stack_free(t->stack);
+	free(t);
+}
 
 static struct thread_start *zombies;
 static kasan_spinlock_t zombie_lock;
@@ -48,10 +91,10 @@ static void reap_stacks(void)
 
 	kasan_spin_lock(&zombie_lock);
 	for (pp = &zombies; (t = *pp);) {
-		if (t->tid && syscall(SYS_tgkill, getpid(), t->tid, 0) && errno == ESRCH) {
+		if (t->detached && t->tid && syscall(SYS_tgkill, getpid(), t->tid, 0) &&
+		    errno == ESRCH) {
 			*pp = t->next;
-			vmalloc_stack_free(t->stack);
-			free(t);
+			free_stack(t);
 		} else {
 			pp = &t->next;
 		}
@@ -75,8 +118,10 @@ static void *thread_trampoline(void *p)
 
 	if (!t->stack)
 		free(t);	/* nothing to reap later */
-	else
+	else {
+		t->thread = pthread_self();
 		t->tid = (pid_t)plat_tid();
+	}
 	hosted_note_thread_stack();
 	/* An overflow must be reportable: the handler needs its own stack. */
 	hosted_setup_altstack();
@@ -86,8 +131,6 @@ static void *thread_trampoline(void *p)
 	pthread_cleanup_pop(1);
 	return ret;
 }
-
-typedef int (*pthread_create_fn)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
 
 __public int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 			    void *(*fn)(void *), void *arg);
@@ -103,7 +146,7 @@ __public int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 	int err;
 
 	if (!real)
-		real = (pthread_create_fn)dlsym(RTLD_NEXT, "pthread_create");
+		real = (pthread_create_fn)real_fn("pthread_create", (void *)__pthread_create);
 	if (!real)
 		return EAGAIN;
 	if (!kasan_ready)
@@ -130,6 +173,14 @@ __public int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 	if (!attr || size < 16384)
 		size = vmap_stack_size;
 	t->stack = vmalloc_stack_alloc(size, &lo, &hi);
+	t->lo = lo;
+	t->hi = hi;
+	if (attr) {
+		int state = PTHREAD_CREATE_JOINABLE;
+
+		pthread_attr_getdetachstate(attr, &state);
+		t->detached = state == PTHREAD_CREATE_DETACHED;
+	}
 	if (!t->stack) {
 		free(t);
 		return EAGAIN;
@@ -148,10 +199,79 @@ __public int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 		return err;
 	}
 	kasan_spin_lock(&zombie_lock);
+	t->thread = *thread;
 	t->next = zombies;
 	zombies = t;
 	kasan_spin_unlock(&zombie_lock);
 	return 0;
+}
+
+/* Take the vmap stack record of thread th off the list (NULL if none). */
+static struct thread_start *unlist(pthread_t th)
+{
+	struct thread_start **pp, *t;
+
+	kasan_spin_lock(&zombie_lock);
+	for (pp = &zombies; (t = *pp); pp = &t->next)
+		if (t->thread == th) {
+			*pp = t->next;
+			break;
+		}
+	kasan_spin_unlock(&zombie_lock);
+	return t;
+}
+
+/* The join is over: glibc no longer reads the descriptor on the stack. */
+static int joined(pthread_t th, int err)
+{
+	struct thread_start *t;
+
+	if (!err && vmap_stack && (t = unlist(th)))
+		free_stack(t);
+	return err;
+}
+
+__public int pthread_join(pthread_t th, void **ret);
+__public int pthread_join(pthread_t th, void **ret)
+{
+	static pthread_join_fn real;
+
+	if (!real)
+		real = (pthread_join_fn)real_fn("pthread_join", (void *)__pthread_join);
+	return real ? joined(th, real(th, ret)) : ENOSYS;
+}
+
+__public int pthread_tryjoin_np(pthread_t th, void **ret);
+__public int pthread_tryjoin_np(pthread_t th, void **ret)
+{
+	static pthread_join_fn real;
+
+	if (!real)
+		real = (pthread_join_fn)real_fn("pthread_tryjoin_np", (void *)__pthread_tryjoin_np);
+	return real ? joined(th, real(th, ret)) : ENOSYS;
+}
+
+__public int pthread_detach(pthread_t th);
+__public int pthread_detach(pthread_t th)
+{
+	static pthread_detach_fn real;
+	int err;
+
+	if (!real)
+		real = (pthread_detach_fn)real_fn("pthread_detach", (void *)__pthread_detach);
+	if (!real)
+		return ENOSYS;
+	err = real(th);
+	if (!err && vmap_stack) {
+		struct thread_start *t;
+
+		kasan_spin_lock(&zombie_lock);
+		for (t = zombies; t; t = t->next)
+			if (t->thread == th)
+				t->detached = true;
+		kasan_spin_unlock(&zombie_lock);
+	}
+	return err;
 }
 
 /* Switch rsp to the new stack, call fn(arg), switch back.  The callee

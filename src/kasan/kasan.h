@@ -117,6 +117,7 @@ struct kasan_access {
 __hidden void kasan_report(const struct kasan_access *access);
 __hidden bool kasan_report_begin(uintptr_t addr);
 __hidden void kasan_report_end(void);
+__hidden void kasan_report_lock_all(bool lock);
 __hidden void kasan_print_trace(uintptr_t ip, uintptr_t fp, int is_return_addr);
 __hidden void kasan_print_pcs(const uintptr_t *pcs, int n);
 /* "The buggy address is located N bytes {to the left,to the right,inside}

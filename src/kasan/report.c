@@ -9,13 +9,24 @@
 
 unsigned long kasan_reports;
 
+/*
+ * One report at a time.  The lock is safe from signal handlers and
+ * cancellation: while a thread holds it the port keeps asynchronous
+ * signals and cancellation away from it (plat_report_enter), so no
+ * handler of that thread can wait for it, and a report always gets to
+ * its end; a fault inside the report itself finds its own thread as
+ * the owner and stays silent.  fork() holds it (kasan_report_lock_all),
+ * so a child never inherits it held.
+ */
 static kasan_spinlock_t report_lock;
 static unsigned long report_owner;	/* tid holding report_lock, 0 if none */
 static bool reported_once;
 
+/* The report being printed, written at its end in one go: only the
+ * owner's lines go here; anything another thread prints meanwhile (an
+ * internal error just before it dies) goes straight out. */
 static char report_buf[16384];
 static size_t report_len;
-static bool buffering;
 
 static void flush_report(void)
 {
@@ -35,7 +46,7 @@ void kasan_printf(const char *fmt, ...)
 	va_end(ap);
 	if (n >= (int)sizeof(line))
 		n = sizeof(line) - 1;
-	if (!buffering) {
+	if (!report_owner || READ_ONCE(report_owner) != plat_tid()) {
 		plat_write(line, (size_t)n);
 		return;
 	}
@@ -58,18 +69,27 @@ bool kasan_report_begin(uintptr_t addr)
 	(void)addr;
 	if (READ_ONCE(report_owner) == me)
 		return false;
+	plat_report_enter();
 	kasan_spin_lock(&report_lock);
 	WRITE_ONCE(report_owner, me);
-	buffering = true;
 	return true;
 }
 
 void kasan_report_end(void)
 {
 	flush_report();
-	buffering = false;
 	WRITE_ONCE(report_owner, 0);
 	kasan_spin_unlock(&report_lock);
+	plat_report_exit();
+}
+
+/* fork: no thread is in the middle of a report while the lock is held. */
+void kasan_report_lock_all(bool lock)
+{
+	if (lock)
+		kasan_spin_lock(&report_lock);
+	else
+		kasan_spin_unlock(&report_lock);
 }
 
 /* Print one trace line; returns true when pc is in main(), where

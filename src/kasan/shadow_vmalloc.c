@@ -66,16 +66,26 @@ bool vmalloc_shadow_populated(uintptr_t shadow_addr)
 	return READ_ONCE(pfn_to_page(shadow_pfn(sp))->flags) & PG_allocated;
 }
 
-/* The hole callback of the fault handler: an absent vmalloc shadow byte
- * reads as "invalid vmalloc space". */
+/*
+ * The hole callback of the fault handler: an absent vmalloc shadow byte
+ * reads as "invalid vmalloc space".  A page that is present, or being
+ * made by a populate (which will map it under the port's fault lock),
+ * is no hole: -2, the fault is retried (see src/hosted/fault.c).  -1:
+ * not vmalloc shadow.
+ */
 int vmalloc_shadow_hole(uintptr_t shadow_addr)
 {
+	uintptr_t sp = ALIGN_DOWN(shadow_addr, PAGE_SIZE);
+
 	if (!mem_map || shadow_addr < vshadow_start() || shadow_addr >= vshadow_end())
 		return -1;
-	/* Without vmalloc shadow, instrumented code may touch the space. */
+	/* Without vmalloc shadow the port maps the space's shadow as plain
+	 * zeros: nothing there is absent. */
 	if (vmalloc_shadow_policy == SHADOW_OFF)
-		return 0;
-	return vmalloc_shadow_populated(shadow_addr) ? -1 : KASAN_VMALLOC_INVALID;
+		return -1;
+	if (READ_ONCE(pfn_to_page(shadow_pfn(sp))->flags) & (PG_allocated | PG_shadow_creating))
+		return -2;
+	return KASAN_VMALLOC_INVALID;
 }
 
 static void count_populated(long delta)
@@ -455,9 +465,13 @@ void kasan_unpoison_vmalloc(uintptr_t start, size_t size)
 		kasan_unpoison(start, size);
 }
 
+/* fork: the create lock first (it nests outside the stripes), else a
+ * child forked while another thread made shadow pages would wait for it
+ * for ever in its first populate of a new page. */
 void shadow_lock_all(bool lock)
 {
 	if (lock) {
+		kasan_spin_lock(&create_lock);
 		for (unsigned i = 0; i < NR_STRIPES; i++)
 			kasan_spin_lock(&stripes[i]);
 		kasan_spin_lock(&cache_lock);
@@ -465,5 +479,6 @@ void shadow_lock_all(bool lock)
 		kasan_spin_unlock(&cache_lock);
 		for (unsigned i = NR_STRIPES; i--;)
 			kasan_spin_unlock(&stripes[i]);
+		kasan_spin_unlock(&create_lock);
 	}
 }

@@ -204,6 +204,7 @@ bool free_area(uintptr_t addr, enum free_kind kind, unsigned count, uintptr_t ip
 	char why[200] = "";
 	struct vmap_area *va;
 
+	plat_check_process();	/* a raw clone child must not touch shared state */
 	kasan_spin_lock(&vmap_area_lock);
 	va = vmap_area_find(&live_tree, addr);
 	if (va && va->va_start == addr && kind_matches(va, kind, count, why, sizeof(why))) {

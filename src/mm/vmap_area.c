@@ -66,6 +66,7 @@ struct vmap_area *alloc_vmap_area(size_t size, size_t align, uintptr_t vstart,
 
 	if (should_fail(FAIL_AREA))
 		goto fail;
+	plat_check_process();	/* a raw clone child must not touch shared state */
 	va = va_alloc_meta();
 	spare = va_alloc_meta();
 	if (!va || !spare) {
