@@ -93,18 +93,40 @@ static void describe_live(const struct vmap_area *va, uintptr_t addr)
 		kasan_printf("(in the mapping's guard page)\n");
 }
 
+/*
+ * Reports may come from a signal handler that interrupted vmalloc code
+ * holding this very lock on this thread: waiting for it would never end.
+ * Try for a while (another thread's critical sections are short), then
+ * give up and let the report say so.
+ */
+static bool report_trylock(kasan_spinlock_t *lock)
+{
+	for (unsigned i = 0; i < 4096; i++) {
+		if (kasan_spin_trylock(lock))
+			return true;
+		if (i < 64)
+			plat_cpu_relax();
+		else
+			plat_yield();
+	}
+	return false;
+}
+
+enum lookup { NOT_FOUND, FOUND, BUSY };
+
 /* A snapshot of the area of tree holding addr: reports print it unlocked. */
-static bool find_area_copy(kasan_spinlock_t *lock, const struct vmap_tree *tree, uintptr_t addr,
-			   struct vmap_area *copy)
+static enum lookup find_area_copy(kasan_spinlock_t *lock, const struct vmap_tree *tree,
+				  uintptr_t addr, struct vmap_area *copy)
 {
 	struct vmap_area *va;
 
-	kasan_spin_lock(lock);
+	if (!report_trylock(lock))
+		return BUSY;
 	va = vmap_area_find(tree, addr);
 	if (va)
 		*copy = *va;
 	kasan_spin_unlock(lock);
-	return va;
+	return va ? FOUND : NOT_FOUND;
 }
 
 bool kasan_describe_vmalloc(uintptr_t addr)
@@ -113,14 +135,18 @@ bool kasan_describe_vmalloc(uintptr_t addr)
 
 	if (!vmalloc_addr(addr) || !mem_map)
 		return false;
-	if (find_area_copy(&vmap_area_lock, &live_tree, addr, &copy)) {
+	enum lookup live = find_area_copy(&vmap_area_lock, &live_tree, addr, &copy);
+
+	if (live == FOUND) {
 		if (copy.flags & VMK_STACK && addr >= copy.va_start + PAGE_SIZE &&
 		    addr < copy.va_start + ((uintptr_t)copy.nr_pages << PAGE_SHIFT))
 			return kasan_describe_stack(addr);
 		describe_live(&copy, addr);
 		return true;
 	}
-	if (find_area_copy(&purge_lock, &lazy_tree, addr, &copy)) {
+	enum lookup lazy = find_area_copy(&purge_lock, &lazy_tree, addr, &copy);
+
+	if (lazy == FOUND) {
 		kasan_printf("The buggy address belongs to a freed virtual mapping at\n"
 			     " [%p, %p) created by:\n", (void *)copy.va_start, (void *)copy.va_end);
 		stack_depot_print(copy.alloc_trace);
@@ -141,6 +167,11 @@ bool kasan_describe_vmalloc(uintptr_t addr)
 			return true;
 		}
 	}
+	if (live == BUSY || lazy == BUSY) {
+		kasan_printf("The buggy address lies in the vmalloc space; its mapping cannot be looked up:\n"
+			     " the report interrupted vmalloc code that holds the area lock.\n");
+		return true;
+	}
 	kasan_printf("The buggy address lies in the vmalloc space [%p, %p), where no mapping\n"
 		     " covers it (never mapped, or freed long ago): its shadow is not present.\n",
 		     (void *)VMALLOC_START, (void *)VMALLOC_END);
@@ -159,7 +190,10 @@ bool vmalloc_explain_fault(uintptr_t addr, bool write, uintptr_t ip, uintptr_t f
 
 	if (!vmalloc_addr(addr) || !mem_map)
 		return false;
-	kasan_spin_lock(&vmap_area_lock);
+	/* An overflow inside vmalloc code holding the lock: say nothing here,
+	 * the fault is reported as a plain fault instead. */
+	if (!report_trylock(&vmap_area_lock))
+		return false;
 	va = vmap_area_find(&live_tree, addr);
 	is_stack = va && (va->flags & VMK_STACK) && addr < va->va_start + PAGE_SIZE;
 	start = va ? va->va_start + PAGE_SIZE : 0;
