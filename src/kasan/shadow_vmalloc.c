@@ -33,7 +33,7 @@
 #include "mm/mm.h"
 
 int vmalloc_shadow_policy = SHADOW_REFCOUNT;
-unsigned long vmalloc_shadow_cache_max = 16;
+unsigned long vmalloc_shadow_cache_max = 64;
 unsigned long shadow_pages_now, shadow_pages_peak, shadow_pages_cached, shadow_pages_used;
 
 #define NR_STRIPES 256
@@ -97,11 +97,89 @@ static void count_populated(long delta)
 		WRITE_ONCE(shadow_pages_peak, now);
 }
 
-/* Caller holds the page's stripe. */
-static void free_shadow_page(uintptr_t sp, struct page *page)
+/*
+ * ---- the refcount policy's cache of unused pages ----
+ *
+ * A true LRU list threaded through the pages' struct page (private: the
+ * next and previous page's index, and an "on the list" bit), so that a
+ * cached page taken back by a new area leaves the list at once and the
+ * count is exact.  When the count passes vmalloc_shadow_cache, the least
+ * recently used eighth is evicted in one batch (sorted, neighbours in one
+ * unmap and one punch).  Lock order: a page's stripe, then cache_lock.
+ */
+#define MAX_CACHE	1024
+#define LRU_ON		(1ULL << 63)
+#define LRU_NONE	0x7fffffffu
+static uint32_t lru_head = LRU_NONE, lru_tail = LRU_NONE;	/* most, least recent */
+static kasan_spinlock_t cache_lock;
+
+static uint32_t shadow_index(uintptr_t sp)
 {
-	if (page->flags & PG_shadow_cached)
-		__atomic_sub_fetch(&shadow_pages_cached, 1, __ATOMIC_RELAXED);
+	return (uint32_t)((sp - vshadow_start()) >> PAGE_SHIFT);
+}
+
+static struct page *index_page(uint32_t i)
+{
+	return pfn_to_page(mm_layout.shadow_pfn_base + i);
+}
+
+static uint32_t lru_next(const struct page *p)
+{
+	return (uint32_t)p->private & LRU_NONE;
+}
+
+static uint32_t lru_prev(const struct page *p)
+{
+	return (uint32_t)(p->private >> 32) & LRU_NONE;
+}
+
+static void lru_set(uint32_t i, uint32_t prev, uint32_t next)
+{
+	index_page(i)->private = LRU_ON | ((uint64_t)prev << 32) | next;
+}
+
+/* Caller holds cache_lock. */
+static void lru_unlink(uint32_t i)
+{
+	struct page *p = index_page(i);
+	uint32_t prev = lru_prev(p), next = lru_next(p);
+
+	if (prev == LRU_NONE)
+		lru_head = next;
+	else
+		lru_set(prev, lru_prev(index_page(prev)), next);
+	if (next == LRU_NONE)
+		lru_tail = prev;
+	else
+		lru_set(next, prev, lru_next(index_page(next)));
+	p->private = 0;
+	WRITE_ONCE(shadow_pages_cached, shadow_pages_cached - 1);
+}
+
+/* Caller holds cache_lock: i becomes the most recently used. */
+static void lru_push(uint32_t i)
+{
+	lru_set(i, LRU_NONE, lru_head);
+	if (lru_head != LRU_NONE)
+		lru_set(lru_head, i, lru_next(index_page(lru_head)));
+	else
+		lru_tail = i;
+	lru_head = i;
+	WRITE_ONCE(shadow_pages_cached, shadow_pages_cached + 1);
+}
+
+/* A new user takes a cached page back (caller holds its stripe). */
+static void cache_take_back(uintptr_t sp)
+{
+	kasan_spin_lock(&cache_lock);
+	if (pfn_to_page(shadow_pfn(sp))->private & LRU_ON)
+		lru_unlink(shadow_index(sp));
+	kasan_spin_unlock(&cache_lock);
+}
+
+/* Caller holds the page's stripe. */
+static void free_shadow_page(uintptr_t sp)
+{
 	/* Absent in the books before it is absent in the mappings: a fault
 	 * on it in between must already read as a hole. */
 	frames_put(shadow_pfn(sp), 1, false);
@@ -122,7 +200,7 @@ static bool get_present(uintptr_t sp)
 	if (present) {
 		if (page->flags & PG_shadow_cached) {
 			page->flags &= (uint16_t)~PG_shadow_cached;
-			__atomic_sub_fetch(&shadow_pages_cached, 1, __ATOMIC_RELAXED);
+			cache_take_back(sp);
 		}
 		if (!page->refcount++)
 			__atomic_add_fetch(&shadow_pages_used, 1, __ATOMIC_RELAXED);
@@ -187,12 +265,6 @@ static bool create_run(uintptr_t sp, unsigned long n)
 static void depopulate_range(uintptr_t first, uintptr_t last, uintptr_t area_start,
 			     uintptr_t area_end);
 
-/* ---- the refcount policy's cache of unused pages ---- */
-#define MAX_CACHE 1024
-static uintptr_t cache_ring[MAX_CACHE];
-static unsigned long cache_head, cache_len;
-static kasan_spinlock_t cache_lock;
-
 static kasan_spinlock_t create_lock;
 
 /* n pages from sp, already marked absent: unmap them and give their RAM
@@ -219,10 +291,15 @@ static void evict(uintptr_t *victims, unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		uintptr_t sp = victims[i];
 		struct page *page = pfn_to_page(shadow_pfn(sp));
+		bool on_list;
 
 		kasan_spin_lock(stripe(sp));
-		if ((page->flags & PG_shadow_cached) && !page->refcount) {
-			__atomic_sub_fetch(&shadow_pages_cached, 1, __ATOMIC_RELAXED);
+		/* Taken back and cached again meanwhile: it is on the list anew. */
+		kasan_spin_lock(&cache_lock);
+		on_list = page->private & LRU_ON;
+		kasan_spin_unlock(&cache_lock);
+		if ((page->flags & PG_shadow_cached) && !page->refcount && !on_list) {
+			page->flags &= (uint16_t)~PG_shadow_cached;
 			frames_put(shadow_pfn(sp), 1, false);
 			victims[kept++] = sp;
 		}
@@ -243,29 +320,29 @@ static void evict(uintptr_t *victims, unsigned n)
 	kasan_spin_unlock(&create_lock);
 }
 
-#define MAX_VICTIMS (MAX_CACHE / 2 + 1)
+#define MAX_VICTIMS (MAX_CACHE / 8 + 1)
 
 /*
- * Caller holds sp's stripe.  When the cache overflows, its older half
- * is handed back in victims, to evict once the stripe is dropped (two
- * stripes are never held together): one batch per half a cache.
+ * Caller holds sp's stripe.  The page goes to the head of the LRU list;
+ * when the list is longer than the cache, its least recently used
+ * eighth (at least one page) is handed back in victims, to evict once
+ * the stripe is dropped (two stripes are never held together).
  */
 static unsigned cache_add(uintptr_t sp, struct page *page, uintptr_t *victims)
 {
 	unsigned n = 0;
 
 	page->flags |= PG_shadow_cached;
-	__atomic_add_fetch(&shadow_pages_cached, 1, __ATOMIC_RELAXED);
 	kasan_spin_lock(&cache_lock);
-	cache_ring[(cache_head + cache_len) % MAX_CACHE] = sp;
-	cache_len++;
-	if (cache_len > vmalloc_shadow_cache_max) {
-		unsigned long keep = vmalloc_shadow_cache_max / 2;
+	lru_push(shadow_index(sp));
+	if (shadow_pages_cached > vmalloc_shadow_cache_max) {
+		unsigned long target = vmalloc_shadow_cache_max - vmalloc_shadow_cache_max / 8;
 
-		while (cache_len > keep && n < MAX_VICTIMS) {
-			victims[n++] = cache_ring[cache_head];
-			cache_head = (cache_head + 1) % MAX_CACHE;
-			cache_len--;
+		while (shadow_pages_cached > target && n < MAX_VICTIMS) {
+			uint32_t i = lru_tail;
+
+			victims[n++] = vshadow_start() + ((uintptr_t)i << PAGE_SHIFT);
+			lru_unlink(i);
 		}
 	}
 	kasan_spin_unlock(&cache_lock);
@@ -285,7 +362,7 @@ static void depopulate_one(uintptr_t sp)
 			if (vmalloc_shadow_cache_max)
 				n = cache_add(sp, page, victims);
 			else
-				free_shadow_page(sp, page);
+				free_shadow_page(sp);
 		}
 	}
 	kasan_spin_unlock(stripe(sp));
@@ -347,7 +424,7 @@ fail:
 /*
  * A shadow page whose whole 32 KiB lies inside the area [start, end) has
  * no other user and cannot get one while the area holds the address
- * range: drop its only reference.  Refcount policy only.
+ * range: drop its only reference.  Refcount policy without a cache only.
  */
 static bool drop_exclusive(uintptr_t sp, uintptr_t start, uintptr_t end)
 {
@@ -380,15 +457,22 @@ static void free_run(uintptr_t sp, unsigned long n)
 
 /*
  * The area [start, end) stops using the shadow pages [first, last).
- * Pages it shared with neighbours (at most the first and the last) go
- * through depopulate_one and the cache, where a neighbour's free and
- * re-allocation would otherwise thrash; the pages inside it are its own
- * and are freed at once, a run per call.
+ * With a cache every page goes through depopulate_one; without one the
+ * pages inside the area are its own and are freed at once, a run per
+ * call, and only the shared boundary pages are counted down.
  */
 static void depopulate_range(uintptr_t first, uintptr_t last, uintptr_t start, uintptr_t end)
 {
 	uintptr_t run = 0;
 
+	/* With a cache, an area's own pages go through it too: the next area
+	 * at these addresses (the lowest fit hands them out again soon after
+	 * the purge) takes them back instead of making them anew. */
+	if (vmalloc_shadow_cache_max) {
+		for (uintptr_t sp = first; sp < last; sp += PAGE_SIZE)
+			depopulate_one(sp);
+		return;
+	}
 	for (uintptr_t sp = first; sp < last; sp += PAGE_SIZE) {
 		if (drop_exclusive(sp, start, end)) {
 			if (!run)
@@ -416,9 +500,12 @@ void kasan_depopulate_vmalloc(uintptr_t start, uintptr_t end)
 }
 
 /*
- * Lazy purge under the purge policy: free the unused shadow pages whose
- * whole 32 KiB lies in the free block [free_start, free_end) that
- * [start, end) has just joined.
+ * Purge policy: free the unused shadow pages whose whole 32 KiB lies in
+ * [free_start, free_end), a free block that [start, end) is part of.
+ * Linux 6.12 calls it at the lazy purge with each freed area as its own
+ * free block (so only pages wholly inside one area go, and an area under
+ * 32 KiB frees none), and on a failed per-cpu allocation with the merged
+ * free block around each area; vmkasan does the same.
  */
 void kasan_release_vmalloc(uintptr_t start, uintptr_t end, uintptr_t free_start,
 			   uintptr_t free_end)

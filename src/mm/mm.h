@@ -77,6 +77,7 @@ extern unsigned long shadow_pages_now, shadow_pages_peak, shadow_pages_cached, s
 
 /* ---- vmalloc_setup.c: options, start-up, statistics ---- */
 extern unsigned long ram_budget_bytes;	/* the "ram" option */
+extern unsigned long vmalloc_lazy_max_bytes;	/* the "vmalloc_lazy_max" option */
 bool fault_inject_setup(char *err, size_t errlen);
 void percpu_init(void);
 /* Every lock of the memory-management side, for fork. */

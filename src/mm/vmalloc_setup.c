@@ -17,7 +17,10 @@ const struct kasan_option mm_options[] = {
 	{ "vmalloc_shadow", OPT_ENUM, &vmalloc_shadow_policy, policy_names, 0, 0,
 	  "vmalloc shadow policy: keep (v4), purge (mainline), refcount (default), off" },
 	{ "vmalloc_shadow_cache", OPT_COUNT, &vmalloc_shadow_cache_max, NULL, 0, 1024,
-	  "unused shadow pages the refcount policy keeps (0..1024, default 16)" },
+	  "unused shadow pages the refcount policy keeps (0..1024, default 64)" },
+	{ "vmalloc_lazy_max", OPT_SIZE, &vmalloc_lazy_max_bytes, NULL, 0, 1L << 40,
+	  "freed vmalloc space kept from reuse until the lazy purge: the use-after-vfree "
+	  "window (0: auto, see README)" },
 	{ "vmap_stack", OPT_BOOL, &vmap_stack, NULL, 0, 1,
 	  "give every new thread a vmalloc'd stack with a guard page" },
 	{ "vmap_stack_size", OPT_SIZE, &vmap_stack_size, NULL, 16384, 1L << 30,

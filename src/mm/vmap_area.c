@@ -15,6 +15,10 @@ static kasan_spinlock_t free_area_lock;
 kasan_spinlock_t purge_lock;
 static struct vmap_area *purge_list;
 static unsigned long lazy_pages, lazy_max_pages, nr_purges;
+/* Shadow pages the lazily freed areas span: under refcount, what keeping
+ * their addresses out of reuse costs in shadow made anew elsewhere. */
+static unsigned long lazy_shadow, lazy_max_shadow;
+unsigned long vmalloc_lazy_max_bytes;	/* the "vmalloc_lazy_max" option; 0: auto */
 
 static struct recent_area recent[NR_RECENT];
 static unsigned long recent_next;
@@ -210,6 +214,7 @@ void purge_vmap_area_lazy(void)
 	list = purge_list;
 	purge_list = NULL;
 	lazy_pages = 0;
+	lazy_shadow = 0;
 	for (struct vmap_area *va = list; va; va = va->purge_next)
 		vmap_tree_remove(&lazy_tree, va);
 	if (list)
@@ -236,7 +241,8 @@ void purge_vmap_area_lazy(void)
 		if (va->alias_pfns)
 			meta_free(va->alias_pfns, va->nr_pages * sizeof(unsigned long));
 		free_vmap_block(va, &fs, &fe);
-		kasan_release_vmalloc(start, end, fs, fe);
+		/* Each freed area is its own free block, as in Linux 6.12. */
+		kasan_release_vmalloc(start, end, start, end);
 	}
 }
 
@@ -255,7 +261,8 @@ void free_vmap_area_lazy(struct vmap_area *va)
 	va->purge_next = purge_list;
 	purge_list = va;
 	lazy_pages += (va->va_end - va->va_start) >> PAGE_SHIFT;
-	full = lazy_pages > lazy_max_pages;
+	lazy_shadow += (va->va_end - va->va_start + SHADOW_PAGE_SPAN - 1) / SHADOW_PAGE_SPAN;
+	full = lazy_pages > lazy_max_pages || lazy_shadow > lazy_max_shadow;
 	kasan_spin_unlock(&purge_lock);
 	if (full)
 		purge_vmap_area_lazy();
@@ -268,8 +275,24 @@ bool vmap_area_init(char *err, size_t errlen)
 
 	while ((1u << (log + 1)) <= ncpu)
 		log++;
-	/* Linux: lazy_max_pages() = 32 MiB of pages times (1 + log2(cpus)). */
+	/*
+	 * How much freed address space waits for the lazy purge: the window in
+	 * which a use after vfree still finds "freed" poison at a dead address
+	 * (after the purge, the lowest fit hands the range out again).
+	 * Given: vmalloc_lazy_max bytes.  Auto: Linux's lazy_max_pages(),
+	 * 32 MiB times (1 + log2(cpus)) — except under refcount with a cache,
+	 * where the freed areas' shadow pages wait in the cache: purging once
+	 * they span half of it lets the next areas take them back instead of
+	 * making shadow anew at fresh addresses (about 1 MiB of frees with
+	 * the 64-page cache).
+	 */
 	lazy_max_pages = ((32UL << 20) >> PAGE_SHIFT) * (log + 1);
+	lazy_max_shadow = ~0UL;
+	if (vmalloc_lazy_max_bytes) {
+		lazy_max_pages = vmalloc_lazy_max_bytes >> PAGE_SHIFT;
+	} else if (vmalloc_shadow_policy == SHADOW_REFCOUNT && vmalloc_shadow_cache_max) {
+		lazy_max_shadow = vmalloc_shadow_cache_max / 2;
+	}
 	free_tree.seed = plat_time_ns() | 1;
 	lazy_tree.seed = free_tree.seed * 5;
 	all = va_alloc_meta();

@@ -176,6 +176,114 @@ static noinline void vmalloc_uaf_purged(void)
 	((volatile char *)hide(p))[3];
 }
 
+/*
+ * Use after vfree inside the detection window: the area is freed, then
+ * other areas come and go (less than the window: the refcount default
+ * purges once the lazily freed areas span 32 shadow pages, about 1 MiB),
+ * and the stale pointer is still reported as a use of freed memory.
+ */
+static noinline void vmalloc_uaf_window(void)
+{
+	char *p = vmalloc(3 * 4096);
+
+	p[0] = 1;
+	vfree(p);
+	for (int i = 0; i < 10; i++) {
+		char *q = vmalloc(4096);
+
+		CHECK(q != p, "the freed range came back within the window (round %d)", i);
+		q[0] = 2;
+		vfree(q);
+	}
+	expect_bug("vmalloc-out-of-bounds", "vmalloc_uaf_window");
+	expect_access("Write", 1, p + 5000);
+	say("EXPECT_TEXT The buggy address belongs to a freed virtual mapping at");
+	say("EXPECT_TEXT Freed by task");
+	((volatile char *)hide(p))[5000] = 3;
+}
+
+/*
+ * The refcount policy's cache is an exact LRU: freed areas' shadow pages
+ * wait in it (at most vmalloc_shadow_cache of them), a page taken back
+ * by a new area leaves it at once, and the count is exact.  100 areas of
+ * exactly one shadow page each (32 KiB, aligned, no guard) made and
+ * freed again and again: the cache must stay between 7/8 of its size and
+ * its size, and populated = used + cached must hold throughout.
+ */
+static noinline void shadow_cache_lru(void)
+{
+	enum { N = 100 };
+	static char *a[N];
+	struct vmkasan_stats s;
+
+	say("EXPECT_REPORTS 0");
+	get_stats(&s);
+	for (int round = 0; round < 6; round++) {
+		for (int i = 0; i < N; i++) {
+			a[i] = __vmalloc_node_range(32768, 32768, VMALLOC_START, VMALLOC_END, GFP_KERNEL,
+						    PAGE_KERNEL, VM_NO_GUARD, NUMA_NO_NODE, NULL);
+			CHECK(a[i], "area %d of round %d", i, round);
+			a[i][32767] = 1;
+		}
+		for (int i = 0; i < N; i++)
+			vfree(a[i]);
+		vm_unmap_aliases();
+		get_stats(&s);
+		CHECK(s.shadow_pages == s.shadow_pages_used + s.shadow_pages_cached ||
+		      s.shadow_policy != 2, "round %d: %lu populated != %lu used + %lu cached", round,
+		      s.shadow_pages, s.shadow_pages_used, s.shadow_pages_cached);
+		if (s.shadow_policy == 2 && !getenv_has("vmalloc_shadow_cache=0"))
+			CHECK(s.shadow_pages_cached >= 56 && s.shadow_pages_cached <= 64,
+			      "round %d: %lu pages cached (the cache holds 64, evicts an eighth)",
+			      round, s.shadow_pages_cached);
+	}
+}
+
+/*
+ * Which shadow pages the lazy purge frees under vmalloc_shadow=purge,
+ * as in Linux 6.12 (each freed area is its own free region): the pages
+ * wholly inside one freed area go; a page two small areas shared stays,
+ * even after both are freed and purged.  Other policies: no checks.
+ */
+static noinline void purge_releases_own_pages(void)
+{
+	struct vmkasan_stats s0, s1;
+
+	say("EXPECT_REPORTS 0");
+	vm_unmap_aliases();
+	get_stats(&s0);
+	/* 256 KiB at a 32 KiB boundary, no guard: exactly 8 shadow pages of its own. */
+	char *big = __vmalloc_node_range(256 << 10, 32768, VMALLOC_START, VMALLOC_END, GFP_KERNEL,
+					 PAGE_KERNEL, VM_NO_GUARD, NUMA_NO_NODE, NULL);
+	CHECK(big != NULL, "256 KiB area");
+	big[0] = 1;
+	get_stats(&s1);
+	CHECK(s1.shadow_pages >= s0.shadow_pages + 8 || s1.shadow_policy != 1,
+	      "the area made %lu shadow pages, not 8", s1.shadow_pages - s0.shadow_pages);
+	vfree(big);
+	vm_unmap_aliases();
+	get_stats(&s1);
+	if (s1.shadow_policy == 1)
+		CHECK(s1.shadow_pages <= s0.shadow_pages,
+		      "purge kept the freed area's own shadow pages: %lu before, %lu after",
+		      s0.shadow_pages, s1.shadow_pages);
+
+	/* Two 8 KiB areas (with guards) in one 32 KiB span share its page. */
+	char *a = __vmalloc_node_range(8192, 32768, VMALLOC_START, VMALLOC_END, GFP_KERNEL,
+				       PAGE_KERNEL, 0, NUMA_NO_NODE, NULL);
+	char *b = vmalloc(8192);
+	CHECK(a && b, "two small areas");
+	get_stats(&s0);
+	vfree(a);
+	vfree(b);
+	vm_unmap_aliases();
+	get_stats(&s1);
+	if (s1.shadow_policy == 1)
+		CHECK(s1.shadow_pages == s0.shadow_pages,
+		      "purge freed a page no single freed area covered: %lu before, %lu after",
+		      s0.shadow_pages, s1.shadow_pages);
+}
+
 /* Per-cpu: 20 bytes, byte 24 of CPU 1's copy. */
 static noinline void percpu_oob(void)
 {
@@ -617,7 +725,8 @@ static noinline void vfree_of_percpu(void)
 #define CASE(fn) { #fn, fn }
 static const struct { const char *name; void (*fn)(void); } cases[] = {
 	CASE(vmalloc_oob), CASE(vmap_oob), CASE(vm_map_ram_oob), CASE(vmalloc_uaf_lazy),
-	CASE(vmalloc_uaf_purged), CASE(percpu_oob), CASE(percpu_uaf),
+	CASE(vmalloc_uaf_purged), CASE(vmalloc_uaf_window), CASE(shadow_cache_lru),
+	CASE(purge_releases_own_pages), CASE(percpu_oob), CASE(percpu_uaf),
 	CASE(vmalloc_memset_overflow), CASE(vmalloc_memcpy_overflow),
 	CASE(vmalloc_never_mapped_read), CASE(vmalloc_never_mapped_write),
 	CASE(vzalloc_zero), CASE(vmalloc_to_page_alias), CASE(is_vmalloc_addr_cases),

@@ -545,9 +545,10 @@ static void check(const char *when, bool after_purge)
 		CHECK(!bad_ever, "%s: keep: %d shadow pages differ from the pages ever covered (%lu present, %lu ever)",
 		      when, bad_ever, res, ever_n);
 		break;
-	case 1:	/* purge: unused pages go at the purge */
-		CHECK(!after_purge || !extra, "%s: purge: %lu unused shadow pages present right after "
-		      "vm_unmap_aliases() (%lu present, %lu covered)", when, extra, res, covered);
+	case 1:	/* purge (Linux 6.12): only pages wholly inside one freed area go at
+		 * the purge; pages an area shared with a neighbour stay, unused.
+		 * cases.c purge_releases_own_pages checks which go. */
+		(void)after_purge;
 		break;
 	case 2:	/* refcount: unused pages go at once but for the cache */
 		CHECK(extra == s.shadow_pages_cached, "%s: refcount: %lu unused pages present, stats say %lu cached",

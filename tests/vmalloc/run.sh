@@ -154,7 +154,8 @@ check_case() {
 }
 
 # ---- items 1, 2 and 5: every case, every build, every policy ----
-ITEM1="vmalloc_oob vmap_oob vm_map_ram_oob vmalloc_uaf_lazy vmalloc_uaf_purged percpu_oob
+ITEM1="vmalloc_oob vmap_oob vm_map_ram_oob vmalloc_uaf_lazy vmalloc_uaf_purged vmalloc_uaf_window
+shadow_cache_lru purge_releases_own_pages percpu_oob
 percpu_uaf vmalloc_memset_overflow vmalloc_memcpy_overflow vmalloc_never_mapped_read
 vmalloc_never_mapped_write vzalloc_zero vmalloc_to_page_alias is_vmalloc_addr_cases
 vm_no_guard vm_no_guard_oob node_range vmap_of_vmalloc_pages vmap_many_pages"
@@ -208,8 +209,8 @@ if [ -x "$OUT/model" ]; then
 	for policy in keep purge refcount refcount0; do
 		case $policy in
 		refcount0) opts="vmalloc_shadow=refcount:vmalloc_shadow_cache=0" cache=0 ;;
-		refcount) opts="vmalloc_shadow=refcount" cache=16 ;;
-		*) opts="vmalloc_shadow=$policy" cache=16 ;;
+		refcount) opts="vmalloc_shadow=refcount" cache=64 ;;
+		*) opts="vmalloc_shadow=$policy" cache=64 ;;
 		esac
 		for variant in "$ST 1 1" "$MT 4 4"; do
 			set -- $variant

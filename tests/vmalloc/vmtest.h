@@ -141,6 +141,14 @@ static nosan __attribute__((unused)) int shadow_byte(uintptr_t a)
 	return *(volatile unsigned char *)s;
 }
 
+/* Does VMKASAN_OPTIONS contain this key=value? */
+static inline int getenv_has(const char *kv)
+{
+	const char *o = getenv("VMKASAN_OPTIONS");
+
+	return o && strstr(o, kv) != NULL;
+}
+
 static inline void get_stats(struct vmkasan_stats *s)
 {
 	vmkasan_get_stats(s);

@@ -36,10 +36,10 @@ check() {	# description, command...
 	if "$@"; then ok "$d"; else not_ok "$d"; fi
 }
 
-# The refcount policy's cache: VMKASAN_OPTIONS may change it (default 16).
+# The refcount policy's cache: VMKASAN_OPTIONS may change it (default 64).
 cache=$(printf '%s' "${VMKASAN_OPTIONS:-}" | tr ',' ':' | tr ':' '\n' |
 	sed -n 's/^vmalloc_shadow_cache=//p' | tail -n 1)
-cache=${cache:-16}
+cache=${cache:-64}
 
 # resident <= 1.1 * lower_bound + cache at every refcount sample of a CSV.
 refcount_bound() {	# csv, name

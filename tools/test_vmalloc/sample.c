@@ -48,7 +48,7 @@ static struct sample_summary sum;
 unsigned long shadow_cache_option(void)
 {
 	const char *o = getenv("VMKASAN_OPTIONS"), *p;
-	unsigned long v = 16;		/* the runtime's default */
+	unsigned long v = 64;		/* the runtime's default */
 
 	for (p = o; p && (p = strstr(p, "vmalloc_shadow_cache=")); p++) {
 		if (p != o && p[-1] != ':' && p[-1] != ',')
