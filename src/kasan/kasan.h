@@ -29,9 +29,17 @@
  * Poison values.  Stack and alloca values are fixed by the compilers
  * (they write them inline); the others are ours.  Global redzone and
  * vmalloc-invalid use the values of the v4 vmalloc patch (0xFA, 0xF9)
- * because 0xF8 is what both compilers write for use-after-scope.
+ * because 0xF8 is what both compilers write for use-after-scope.  The
+ * slab values are Linux 6.12's, except that a freed object is always
+ * 0xFB: Linux writes 0xFA (KASAN_SLAB_FREE_META) when the free track
+ * lives inside the object, but here 0xFA is the global redzone and the
+ * free track lives outside the object (struct slab_meta), so 0xFB
+ * is the only freed-object value and nothing collides.
  */
-#define KASAN_PAGE_REDZONE	0xFE	/* never-mapped page, e.g. page 0 */
+#define KASAN_PAGE_FREE		0xFF	/* freed page (Linux) */
+#define KASAN_PAGE_REDZONE	0xFE	/* page 0; the tail of a large kmalloc (Linux) */
+#define KASAN_SLAB_REDZONE	0xFC	/* slab redzone, never-allocated object (Linux) */
+#define KASAN_SLAB_FREE		0xFB	/* freed slab object (Linux) */
 #define KASAN_SHADOW_GAP	0xFD	/* temporary shadow of an address without shadow */
 #define KASAN_GLOBAL_REDZONE	0xFA
 #define KASAN_VMALLOC_INVALID	0xF9	/* guard or never-used vmalloc space */
@@ -113,6 +121,13 @@ __hidden void kasan_report_end(void);
 __hidden void kasan_print_trace(uintptr_t ip, uintptr_t fp, int is_return_addr);
 __hidden void kasan_print_pcs(const uintptr_t *pcs, int n);
 __hidden extern unsigned long kasan_reports;
+
+/* ---- report_slab.c ---- */
+/* The bug type of a bad access to page-allocator memory (slab objects,
+ * large kmallocs, free pages) with this shadow value, or NULL. */
+__hidden const char *kasan_slab_bug_type(uintptr_t addr, uint8_t shadow);
+/* Tracks, object, location and physical page of a page-allocator address. */
+__hidden bool kasan_describe_slab(uintptr_t addr);
 
 /* ---- globals.c ---- */
 __hidden bool kasan_describe_global(uintptr_t addr);

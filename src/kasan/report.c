@@ -182,6 +182,8 @@ static const char *bug_type(const struct kasan_access *a, uintptr_t bad)
 	if (!plat_addr_has_shadow(a->addr))
 		return "wild-memory-access";
 	v = explaining_shadow(bad);
+	if (kasan_slab_bug_type(bad, v))
+		return kasan_slab_bug_type(bad, v);
 	if (kasan_vmalloc_bug_type(bad, v))
 		return "vmalloc-out-of-bounds";
 	return shadow_bug_type(v);
@@ -223,9 +225,11 @@ static void print_memory_state(uintptr_t bad)
 
 static void describe_address(const struct kasan_access *a, uintptr_t bad)
 {
-	if (kasan_describe_vmalloc(bad) || kasan_describe_global(bad) || kasan_describe_stack(bad))
+	/* Slab and page memory is described at the access address, as the
+	 * kernel does; the others at the first bad byte. */
+	if (kasan_describe_slab(a->addr) || kasan_describe_vmalloc(bad) ||
+	    kasan_describe_global(bad) || kasan_describe_stack(bad))
 		return;
-	(void)a;
 }
 
 static void print_report(const struct kasan_access *a)

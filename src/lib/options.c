@@ -165,14 +165,15 @@ void kasan_register_options(const struct kasan_option *opts, unsigned n)
 	}
 }
 
-extern const struct kasan_option mm_options[], fault_inject_options[];
-extern const unsigned mm_nr_options, fault_inject_nr_options;
+extern const struct kasan_option mm_options[], fault_inject_options[], quarantine_options[];
+extern const unsigned mm_nr_options, fault_inject_nr_options, quarantine_nr_options;
 
 static void register_builtin_tables(void)
 {
 	if (!extra[0].opts) {
 		kasan_register_options(mm_options, mm_nr_options);
 		kasan_register_options(fault_inject_options, fault_inject_nr_options);
+		kasan_register_options(quarantine_options, quarantine_nr_options);
 	}
 }
 
