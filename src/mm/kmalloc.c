@@ -252,7 +252,7 @@ static void do_kfree(const void *p, uintptr_t ip, uintptr_t fp, const char *fn)
 		return;
 	}
 	pg = large_head(a);
-	if (pg) {
+	if (pg && a == (uintptr_t)page_address(pg)) {
 		free_large(pg, ip, fp);
 		return;
 	}
