@@ -11,6 +11,7 @@
 #ifndef VMKASAN_H
 #define VMKASAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -209,6 +210,24 @@ VMKASAN_API void __rcu_read_lock(void);
 VMKASAN_API void __rcu_read_unlock(void);
 /* kfree_rcu(ptr, field) / kvfree_rcu: kvfree(ptr) after a grace period. */
 VMKASAN_API void kvfree_call_rcu(struct rcu_head *head, void *ptr);
+
+/* The kernel's KASAN hooks that kernel code (and its test suite) calls:
+ * explicit checks, reported like an instrumented access by the caller;
+ * the mempool's poisoning of pooled elements (an element in the pool is
+ * poisoned as freed; a bad element is reported and false returned);
+ * multi-shot mode. */
+VMKASAN_API bool __kasan_check_read(const volatile void *p, unsigned int size);
+VMKASAN_API bool __kasan_check_write(const volatile void *p, unsigned int size);
+VMKASAN_API bool kasan_check_byte(const void *addr);
+VMKASAN_API bool kasan_mempool_poison_object(void *ptr);
+VMKASAN_API void kasan_mempool_unpoison_object(void *ptr, size_t size);
+VMKASAN_API bool kasan_mempool_poison_pages(struct page *page, unsigned int order);
+VMKASAN_API void kasan_mempool_unpoison_pages(struct page *page, unsigned int order);
+VMKASAN_API bool kasan_save_enable_multi_shot(void);
+VMKASAN_API void kasan_restore_multi_shot(bool enabled);
+/* Called with each finished report's text (the kernel's console
+ * tracepoint, which KUnit's KASAN tests watch); NULL removes it. */
+VMKASAN_API void vmkasan_set_report_hook(void (*hook)(const char *text, size_t len));
 
 /* Flush the quarantine: every quarantined object really freed. */
 VMKASAN_API void vmkasan_quarantine_drain(void);

@@ -17,8 +17,19 @@ static char report_buf[16384];
 static size_t report_len;
 static bool buffering;
 
+static void (*report_hook)(const char *text, size_t len);
+
+void vmkasan_set_report_hook(void (*hook)(const char *text, size_t len))
+{
+	WRITE_ONCE(report_hook, hook);
+}
+
 static void flush_report(void)
 {
+	void (*hook)(const char *, size_t) = READ_ONCE(report_hook);
+
+	if (report_len && hook)
+		hook(report_buf, report_len);
 	if (report_len)
 		plat_write(report_buf, report_len);
 	report_len = 0;
