@@ -304,7 +304,7 @@ static size_t usable_size(const void *p, uintptr_t ip, uintptr_t fp)
 }
 
 /* Make the first size bytes of a live object usable, the rest of it
- * poisoned (krealloc in place, ksize). */
+ * poisoned (krealloc in place). */
 static void resize_in_place(const void *p, size_t size)
 {
 	uintptr_t a = (uintptr_t)p;
@@ -335,14 +335,12 @@ static void resize_in_place(const void *p, size_t size)
 	}
 }
 
+/* As Linux 6.12: the size of the slot, but the bytes past the requested
+ * size stay poisoned (ksize_unpoisons_memory tests exactly that); a
+ * caller that wants them must krealloc. */
 size_t ksize(const void *p)
 {
-	size_t n = usable_size(p, CALLER_IP, CALLER_FP);
-
-	/* The caller may now use all of it (the kernel unpoisons too). */
-	if (n)
-		resize_in_place(p, n);
-	return n;
+	return usable_size(p, CALLER_IP, CALLER_FP);
 }
 
 /* The requested size of a live object. */

@@ -343,7 +343,8 @@ static __attribute__((noinline)) void clean_api(void)
 	n = ksize(p);
 	if (n != 128)
 		printf("FAIL ksize %zu\n", n);
-	p[127] = 1;		/* ksize made it usable */
+	p = krealloc(p, 128, GFP_KERNEL);	/* in place: all of the slot usable */
+	p[127] = 1;
 	q = krealloc(p, 5000, GFP_KERNEL);
 	if (!q || q[127] != 1)
 		printf("FAIL krealloc\n");
