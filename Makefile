@@ -101,6 +101,8 @@ install: all
 	install -m 644 $(LIB_A) $(PREINIT) $(DYNLIST) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/vmkasan.h $(DESTDIR)$(PREFIX)/include/
+	cd include && find kernel -type d -exec install -d $(DESTDIR)$(PREFIX)/include/{} \; && \
+		find kernel -name '*.h' -exec install -m 644 {} $(DESTDIR)$(PREFIX)/include/{} \;
 	sed -e 's|@INCLUDE@|$(PREFIX)/include|' -e 's|@LIBDIR@|$(PREFIX)/lib|' \
 		tools/vmkasan-cc.in > $(DESTDIR)$(PREFIX)/bin/vmkasan-cc
 	chmod 755 $(DESTDIR)$(PREFIX)/bin/vmkasan-cc

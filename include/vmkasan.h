@@ -11,6 +11,7 @@
 #ifndef VMKASAN_H
 #define VMKASAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -134,11 +135,109 @@ VMKASAN_API extern unsigned int nr_cpu_ids;
  * if the stack could not be allocated. */
 VMKASAN_API int vmkasan_run_on_vmap_stack(void (*fn)(void *), void *arg, size_t stack_size);
 
+/* ------------------------------------------------------------------ */
+/*
+ * The slab allocators, with Linux 6.12 generic-KASAN semantics: every
+ * object has a redzone (the bytes past the requested size are poisoned
+ * too), a freed object goes through a bounded FIFO quarantine
+ * (VMKASAN_OPTIONS=quarantine_size=...), allocation and free stacks are
+ * kept for reports, and a bad free (twice, not an object start, not slab
+ * memory, wrong cache) is reported and ignored.  Memory comes from the
+ * page allocator above (RAM budget, fault injection path "slab").
+ */
+struct kmem_cache;
+
+#define SLAB_HWCACHE_ALIGN	0x00002000u
+#define SLAB_PANIC		0x00040000u
+#define SLAB_TYPESAFE_BY_RCU	0x00080000u	/* a freed object stays valid until a grace period */
+#define SLAB_ACCOUNT		0x04000000u	/* accepted; memory is charged to the one budget */
+#define SLAB_NO_MERGE		0x01000000u
+
+#define KMALLOC_MIN_SIZE	8
+#define KMALLOC_SHIFT_HIGH	13
+#define KMALLOC_MAX_CACHE_SIZE	(1UL << KMALLOC_SHIFT_HIGH)	/* 8 KiB: kmalloc-8k */
+#define KMALLOC_MAX_SIZE	(1UL << 22)			/* order-10 pages */
+
+VMKASAN_API struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
+						 unsigned int align, unsigned int flags,
+						 void (*ctor)(void *));
+VMKASAN_API void kmem_cache_destroy(struct kmem_cache *s);
+VMKASAN_API void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
+VMKASAN_API void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp);
+VMKASAN_API void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node);
+VMKASAN_API void kmem_cache_free(struct kmem_cache *s, void *obj);
+VMKASAN_API int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p);
+VMKASAN_API void kmem_cache_free_bulk(struct kmem_cache *s, size_t nr, void **p);
+VMKASAN_API unsigned int kmem_cache_size(struct kmem_cache *s);
+
+VMKASAN_API void *kmalloc(size_t size, gfp_t gfp);
+VMKASAN_API void *kzalloc(size_t size, gfp_t gfp);
+VMKASAN_API void *kmalloc_node(size_t size, gfp_t gfp, int node);
+VMKASAN_API void *kmalloc_array(size_t n, size_t size, gfp_t gfp);
+VMKASAN_API void *kcalloc(size_t n, size_t size, gfp_t gfp);
+VMKASAN_API void *krealloc(const void *p, size_t size, gfp_t gfp);
+VMKASAN_API void *krealloc_array(void *p, size_t n, size_t size, gfp_t gfp);
+VMKASAN_API void kfree(const void *p);
+VMKASAN_API void kfree_sensitive(const void *p);
+VMKASAN_API size_t ksize(const void *p);
+VMKASAN_API void *kmemdup(const void *src, size_t len, gfp_t gfp);
+VMKASAN_API char *kstrdup(const char *s, gfp_t gfp);
+VMKASAN_API char *kstrndup(const char *s, size_t max, gfp_t gfp);
+/* Small sizes from kmalloc, large ones (or when kmalloc fails) from vmalloc. */
+VMKASAN_API void *kvmalloc(size_t size, gfp_t gfp);
+VMKASAN_API void *kvzalloc(size_t size, gfp_t gfp);
+VMKASAN_API void kvfree(const void *p);
+
+/* Pages by address (the general pool is the kernel's linear map). */
+VMKASAN_API unsigned long __get_free_pages(gfp_t gfp, unsigned int order);
+VMKASAN_API unsigned long get_zeroed_page(gfp_t gfp);
+VMKASAN_API void free_pages(unsigned long addr, unsigned int order);
+VMKASAN_API struct page *virt_to_page(const void *addr);
+VMKASAN_API unsigned long virt_to_phys(const volatile void *addr);
+VMKASAN_API void *phys_to_virt(unsigned long phys);
+
+/* A minimal RCU: callbacks run after a grace period (every reader that
+ * was inside rcu_read_lock() when they were queued has left), at the
+ * latest in rcu_barrier(); never immediately. */
+struct rcu_head {
+	struct rcu_head *next;
+	void (*func)(struct rcu_head *head);
+};
+VMKASAN_API void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head));
+VMKASAN_API void synchronize_rcu(void);
+VMKASAN_API void rcu_barrier(void);
+VMKASAN_API void __rcu_read_lock(void);
+VMKASAN_API void __rcu_read_unlock(void);
+/* kfree_rcu(ptr, field) / kvfree_rcu: kvfree(ptr) after a grace period. */
+VMKASAN_API void kvfree_call_rcu(struct rcu_head *head, void *ptr);
+
+/* The kernel's KASAN hooks that kernel code (and its test suite) calls:
+ * explicit checks, reported like an instrumented access by the caller;
+ * the mempool's poisoning of pooled elements (an element in the pool is
+ * poisoned as freed; a bad element is reported and false returned);
+ * multi-shot mode. */
+VMKASAN_API bool __kasan_check_read(const volatile void *p, unsigned int size);
+VMKASAN_API bool __kasan_check_write(const volatile void *p, unsigned int size);
+VMKASAN_API bool kasan_check_byte(const void *addr);
+VMKASAN_API bool kasan_mempool_poison_object(void *ptr);
+VMKASAN_API void kasan_mempool_unpoison_object(void *ptr, size_t size);
+VMKASAN_API bool kasan_mempool_poison_pages(struct page *page, unsigned int order);
+VMKASAN_API void kasan_mempool_unpoison_pages(struct page *page, unsigned int order);
+VMKASAN_API bool kasan_save_enable_multi_shot(void);
+VMKASAN_API void kasan_restore_multi_shot(bool enabled);
+/* Called with each finished report's text (the kernel's console
+ * tracepoint, which KUnit's KASAN tests watch); NULL removes it. */
+VMKASAN_API void vmkasan_set_report_hook(void (*hook)(const char *text, size_t len));
+
+/* Flush the quarantine: every quarantined object really freed. */
+VMKASAN_API void vmkasan_quarantine_drain(void);
+
 enum vmkasan_fail_path {
 	VMKASAN_FAIL_PAGE,	/* a page of an area or alloc_pages() */
 	VMKASAN_FAIL_SHADOW,	/* a shadow page */
 	VMKASAN_FAIL_AREA,	/* area metadata or address space */
 	VMKASAN_FAIL_PERCPU,	/* a per-cpu chunk (all its areas) */
+	VMKASAN_FAIL_SLAB,	/* a slab, a large kmalloc, the slab's metadata */
 	VMKASAN_FAIL_NR
 };
 
@@ -162,6 +261,10 @@ struct vmkasan_stats {
 	unsigned long injected[VMKASAN_FAIL_NR];/* of which injected (fail_nth/fail_prob) */
 	unsigned long vma_count;		/* mappings in the process (/proc/self/maps lines) */
 	unsigned long bad_frees;		/* invalid vfree/vunmap/... reported */
+	unsigned long slab_pages;		/* pages held by slabs and large kmallocs */
+	unsigned long slab_objects;		/* live slab objects */
+	unsigned long quarantine_bytes;		/* freed objects waiting in quarantine */
+	unsigned long slab_bad_frees;		/* double/invalid kfree, kmem_cache_free reported */
 	int shadow_policy;			/* 0 keep, 1 purge, 2 refcount, 3 off */
 };
 VMKASAN_API void vmkasan_get_stats(struct vmkasan_stats *stats);

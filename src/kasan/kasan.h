@@ -29,10 +29,17 @@
  * Poison values.  Stack and alloca values are fixed by the compilers
  * (they write them inline); the others are ours.  Global redzone and
  * vmalloc-invalid use the values of the v4 vmalloc patch (0xFA, 0xF9)
- * because 0xF8 is what both compilers write for use-after-scope.
+ * because 0xF8 is what both compilers write for use-after-scope.  The
+ * slab values are Linux 6.12's, except that a freed object is always
+ * 0xFB: Linux writes 0xFA (KASAN_SLAB_FREE_META) when the free track
+ * lives inside the object, but here 0xFA is the global redzone and the
+ * free track lives outside the object (struct slab_meta), so 0xFB
+ * is the only freed-object value and nothing collides.
  */
-#define KASAN_PAGE_FREE		0xFF	/* a free page of the page allocator */
-#define KASAN_PAGE_REDZONE	0xFE	/* never-mapped page, e.g. page 0 */
+#define KASAN_PAGE_FREE		0xFF	/* a free page of the page allocator (Linux) */
+#define KASAN_PAGE_REDZONE	0xFE	/* page 0; the tail of a large kmalloc (Linux) */
+#define KASAN_SLAB_REDZONE	0xFC	/* slab redzone, never-allocated object (Linux) */
+#define KASAN_SLAB_FREE		0xFB	/* freed slab object (Linux) */
 #define KASAN_SHADOW_GAP	0xFD	/* temporary shadow of an address without shadow */
 #define KASAN_GLOBAL_REDZONE	0xFA
 #define KASAN_VMALLOC_INVALID	0xF9	/* guard or never-used vmalloc space */
@@ -122,8 +129,16 @@ __hidden void kasan_print_trace(uintptr_t ip, uintptr_t fp, int is_return_addr);
 __hidden void kasan_print_pcs(const uintptr_t *pcs, int n);
 /* "The buggy address is located N bytes {to the left,to the right,inside}
  * of\n S-byte region [start, end)", for describers (addr: the access's). */
-__hidden void kasan_print_location(uintptr_t addr, uintptr_t start, size_t size);
+__hidden void kasan_print_location(uintptr_t addr, uintptr_t start, size_t size,
+				   const char *state);
 __hidden extern unsigned long kasan_reports;
+
+/* ---- report_slab.c ---- */
+/* The bug type of a bad access to page-allocator memory (slab objects,
+ * large kmallocs, free pages) with this shadow value, or NULL. */
+__hidden const char *kasan_slab_bug_type(uintptr_t addr, uint8_t shadow);
+/* Tracks, object, location and physical page of a page-allocator address. */
+__hidden bool kasan_describe_slab(uintptr_t addr);
 
 /* ---- globals.c ---- */
 __hidden bool kasan_describe_global(uintptr_t addr);
@@ -168,8 +183,6 @@ __hidden extern struct kasan_flags kasan_flags;
  * err and returns false. */
 __hidden bool kasan_parse_options(const char *s, char *err, size_t errlen);
 __hidden void kasan_print_options_help(void);
-/* Subsystems add their keys before kasan_init() parses the options. */
-__hidden void kasan_register_options(const struct kasan_option *opts, unsigned n);
 
 /* ---- init.c ---- */
 __hidden extern volatile int kasan_ready;

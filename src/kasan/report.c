@@ -28,8 +28,19 @@ static bool reported_once;
 static char report_buf[16384];
 static size_t report_len;
 
+static void (*report_hook)(const char *text, size_t len);
+
+void vmkasan_set_report_hook(void (*hook)(const char *text, size_t len))
+{
+	WRITE_ONCE(report_hook, hook);
+}
+
 static void flush_report(void)
 {
+	void (*hook)(const char *, size_t) = READ_ONCE(report_hook);
+
+	if (report_len && hook)
+		hook(report_buf, report_len);
 	if (report_len)
 		plat_write(report_buf, report_len);
 	report_len = 0;
@@ -207,6 +218,8 @@ static const char *bug_type(const struct kasan_access *a, uintptr_t bad)
 	if (!plat_addr_has_shadow(a->addr))
 		return "wild-memory-access";
 	v = explaining_shadow(bad);
+	if (kasan_slab_bug_type(bad, v))
+		return kasan_slab_bug_type(bad, v);
 	if (kasan_vmalloc_bug_type(bad, v))
 		return "vmalloc-out-of-bounds";
 	return shadow_bug_type(v);
@@ -252,9 +265,10 @@ static void print_memory_state(uintptr_t bad)
  * the left of", "N bytes to the right of" or "N bytes inside of".  It is
  * the access address, not the first bad byte, that is described: a
  * 16-byte write at offset 2992 of a 3000-byte region is "2992 bytes
- * inside of" it, not "0 bytes to the right of" it.
+ * inside of" it, not "0 bytes to the right of" it.  state: "allocated ",
+ * "freed " (slab objects, as Linux 6.12 words them) or "".
  */
-void kasan_print_location(uintptr_t addr, uintptr_t start, size_t size)
+void kasan_print_location(uintptr_t addr, uintptr_t start, size_t size, const char *state)
 {
 	const char *rel;
 	unsigned long n;
@@ -269,8 +283,8 @@ void kasan_print_location(uintptr_t addr, uintptr_t start, size_t size)
 		rel = "inside";
 		n = addr - start;
 	}
-	kasan_printf("The buggy address is located %lu bytes %s of\n %lu-byte region [%p, %p)\n",
-		     n, rel, (unsigned long)size, (void *)start, (void *)(start + size));
+	kasan_printf("The buggy address is located %lu bytes %s of\n %s%lu-byte region [%p, %p)\n",
+		     n, rel, state, (unsigned long)size, (void *)start, (void *)(start + size));
 }
 
 /*
@@ -285,7 +299,7 @@ static void describe_address(const struct kasan_access *a, uintptr_t bad)
 
 	if (a->addr_unknown)
 		return;
-	if (kasan_describe_vmalloc(addr) || kasan_describe_page(addr) ||
+	if (kasan_describe_vmalloc(addr) || kasan_describe_slab(addr) || kasan_describe_page(addr) ||
 	    kasan_describe_global(addr) || kasan_describe_stack_access(addr, bad))
 		return;
 }

@@ -88,7 +88,7 @@ static void describe_live(const struct vmap_area *va, uintptr_t addr)
 	/* The access address, as Linux describes objects: a write that starts
 	 * inside the region and runs past it is "N bytes inside of" it. */
 	kasan_printf("\n");
-	kasan_print_location(addr, start, va->size);
+	kasan_print_location(addr, start, va->size, "");
 	if (addr >= start + ((uintptr_t)va->nr_pages << PAGE_SHIFT))
 		kasan_printf("(in the mapping's guard page)\n");
 }

@@ -17,7 +17,7 @@ static unsigned fail_mask = (1u << FAIL_NR) - 1;
 static unsigned long attempts;
 static uint64_t rng_state;
 
-static const char *const path_names[FAIL_NR] = { "page", "shadow", "area", "percpu" };
+static const char *const path_names[FAIL_NR] = { "page", "shadow", "area", "percpu", "slab" };
 
 const struct kasan_option fault_inject_options[] = {
 	{ "fail_nth", OPT_INT, &fail_nth, NULL, 0, 0x7fffffff,
@@ -25,7 +25,7 @@ const struct kasan_option fault_inject_options[] = {
 	{ "fail_prob", OPT_DOUBLE, &fail_prob, NULL, 0, 0,
 	  "make each allocation attempt on fail_path fail with this probability (0..1)" },
 	{ "fail_path", OPT_STRING, fail_path_opt, NULL, 0, sizeof(fail_path_opt),
-	  "paths for fail_nth/fail_prob: all, or names joined by '+': page, shadow, area, percpu" },
+	  "paths for fail_nth/fail_prob: all, or names joined by '+': page, shadow, area, percpu, slab" },
 };
 const unsigned fault_inject_nr_options = ARRAY_SIZE(fault_inject_options);
 
@@ -53,7 +53,7 @@ bool fault_inject_setup(char *err, size_t errlen)
 		if (i == FAIL_NR || (*e == '+' && !e[1])) {
 			kasan_snprintf(err, errlen,
 				       "vmkasan: VMKASAN_OPTIONS: bad value '%s' for option 'fail_path' "
-				       "(all, or page, shadow, area, percpu joined by '+')", fail_path_opt);
+				       "(all, or page, shadow, area, percpu, slab joined by '+')", fail_path_opt);
 			return false;
 		}
 		fail_mask |= 1u << i;

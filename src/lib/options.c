@@ -153,46 +153,30 @@ bad:
 	return false;
 }
 
-/* Extra options of other files. */
-#define MAX_EXTRA_TABLES 4
-static struct {
+/* The option tables of the other files (each defined next to what it
+ * configures), searched after the runtime's own. */
+extern const struct kasan_option mm_options[], fault_inject_options[], quarantine_options[];
+extern const unsigned mm_nr_options, fault_inject_nr_options, quarantine_nr_options;
+
+static const struct {
 	const struct kasan_option *opts;
-	unsigned n;
-} extra[MAX_EXTRA_TABLES];
-
-void kasan_register_options(const struct kasan_option *opts, unsigned n)
-{
-	for (unsigned i = 0; i < MAX_EXTRA_TABLES; i++) {
-		if (!extra[i].opts) {
-			extra[i].opts = opts;
-			extra[i].n = n;
-			return;
-		}
-	}
-}
-
-extern const struct kasan_option mm_options[], fault_inject_options[];
-extern const unsigned mm_nr_options, fault_inject_nr_options;
-
-static void register_builtin_tables(void)
-{
-	if (!extra[0].opts) {
-		kasan_register_options(mm_options, mm_nr_options);
-		kasan_register_options(fault_inject_options, fault_inject_nr_options);
-	}
-}
+	const unsigned *n;
+} tables[] = {
+	{ mm_options, &mm_nr_options },
+	{ fault_inject_options, &fault_inject_nr_options },
+	{ quarantine_options, &quarantine_nr_options },
+};
 
 static const struct kasan_option *find_option(const char *k, size_t n)
 {
-	register_builtin_tables();
 	for (unsigned i = 0; i < ARRAY_SIZE(options); i++)
 		if (kasan_strlen(options[i].name) == n && !kasan_strncmp(options[i].name, k, n))
 			return &options[i];
-	for (unsigned t = 0; t < MAX_EXTRA_TABLES && extra[t].opts; t++)
-		for (unsigned i = 0; i < extra[t].n; i++)
-			if (kasan_strlen(extra[t].opts[i].name) == n &&
-			    !kasan_strncmp(extra[t].opts[i].name, k, n))
-				return &extra[t].opts[i];
+	for (unsigned t = 0; t < ARRAY_SIZE(tables); t++)
+		for (unsigned i = 0; i < *tables[t].n; i++)
+			if (kasan_strlen(tables[t].opts[i].name) == n &&
+			    !kasan_strncmp(tables[t].opts[i].name, k, n))
+				return &tables[t].opts[i];
 	return NULL;
 }
 
@@ -239,9 +223,8 @@ static void print_table(const struct kasan_option *opts, unsigned n)
 
 void kasan_print_options_help(void)
 {
-	register_builtin_tables();
 	kasan_printf("vmkasan: VMKASAN_OPTIONS keys (key=value, separated by ':' or ','):\n");
 	print_table(options, ARRAY_SIZE(options));
-	for (unsigned t = 0; t < MAX_EXTRA_TABLES && extra[t].opts; t++)
-		print_table(extra[t].opts, extra[t].n);
+	for (unsigned t = 0; t < ARRAY_SIZE(tables); t++)
+		print_table(tables[t].opts, *tables[t].n);
 }

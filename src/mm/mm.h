@@ -25,6 +25,8 @@ struct page {
 #define PG_allocated	0x0001	/* counted in the RAM budget */
 #define PG_shadow_cached 0x0002	/* an unused shadow page kept in the cache */
 #define PG_shadow_creating 0x0004	/* being mapped by the populate in progress */
+#define PG_slab		0x0008	/* part of a slab: private is its struct slab */
+#define PG_large_kmalloc 0x0010	/* head of a large kmalloc block */
 
 extern struct page *mem_map;
 
@@ -36,7 +38,7 @@ static inline uintptr_t pfn_to_virt(unsigned long pfn)
 }
 
 /* ---- fault injection (fault_inject.c) ---- */
-enum fail_path { FAIL_PAGE, FAIL_SHADOW, FAIL_AREA, FAIL_PERCPU, FAIL_NR };
+enum fail_path { FAIL_PAGE, FAIL_SHADOW, FAIL_AREA, FAIL_PERCPU, FAIL_SLAB, FAIL_NR };
 bool should_fail(enum fail_path path);
 void count_failure(enum fail_path path);
 extern unsigned long fail_count[FAIL_NR], fail_injected[FAIL_NR];
@@ -55,6 +57,11 @@ void frames_put(unsigned long pfn, unsigned long n, bool release);
 void *meta_alloc(size_t size);
 void meta_free(void *p, size_t size);
 extern unsigned long ram_pages, ram_pages_peak, ram_budget, meta_pages;
+/* Blocks of 2^order general frames, unpoisoned, failures counted on
+ * path; and back, poisoned KASAN_PAGE_FREE. */
+struct page *pages_alloc_path(gfp_t gfp, unsigned int order, enum fail_path path);
+void pages_free_block(struct page *page, unsigned int order);
+void free_pages_checked(struct page *page, unsigned int order, uintptr_t ip, uintptr_t fp);
 
 /* ---- stackdepot.c ---- */
 typedef uint32_t depot_handle_t;

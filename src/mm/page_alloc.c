@@ -126,15 +126,41 @@ static unsigned meta_class(size_t size)
 	return c;
 }
 
+/*
+ * Frames never handed out have blank shadow: an overrun from the last
+ * block handed out into them would go unseen.  Poison a window ahead of
+ * next_fresh as free pages, a little at a time (the shadow of untouched
+ * frames is never written wholesale: that would cost real RAM).
+ */
+#define FRESH_POISON_AHEAD 64
+static unsigned long fresh_poisoned;	/* frames below this have shadow written */
+
+static void fresh_poison_ahead(void)
+{
+	unsigned long want = next_fresh + FRESH_POISON_AHEAD;
+
+	if (want > mm_layout.general_pfns)
+		want = mm_layout.general_pfns;
+	if (fresh_poisoned < next_fresh)
+		fresh_poisoned = next_fresh;
+	if (fresh_poisoned + FRESH_POISON_AHEAD / 2 > want)
+		return;
+	kasan_poison(pfn_to_virt(fresh_poisoned), (want - fresh_poisoned) << PAGE_SHIFT,
+		     KASAN_PAGE_FREE);
+	fresh_poisoned = want;
+}
+
 static unsigned long pool_take(void)
 {
 	unsigned long pfn = ~0UL;
 
 	kasan_spin_lock(&pool_lock);
-	if (free_top)
+	if (free_top) {
 		pfn = free_stack[--free_top];
-	else if (next_fresh < mm_layout.general_pfns)
+	} else if (next_fresh < mm_layout.general_pfns) {
 		pfn = next_fresh++;
+		fresh_poison_ahead();
+	}
 	kasan_spin_unlock(&pool_lock);
 	return pfn;
 }
@@ -146,6 +172,14 @@ static void pool_put(unsigned long pfn)
 	kasan_spin_unlock(&pool_lock);
 }
 
+/*
+ * Freed blocks of order > 0 are kept whole, one list per order linked
+ * through page->private, so that slabs and large kmallocs that come and
+ * go reuse their frames instead of eating fresh ones.
+ */
+#define BLOCK_MAX_ORDER 10
+static unsigned long block_free[BLOCK_MAX_ORDER + 1];	/* pfn + 1 of the first, 0: none */
+
 /* 2^order contiguous general frames, or ~0UL. */
 static unsigned long pool_take_block(unsigned order)
 {
@@ -153,13 +187,20 @@ static unsigned long pool_take_block(unsigned order)
 
 	if (order == 0)
 		return pool_take();
-	/* Contiguous blocks come from fresh frames only. */
 	kasan_spin_lock(&pool_lock);
+	if (order <= BLOCK_MAX_ORDER && block_free[order]) {
+		pfn = block_free[order] - 1;
+		block_free[order] = (unsigned long)mem_map[pfn].private;
+		kasan_spin_unlock(&pool_lock);
+		return pfn;
+	}
+	/* Otherwise contiguous blocks come from fresh frames. */
 	pfn = ALIGN_UP(next_fresh, n);
 	if (pfn + n <= mm_layout.general_pfns) {
 		for (unsigned long f = next_fresh; f < pfn; f++)
 			free_stack[free_top++] = f;
 		next_fresh = pfn + n;
+		fresh_poison_ahead();
 	} else {
 		pfn = ~0UL;
 	}
@@ -267,27 +308,57 @@ void meta_free(void *p, size_t size)
 
 /* ---- the kernel's page API over the general pool ---- */
 
-struct page *alloc_pages(gfp_t gfp, unsigned int order)
+static void pool_put_block(unsigned long pfn, unsigned order)
+{
+	if (order == 0 || order > BLOCK_MAX_ORDER) {
+		for (unsigned long i = 0; i < (1UL << order); i++)
+			pool_put(pfn + i);
+		return;
+	}
+	kasan_spin_lock(&pool_lock);
+	mem_map[pfn].private = block_free[order];
+	block_free[order] = pfn + 1;
+	kasan_spin_unlock(&pool_lock);
+}
+
+/* A block for alloc_pages() or for the slab side (path FAIL_SLAB),
+ * unpoisoned; NULL with nothing taken. */
+struct page *pages_alloc_path(gfp_t gfp, unsigned int order, enum fail_path path)
 {
 	unsigned long n = 1UL << order, pfn;
 
-	if (order > 10)
+	if (order > BLOCK_MAX_ORDER)
 		return NULL;
 	pfn = pool_take_block(order);
 	if (pfn == ~0UL) {
-		count_failure(FAIL_PAGE);
+		count_failure(path);
 		return NULL;
 	}
-	if (!frames_take(pfn, n, FAIL_PAGE)) {
-		for (unsigned long i = 0; i < n; i++)
-			pool_put(pfn + i);
+	if (!frames_take(pfn, n, path)) {
+		pool_put_block(pfn, order);
 		return NULL;
 	}
+	mem_map[pfn].private = 0;
 	mem_map[pfn].order = (uint16_t)order;
 	kasan_unpoison(pfn_to_virt(pfn), n << PAGE_SHIFT);
 	if (gfp & __GFP_ZERO)
 		plat_memset((void *)pfn_to_virt(pfn), 0, n << PAGE_SHIFT);
 	return &mem_map[pfn];
+}
+
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	return pages_alloc_path(gfp, order, FAIL_PAGE);
+}
+
+/* Give a block back, poisoned as a free page; no checks (the caller knows). */
+void pages_free_block(struct page *page, unsigned int order)
+{
+	unsigned long pfn = page_pfn(page), n = 1UL << order;
+
+	kasan_poison(pfn_to_virt(pfn), n << PAGE_SHIFT, KASAN_PAGE_FREE);
+	frames_put(pfn, n, false);
+	pool_put_block(pfn, order);
 }
 
 struct page *alloc_page(gfp_t gfp)
@@ -303,18 +374,26 @@ static bool general_page(const struct page *page)
 
 static void free_block(struct page *page, unsigned int order, uintptr_t ip, uintptr_t fp)
 {
-	unsigned long pfn = page_pfn(page), n = 1UL << order;
-
-	if (!general_page(page) || page->order != order) {
+	/* A slab's or a large kmalloc's pages belong to kfree. */
+	if (!general_page(page) || page->order != order ||
+	    (page->flags & (PG_slab | PG_large_kmalloc))) {
 		report_bad_call("double-free or invalid-free",
 				"__free_pages() of a page that is not an allocated block of that order",
 				(uintptr_t)page, ip, fp, "Free");
 		return;
 	}
-	kasan_poison(pfn_to_virt(pfn), n << PAGE_SHIFT, KASAN_PAGE_FREE);
-	frames_put(pfn, n, false);
-	for (unsigned long i = 0; i < n; i++)
-		pool_put(pfn + i);
+	pages_free_block(page, order);
+}
+
+/* free_pages(addr, order) and the slab side: as __free_pages, with the
+ * caller's frame for a report. */
+void free_pages_checked(struct page *page, unsigned int order, uintptr_t ip, uintptr_t fp)
+{
+	if (general_page(page) && page->refcount > 1) {
+		__atomic_sub_fetch(&page->refcount, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	free_block(page, order, ip, fp);
 }
 
 void __free_pages(struct page *page, unsigned int order)
@@ -386,12 +465,14 @@ void put_page(struct page *page)
 
 /* ---- reports: the physical page behind an address ---- */
 
-static const char *const page_flag_names[] = { "allocated", "shadow_cached", "shadow_creating" };
+/* Bit i of struct page flags (mm.h). */
+static const char *const page_flag_names[] = { "allocated", "shadow_cached", "shadow_creating",
+					       "slab", "large_kmalloc" };
 
 /* The first lines of Linux's dump_page(), with what struct page has here. */
 static void dump_page(const struct page *page)
 {
-	char flags[64];
+	char flags[96];
 	int n = 0;
 
 	flags[0] = 0;

@@ -2,7 +2,7 @@
 /*
  * Options, start-up and statistics of the memory-management side.
  */
-#include "mm/mm.h"
+#include "mm/slab.h"
 #include "vmkasan.h"
 
 
@@ -52,6 +52,7 @@ void vmkasan_get_stats(struct vmkasan_stats *s)
 	}
 	s->vma_count = plat_vma_count();
 	s->shadow_policy = vmalloc_shadow_policy;
+	slab_counters(s);
 }
 
 /* Runs from kasan_init() once the shadow exists. */
@@ -60,7 +61,7 @@ bool mm_init(char *err, size_t errlen)
 	if (!fault_inject_setup(err, errlen))
 		return false;
 	percpu_init();
-	return vmalloc_init_space(err, errlen);
+	return vmalloc_init_space(err, errlen) && slab_init(err, errlen);
 }
 
 void mm_print_stats(void)
@@ -89,6 +90,7 @@ void mm_print_stats(void)
 void mm_lock_all(bool lock)
 {
 	static void (*const order[])(bool) = {
+		quarantine_lock_all, slab_lock_all,
 		pcpu_lock_all, vmalloc_lock_all, depot_lock_all, page_alloc_lock_meta,
 		shadow_lock_all, page_alloc_lock_frames,
 	};

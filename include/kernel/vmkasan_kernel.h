@@ -1,0 +1,568 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vmkasan's kernel-compatibility layer: what kernel code (Linux 6.12's
+ * mm/kasan/kasan_test_c.c, lib/test_vmalloc.c and the like) needs to
+ * compile unchanged as a user program on top of <vmkasan.h>.  Every
+ * <linux/...>, <kunit/...>, <asm/...> header of include/kernel/ includes
+ * this one file.  `vmkasan-cc --kernel` puts include/kernel/ on the
+ * include path.
+ *
+ * The allocators, RCU and the KASAN hooks are the runtime's (vmkasan.h);
+ * this file adds the kernel's types and macros, instrumented bitops and
+ * atomics (each checks its operand with __kasan_check_* first, as
+ * include/linux/instrumented.h does), a workqueue, mempool, and KUnit:
+ * a runner that prints KTAP and is the program's main().  The functions
+ * defined here are weak, so several files of one program may include it.
+ */
+#ifndef VMKASAN_KERNEL_H
+#define VMKASAN_KERNEL_H
+
+#include <vmkasan.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define __VMK_WEAK __attribute__((weak))
+
+/* ---- configuration: generic KASAN with everything it has here ---- */
+#define CONFIG_KASAN 1
+#define CONFIG_KASAN_GENERIC 1
+#define CONFIG_KASAN_STACK 1
+#define CONFIG_KASAN_VMALLOC 1
+#define CONFIG_SLUB_RCU_DEBUG 1
+#define CONFIG_CC_HAS_KASAN_MEMINTRINSIC_PREFIX 1
+#define CONFIG_KUNIT 1
+#define CONFIG_SLUB 1
+#if defined(__clang__)
+#define CONFIG_CC_IS_CLANG 1
+#else
+#define CONFIG_CC_IS_GCC 1
+#endif
+/* IS_ENABLED(CONFIG_X): 1 when CONFIG_X is defined to 1, else 0. */
+#define __VMK_PLACEHOLDER_1 0,
+#define __vmk_second(ignored, val, ...) val
+#define __vmk_defined(x) __vmk_defined2(x)
+#define __vmk_defined2(val) __vmk_defined3(__VMK_PLACEHOLDER_##val)
+#define __vmk_defined3(arg1_or_junk) __vmk_second(arg1_or_junk 1, 0)
+#define IS_ENABLED(option) __vmk_defined(option)
+#define IS_BUILTIN(option) __vmk_defined(option)
+#define IS_MODULE(option) __vmk_defined(option##_MODULE)
+#define IS_REACHABLE(option) IS_ENABLED(option)
+
+/* ---- types ---- */
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int8_t s8;
+typedef int16_t s16;
+typedef int32_t s32;
+typedef int64_t s64;
+typedef unsigned long phys_addr_t;
+typedef struct { int counter; } atomic_t;
+typedef struct { long counter; } atomic_long_t;
+typedef struct { long long counter; } atomic64_t;
+struct list_head { struct list_head *next, *prev; };
+
+/* ---- compiler and kernel.h ---- */
+#define __init
+#define __exit
+#define __initdata
+#define __user
+#define __rcu
+#define __iomem
+#define __must_check
+#define __maybe_unused __attribute__((unused))
+#define __always_unused __attribute__((unused))
+#define __aligned(x) __attribute__((aligned(x)))
+#define __packed __attribute__((packed))
+#define noinline __attribute__((noinline))
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define barrier() __asm__ __volatile__("" ::: "memory")
+#define RELOC_HIDE(ptr, off) ({ unsigned long __p = (unsigned long)(ptr);	\
+	__asm__ ("" : "=r"(__p) : "0"(__p)); (__typeof__(ptr))(__p + (off)); })
+#define OPTIMIZER_HIDE_VAR(var) __asm__ ("" : "=r" (var) : "0" (var))
+#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, val) (*(volatile __typeof__(x) *)&(x) = (val))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+#define round_up(x, y) ((((x) - 1) | ((__typeof__(x))((y) - 1))) + 1)
+#define round_down(x, y) ((x) & ~((__typeof__(x))((y) - 1)))
+#define ALIGN(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
+#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+#define min(a, b) ((a) < (b) ? (a) : (b))
+#define max(a, b) ((a) > (b) ? (a) : (b))
+#define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
+#define max_t(t, a, b) ((t)(a) > (t)(b) ? (t)(a) : (t)(b))
+#define BUG_ON(c) do { if (c) abort(); } while (0)
+#define WARN_ON(c) ({ int __c = !!(c); if (__c) fprintf(stderr, "WARNING: %s:%d\n", __FILE__, __LINE__); __c; })
+#define WARN_ON_ONCE(c) WARN_ON(c)
+#define BUILD_BUG_ON(c) _Static_assert(!(c), #c)
+#define IS_ERR_VALUE(x) ((unsigned long)(void *)(x) >= (unsigned long)-4095)
+static inline void *ERR_PTR(long e) { return (void *)e; }
+static inline long PTR_ERR(const void *p) { return (long)p; }
+static inline bool IS_ERR(const void *p) { return IS_ERR_VALUE(p); }
+static inline bool IS_ERR_OR_NULL(const void *p) { return !p || IS_ERR_VALUE(p); }
+#define BITS_PER_BYTE 8
+#define BITS_PER_LONG 64
+#define BIT(n) (1UL << (n))
+#define BIT_MASK(nr) (1UL << ((nr) % BITS_PER_LONG))
+#define BIT_WORD(nr) ((nr) / BITS_PER_LONG)
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1UL << PAGE_SHIFT)
+#define PAGE_MASK (~(PAGE_SIZE - 1))
+#define offset_in_page(p) ((unsigned long)(p) & ~PAGE_MASK)
+#define ZERO_SIZE_PTR ((void *)16)
+#define ZERO_OR_NULL_PTR(x) ((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
+#define KASAN_GRANULE_SIZE 8
+#define KASAN_SHADOW_SCALE_SHIFT 3
+#define GFP_NOWAIT 0x0800u
+#define GFP_USER GFP_KERNEL
+#define __GFP_NORETRY 0x1000u
+#define __GFP_RETRY_MAYFAIL 0x2000u
+#define __GFP_HIGHMEM 0
+#define __GFP_COMP 0
+#define __GFP_ACCOUNT 0
+#define PAGE_KERNEL_RO PAGE_KERNEL
+#define cond_resched() do { } while (0)
+#define might_sleep() do { } while (0)
+#define preempt_disable() do { } while (0)
+#define preempt_enable() do { } while (0)
+#define migrate_disable() do { } while (0)
+#define migrate_enable() do { } while (0)
+#define local_irq_save(f) ((void)(f))
+#define local_irq_restore(f) ((void)(f))
+#define udelay(n) usleep(n)
+#define msleep(n) usleep((n) * 1000)
+
+/* printk: KERN_* levels are prefixes the runner drops. */
+#define KERN_ERR ""
+#define KERN_INFO ""
+#define KERN_WARNING ""
+#define KERN_DEBUG ""
+#ifndef pr_fmt
+#define pr_fmt(fmt) fmt
+#endif
+#define printk(fmt, ...) fprintf(stderr, fmt, ##__VA_ARGS__)
+#define pr_err(fmt, ...) fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_warn(fmt, ...) fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_info(fmt, ...) fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_debug(fmt, ...) do { } while (0)
+#define pr_cont(fmt, ...) fprintf(stderr, fmt, ##__VA_ARGS__)
+
+static inline char *strnstr(const char *s1, const char *s2, size_t len)
+{
+	size_t l2 = strlen(s2);
+
+	if (!l2)
+		return (char *)s1;
+	while (len >= l2) {
+		len--;
+		if (!memcmp(s1, s2, l2))
+			return (char *)s1;
+		s1++;
+	}
+	return NULL;
+}
+long strscpy(char *d, const char *s, size_t size);
+
+/* random */
+static inline u32 get_random_u32(void) { return (u32)random(); }
+static inline u32 get_random_u32_below(u32 ceil) { return ceil ? (u32)random() % ceil : 0; }
+static inline u8 get_random_u8(void) { return (u8)random(); }
+static inline unsigned long get_random_long(void) { return (unsigned long)random() << 31 ^ random(); }
+
+/* ---- RCU ---- */
+#define rcu_read_lock() __rcu_read_lock()
+#define rcu_read_unlock() __rcu_read_unlock()
+#define rcu_dereference(p) READ_ONCE(p)
+#define rcu_dereference_protected(p, c) (p)
+#define rcu_assign_pointer(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELEASE)
+#define RCU_INIT_POINTER(p, v) ((p) = (v))
+#define kfree_rcu(ptr, field) kvfree_call_rcu(&(ptr)->field, (void *)(ptr))
+#define kvfree_rcu(ptr, field) kvfree_call_rcu(&(ptr)->field, (void *)(ptr))
+
+/* ---- slab, kasan ---- */
+#define kasan_enabled() true
+#define kasan_vmalloc_enabled() true
+#define kasan_sync_fault_possible() false
+#define kasan_async_fault_possible() false
+#define kasan_force_async_fault() do { } while (0)
+#define kasan_enable_hw_tags() do { } while (0)
+#define kasan_kunit_test_suite_start() do { } while (0)
+#define kasan_kunit_test_suite_end() do { } while (0)
+#define kasan_reset_tag(p) ((void *)(p))
+/* Generic KASAN has no pointer tags: the tag-based cases skip themselves. */
+#define KASAN_TAG_KERNEL 0xFF
+#define KASAN_TAG_INVALID 0xFE
+#define KASAN_TAG_MIN 0x00
+#define get_tag(p) ((u8)0xFF)
+#define set_tag(p, t) ((void *)(p))
+static inline int set_memory_ro(unsigned long addr, int n) { (void)addr; (void)n; return 0; }
+static inline int set_memory_rw(unsigned long addr, int n) { (void)addr; (void)n; return 0; }
+static inline void kasan_poison(const void *addr, size_t size, u8 value, bool init)
+{
+	(void)value; (void)init;
+	vmkasan_poison(addr, size);
+}
+#define kasan_test_rust_uaf() do { } while (0)
+#define kmalloc_track_caller(s, g) kmalloc(s, g)
+#define kmem_cache_alloc_noprof kmem_cache_alloc
+#define KMEM_CACHE(s, f) kmem_cache_create(#s, sizeof(struct s), __alignof__(struct s), (f), NULL)
+#define kmalloc_large_node(s, g, n) kmalloc(s, g)
+#define __vmalloc(size, gfp) __vmalloc_node((size), 1, (gfp), NUMA_NO_NODE, __builtin_return_address(0))
+#define vmalloc_node(size, node) vmalloc(size)
+#define vfree_atomic(p) vfree(p)
+#define virt_addr_valid(p) (virt_to_page(p) != NULL)
+#define page_to_virt(p) page_address(p)
+#define free_page(addr) free_pages((addr), 0)
+#define __get_free_page(g) __get_free_pages((g), 0)
+
+/* ---- instrumented bitops and atomics (include/linux/instrumented.h) ---- */
+#define __VMK_CHECKW(p, n) __kasan_check_write((p), (n))
+#define __VMK_CHECKR(p, n) __kasan_check_read((p), (n))
+#define __VMK_BITP(nr, addr) ((volatile unsigned long *)(addr) + BIT_WORD(nr))
+static inline unsigned long __vmk_bit_rmw(long nr, volatile void *addr, int op, bool atomic)
+{
+	volatile unsigned long *p = __VMK_BITP(nr, addr);
+	unsigned long m = BIT_MASK(nr), old;
+
+	__VMK_CHECKW(p, sizeof(*p));
+	if (atomic) {
+		if (op == 1)
+			old = __atomic_fetch_and(p, ~m, __ATOMIC_SEQ_CST);
+		else if (op == 2)
+			old = __atomic_fetch_or(p, m, __ATOMIC_SEQ_CST);
+		else
+			old = __atomic_fetch_xor(p, m, __ATOMIC_SEQ_CST);
+	} else {
+		old = *p;
+		*p = op == 1 ? old & ~m : op == 2 ? old | m : old ^ m;
+	}
+	return old & m;
+}
+#define set_bit(nr, a) ((void)__vmk_bit_rmw((nr), (a), 2, true))
+#define __set_bit(nr, a) ((void)__vmk_bit_rmw((nr), (a), 2, false))
+#define clear_bit(nr, a) ((void)__vmk_bit_rmw((nr), (a), 1, true))
+#define __clear_bit(nr, a) ((void)__vmk_bit_rmw((nr), (a), 1, false))
+#define clear_bit_unlock(nr, a) ((void)__vmk_bit_rmw((nr), (a), 1, true))
+#define __clear_bit_unlock(nr, a) ((void)__vmk_bit_rmw((nr), (a), 1, false))
+#define change_bit(nr, a) ((void)__vmk_bit_rmw((nr), (a), 3, true))
+#define __change_bit(nr, a) ((void)__vmk_bit_rmw((nr), (a), 3, false))
+#define test_and_set_bit(nr, a) (__vmk_bit_rmw((nr), (a), 2, true) != 0)
+#define __test_and_set_bit(nr, a) (__vmk_bit_rmw((nr), (a), 2, false) != 0)
+#define test_and_set_bit_lock(nr, a) (__vmk_bit_rmw((nr), (a), 2, true) != 0)
+#define test_and_clear_bit(nr, a) (__vmk_bit_rmw((nr), (a), 1, true) != 0)
+#define __test_and_clear_bit(nr, a) (__vmk_bit_rmw((nr), (a), 1, false) != 0)
+#define test_and_change_bit(nr, a) (__vmk_bit_rmw((nr), (a), 3, true) != 0)
+#define __test_and_change_bit(nr, a) (__vmk_bit_rmw((nr), (a), 3, false) != 0)
+static inline bool test_bit(long nr, const volatile void *addr)
+{
+	const volatile unsigned long *p = (const volatile unsigned long *)addr + BIT_WORD(nr);
+
+	__VMK_CHECKR(p, sizeof(*p));
+	return (*p >> (nr % BITS_PER_LONG)) & 1;
+}
+static inline bool xor_unlock_is_negative_byte(unsigned long mask, volatile unsigned long *addr)
+{
+	__VMK_CHECKW(addr, sizeof(*addr));
+	return (__atomic_fetch_xor(addr, mask, __ATOMIC_SEQ_CST) ^ mask) & 0x80;
+}
+
+/* Atomics: T is the type (atomic_t / atomic_long_t), V its value type. */
+#define __VMK_ATOMICS(pfx, T, V)								\
+static inline V pfx##_read(const T *v) { __VMK_CHECKR(v, sizeof(*v)); return __atomic_load_n(&v->counter, __ATOMIC_RELAXED); } \
+static inline void pfx##_set(T *v, V i) { __VMK_CHECKW(v, sizeof(*v)); __atomic_store_n(&v->counter, i, __ATOMIC_RELAXED); } \
+static inline void pfx##_add(V i, T *v) { __VMK_CHECKW(v, sizeof(*v)); __atomic_add_fetch(&v->counter, i, __ATOMIC_SEQ_CST); } \
+static inline void pfx##_sub(V i, T *v) { __VMK_CHECKW(v, sizeof(*v)); __atomic_sub_fetch(&v->counter, i, __ATOMIC_SEQ_CST); } \
+static inline void pfx##_inc(T *v) { pfx##_add(1, v); }					\
+static inline void pfx##_dec(T *v) { pfx##_sub(1, v); }					\
+static inline void pfx##_and(V i, T *v) { __VMK_CHECKW(v, sizeof(*v)); __atomic_and_fetch(&v->counter, i, __ATOMIC_SEQ_CST); } \
+static inline void pfx##_andnot(V i, T *v) { pfx##_and(~i, v); }			\
+static inline void pfx##_or(V i, T *v) { __VMK_CHECKW(v, sizeof(*v)); __atomic_or_fetch(&v->counter, i, __ATOMIC_SEQ_CST); } \
+static inline void pfx##_xor(V i, T *v) { __VMK_CHECKW(v, sizeof(*v)); __atomic_xor_fetch(&v->counter, i, __ATOMIC_SEQ_CST); } \
+static inline V pfx##_xchg(T *v, V i) { __VMK_CHECKW(v, sizeof(*v)); return __atomic_exchange_n(&v->counter, i, __ATOMIC_SEQ_CST); } \
+static inline V pfx##_cmpxchg(T *v, V o, V n) { __VMK_CHECKW(v, sizeof(*v)); __atomic_compare_exchange_n(&v->counter, &o, n, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); return o; } \
+static inline bool pfx##_try_cmpxchg(T *v, V *o, V n) { __VMK_CHECKW(v, sizeof(*v)); __VMK_CHECKW(o, sizeof(*o)); return __atomic_compare_exchange_n(&v->counter, o, n, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); } \
+static inline V pfx##_add_return(V i, T *v) { __VMK_CHECKW(v, sizeof(*v)); return __atomic_add_fetch(&v->counter, i, __ATOMIC_SEQ_CST); } \
+static inline V pfx##_sub_return(V i, T *v) { __VMK_CHECKW(v, sizeof(*v)); return __atomic_sub_fetch(&v->counter, i, __ATOMIC_SEQ_CST); } \
+static inline V pfx##_inc_return(T *v) { return pfx##_add_return(1, v); }		\
+static inline V pfx##_dec_return(T *v) { return pfx##_sub_return(1, v); }		\
+static inline bool pfx##_sub_and_test(V i, T *v) { return pfx##_sub_return(i, v) == 0; } \
+static inline bool pfx##_dec_and_test(T *v) { return pfx##_sub_return(1, v) == 0; }	\
+static inline bool pfx##_inc_and_test(T *v) { return pfx##_add_return(1, v) == 0; }	\
+static inline bool pfx##_add_negative(V i, T *v) { return pfx##_add_return(i, v) < 0; } \
+static inline bool pfx##_add_unless(T *v, V a, V u)					\
+{ V c; __VMK_CHECKW(v, sizeof(*v)); c = __atomic_load_n(&v->counter, __ATOMIC_RELAXED);	\
+  do { if (c == u) return false; } while (!__atomic_compare_exchange_n(&v->counter, &c, c + a, false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)); \
+  return true; }									\
+static inline bool pfx##_inc_not_zero(T *v) { return pfx##_add_unless(v, 1, 0); }	\
+static inline bool pfx##_inc_unless_negative(T *v)					\
+{ V c; __VMK_CHECKW(v, sizeof(*v)); c = __atomic_load_n(&v->counter, __ATOMIC_RELAXED);	\
+  do { if (c < 0) return false; } while (!__atomic_compare_exchange_n(&v->counter, &c, c + 1, false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)); \
+  return true; }									\
+static inline bool pfx##_dec_unless_positive(T *v)					\
+{ V c; __VMK_CHECKW(v, sizeof(*v)); c = __atomic_load_n(&v->counter, __ATOMIC_RELAXED);	\
+  do { if (c > 0) return false; } while (!__atomic_compare_exchange_n(&v->counter, &c, c - 1, false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)); \
+  return true; }									\
+static inline V pfx##_dec_if_positive(T *v)						\
+{ V c; __VMK_CHECKW(v, sizeof(*v)); c = __atomic_load_n(&v->counter, __ATOMIC_RELAXED);	\
+  do { if (c - 1 < 0) return c - 1; } while (!__atomic_compare_exchange_n(&v->counter, &c, c - 1, false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)); \
+  return c - 1; }
+__VMK_ATOMICS(atomic, atomic_t, int)
+__VMK_ATOMICS(atomic_long, atomic_long_t, long)
+__VMK_ATOMICS(atomic64, atomic64_t, long long)
+#define ATOMIC_INIT(i) { (i) }
+#define smp_load_acquire(p) ({ __VMK_CHECKR((p), sizeof(*(p))); __atomic_load_n((p), __ATOMIC_ACQUIRE); })
+#define smp_store_release(p, v) do { __VMK_CHECKW((p), sizeof(*(p)));		\
+	__atomic_store_n((p), (v), __ATOMIC_RELEASE); } while (0)
+#define smp_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define smp_rmb() smp_mb()
+#define smp_wmb() smp_mb()
+
+/* ---- workqueue: works run when flushed (or the queue is destroyed) ---- */
+struct work_struct;
+typedef void (*work_func_t)(struct work_struct *work);
+struct work_struct {
+	atomic_long_t data;
+	struct list_head entry;
+	work_func_t func;
+};
+struct workqueue_struct {
+	struct work_struct *head[256];
+	int n;
+};
+#define INIT_WORK(w, f) do { (w)->data.counter = 0; (w)->func = (f); } while (0)
+#define DECLARE_WORK(n, f) struct work_struct n = { .func = (f) }
+__VMK_WEAK struct workqueue_struct *system_wq;
+__VMK_WEAK struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned flags, int max, ...)
+{
+	(void)fmt; (void)flags; (void)max;
+	return calloc(1, sizeof(struct workqueue_struct));
+}
+#define create_workqueue(name) alloc_workqueue("%s", 0, 1, (name))
+#define create_singlethread_workqueue(name) alloc_workqueue("%s", 0, 1, (name))
+__VMK_WEAK void flush_workqueue(struct workqueue_struct *wq)
+{
+	if (!wq)
+		return;
+	for (int i = 0; i < wq->n; i++) {
+		struct work_struct *w = wq->head[i];
+
+		/* Clear "pending" before the function runs: it may free w. */
+		__atomic_store_n(&w->data.counter, 0, __ATOMIC_RELAXED);
+		w->func(w);
+	}
+	wq->n = 0;
+}
+__VMK_WEAK bool queue_work(struct workqueue_struct *wq, struct work_struct *w)
+{
+	if (!wq) {
+		if (!system_wq)
+			system_wq = alloc_workqueue("events", 0, 0);
+		wq = system_wq;
+	}
+	if (__atomic_exchange_n(&w->data.counter, 1, __ATOMIC_SEQ_CST))
+		return false;
+	if (wq->n == (int)ARRAY_SIZE(wq->head))
+		flush_workqueue(wq);
+	wq->head[wq->n++] = w;
+	return true;
+}
+#define schedule_work(w) queue_work(NULL, (w))
+__VMK_WEAK bool flush_work(struct work_struct *w)
+{
+	(void)w;
+	flush_workqueue(system_wq);
+	return true;
+}
+__VMK_WEAK void destroy_workqueue(struct workqueue_struct *wq)
+{
+	flush_workqueue(wq);
+	free(wq);
+}
+
+/* ---- mempool (mm/mempool.c): elements in the pool are poisoned ---- */
+typedef void *(mempool_alloc_t)(gfp_t gfp, void *pool_data);
+typedef void (mempool_free_t)(void *element, void *pool_data);
+typedef struct mempool_s {
+	int min_nr, curr_nr;
+	void **elements;
+	void *pool_data;
+	mempool_alloc_t *alloc;
+	mempool_free_t *free;
+	int kind;	/* 1 kmalloc, 2 slab, 3 pages */
+} mempool_t;
+__VMK_WEAK void *mempool_kmalloc(gfp_t gfp, void *data) { return kmalloc((size_t)data, gfp); }
+__VMK_WEAK void mempool_kfree(void *e, void *data) { (void)data; kfree(e); }
+__VMK_WEAK void *mempool_alloc_slab(gfp_t gfp, void *data) { return kmem_cache_alloc(data, gfp); }
+__VMK_WEAK void mempool_free_slab(void *e, void *data) { kmem_cache_free(data, e); }
+__VMK_WEAK void *mempool_alloc_pages(gfp_t gfp, void *data) { return alloc_pages(gfp, (unsigned)(long)data); }
+__VMK_WEAK void mempool_free_pages(void *e, void *data) { __free_pages(e, (unsigned)(long)data); }
+
+static inline bool __vmk_pool_poison(mempool_t *pool, void *e)
+{
+	if (pool->kind == 3)
+		return kasan_mempool_poison_pages(e, (unsigned)(long)pool->pool_data);
+	return kasan_mempool_poison_object(e);
+}
+static inline void __vmk_pool_unpoison(mempool_t *pool, void *e)
+{
+	if (pool->kind == 1)
+		kasan_mempool_unpoison_object(e, (size_t)pool->pool_data);
+	else if (pool->kind == 2)
+		kasan_mempool_unpoison_object(e, kmem_cache_size(pool->pool_data));
+	else
+		kasan_mempool_unpoison_pages(e, (unsigned)(long)pool->pool_data);
+}
+__VMK_WEAK void mempool_exit(mempool_t *pool)
+{
+	while (pool->curr_nr) {
+		void *e = pool->elements[--pool->curr_nr];
+
+		__vmk_pool_unpoison(pool, e);
+		pool->free(e, pool->pool_data);
+	}
+	kfree(pool->elements);
+	pool->elements = NULL;
+}
+__VMK_WEAK int __vmk_mempool_init(mempool_t *pool, int min_nr, mempool_alloc_t *a,
+				  mempool_free_t *f, void *data, int kind)
+{
+	pool->min_nr = min_nr;
+	pool->curr_nr = 0;
+	pool->alloc = a;
+	pool->free = f;
+	pool->pool_data = data;
+	pool->kind = kind;
+	pool->elements = kmalloc_array(min_nr ? min_nr : 1, sizeof(void *), GFP_KERNEL);
+	if (!pool->elements)
+		return -ENOMEM;
+	while (pool->curr_nr < min_nr) {
+		void *e = a(GFP_KERNEL, data);
+
+		if (!e) {
+			mempool_exit(pool);
+			return -ENOMEM;
+		}
+		if (__vmk_pool_poison(pool, e))
+			pool->elements[pool->curr_nr++] = e;
+	}
+	return 0;
+}
+#define mempool_init_kmalloc_pool(p, n, size) \
+	__vmk_mempool_init((p), (n), mempool_kmalloc, mempool_kfree, (void *)(size_t)(size), 1)
+#define mempool_init_slab_pool(p, n, c) \
+	__vmk_mempool_init((p), (n), mempool_alloc_slab, mempool_free_slab, (void *)(c), 2)
+#define mempool_init_page_pool(p, n, order) \
+	__vmk_mempool_init((p), (n), mempool_alloc_pages, mempool_free_pages, (void *)(long)(order), 3)
+static inline mempool_t *__vmk_mempool_create(int n, mempool_alloc_t *a, mempool_free_t *f,
+					      void *data, int kind)
+{
+	mempool_t *p = kzalloc(sizeof(*p), GFP_KERNEL);
+
+	if (p && __vmk_mempool_init(p, n, a, f, data, kind)) {
+		kfree(p);
+		return NULL;
+	}
+	return p;
+}
+#define mempool_create_kmalloc_pool(n, size) \
+	__vmk_mempool_create((n), mempool_kmalloc, mempool_kfree, (void *)(size_t)(size), 1)
+#define mempool_create_slab_pool(n, c) \
+	__vmk_mempool_create((n), mempool_alloc_slab, mempool_free_slab, (void *)(c), 2)
+#define mempool_create_page_pool(n, order) \
+	__vmk_mempool_create((n), mempool_alloc_pages, mempool_free_pages, (void *)(long)(order), 3)
+__VMK_WEAK void *mempool_alloc_preallocated(mempool_t *pool)
+{
+	void *e;
+
+	if (!pool->curr_nr)
+		return NULL;
+	e = pool->elements[--pool->curr_nr];
+	__vmk_pool_unpoison(pool, e);
+	return e;
+}
+__VMK_WEAK void *mempool_alloc(mempool_t *pool, gfp_t gfp)
+{
+	void *e = pool->alloc(gfp, pool->pool_data);
+
+	return e ? e : mempool_alloc_preallocated(pool);
+}
+__VMK_WEAK void mempool_free(void *e, mempool_t *pool)
+{
+	if (!e)
+		return;
+	if (pool->curr_nr < pool->min_nr) {
+		if (__vmk_pool_poison(pool, e))
+			pool->elements[pool->curr_nr++] = e;
+		return;
+	}
+	pool->free(e, pool->pool_data);
+}
+__VMK_WEAK void mempool_destroy(mempool_t *pool)
+{
+	if (pool) {
+		mempool_exit(pool);
+		kfree(pool);
+	}
+}
+
+/* ---- tracepoints: the console one is the report hook ---- */
+typedef void (*__vmk_console_probe_t)(void *data, const char *buf, size_t len);
+__VMK_WEAK __vmk_console_probe_t __vmk_console_probe;
+__VMK_WEAK void *__vmk_console_data;
+__VMK_WEAK void __vmk_console_hook(const char *text, size_t len)
+{
+	if (__vmk_console_probe)
+		__vmk_console_probe(__vmk_console_data, text, len);
+}
+static inline int register_trace_console(__vmk_console_probe_t probe, void *data)
+{
+	__vmk_console_probe = probe;
+	__vmk_console_data = data;
+	vmkasan_set_report_hook(__vmk_console_hook);
+	return 0;
+}
+static inline int unregister_trace_console(__vmk_console_probe_t probe, void *data)
+{
+	(void)probe; (void)data;
+	vmkasan_set_report_hook(NULL);
+	__vmk_console_probe = NULL;
+	return 0;
+}
+#define tracepoint_synchronize_unregister() do { } while (0)
+
+/* ---- modules: parameters are the program's --name=value arguments ---- */
+#define MODULE_LICENSE(x)
+#define MODULE_AUTHOR(x)
+#define MODULE_DESCRIPTION(x)
+#define EXPORT_SYMBOL(x)
+#define EXPORT_SYMBOL_GPL(x)
+#define EXPORT_SYMBOL_IF_KUNIT(x)
+struct __vmk_param { const char *name; const char *type; void *p; struct __vmk_param *next; };
+__VMK_WEAK struct __vmk_param *__vmk_params;
+#define module_param(name, type, perm)						\
+	static struct __vmk_param __vmk_param_##name = { #name, #type, &name, NULL };	\
+	__attribute__((constructor)) static void __vmk_param_reg_##name(void)		\
+	{ __vmk_param_##name.next = __vmk_params; __vmk_params = &__vmk_param_##name; }
+#define MODULE_PARM_DESC(name, desc)
+typedef int (*__vmk_initcall_t)(void);
+__VMK_WEAK __vmk_initcall_t __vmk_module_init;
+__VMK_WEAK void (*__vmk_module_exit)(void);
+#define module_init(fn)								\
+	__attribute__((constructor)) static void __vmk_modinit_reg(void) { __vmk_module_init = fn; }
+#define module_exit(fn)								\
+	__attribute__((constructor)) static void __vmk_modexit_reg(void) { __vmk_module_exit = fn; }
+
+#include "vmkasan_kunit.h"
+
+#endif

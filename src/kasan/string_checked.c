@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Checked string functions, __kasan_check_read/write and kasan_check_byte.
+ *
+ * The kernel builds its own lib/string.c with KASAN, so strlen() of a
+ * freed buffer is reported there; in user space the string functions
+ * are libc's, uninstrumented.  An instrumented program linked with the
+ * runtime gets these instead: each finds the extent it will read without
+ * reading past a poisoned byte, checks that extent (a report names the
+ * caller), and on a bad range does nothing harmful (returns as if the
+ * string ended there) so the program can go on, as the kernel's checked
+ * mem* skip the operation.
+ */
+#include "kasan/check.h"
+
+
+bool __kasan_check_read(const volatile void *p, unsigned int size)
+{
+	return kasan_check_range((uintptr_t)p, size, false, CALLER_IP, CALLER_FP);
+}
+
+bool __kasan_check_write(const volatile void *p, unsigned int size)
+{
+	return kasan_check_range((uintptr_t)p, size, true, CALLER_IP, CALLER_FP);
+}
+
+bool kasan_check_byte(const void *addr)
+{
+	return kasan_check_range((uintptr_t)addr, 1, false, CALLER_IP, CALLER_FP);
+}
+
+static __always_inline bool poisoned(const void *p)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	/* Not ours to judge (no shadow here, or the runtime not up): read. */
+	if (unlikely(!kasan_ready) || a >= PLAT_ADDR_LIMIT || !plat_addr_has_shadow(a) ||
+	    (a >= kasan_unchecked_start && a < kasan_unchecked_end))
+		return false;
+	return byte_is_poisoned(a);
+}
+
+/* Bytes of s up to its NUL (included) or max, stopping at a poisoned
+ * byte, which is then counted so the check reports it. */
+static size_t scan(const char *s, size_t max, bool *bad)
+{
+	size_t n = 0;
+
+	*bad = false;
+	while (n < max) {
+		if (poisoned(s + n)) {
+			*bad = true;
+			return n + 1;
+		}
+		if (!s[n])
+			return n + 1;
+		n++;
+	}
+	return n;
+}
+
+#define CHECK(p, n, write) kasan_check_range((uintptr_t)(p), (n), (write), ip, fp)
+#define ENTRY uintptr_t ip = CALLER_IP, fp = CALLER_FP
+
+__public size_t strlen(const char *s);
+__public size_t strlen(const char *s)
+{
+	ENTRY;
+	bool bad;
+	size_t n = scan(s, ~(size_t)0, &bad);
+
+	if (bad && !CHECK(s, n, false))
+		return n - 1;
+	return n - 1;
+}
+
+__public size_t strnlen(const char *s, size_t max);
+__public size_t strnlen(const char *s, size_t max)
+{
+	ENTRY;
+	bool bad;
+	size_t n = scan(s, max, &bad);
+
+	if (bad) {
+		CHECK(s, n, false);
+		return n - 1;
+	}
+	return n && !s[n - 1] ? n - 1 : n;
+}
+
+__public char *strchr(const char *s, int c);
+__public char *strchr(const char *s, int c)
+{
+	ENTRY;
+	for (size_t i = 0;; i++) {
+		if (poisoned(s + i)) {
+			CHECK(s, i + 1, false);
+			return NULL;
+		}
+		if (s[i] == (char)c)
+			return (char *)s + i;
+		if (!s[i])
+			return NULL;
+	}
+}
+
+__public char *strrchr(const char *s, int c);
+__public char *strrchr(const char *s, int c)
+{
+	ENTRY;
+	const char *last = NULL;
+
+	for (size_t i = 0;; i++) {
+		if (poisoned(s + i)) {
+			CHECK(s, i + 1, false);
+			return NULL;
+		}
+		if (s[i] == (char)c)
+			last = s + i;
+		if (!s[i])
+			return (char *)last;
+	}
+}
+
+static int cmp(const char *a, const char *b, size_t max, uintptr_t ip, uintptr_t fp)
+{
+	for (size_t i = 0; i < max; i++) {
+		if (poisoned(a + i)) {
+			CHECK(a, i + 1, false);
+			return 0;
+		}
+		if (poisoned(b + i)) {
+			CHECK(b, i + 1, false);
+			return 0;
+		}
+		if (a[i] != b[i])
+			return (unsigned char)a[i] < (unsigned char)b[i] ? -1 : 1;
+		if (!a[i])
+			return 0;
+	}
+	return 0;
+}
+
+__public int strcmp(const char *a, const char *b);
+__public int strcmp(const char *a, const char *b)
+{
+	return cmp(a, b, ~(size_t)0, CALLER_IP, CALLER_FP);
+}
+
+__public int strncmp(const char *a, const char *b, size_t n);
+__public int strncmp(const char *a, const char *b, size_t n)
+{
+	return cmp(a, b, n, CALLER_IP, CALLER_FP);
+}
+
+__public char *strcpy(char *d, const char *s);
+__public char *strcpy(char *d, const char *s)
+{
+	ENTRY;
+	bool bad;
+	size_t n = scan(s, ~(size_t)0, &bad);
+
+	if (bad ? !CHECK(s, n, false) : !CHECK(d, n, true))
+		return d;
+	plat_memcpy(d, s, n);
+	return d;
+}
+
+__public char *strncpy(char *d, const char *s, size_t max);
+__public char *strncpy(char *d, const char *s, size_t max)
+{
+	ENTRY;
+	bool bad;
+	size_t n = scan(s, max, &bad);
+
+	if (bad ? !CHECK(s, n, false) : !CHECK(d, max, true))
+		return d;
+	plat_memcpy(d, s, n);
+	if (n < max)
+		plat_memset(d + n, 0, max - n);
+	return d;
+}
+
+__public char *strcat(char *d, const char *s);
+__public char *strcat(char *d, const char *s)
+{
+	ENTRY;
+	bool bad;
+	size_t dl = scan(d, ~(size_t)0, &bad), sl;
+
+	if (bad) {
+		CHECK(d, dl, false);
+		return d;
+	}
+	sl = scan(s, ~(size_t)0, &bad);
+	if (bad ? !CHECK(s, sl, false) : !CHECK(d + dl - 1, sl, true))
+		return d;
+	plat_memcpy(d + dl - 1, s, sl);
+	return d;
+}
+
+__public char *strncat(char *d, const char *s, size_t max);
+__public char *strncat(char *d, const char *s, size_t max)
+{
+	ENTRY;
+	bool bad;
+	size_t dl = scan(d, ~(size_t)0, &bad), sl;
+
+	if (bad) {
+		CHECK(d, dl, false);
+		return d;
+	}
+	sl = scan(s, max, &bad);
+	if (bad) {
+		CHECK(s, sl, false);
+		return d;
+	}
+	if (sl && !s[sl - 1])
+		sl--;
+	if (!CHECK(d + dl - 1, sl + 1, true))
+		return d;
+	plat_memcpy(d + dl - 1, s, sl);
+	d[dl - 1 + sl] = 0;
+	return d;
+}
+
+__public char *strstr(const char *h, const char *n);
+__public char *strstr(const char *h, const char *n)
+{
+	ENTRY;
+	bool bad;
+	size_t hl = scan(h, ~(size_t)0, &bad), nl;
+
+	if (bad) {
+		CHECK(h, hl, false);
+		return NULL;
+	}
+	nl = scan(n, ~(size_t)0, &bad);
+	if (bad) {
+		CHECK(n, nl, false);
+		return NULL;
+	}
+	hl--;
+	nl--;
+	for (size_t i = 0; i + nl <= hl; i++) {
+		size_t j = 0;
+
+		while (j < nl && h[i + j] == n[j])
+			j++;
+		if (j == nl)
+			return (char *)h + i;
+	}
+	return NULL;
+}
+
+__public void *memchr(const void *s, int c, size_t n);
+__public void *memchr(const void *s, int c, size_t n)
+{
+	const unsigned char *p = s;
+
+	/* The kernel checks the whole range first, whatever it finds. */
+	if (!kasan_check_range((uintptr_t)s, n, false, CALLER_IP, CALLER_FP))
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == (unsigned char)c)
+			return (void *)(p + i);
+	return NULL;
+}
+
+__public int memcmp(const void *a, const void *b, size_t n);
+__public int memcmp(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+
+	if (!kasan_check_range((uintptr_t)a, n, false, CALLER_IP, CALLER_FP) ||
+	    !kasan_check_range((uintptr_t)b, n, false, CALLER_IP, CALLER_FP))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
+}
+
+/* strscpy: the kernel's, returns the length copied or -E2BIG (-7). */
+__public long strscpy(char *d, const char *s, size_t size);
+__public long strscpy(char *d, const char *s, size_t size)
+{
+	ENTRY;
+	bool bad;
+	size_t n;
+
+	if (!size)
+		return -7;
+	n = scan(s, size, &bad);
+	if (bad) {
+		CHECK(s, n, false);
+		return -7;
+	}
+	if (n == size && s[n - 1]) {
+		if (!CHECK(d, size, true))
+			return -7;
+		plat_memcpy(d, s, size - 1);
+		d[size - 1] = 0;
+		return -7;
+	}
+	if (!CHECK(d, n, true))
+		return -7;
+	plat_memcpy(d, s, n);
+	return (long)n - 1;
+}

@@ -1,0 +1,547 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kmalloc and friends over the slab caches, as Linux 6.12 (mm/slab_common.c,
+ * mm/slub.c): size classes kmalloc-8 ... kmalloc-8k (with the 96 and 192
+ * classes); above 8 KiB a "large kmalloc" of whole pages whose tail past
+ * the requested size is poisoned KASAN_PAGE_REDZONE and which is freed
+ * straight back to the page allocator (poisoned as a free page); kvmalloc
+ * sends what kmalloc does not serve to vmalloc.  Page helpers by address
+ * (__get_free_pages, virt_to_page ...) live here too.
+ */
+#include "mm/slab.h"
+
+#define ZERO_SIZE_PTR	((void *)16)
+
+static const struct { unsigned size; const char *name; } kmalloc_info[] = {
+	{ 8, "kmalloc-8" }, { 16, "kmalloc-16" }, { 32, "kmalloc-32" }, { 64, "kmalloc-64" },
+	{ 96, "kmalloc-96" }, { 128, "kmalloc-128" }, { 192, "kmalloc-192" },
+	{ 256, "kmalloc-256" }, { 512, "kmalloc-512" }, { 1024, "kmalloc-1k" },
+	{ 2048, "kmalloc-2k" }, { 4096, "kmalloc-4k" }, { 8192, "kmalloc-8k" },
+};
+#define NR_KMALLOC ARRAY_SIZE(kmalloc_info)
+static struct kmem_cache *kmalloc_caches[NR_KMALLOC];
+
+void kmalloc_init(void)
+{
+	for (unsigned i = 0; i < NR_KMALLOC; i++)
+		kmalloc_caches[i] = slab_cache_create(kmalloc_info[i].name, kmalloc_info[i].size,
+						      0, 0, NULL, true);
+}
+
+static unsigned kmalloc_index(size_t size)
+{
+	unsigned i;
+
+	if (size <= 64)
+		return size <= 8 ? 0 : size <= 16 ? 1 : size <= 32 ? 2 : 3;
+	if (size <= 96)
+		return 4;
+	if (size <= 128)
+		return 5;
+	if (size <= 192)
+		return 6;
+	for (i = 7; kmalloc_info[i].size < size; i++)
+		;
+	return i;
+}
+
+struct kmem_cache *kmalloc_cache_for(size_t size)
+{
+	return size && size <= KMALLOC_MAX_CACHE_SIZE ? kmalloc_caches[kmalloc_index(size)] : NULL;
+}
+
+/* ---- large kmalloc: whole pages ---- */
+
+/* Recently freed large blocks, for the reports' "Freed by" and for
+ * telling a double kfree from an invalid one. */
+struct large_rec {
+	uintptr_t start;
+	uint32_t size, alloc_stack, free_stack, alloc_pid, free_pid;
+};
+#define LARGE_RECENT 64
+static struct large_rec large_recent[LARGE_RECENT];
+static unsigned large_recent_next;
+static kasan_spinlock_t large_lock;
+
+static unsigned order_for(size_t size)
+{
+	unsigned order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	return order;
+}
+
+static struct page *large_head(uintptr_t addr)
+{
+	uintptr_t lo = mm_layout.linear_start;
+	struct page *pg;
+
+	if (!mem_map || addr < lo || addr >= lo + (mm_layout.general_pfns << PAGE_SHIFT))
+		return NULL;
+	pg = pfn_to_page((addr - lo) >> PAGE_SHIFT);
+	return (READ_ONCE(pg->flags) & PG_large_kmalloc) ? pg : NULL;
+}
+
+/* Is addr inside a live large kmalloc? Its start and requested size. */
+bool kmalloc_large_addr(uintptr_t addr, uintptr_t *start, size_t *size)
+{
+	uintptr_t lo = mm_layout.linear_start;
+	unsigned long pfn;
+
+	if (!mem_map || addr < lo || addr >= lo + (mm_layout.general_pfns << PAGE_SHIFT))
+		return false;
+	pfn = (addr - lo) >> PAGE_SHIFT;
+	/* The head is at most 2^10 frames back, at an aligned frame. */
+	for (unsigned order = 0; order <= 10; order++) {
+		unsigned long h = pfn & ~((1UL << order) - 1);
+		struct page *pg = pfn_to_page(h);
+
+		if ((READ_ONCE(pg->flags) & PG_large_kmalloc) && pg->order >= order &&
+		    pfn < h + (1UL << pg->order)) {
+			*start = pfn_to_virt(h);
+			*size = (uint32_t)pg->private;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The record of a freed large block holding addr, copied out. */
+bool kmalloc_large_freed(uintptr_t addr, uintptr_t *start, size_t *size, uint32_t tracks[4])
+{
+	bool found = false;
+
+	kasan_spin_lock(&large_lock);
+	for (unsigned i = 0; i < LARGE_RECENT && !found; i++) {
+		struct large_rec *r = &large_recent[(large_recent_next - 1 - i) % LARGE_RECENT];
+
+		if (r->start && addr >= r->start &&
+		    addr < r->start + (PAGE_SIZE << order_for(r->size))) {
+			*start = r->start;
+			*size = r->size;
+			tracks[0] = r->alloc_pid;
+			tracks[1] = r->alloc_stack;
+			tracks[2] = r->free_pid;
+			tracks[3] = r->free_stack;
+			found = true;
+		}
+	}
+	kasan_spin_unlock(&large_lock);
+	return found;
+}
+
+static void *kmalloc_large(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
+{
+	unsigned order = order_for(size);
+	struct page *pg;
+	uintptr_t p;
+
+	if (size > KMALLOC_MAX_SIZE)
+		return NULL;
+	pg = pages_alloc_path(gfp, order, FAIL_SLAB);
+	if (!pg)
+		return NULL;
+	p = (uintptr_t)page_address(pg);
+	pg->order = (uint16_t)order;
+	/* requested size | allocation stack; the next page: the allocating task */
+	pg->private = (uint64_t)size | (uint64_t)stack_depot_save_here(fp, ip) << 32;
+	if (order)
+		pg[1].private = plat_tid();
+	__atomic_or_fetch(&pg->flags, PG_large_kmalloc, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&slab_pages_now, 1UL << order, __ATOMIC_RELAXED);
+	kasan_poison(p, PAGE_SIZE << order, KASAN_PAGE_REDZONE);
+	kasan_unpoison(p, size);
+	return (void *)p;
+}
+
+/* Large-kmalloc tracks for reports: allocation (pid, stack). */
+void kmalloc_large_tracks(uintptr_t start, uint32_t *pid, uint32_t *stack)
+{
+	struct page *pg = large_head(start);
+
+	*pid = 0;
+	*stack = 0;
+	if (!pg)
+		return;
+	*stack = (uint32_t)(pg->private >> 32);
+	*pid = pg->order ? (uint32_t)pg[1].private : 0;
+}
+
+static void free_large(struct page *pg, uintptr_t ip, uintptr_t fp)
+{
+	unsigned order = pg->order;
+	struct large_rec r = {
+		.start = (uintptr_t)page_address(pg), .size = (uint32_t)pg->private,
+		.alloc_stack = (uint32_t)(pg->private >> 32),
+		.alloc_pid = order ? (uint32_t)pg[1].private : 0,
+		.free_stack = stack_depot_save_here(fp, ip), .free_pid = (uint32_t)plat_tid(),
+	};
+
+	kasan_spin_lock(&large_lock);
+	large_recent[large_recent_next++ % LARGE_RECENT] = r;
+	kasan_spin_unlock(&large_lock);
+	__atomic_and_fetch(&pg->flags, (uint16_t)~PG_large_kmalloc, __ATOMIC_RELEASE);
+	__atomic_sub_fetch(&slab_pages_now, 1UL << order, __ATOMIC_RELAXED);
+	pages_free_block(pg, order);
+}
+
+/* ---- the kmalloc API ---- */
+
+static void *do_kmalloc(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
+{
+	if (unlikely(!kasan_ready))
+		kasan_init();
+	if (!size)
+		return ZERO_SIZE_PTR;
+	if (size > KMALLOC_MAX_CACHE_SIZE)
+		return kmalloc_large(size, gfp, ip, fp);
+	return slab_alloc(kmalloc_caches[kmalloc_index(size)], size, gfp, ip, fp);
+}
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	return do_kmalloc(size, gfp, CALLER_IP, CALLER_FP);
+}
+
+void *kzalloc(size_t size, gfp_t gfp)
+{
+	return do_kmalloc(size, gfp | __GFP_ZERO, CALLER_IP, CALLER_FP);
+}
+
+void *kmalloc_node(size_t size, gfp_t gfp, int node)
+{
+	(void)node;
+	return do_kmalloc(size, gfp, CALLER_IP, CALLER_FP);
+}
+
+void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	return do_kmalloc(bytes, gfp, CALLER_IP, CALLER_FP);
+}
+
+void *kcalloc(size_t n, size_t size, gfp_t gfp)
+{
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	return do_kmalloc(bytes, gfp | __GFP_ZERO, CALLER_IP, CALLER_FP);
+}
+
+/* Does the shadow of linear-map memory at addr say "free page"? */
+static bool page_freed(uintptr_t addr)
+{
+	return (uint8_t)*kasan_shadow(addr) == KASAN_PAGE_FREE;
+}
+
+static void do_kfree(const void *p, uintptr_t ip, uintptr_t fp, const char *fn)
+{
+	uintptr_t a = (uintptr_t)p;
+	struct page *pg;
+	char detail[160];
+
+	if (!p || p == ZERO_SIZE_PTR)
+		return;
+	if (addr_to_slab(a)) {
+		slab_free(NULL, p, ip, fp, fn);
+		return;
+	}
+	pg = large_head(a);
+	if (pg && a == (uintptr_t)page_address(pg)) {
+		free_large(pg, ip, fp);
+		return;
+	}
+	{
+		uintptr_t start;
+		size_t size;
+
+		if (kmalloc_large_addr(a, &start, &size)) {
+			kasan_snprintf(detail, sizeof(detail),
+				       "%s() of %p, %lu bytes inside a %lu-byte large kmalloc at %p", fn,
+				       p, (unsigned long)(a - start), (unsigned long)size, (void *)start);
+			report_slab_bad_free("invalid-free", a, ip, fp, detail);
+			return;
+		}
+	}
+	if (a >= mm_layout.linear_start &&
+	    a < mm_layout.linear_start + (mm_layout.general_pfns << PAGE_SHIFT) && page_freed(a)) {
+		kasan_snprintf(detail, sizeof(detail), "%s() of %p, in a page already freed", fn, p);
+		report_slab_bad_free("double-free", a, ip, fp, detail);
+		return;
+	}
+	kasan_snprintf(detail, sizeof(detail), "%s() of %p, which kmalloc did not return", fn, p);
+	report_slab_bad_free("invalid-free", a, ip, fp, detail);
+}
+
+void kfree(const void *p)
+{
+	do_kfree(p, CALLER_IP, CALLER_FP, "kfree");
+}
+
+/* The usable size of a live object, or 0 (and a report, as the kernel's
+ * kasan_check_byte) when p is not live. */
+static size_t usable_size(const void *p, uintptr_t ip, uintptr_t fp)
+{
+	uintptr_t a = (uintptr_t)p;
+	struct slab *sl = addr_to_slab(a);
+	struct page *pg;
+
+	if (!p || p == ZERO_SIZE_PTR)
+		return 0;
+	if (!kasan_check_range(a, 1, false, ip, fp))
+		return 0;
+	if (sl)
+		return sl->cache->object_size;
+	pg = large_head(a);
+	if (pg)
+		return PAGE_SIZE << pg->order;
+	return 0;
+}
+
+/* Make the first size bytes of a live object usable, the rest of it
+ * poisoned (krealloc in place). */
+static void resize_in_place(const void *p, size_t size)
+{
+	uintptr_t a = (uintptr_t)p;
+	struct slab *sl = addr_to_slab(a);
+	uint32_t idx;
+
+	if (sl) {
+		struct kmem_cache *s = sl->cache;
+
+		kasan_unpoison(a, size);
+		if (ALIGN_UP(size, KASAN_GRANULE_SIZE) < s->obj_span)
+			kasan_poison(ALIGN_UP(a + size, KASAN_GRANULE_SIZE),
+				     s->obj_span - ALIGN_UP(size, KASAN_GRANULE_SIZE),
+				     KASAN_SLAB_REDZONE);
+		if (slab_obj_index(sl, a, &idx)) {
+			kasan_spin_lock(&s->lock);
+			sl->meta[idx].size = (uint32_t)size;
+			kasan_spin_unlock(&s->lock);
+		}
+		return;
+	}
+	struct page *pg = large_head(a);
+
+	if (pg) {
+		kasan_poison(a, PAGE_SIZE << pg->order, KASAN_PAGE_REDZONE);
+		kasan_unpoison(a, size);
+		pg->private = (pg->private & ~0xffffffffULL) | size;
+	}
+}
+
+/* As Linux 6.12: the size of the slot, but the bytes past the requested
+ * size stay poisoned (ksize_unpoisons_memory tests exactly that); a
+ * caller that wants them must krealloc. */
+size_t ksize(const void *p)
+{
+	return usable_size(p, CALLER_IP, CALLER_FP);
+}
+
+/* The requested size of a live object. */
+static size_t object_size_of(const void *p)
+{
+	uintptr_t a = (uintptr_t)p, start;
+	struct slab *sl = addr_to_slab(a);
+	uint32_t idx;
+	size_t size = 0;
+
+	if (sl && slab_obj_index(sl, a, &idx))
+		return sl->meta[idx].size;
+	if (kmalloc_large_addr(a, &start, &size))
+		return size;
+	return 0;
+}
+
+static void *do_krealloc(const void *p, size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
+{
+	size_t ks, old;
+	void *n;
+
+	if (!p || p == ZERO_SIZE_PTR)
+		return do_kmalloc(size, gfp, ip, fp);
+	if (!size) {
+		do_kfree(p, ip, fp, "krealloc");
+		return ZERO_SIZE_PTR;
+	}
+	ks = usable_size(p, ip, fp);
+	if (!ks) {
+		/* Not a live kmalloc object: kasan_check_byte reported a freed
+		 * one; anything else is an invalid free, as kfree would say. */
+		if (!kasan_region_is_poisoned_byte((uintptr_t)p))
+			do_kfree(p, ip, fp, "krealloc");
+		return NULL;
+	}
+	/* Fits where it is (same class or same pages): only the poison moves. */
+	if (size <= ks && (size > KMALLOC_MAX_CACHE_SIZE) == (ks > KMALLOC_MAX_CACHE_SIZE)) {
+		resize_in_place(p, size);
+		return (void *)p;
+	}
+	old = object_size_of(p);
+	n = do_kmalloc(size, gfp, ip, fp);
+	if (!n)
+		return NULL;
+	plat_memcpy(n, p, old < size ? old : size);
+	do_kfree(p, ip, fp, "krealloc");
+	return n;
+}
+
+void *krealloc(const void *p, size_t size, gfp_t gfp)
+{
+	return do_krealloc(p, size, gfp, CALLER_IP, CALLER_FP);
+}
+
+void *krealloc_array(void *p, size_t n, size_t size, gfp_t gfp)
+{
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	return do_krealloc(p, bytes, gfp, CALLER_IP, CALLER_FP);
+}
+
+void kfree_sensitive(const void *p)
+{
+	uintptr_t ip = CALLER_IP, fp = CALLER_FP;
+	size_t n = 0;
+
+	/* A live object is wiped first; a freed one goes to kfree, which
+	 * reports the double free. */
+	if (p && p != ZERO_SIZE_PTR && !kasan_region_is_poisoned_byte((uintptr_t)p))
+		n = usable_size(p, ip, fp);
+	if (n)
+		plat_memset((void *)p, 0, n);
+	do_kfree(p, ip, fp, "kfree_sensitive");
+}
+
+void *kmemdup(const void *src, size_t len, gfp_t gfp)
+{
+	uintptr_t ip = CALLER_IP, fp = CALLER_FP;
+	void *p;
+
+	if (!kasan_check_range((uintptr_t)src, len, false, ip, fp))
+		return NULL;
+	p = do_kmalloc(len, gfp, ip, fp);
+	if (p && len)
+		plat_memcpy(p, src, len);
+	return p;
+}
+
+static char *strdup_n(const char *s, size_t max, gfp_t gfp, uintptr_t ip, uintptr_t fp)
+{
+	size_t len = 0;
+	char *p;
+
+	if (!s)
+		return NULL;
+	/* Find the end without reading past it, then check what we read. */
+	while (len < max && !kasan_region_is_poisoned_byte((uintptr_t)s + len) && s[len])
+		len++;
+	if (!kasan_check_range((uintptr_t)s, len < max ? len + 1 : len, false, ip, fp))
+		return NULL;
+	p = do_kmalloc(len + 1, gfp, ip, fp);
+	if (p) {
+		plat_memcpy(p, s, len);
+		p[len] = 0;
+	}
+	return p;
+}
+
+char *kstrdup(const char *s, gfp_t gfp)
+{
+	return strdup_n(s, ~(size_t)0, gfp, CALLER_IP, CALLER_FP);
+}
+
+char *kstrndup(const char *s, size_t max, gfp_t gfp)
+{
+	return strdup_n(s, max, gfp, CALLER_IP, CALLER_FP);
+}
+
+/* ---- kvmalloc: kmalloc for slab sizes, vmalloc beyond (or on failure) ---- */
+
+static void *do_kvmalloc(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
+{
+	void *p = NULL;
+
+	if (size <= KMALLOC_MAX_CACHE_SIZE)
+		p = do_kmalloc(size, gfp, ip, fp);
+	if (p || !size)
+		return p;
+	return __vmalloc_node(size, 1, gfp, NUMA_NO_NODE, (const void *)ip);
+}
+
+void *kvmalloc(size_t size, gfp_t gfp)
+{
+	return do_kvmalloc(size, gfp, CALLER_IP, CALLER_FP);
+}
+
+void *kvzalloc(size_t size, gfp_t gfp)
+{
+	return do_kvmalloc(size, gfp | __GFP_ZERO, CALLER_IP, CALLER_FP);
+}
+
+void kvfree(const void *p)
+{
+	if (is_vmalloc_addr(p))
+		vfree(p);
+	else
+		do_kfree(p, CALLER_IP, CALLER_FP, "kvfree");
+}
+
+/* ---- pages by address ---- */
+
+unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *pg;
+
+	if (unlikely(!kasan_ready))
+		kasan_init();
+	pg = pages_alloc_path(gfp, order, FAIL_PAGE);
+	return pg ? (unsigned long)page_address(pg) : 0;
+}
+
+unsigned long get_zeroed_page(gfp_t gfp)
+{
+	struct page *pg;
+
+	if (unlikely(!kasan_ready))
+		kasan_init();
+	pg = pages_alloc_path(gfp | __GFP_ZERO, 0, FAIL_PAGE);
+	return pg ? (unsigned long)page_address(pg) : 0;
+}
+
+struct page *virt_to_page(const void *addr)
+{
+	uintptr_t a = (uintptr_t)addr, lo = mm_layout.linear_start;
+
+	if (!mem_map || a < lo || a >= lo + (mm_layout.nr_pfns << PAGE_SHIFT))
+		return NULL;
+	return pfn_to_page((a - lo) >> PAGE_SHIFT);
+}
+
+unsigned long virt_to_phys(const volatile void *addr)
+{
+	return (uintptr_t)addr - mm_layout.linear_start;
+}
+
+void *phys_to_virt(unsigned long phys)
+{
+	return (void *)(mm_layout.linear_start + phys);
+}
+
+void free_pages(unsigned long addr, unsigned int order)
+{
+	if (!addr)
+		return;
+	if (addr & (PAGE_SIZE - 1) || !virt_to_page((void *)addr)) {
+		report_slab_bad_free("invalid-free", addr, CALLER_IP, CALLER_FP,
+				     "free_pages() of an address that is not a page of the linear map");
+		return;
+	}
+	free_pages_checked(virt_to_page((void *)addr), order, CALLER_IP, CALLER_FP);
+}

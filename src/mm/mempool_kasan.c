@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The KASAN side of mempools (Linux mm/kasan/common.c kasan_mempool_*):
+ * an element sitting in a pool is poisoned as freed, with a free track,
+ * so a use of an element the program gave back is caught although the
+ * memory was never freed; putting back something that is not a live
+ * element (twice, a middle pointer) is reported as double/invalid free
+ * and the pool does not take it.
+ */
+#include "mm/slab.h"
+
+static bool check_live(uintptr_t a, uintptr_t ip, uintptr_t fp, struct slab **slp, uint32_t *idx)
+{
+	struct slab *sl = addr_to_slab(a);
+	uintptr_t start;
+	size_t size;
+
+	*slp = sl;
+	if (sl) {
+		if (!slab_obj_index(sl, a, idx) || a != slab_obj_addr(sl, *idx)) {
+			report_slab_bad_free("invalid-free", a, ip, fp,
+					     "mempool_free() of a pointer that is not an object start");
+			return false;
+		}
+		if (sl->meta[*idx].state != OBJ_LIVE || kasan_region_is_poisoned_byte(a)) {
+			report_slab_bad_free("double-free", a, ip, fp,
+					     "mempool_free() of an element already in the pool or freed");
+			return false;
+		}
+		return true;
+	}
+	if (kmalloc_large_addr(a, &start, &size)) {
+		if (a != start) {
+			report_slab_bad_free("invalid-free", a, ip, fp,
+					     "mempool_free() of a pointer inside a large element");
+			return false;
+		}
+		if (kasan_region_is_poisoned_byte(a)) {
+			report_slab_bad_free("double-free", a, ip, fp,
+					     "mempool_free() of an element already in the pool");
+			return false;
+		}
+		return true;
+	}
+	report_slab_bad_free("invalid-free", a, ip, fp, "mempool_free() of memory kmalloc did not return");
+	return false;
+}
+
+bool kasan_mempool_poison_object(void *ptr)
+{
+	uintptr_t a = (uintptr_t)ptr, ip = CALLER_IP, fp = CALLER_FP, start;
+	struct slab *sl;
+	uint32_t idx;
+	size_t size;
+
+	if (!check_live(a, ip, fp, &sl, &idx))
+		return false;
+	if (sl) {
+		depot_handle_t h = stack_depot_save_here(fp, ip);
+
+		kasan_spin_lock(&sl->cache->lock);
+		sl->meta[idx].free_stack = h;
+		sl->meta[idx].free_pid = (uint32_t)plat_tid();
+		kasan_spin_unlock(&sl->cache->lock);
+		kasan_poison(a, sl->cache->obj_span, KASAN_SLAB_FREE);
+	} else if (kmalloc_large_addr(a, &start, &size)) {
+		kasan_poison(a, ALIGN_UP(size, PAGE_SIZE), KASAN_PAGE_FREE);
+	}
+	return true;
+}
+
+void kasan_mempool_unpoison_object(void *ptr, size_t size)
+{
+	uintptr_t a = (uintptr_t)ptr;
+	struct slab *sl = addr_to_slab(a);
+
+	kasan_unpoison(a, size);
+	if (sl && ALIGN_UP(size, KASAN_GRANULE_SIZE) < sl->cache->obj_span)
+		kasan_poison(ALIGN_UP(a + size, KASAN_GRANULE_SIZE),
+			     sl->cache->obj_span - ALIGN_UP(size, KASAN_GRANULE_SIZE),
+			     KASAN_SLAB_REDZONE);
+	if (sl) {
+		uint32_t idx;
+
+		if (slab_obj_index(sl, a, &idx)) {
+			kasan_spin_lock(&sl->cache->lock);
+			sl->meta[idx].free_stack = 0;
+			sl->meta[idx].size = (uint32_t)size;
+			kasan_spin_unlock(&sl->cache->lock);
+		}
+	}
+}
+
+bool kasan_mempool_poison_pages(struct page *page, unsigned int order)
+{
+	uintptr_t a = (uintptr_t)page_address(page);
+
+	if (kasan_region_is_poisoned_byte(a)) {
+		report_slab_bad_free("double-free", a, CALLER_IP, CALLER_FP,
+				     "mempool_free() of pages already in the pool or freed");
+		return false;
+	}
+	kasan_poison(a, PAGE_SIZE << order, KASAN_PAGE_FREE);
+	return true;
+}
+
+void kasan_mempool_unpoison_pages(struct page *page, unsigned int order)
+{
+	kasan_unpoison((uintptr_t)page_address(page), PAGE_SIZE << order);
+}
+
+bool kasan_save_enable_multi_shot(void)
+{
+	bool old = kasan_flags.multi_shot;
+
+	kasan_flags.multi_shot = 1;
+	return old;
+}
+
+void kasan_restore_multi_shot(bool enabled)
+{
+	kasan_flags.multi_shot = enabled;
+}

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The slab side: caches of equal objects carved from page-allocator
+ * blocks, with generic-KASAN redzones, quarantine and alloc/free tracks
+ * (Linux mm/slub.c and mm/kasan/common.c, generic.c, quarantine.c).
+ *
+ * A slab is a block of 2^order pages:
+ *
+ *   [struct slab][slab_meta x nr][guard][slot 0][slot 1] ... [slot nr-1]
+ *   slot = [object: object_size rounded to align][redzone]
+ *
+ * The header and guard are poisoned as redzone, so object 0 has a left
+ * redzone like every other object (its left neighbour's right one).  The
+ * per-object metadata (tracks, requested size, state, free-list link)
+ * lives in the header, not in the object or its redzone: a program that
+ * overruns or writes a freed object can be reported and go on without
+ * having corrupted the allocator.
+ */
+#ifndef VMKASAN_MM_SLAB_H
+#define VMKASAN_MM_SLAB_H
+
+#include "mm/mm.h"
+
+enum obj_state { OBJ_FREE, OBJ_LIVE, OBJ_QUARANTINED, OBJ_RCU };
+
+struct slab_meta {
+	uint32_t alloc_stack, free_stack;	/* stack depot handles */
+	uint32_t alloc_pid, free_pid;
+	uint32_t size;				/* requested size of the live object */
+	uint32_t next : 24;			/* free list: index + 1, 0 = end */
+	uint32_t state : 8;
+};
+
+struct kmem_cache;
+
+struct slab {
+	struct kmem_cache *cache;
+	struct slab *next, *prev;	/* on the cache's partial or full list */
+	uintptr_t objects;		/* address of slot 0 */
+	uint32_t nr, inuse;		/* slots; slots not OBJ_FREE */
+	uint32_t free;			/* free list head: index + 1, 0 = empty */
+	uint16_t order;
+	uint8_t on_partial;
+	struct slab_meta meta[];
+};
+
+#define CACHE_NAME_LEN	32
+#define CACHE_MAGIC	0x6b6d656dUL	/* "kmem" */
+
+struct kmem_cache {
+	unsigned long magic;
+	char name[CACHE_NAME_LEN];
+	uint32_t object_size;		/* what the creator asked for */
+	uint32_t obj_span;		/* object_size rounded up to align */
+	uint32_t slot;			/* obj_span + redzone, a multiple of align */
+	uint32_t align, flags, order, nr;
+	uint32_t first;			/* offset of slot 0 in the slab */
+	void (*ctor)(void *);
+	kasan_spinlock_t lock;
+	struct slab *partial;		/* slabs with a free slot */
+	struct slab *full;		/* slabs without */
+	struct slab *empty;		/* at most one spare empty slab */
+	unsigned long live;		/* objects handed out and not yet freed */
+	bool is_kmalloc;
+	struct kmem_cache *next_cache;	/* all caches, for quarantine draining */
+};
+
+/* Is the byte at addr poisoned?  (Never faults: no shadow counts as poisoned.) */
+static inline bool kasan_region_is_poisoned_byte(uintptr_t addr)
+{
+	int8_t v;
+
+	if (addr < PLAT_PAGE_SIZE || !plat_addr_has_shadow(addr))
+		return true;
+	/* vmalloc shadow may be absent: read it the slow, safe way. */
+	if (addr >= mm_layout.vmalloc_start && addr < mm_layout.vmalloc_end) {
+		if (!plat_read_safe(&v, (uintptr_t)kasan_shadow(addr), 1))
+			return true;
+	} else {
+		v = *kasan_shadow(addr);
+	}
+	return v && (int8_t)(addr & KASAN_GRANULE_MASK) >= v;
+}
+
+/* slab.c */
+/* Allocate from s on behalf of the caller whose frame is (ip, fp). */
+void *slab_alloc(struct kmem_cache *s, size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp);
+/* Free obj of s: checks (double, invalid, wrong cache), report on ip/fp. */
+void slab_free(struct kmem_cache *s, const void *obj, uintptr_t ip, uintptr_t fp,
+	       const char *fn);
+/* The slab holding addr, or NULL when addr is not slab memory. */
+struct slab *addr_to_slab(uintptr_t addr);
+/* Index of the slot holding addr in sl (addr inside the slot area). */
+bool slab_obj_index(const struct slab *sl, uintptr_t addr, uint32_t *idx);
+static inline uintptr_t slab_obj_addr(const struct slab *sl, uint32_t i)
+{
+	return sl->objects + (uintptr_t)i * sl->cache->slot;
+}
+/* Really release an object whose quarantine (or RCU delay) is over. */
+void slab_release(struct slab *sl, uint32_t idx);
+struct kmem_cache *slab_cache_create(const char *name, unsigned size, unsigned align,
+				     unsigned flags, void (*ctor)(void *), bool is_kmalloc);
+/* The cache of kmem_cache descriptors (a destroyed cache's descriptor is
+ * a freed object, so using it again is reported as a use-after-free). */
+extern struct kmem_cache *kmem_cache_cache;
+extern unsigned long slab_pages_now, slab_bad_frees;
+void slab_lock_all(bool lock);
+/* vmkasan_get_stats: the slab side's fields. */
+void slab_counters(struct vmkasan_stats *s);
+bool slab_init(char *err, size_t errlen);
+
+/* kmalloc.c */
+struct kmem_cache *kmalloc_cache_for(size_t size);
+void kmalloc_init(void);
+bool kmalloc_large_addr(uintptr_t addr, uintptr_t *start, size_t *size);
+/* A recently freed large kmalloc holding addr: tracks = alloc pid, stack,
+ * free pid, stack. */
+bool kmalloc_large_freed(uintptr_t addr, uintptr_t *start, size_t *size, uint32_t tracks[4]);
+void kmalloc_large_tracks(uintptr_t start, uint32_t *pid, uint32_t *stack);
+
+/* quarantine.c (src/kasan) */
+/* Take a freed object; false if the quarantine is off (release it now). */
+bool quarantine_put(struct slab *sl, uint32_t idx);
+/* Release everything quarantined of cache s (NULL: of every cache). */
+void quarantine_remove_cache(struct kmem_cache *s);
+extern unsigned long quarantine_bytes, quarantine_max;
+void quarantine_lock_all(bool lock);
+
+/* report_slab.c (src/kasan) */
+void report_slab_bad_free(const char *bug, uintptr_t addr, uintptr_t ip, uintptr_t fp,
+			  const char *detail);
+
+/* rcu.c: SLAB_TYPESAFE_BY_RCU frees wait for a grace period */
+void slab_rcu_free(struct slab *sl, uint32_t idx);
+void slab_rcu_done(struct slab *sl, uint32_t idx);
+
+#endif
