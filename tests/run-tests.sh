@@ -778,7 +778,7 @@ fi
 
 run_suite() {	# name script outdir
 	[ -f "$ROOT/$2" ] || return 0
-	(cd "$ROOT" && sh "$2" "$3") >"$OUT/$1.log" 2>&1
+	(cd "$ROOT" && bash "$2" "$3") >"$OUT/$1.log" 2>&1
 	absorb_suite "$1" "$OUT/$1.log" $?
 }
 run_suite vmalloc tests/vmalloc/run.sh build/tests/vmalloc
