@@ -113,6 +113,10 @@ struct plat_mm_layout {
 bool plat_mm_init(struct plat_mm_layout *l, char *err, size_t errlen);
 /* The RAM behind frames [pfn, pfn + n) goes back to the machine. */
 void plat_frames_release(unsigned long pfn, unsigned long n);
+/* Which of frames [pfn, pfn + n) hold data now (vec[i] = 1), so that a
+ * freed frame that holds data can be kept for reuse instead of released;
+ * returns how many.  A port whose RAM is always there says all of them. */
+unsigned long plat_frames_resident(unsigned long pfn, unsigned long n, uint8_t *vec);
 /* Map frames at va (vmap), and give va its own frames back (vunmap). */
 bool plat_map_alias(uintptr_t va, const unsigned long *pfns, unsigned long n);
 void plat_unmap_alias(uintptr_t va, unsigned long n);

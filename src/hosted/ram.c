@@ -124,6 +124,24 @@ void plat_frames_release(unsigned long pfn, unsigned long n)
 		  frame_offset(n));
 }
 
+/* mincore on the linear map: a memfd page is resident once touched
+ * through any of its mappings, until the hole punch. */
+unsigned long plat_frames_resident(unsigned long pfn, unsigned long n, uint8_t *vec)
+{
+	unsigned long count = 0;
+
+	if (mincore((void *)(mm_layout.linear_start + ((uintptr_t)pfn << PLAT_PAGE_SHIFT)),
+		    n << PLAT_PAGE_SHIFT, vec)) {
+		plat_memset(vec, 1, n);	/* unknown: treat all as holding data */
+		return n;
+	}
+	for (unsigned long i = 0; i < n; i++) {
+		vec[i] &= 1;
+		count += vec[i];
+	}
+	return count;
+}
+
 /* The vmalloc mapping's file offset follows the address. */
 static off_t identity_offset(uintptr_t va)
 {

@@ -27,6 +27,7 @@ struct page {
 #define PG_shadow_creating 0x0004	/* being mapped by the populate in progress */
 #define PG_slab		0x0008	/* part of a slab: private is its struct slab */
 #define PG_large_kmalloc 0x0010	/* head of a large kmalloc block */
+#define PG_resident_free 0x0020	/* a free vmalloc frame that still holds (stale) data */
 
 extern struct page *mem_map;
 
@@ -57,6 +58,10 @@ void frames_put(unsigned long pfn, unsigned long n, bool release);
 void *meta_alloc(size_t size);
 void meta_free(void *p, size_t size);
 extern unsigned long ram_pages, ram_pages_peak, ram_budget, meta_pages;
+/* Free vmalloc frames kept resident for reuse instead of released (the
+ * hosted port's page faults and hole punches cost more than zeroing). */
+extern unsigned long frames_resident_free;
+#define FRAMES_RESIDENT_FREE_MAX 4096UL
 /* Blocks of 2^order general frames, unpoisoned, failures counted on
  * path; and back, poisoned KASAN_PAGE_FREE. */
 struct page *pages_alloc_path(gfp_t gfp, unsigned int order, enum fail_path path);

@@ -15,6 +15,7 @@ struct plat_mm_layout mm_layout;
 struct page *mem_map;
 
 unsigned long ram_pages, ram_pages_peak, ram_budget, meta_pages;
+unsigned long frames_resident_free;
 unsigned long ram_budget_bytes;		/* the "ram" option */
 
 static kasan_spinlock_t pool_lock;
@@ -95,6 +96,8 @@ bool frames_take(unsigned long pfn, unsigned long n, enum fail_path path)
 		return false;
 	}
 	for (unsigned long i = 0; i < n; i++) {
+		if (mem_map[pfn + i].flags & PG_resident_free)
+			__atomic_sub_fetch(&frames_resident_free, 1, __ATOMIC_RELAXED);
 		mem_map[pfn + i].refcount = 1;
 		mem_map[pfn + i].flags = PG_allocated;
 	}
@@ -467,7 +470,7 @@ void put_page(struct page *page)
 
 /* Bit i of struct page flags (mm.h). */
 static const char *const page_flag_names[] = { "allocated", "shadow_cached", "shadow_creating",
-					       "slab", "large_kmalloc" };
+					       "slab", "large_kmalloc", "resident_free" };
 
 /* The first lines of Linux's dump_page(), with what struct page has here. */
 static void dump_page(const struct page *page)

@@ -80,6 +80,19 @@ void abandon_area(struct vmap_area *va)
 	kasan_release_vmalloc(start, end, fs, fe);
 }
 
+/* Zero the frames of [va, va + n pages) that the purge kept with stale
+ * data (PG_resident_free); the others read as zero already. */
+static void zero_resident_frames(uintptr_t va, unsigned long n)
+{
+	unsigned long pfn = identity_pfn(va);
+
+	if (!READ_ONCE(frames_resident_free))
+		return;
+	for (unsigned long i = 0; i < n; i++)
+		if (READ_ONCE(mem_map[pfn + i].flags) & PG_resident_free)
+			plat_memset((void *)(va + (i << PAGE_SHIFT)), 0, PAGE_SIZE);
+}
+
 static size_t guard_size(unsigned long vm_flags)
 {
 	return vm_flags & VM_NO_GUARD ? 0 : PAGE_SIZE;
@@ -107,7 +120,9 @@ static void *vmalloc_common(size_t size, size_t align, uintptr_t start, uintptr_
 		return NULL;
 	va->flags = (uint32_t)(VM_ALLOC | (vm_flags & (VM_NO_GUARD | VMK_STACK | VMK_PERCPU)));
 	va->size = size;
-	/* Identity frames are zero when taken: the purge punched them. */
+	/* Identity frames read as zero when taken: the purge released them, or
+	 * kept them resident, and those are zeroed here. */
+	zero_resident_frames(va->va_start, real >> PAGE_SHIFT);
 	if (!frames_take(identity_pfn(va->va_start), real >> PAGE_SHIFT, FAIL_PAGE)) {
 		abandon_area(va);
 		return NULL;

@@ -182,10 +182,37 @@ static struct vmap_area *sort_by_address(struct vmap_area *list)
 }
 
 /*
- * vmalloc'd frames were uncharged at vfree; their RAM goes now, with one
- * hole punch per run of adjacent areas (guard frames were never touched,
- * punching them too costs nothing).  A vmap alias got its identity
- * mapping back at vunmap and has no frames of its own here.
+ * Keep the frames of [pfn, pfn + n) that hold data for the next area at
+ * these addresses (the lowest fit soon hands them out again), as long as
+ * fewer than FRAMES_RESIDENT_FREE_MAX are kept: taking a kept frame
+ * costs a memset (vmalloc_common zeroes it), a released one a page fault
+ * and a hole punch on the hosted port.  False: over the limit, release.
+ */
+static bool keep_resident(unsigned long pfn, unsigned long n)
+{
+	uint8_t vec[512];
+
+	if (READ_ONCE(frames_resident_free) + n > FRAMES_RESIDENT_FREE_MAX)
+		return false;
+	for (unsigned long done = 0; done < n; done += sizeof(vec)) {
+		unsigned long m = n - done < sizeof(vec) ? n - done : sizeof(vec);
+		unsigned long kept = plat_frames_resident(pfn + done, m, vec);
+
+		for (unsigned long i = 0; i < m; i++)
+			if (vec[i])
+				mem_map[pfn + done + i].flags = PG_resident_free;
+		__atomic_add_fetch(&frames_resident_free, kept, __ATOMIC_RELAXED);
+	}
+	return true;
+}
+
+/*
+ * vmalloc'd frames were uncharged at vfree.  Now, before their range
+ * goes back to the free tree (nobody can take them meanwhile): kept for
+ * reuse, or their RAM released with one hole punch per run of adjacent
+ * areas (guard frames were never touched, punching them too costs
+ * nothing).  A vmap alias got its identity mapping back at vunmap and
+ * has no frames of its own here.
  */
 static void release_purged_frames(struct vmap_area *sorted)
 {
@@ -193,6 +220,8 @@ static void release_purged_frames(struct vmap_area *sorted)
 
 	for (struct vmap_area *va = sorted; va; va = va->purge_next) {
 		if (va->alias_pfns || !va->nr_pages)
+			continue;
+		if (keep_resident(identity_pfn(va->va_start), va->nr_pages))
 			continue;
 		if (va->va_start != run_end) {
 			if (run_end)

@@ -10,7 +10,7 @@
  *                  the timed areas are touched at both ends.
  *   --bench=mmap   vmalloc+vfree against mmap+munmap of the same sizes
  *                  (--mmap_pages), touching the first and last byte, or
- *                  every page.
+ *                  every page; nr_threads workers at once (default 1).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -190,10 +190,77 @@ int run_scale_bench(FILE *result)
 }
 
 /* ---- vmalloc against mmap ---- */
+
+/* One worker of a timed run: pairs of allocate, touch, free. */
+struct pair_worker {
+	pthread_t thread;
+	pthread_barrier_t *start;
+	bool use_mmap;
+	size_t size;
+	long pairs;
+	void (*touch)(void *, size_t);
+	unsigned long fails;
+};
+
+static void *pair_main(void *arg)
+{
+	struct pair_worker *w = arg;
+
+	pthread_barrier_wait(w->start);
+	for (long i = 0; i < w->pairs; i++) {
+		void *p = w->use_mmap ? mmap(NULL, w->size, PROT_READ | PROT_WRITE,
+					     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+				      : vmalloc(w->size);
+
+		if (!p || p == MAP_FAILED) {
+			w->fails++;
+			continue;
+		}
+		w->touch(p, w->size);
+		if (w->use_mmap)
+			munmap(p, w->size);
+		else
+			vfree(p);
+	}
+	pthread_barrier_wait(w->start);
+	return NULL;
+}
+
+/* nthreads workers at once; µs of wall time per pair of one worker. */
+static double timed_pairs(unsigned nthreads, bool use_mmap, size_t size, long pairs,
+			  void (*touch)(void *, size_t), unsigned long *fails)
+{
+	struct pair_worker w[64];
+	pthread_barrier_t start;
+	double t0, t1;
+
+	if (nthreads > 64)
+		nthreads = 64;
+	pthread_barrier_init(&start, NULL, nthreads + 1);
+	for (unsigned i = 0; i < nthreads; i++) {
+		w[i] = (struct pair_worker){ .start = &start, .use_mmap = use_mmap, .size = size,
+					     .pairs = pairs, .touch = touch };
+		pthread_create(&w[i].thread, NULL, pair_main, &w[i]);
+	}
+	pthread_barrier_wait(&start);
+	t0 = now_usec();
+	pthread_barrier_wait(&start);
+	t1 = now_usec();
+	for (unsigned i = 0; i < nthreads; i++) {
+		pthread_join(w[i].thread, NULL);
+		*fails += w[i].fails;
+	}
+	pthread_barrier_destroy(&start);
+	return (t1 - t0) / (double)pairs;
+}
+
+/* Each point: nr_threads workers (default 1) each time their own pairs
+ * of vmalloc+touch+vfree, then of mmap+touch+munmap. */
 int run_mmap_bench(FILE *result)
 {
 	unsigned long sizes[32];
 	int n = parse_list(tv.mmap_pages, sizes, 32);
+	unsigned nthreads = tv.nr_threads > 0 ? (unsigned)tv.nr_threads : 1;
 
 	if (n <= 0)
 		return 2;
@@ -205,41 +272,13 @@ int run_mmap_bench(FILE *result)
 			pairs = 200;
 		for (int all = 0; all < 2; all++) {
 			void (*touch)(void *, size_t) = all ? touch_all : touch_ends;
-			double t0, tv_us, mm_us;
+			double tv_us, mm_us;
 			unsigned long fails = 0;
 
-			for (long i = 0; i < pairs / 10; i++) {		/* warm up */
-				void *p = vmalloc(size);
-
-				if (p)
-					touch(p, size);
-				vfree(p);
-			}
-			t0 = now_usec();
-			for (long i = 0; i < pairs; i++) {
-				void *p = vmalloc(size);
-
-				if (!p) {
-					fails++;
-					continue;
-				}
-				touch(p, size);
-				vfree(p);
-			}
-			tv_us = (now_usec() - t0) / (double)pairs;
-			t0 = now_usec();
-			for (long i = 0; i < pairs; i++) {
-				void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-					       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-				if (p == MAP_FAILED) {
-					fails++;
-					continue;
-				}
-				touch(p, size);
-				munmap(p, size);
-			}
-			mm_us = (now_usec() - t0) / (double)pairs;
+			timed_pairs(nthreads, false, size, pairs / 10, touch, &fails);	/* warm up */
+			fails = 0;
+			tv_us = timed_pairs(nthreads, false, size, pairs, touch, &fails);
+			mm_us = timed_pairs(nthreads, true, size, pairs, touch, &fails);
 			fprintf(result, "mmap %lu %d %ld %.4f %.4f %lu\n", sizes[k], all, pairs, tv_us,
 				mm_us, fails);
 		}
