@@ -7,7 +7,8 @@
 #     and clang.
 #  2. What the libraries make global is exactly the header's API, the
 #     compiler ABI (__asan_*), the libc functions the runtime replaces
-#     (memcpy, memmove, memset, pthread_create) and the start hook.
+#     (mem* and the checked string functions; pthread_create, _join,
+#     _tryjoin_np and _detach for vmap stacks) and the start hook.
 # Prints TAP-style lines, then "N passed, N failed".
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,12 +17,7 @@ case $OUT in /*) ;; *) OUT=$(pwd)/$OUT ;; esac
 CC_WRAP=$ROOT/build/bin/vmkasan-cc
 LIB=$ROOT/build/lib
 mkdir -p "$OUT" || exit 2
-PASS=0 FAIL=0 N=0
-ok() { N=$((N + 1)); PASS=$((PASS + 1)); echo "ok $N - $1"; }
-not_ok() {
-	N=$((N + 1)); FAIL=$((FAIL + 1)); echo "not ok $N - $1"; shift
-	for f in "$@"; do [ -f "$f" ] && sed -e 's/^/#   /' "$f" | head -30; done
-}
+. "$ROOT/tests/lib/tap.sh"
 
 for cc in gcc clang; do
 	for rt in static shared; do
@@ -53,7 +49,7 @@ grep -q VMALLOC_END "$OUT/api.names" && echo VMALLOC_START >>"$OUT/api.names"
 sort -u -o "$OUT/api.names" "$OUT/api.names"
 nm -D --defined-only "$LIB/libvmkasan.so" | awk '{ print $3 }' | sort -u >"$OUT/so.names"
 nm "$LIB/libvmkasan.a" | awk 'NF == 3 && $2 ~ /^[TDBRCVW]$/ { print $3 }' | sort -u >"$OUT/a.names"
-expected_extra='^(__asan_.*|memcpy|memmove|memset|pthread_create|vmkasan_start|strlen|strnlen|strchr|strrchr|strcmp|strncmp|strcpy|strncpy|strcat|strncat|strstr|memchr|memcmp|strscpy)$'
+expected_extra='^(__asan_.*|memcpy|memmove|memset|pthread_create|pthread_join|pthread_tryjoin_np|pthread_detach|vmkasan_start|strlen|strnlen|strchr|strrchr|strcmp|strncmp|strcpy|strncpy|strcat|strncat|strstr|memchr|memcmp|strscpy)$'
 for lib in so a; do
 	missing=$(comm -23 "$OUT/api.names" "$OUT/$lib.names" | tr '\n' ' ')
 	extra=$(comm -13 "$OUT/api.names" "$OUT/$lib.names" | grep -Ev "$expected_extra" | tr '\n' ' ')
@@ -63,5 +59,4 @@ for lib in so a; do
 	if [ -z "$extra" ]; then ok "lib$lib: no internal symbol is global"
 	else echo "global but internal: $extra" >"$OUT/$lib.diff"; not_ok "lib$lib: no internal symbol is global" "$OUT/$lib.diff"; fi
 done
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

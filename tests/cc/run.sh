@@ -15,12 +15,7 @@ case $OUT in /*) ;; *) OUT=$(pwd)/$OUT ;; esac
 CC_WRAP=$ROOT/build/bin/vmkasan-cc
 SRC=$ROOT/tests/cc/oob.c
 mkdir -p "$OUT" || exit 2
-PASS=0 FAIL=0 N=0
-ok() { N=$((N + 1)); PASS=$((PASS + 1)); echo "ok $N - $1"; }
-not_ok() {
-	N=$((N + 1)); FAIL=$((FAIL + 1)); echo "not ok $N - $1"; shift
-	for f in "$@"; do [ -f "$f" ] && sed -e 's/^/#   /' "$f" | head -30; done
-}
+. "$ROOT/tests/lib/tap.sh"
 # reports_line BIN: the program reports a vmalloc-out-of-bounds write at oob.c:10 and goes on.
 reports_line() {
 	"$1" >"$1.out" 2>"$1.err"
@@ -72,5 +67,4 @@ if (cd "$ROOT" && make -s CC=clang BUILD="$REL/clang-rt" "$REL/clang-rt/lib/libv
 else
 	not_ok "make CC=clang builds the runtime" "$OUT/make-clang.log"
 fi
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

@@ -32,29 +32,7 @@ case $OUT in /*) ;; *) OUT=$(pwd)/$OUT ;; esac
 CC_WRAP=$ROOT/build/bin/vmkasan-cc
 mkdir -p "$OUT/logs" || exit 2
 
-PASS=0
-FAIL=0
-N=0
-
-ok() {
-	N=$((N + 1)); PASS=$((PASS + 1))
-	echo "ok $N - $1"
-}
-
-not_ok() {
-	N=$((N + 1)); FAIL=$((FAIL + 1))
-	echo "not ok $N - $1"
-	shift
-	for f in "$@"; do
-		[ -f "$f" ] && sed -e 's/^/#   /' "$f" | head -30
-	done
-}
-
-finish() {
-	echo "$PASS passed, $FAIL failed"
-	[ "$FAIL" -eq 0 ]
-	exit $?
-}
+. "$ROOT/tests/lib/tap.sh"
 
 if ! (cd "$ROOT" && make -s >"$OUT/logs/make.log" 2>&1); then
 	not_ok "make (the runtime builds)" "$OUT/logs/make.log"

@@ -15,12 +15,7 @@ case $OUT in /*) ;; *) OUT=$(pwd)/$OUT ;; esac
 TARBALL=${LINUX_SOURCE_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 SRC=linux-source-6.12/mm/kasan/kasan_test_c.c
 mkdir -p "$OUT" || exit 2
-PASS=0 FAIL=0 N=0
-ok() { N=$((N + 1)); PASS=$((PASS + 1)); echo "ok $N - $1"; }
-not_ok() {
-	N=$((N + 1)); FAIL=$((FAIL + 1)); echo "not ok $N - $1"; shift
-	for f in "$@"; do [ -f "$f" ] && sed -e 's/^/#   /' "$f" | head -40; done
-}
+. "$ROOT/tests/lib/tap.sh"
 if [ ! -f "$TARBALL" ]; then
 	echo "no $TARBALL: apt-get install linux-source-6.12" >"$OUT/missing"
 	not_ok "Linux 6.12 source tarball present" "$OUT/missing"
@@ -57,5 +52,4 @@ for cc in gcc clang; do
 	if [ "$bugs" -gt 150 ] && [ "$rulers" = $((2 * bugs)) ]; then ok "$cc: $bugs whole reports"
 	else echo "bugs $bugs rulers $rulers" >"$OUT/$cc.why2"; not_ok "$cc: whole reports" "$OUT/$cc.why2"; fi
 done
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

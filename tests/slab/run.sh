@@ -27,12 +27,7 @@ case $OUT in /*) ;; *) OUT=$(pwd)/$OUT ;; esac
 CC_WRAP=$ROOT/build/bin/vmkasan-cc
 SRC=$ROOT/tests/slab/cases.c
 mkdir -p "$OUT" || exit 2
-PASS=0 FAIL=0 N=0
-ok() { N=$((N + 1)); PASS=$((PASS + 1)); echo "ok $N - $1"; }
-not_ok() {
-	N=$((N + 1)); FAIL=$((FAIL + 1)); echo "not ok $N - $1"; shift
-	for f in "$@"; do [ -f "$f" ] && sed -e 's/^/#   /' "$f" | head -40; done
-}
+. "$ROOT/tests/lib/tap.sh"
 
 # case | bug type | access line (after the address: by task) | tracks | cache line | location
 TABLE='
@@ -178,5 +173,4 @@ if [ -x "$bin" ]; then
 	else not_ok "quarantine_size=0 turns the quarantine off" "$d/q0.err"; fi
 fi
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish
