@@ -20,9 +20,15 @@
 
 /* The layout the port gave in plat_mm_init(). */
 extern struct plat_mm_layout mm_layout;
+/* The vmalloc_shadow option (under off the port maps the space's shadow
+ * as plain zeros: nothing there is ever absent). */
+enum vmalloc_shadow_policy { SHADOW_KEEP, SHADOW_PURGE, SHADOW_REFCOUNT, SHADOW_OFF };
+extern int vmalloc_shadow_policy;
 
-/* The poison value an absent vmalloc shadow byte at shadow_addr stands
- * for, or -1 if shadow_addr is not vmalloc shadow or is populated. */
+/* The poison value (>= 0) an absent vmalloc shadow byte at shadow_addr
+ * stands for; -1 if shadow_addr is not vmalloc shadow (or the space has
+ * none: vmalloc_shadow=off); -2 if it is present or being made by a
+ * populate (a fault there is retried). */
 int vmalloc_shadow_hole(uintptr_t shadow_addr);
 /* A hardware fault at addr in the vmalloc space: reports a vmap stack's
  * guard page hit and returns true, or returns false. */

@@ -34,12 +34,6 @@ bool plat_init(char *err, size_t errlen);
  * hole in the address space)? */
 bool plat_addr_has_shadow(uintptr_t addr);
 
-/* Memory: fixed reservations of address space and their protection. */
-enum plat_prot { PLAT_PROT_NONE = 0, PLAT_PROT_READ = 1, PLAT_PROT_RW = 3 };
-/* Reserve [addr, addr+size) at exactly that address, lazily backed
- * (no RAM until touched).  False if anything already lives there or the
- * reservation is refused. */
-bool plat_reserve(uintptr_t addr, size_t size, enum plat_prot prot);
 /* Anonymous memory for the runtime's own metadata (page granular). */
 void *plat_alloc_pages(size_t size);
 
@@ -90,8 +84,6 @@ struct plat_symbol {
 	unsigned line;
 };
 bool plat_symbolize(uintptr_t pc, bool is_return_addr, struct plat_symbol *out);
-/* Does [lo, hi) hold the runtime's own code? (for internal-fault messages) */
-bool plat_pc_in_runtime(uintptr_t pc);
 
 /*
  * Physical memory for the page allocator and the vmalloc space.  Frames

@@ -26,7 +26,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "kasan/kasan.h"
+#include "core.h"
 #include "hosted.h"
 
 /*
@@ -98,28 +98,6 @@ static bool make_poison_frames(void)
 	}
 	return true;
 }
-#define MAX_HOOKS 4
-static hosted_shadow_hole_fn shadow_holes[MAX_HOOKS];
-static hosted_fault_fn fault_explainers[MAX_HOOKS];
-
-void hosted_register_shadow_hole(hosted_shadow_hole_fn fn)
-{
-	for (unsigned i = 0; i < MAX_HOOKS; i++)
-		if (!shadow_holes[i]) {
-			shadow_holes[i] = fn;
-			return;
-		}
-}
-
-void hosted_register_fault_explainer(hosted_fault_fn fn)
-{
-	for (unsigned i = 0; i < MAX_HOOKS; i++)
-		if (!fault_explainers[i]) {
-			fault_explainers[i] = fn;
-			return;
-		}
-}
-
 /* The poison value an absent shadow byte at this address stands for;
  * HOLE_BUSY if it is our shadow but present or being made (retry the
  * access); HOLE_NOT_OURS if the address is not ours at all. */
@@ -127,13 +105,8 @@ static int hole_value(uintptr_t shadow_addr)
 {
 	if (shadow_addr >= SHADOW_GAP_START && shadow_addr < SHADOW_GAP_END)
 		return KASAN_SHADOW_GAP;
-	for (unsigned i = 0; i < MAX_HOOKS && shadow_holes[i]; i++) {
-		int v = shadow_holes[i](shadow_addr);
-
-		if (v != HOLE_NOT_OURS)
-			return v;
-	}
-	return HOLE_NOT_OURS;
+	/* The vmalloc space keeps the rest of the shadow that can be absent. */
+	return vmalloc_shadow_hole(shadow_addr);
 }
 
 /* Put PROT_NONE back (as ram.c and linux.c made it) over a hole page. */
@@ -229,7 +202,7 @@ void plat_report_done(uintptr_t addr)
 	restore_signals(&old);
 }
 
-bool plat_pc_in_runtime(uintptr_t pc)
+bool hosted_pc_in_runtime(uintptr_t pc)
 {
 	static const char *const prefixes[] = { "kasan_", "__asan_", "plat_", "hosted_", "vmk_",
 						"vmkasan_" };
@@ -250,9 +223,9 @@ static void fatal_fault(int sig, uintptr_t addr, bool write, uintptr_t ip, uintp
 		.addr = addr, .write = write, .fault = true, .ip = ip, .fp = fp,
 	};
 
-	for (unsigned i = 0; i < MAX_HOOKS && fault_explainers[i]; i++)
-		if (fault_explainers[i](addr, write, ip, fp, sp))
-			plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
+	/* A vmap stack's guard page: the task overflowed its stack. */
+	if (vmalloc_explain_fault(addr, write, ip, fp))
+		plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
 
 	/*
 	 * A checked memcpy/memmove/memset whose range has good (or no)
@@ -260,12 +233,12 @@ static void fatal_fault(int sig, uintptr_t addr, bool write, uintptr_t ip, uintp
 	 * Report it as the same access made by a load would be, at the
 	 * faulting address, from the mem* call's caller.
 	 */
-	if (plat_pc_in_runtime(ip) && kasan_mem_fault_caller(sp, fp, &a.ip, &a.fp)) {
+	if (hosted_pc_in_runtime(ip) && kasan_mem_fault_caller(sp, fp, &a.ip, &a.fp)) {
 		/* a.ip is a return address now, not a faulting pc. */
 		a.fault = false;
 		ip = a.ip;
 		fp = a.fp;
-	} else if (plat_pc_in_runtime(ip)) {
+	} else if (hosted_pc_in_runtime(ip)) {
 		kasan_printf("vmkasan: internal error: %s accessing %p at pc %p in the runtime\n",
 			     sig == SIGBUS ? "SIGBUS" : "SIGSEGV", (void *)addr, (void *)ip);
 		kasan_print_trace(ip, fp, false);

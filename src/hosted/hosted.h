@@ -9,6 +9,15 @@
 
 #include "layout.h"
 
+/* linux.c: reserve [addr, addr + size) at exactly that address, lazily
+ * backed (no RAM until touched); false if anything lives there already
+ * or the reservation is refused. */
+enum hosted_prot { HOSTED_PROT_NONE = 0, HOSTED_PROT_READ = 1, HOSTED_PROT_RW = 3 };
+bool hosted_reserve(uintptr_t addr, size_t size, enum hosted_prot prot);
+
+/* fault.c: is pc in the runtime's own code? (internal-fault messages) */
+bool hosted_pc_in_runtime(uintptr_t pc);
+
 /* linux.c: the process's mappings, from /proc/self/maps */
 struct hosted_mapping {
 	uintptr_t start, end, offset;
@@ -27,26 +36,9 @@ bool hosted_install_fault_handler(char *err, size_t errlen);
  * the runtime creates. */
 void hosted_setup_altstack(void);
 
-/*
- * A subsystem that keeps parts of the shadow unmapped (the vmalloc
- * space) tells the fault handler which shadow addresses are its own and
- * what value an absent shadow byte stands for (>= 0).  Returns
- * HOLE_NOT_OURS when the address is not the subsystem's, HOLE_BUSY when
- * it is but its shadow is present or being made (a fault there is
- * retried: a populate is about to finish).
- */
+/* What vmalloc_shadow_hole() (core.h) returns besides a poison value. */
 #define HOLE_NOT_OURS	(-1)
 #define HOLE_BUSY	(-2)
-typedef int (*hosted_shadow_hole_fn)(uintptr_t shadow_addr);
-void hosted_register_shadow_hole(hosted_shadow_hole_fn fn);
-
-/*
- * A subsystem that owns guard areas (vmalloc guard pages, vmap stacks)
- * explains a fault on one; returns true when it printed a report.
- */
-typedef bool (*hosted_fault_fn)(uintptr_t addr, bool write, uintptr_t ip, uintptr_t fp,
-				uintptr_t sp);
-void hosted_register_fault_explainer(hosted_fault_fn fn);
 
 /* Whoever maps real shadow over a hole does it under the fault lock,
  * after marking the page "being made" (see fault.c).  Signals are

@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mm/mm.h"
+#include "core.h"
 #include "hosted.h"
 #include "symbolize.h"
 
@@ -31,12 +31,12 @@ bool plat_addr_has_shadow(uintptr_t addr)
 	return addr < LOW_MEM_END || (addr >= HIGH_MEM_START && addr < HIGH_MEM_END);
 }
 
-static int to_mmap_prot(enum plat_prot prot)
+static int to_mmap_prot(enum hosted_prot prot)
 {
 	return (prot & 1 ? PROT_READ : 0) | (prot & 2 ? PROT_WRITE : 0);
 }
 
-bool plat_reserve(uintptr_t addr, size_t size, enum plat_prot prot)
+bool hosted_reserve(uintptr_t addr, size_t size, enum hosted_prot prot)
 {
 	void *p = mmap((void *)addr, size, to_mmap_prot(prot),
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
@@ -511,10 +511,10 @@ static void exit_with_report_status(void)
 	_exit(kasan_flags.exitcode);
 }
 
-static bool reserve_region(const char *what, uintptr_t lo, uintptr_t hi, enum plat_prot prot,
+static bool reserve_region(const char *what, uintptr_t lo, uintptr_t hi, enum hosted_prot prot,
 			   char *err, size_t errlen)
 {
-	if (plat_reserve(lo, hi - lo, prot))
+	if (hosted_reserve(lo, hi - lo, prot))
 		return true;
 	kasan_snprintf(err, errlen,
 		       "vmkasan: cannot reserve the %s [0x%lx, 0x%lx) (%lu GiB): %s%s", what,
@@ -530,9 +530,9 @@ bool plat_init(char *err, size_t errlen)
 {
 	if (!open_log(err, errlen))
 		return false;
-	if (!reserve_region("low shadow", LOW_SHADOW_START, LOW_SHADOW_END, PLAT_PROT_RW, err, errlen) ||
-	    !reserve_region("shadow gap", SHADOW_GAP_START, SHADOW_GAP_END, PLAT_PROT_NONE, err, errlen) ||
-	    !reserve_region("high shadow", HIGH_SHADOW_START, HIGH_SHADOW_END, PLAT_PROT_RW, err, errlen))
+	if (!reserve_region("low shadow", LOW_SHADOW_START, LOW_SHADOW_END, HOSTED_PROT_RW, err, errlen) ||
+	    !reserve_region("shadow gap", SHADOW_GAP_START, SHADOW_GAP_END, HOSTED_PROT_NONE, err, errlen) ||
+	    !reserve_region("high shadow", HIGH_SHADOW_START, HIGH_SHADOW_END, HOSTED_PROT_RW, err, errlen))
 		return false;
 	if (!hosted_install_fault_handler(err, errlen))
 		return false;

@@ -29,7 +29,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "mm/mm.h"
+#include "core.h"
 #include "hosted.h"
 #include "symbolize.h"
 
@@ -42,7 +42,7 @@ static int ram_fd = -1;
 
 static off_t frame_offset(unsigned long pfn)
 {
-	return (off_t)pfn << PAGE_SHIFT;
+	return (off_t)pfn << PLAT_PAGE_SHIFT;
 }
 
 static bool map_shared(uintptr_t va, size_t len, off_t off, int extra)
@@ -53,23 +53,14 @@ static bool map_shared(uintptr_t va, size_t len, off_t off, int extra)
 	return p == (void *)va;
 }
 
-int vmalloc_shadow_hole(uintptr_t shadow_addr);
 static void fork_prepare(void);
 static void fork_parent(void);
 static void fork_child(void);
 static void make_process_token(void);
 static void read_max_map_count(void);
-bool vmalloc_explain_fault(uintptr_t addr, bool write, uintptr_t ip, uintptr_t fp);
-
-static bool explain_fault(uintptr_t addr, bool write, uintptr_t ip, uintptr_t fp, uintptr_t sp)
-{
-	(void)sp;
-	return vmalloc_explain_fault(addr, write, ip, fp);
-}
-
 bool plat_mm_init(struct plat_mm_layout *l, char *err, size_t errlen)
 {
-	unsigned long vm_pages = VMALLOC_BYTES >> PAGE_SHIFT;
+	unsigned long vm_pages = VMALLOC_BYTES >> PLAT_PAGE_SHIFT;
 	uintptr_t vshadow = (uintptr_t)kasan_shadow(VMALLOC_BASE);
 	size_t vshadow_len = VMALLOC_BYTES >> KASAN_SHADOW_SCALE_SHIFT;
 
@@ -79,7 +70,7 @@ bool plat_mm_init(struct plat_mm_layout *l, char *err, size_t errlen)
 	l->general_pfns = GENERAL_PAGES;
 	l->vmalloc_pfn_base = GENERAL_PAGES;
 	l->shadow_pfn_base = GENERAL_PAGES + vm_pages;
-	l->nr_pfns = l->shadow_pfn_base + (vshadow_len >> PAGE_SHIFT);
+	l->nr_pfns = l->shadow_pfn_base + (vshadow_len >> PLAT_PAGE_SHIFT);
 
 	ram_fd = memfd_create("vmkasan-ram", MFD_CLOEXEC);
 	if (ram_fd < 0 || ftruncate(ram_fd, frame_offset(l->nr_pfns))) {
@@ -113,8 +104,6 @@ bool plat_mm_init(struct plat_mm_layout *l, char *err, size_t errlen)
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	make_process_token();
 	read_max_map_count();
-	hosted_register_shadow_hole(vmalloc_shadow_hole);
-	hosted_register_fault_explainer(explain_fault);
 	return true;
 }
 
@@ -217,7 +206,7 @@ void plat_unmap_alias(uintptr_t va, unsigned long n)
 {
 	if (!n)
 		return;
-	if (!map_shared(va, n << PAGE_SHIFT, identity_offset(va), MAP_FIXED))
+	if (!map_shared(va, n << PLAT_PAGE_SHIFT, identity_offset(va), MAP_FIXED))
 		unmap_failed("vmap alias", va, n);
 	maps_released();
 }
@@ -234,7 +223,7 @@ bool plat_map_alias(uintptr_t va, const unsigned long *pfns, unsigned long n)
 	for (unsigned long i = 0, run; i < n; i += run) {
 		for (run = 1; i + run < n && pfns[i + run] == pfns[i] + run; run++)
 			;
-		if (!map_shared(va + (i << PAGE_SHIFT), run << PAGE_SHIFT, frame_offset(pfns[i]),
+		if (!map_shared(va + (i << PLAT_PAGE_SHIFT), run << PLAT_PAGE_SHIFT, frame_offset(pfns[i]),
 				MAP_FIXED)) {
 			plat_unmap_alias(va, i);
 			return false;
@@ -256,14 +245,14 @@ bool plat_shadow_pages_map(uintptr_t sp, unsigned long pfn, unsigned long n)
 	if (!maps_reserve(1, MAP_HEADROOM / 2))
 		return false;
 	hosted_fault_lock(&old);
-	ok = map_shared(sp, n << PAGE_SHIFT, frame_offset(pfn), MAP_FIXED);
+	ok = map_shared(sp, n << PLAT_PAGE_SHIFT, frame_offset(pfn), MAP_FIXED);
 	hosted_fault_unlock(&old);
 	return ok;
 }
 
 void plat_shadow_pages_unmap(uintptr_t sp, unsigned long n)
 {
-	if (mmap((void *)sp, n << PAGE_SHIFT, PROT_NONE,
+	if (mmap((void *)sp, n << PLAT_PAGE_SHIFT, PROT_NONE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) != (void *)sp)
 		unmap_failed("vmalloc shadow", sp, n);
 	maps_released();
@@ -290,12 +279,12 @@ static void set_process_token(void)
 
 static void make_process_token(void)
 {
-	void *p = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *p = mmap(NULL, PLAT_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
 		return;
-	if (madvise(p, PAGE_SIZE, MADV_WIPEONFORK)) {
-		munmap(p, PAGE_SIZE);	/* before Linux 4.14: no check */
+	if (madvise(p, PLAT_PAGE_SIZE, MADV_WIPEONFORK)) {
+		munmap(p, PLAT_PAGE_SIZE);	/* before Linux 4.14: no check */
 		return;
 	}
 	process_token = p;

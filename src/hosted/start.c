@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kasan/kasan.h"
+#include "core.h"
 #include "hosted.h"
 
 /*

@@ -36,7 +36,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "mm/mm.h"
+#include "core.h"
 #include "hosted.h"
 
 extern int vmap_stack;

@@ -74,8 +74,6 @@ depot_handle_t stack_depot_save_here(uintptr_t fp, uintptr_t ip);
 void stack_depot_print(depot_handle_t h);
 
 /* ---- vmalloc shadow (shadow_vmalloc.c) ---- */
-enum vmalloc_shadow_policy { SHADOW_KEEP, SHADOW_PURGE, SHADOW_REFCOUNT, SHADOW_OFF };
-extern int vmalloc_shadow_policy;
 extern unsigned long vmalloc_shadow_cache_max;
 int kasan_populate_vmalloc(uintptr_t start, uintptr_t end);
 void kasan_depopulate_vmalloc(uintptr_t start, uintptr_t end);
