@@ -281,3 +281,17 @@ static void fork_child(void)
 	hosted_fault_unlock();
 	mm_lock_all(false);
 }
+
+/* The memfd is the backing of identity frames: nothing to do. */
+bool plat_frames_take(unsigned long pfn, unsigned long n)
+{
+	(void)pfn;
+	(void)n;
+	return true;
+}
+
+void plat_frames_put(unsigned long pfn, unsigned long n)
+{
+	(void)pfn;
+	(void)n;
+}
