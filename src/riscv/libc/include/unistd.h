@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef _VMK_UNISTD_H
+#define _VMK_UNISTD_H
+typedef int pid_t;
+/* The main thread's id (reports name tasks by thread id). */
+pid_t getpid(void);
+pid_t gettid(void);
+__attribute__((noreturn)) void _exit(int status);
+#endif
