@@ -110,6 +110,10 @@ static pte_t *walk(uintptr_t va, bool create)
 {
 	pte_t *t = rv_root;
 
+	/* Our half of Sv39 only: the walk would wrap anything else. */
+	if (va >= PLAT_ADDR_LIMIT)
+		return NULL;
+
 	for (int level = 2; level > 0; level--) {
 		pte_t *e = &t[vpn(va, level)];
 

@@ -105,6 +105,33 @@ static const char *cause_name(unsigned long cause)
 	}
 }
 
+/*
+ * A fault at an address outside our half of Sv39 in instrumented code
+ * is the shadow load of an address whose shadow is outside it too (a
+ * wild pointer above 256 GiB, an upper-half "kernel" address): find the
+ * address the program used among the registers, as the hosted port
+ * does for a general protection fault.
+ */
+static __attribute__((noreturn)) void wild_shadow_fault(struct trap_frame *f, bool write)
+{
+	uintptr_t guess = 0;
+	struct kasan_access a = {
+		.fault = true, .write = write, .ip = f->sepc, .fp = f->x[8],
+		.bug_type = "wild-memory-access", .op = "Access",	/* the fault was the shadow load */
+	};
+
+	for (unsigned i = 1; i < 32 && !guess; i++)
+		if ((f->x[i] >> KASAN_SHADOW_SCALE_SHIFT) + KASAN_SHADOW_OFFSET == f->stval)
+			guess = f->x[i];
+	a.addr = guess ? guess : f->stval;
+	a.detail = guess ? "(the address is outside the lower half of Sv39 and has no shadow; "
+			   "recovered from the registers)"
+			 : "(a fault outside the lower half of Sv39)";
+	kasan_flags.multi_shot = 1;
+	kasan_report(&a);
+	plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
+}
+
 static __attribute__((noreturn)) void fatal(struct trap_frame *f, bool write)
 {
 	unsigned long cause = f->scause;
@@ -117,6 +144,9 @@ static __attribute__((noreturn)) void fatal(struct trap_frame *f, bool write)
 	if ((cause == CAUSE_LOAD_PAGE || cause == CAUSE_STORE_PAGE) &&
 	    vmalloc_explain_fault(addr, write, ip, fp))
 		plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
+	if ((cause == CAUSE_LOAD_PAGE || cause == CAUSE_STORE_PAGE) && addr >= PLAT_ADDR_LIMIT &&
+	    !plat_pc_in_runtime(ip))
+		wild_shadow_fault(f, write);
 	if (plat_pc_in_runtime(ip)) {
 		kasan_printf("vmkasan: internal error: %s at %p, pc %p in the runtime\n",
 			     cause_name(cause), (void *)addr, (void *)ip);
