@@ -170,7 +170,11 @@ extern const unsigned mm_nr_options, fault_inject_nr_options;
 
 static void register_builtin_tables(void)
 {
-	if (!extra[0].opts) {
+	static bool done;
+
+	/* Not "extra[0] is empty": a port may have registered its own first. */
+	if (!done) {
+		done = true;
 		kasan_register_options(mm_options, mm_nr_options);
 		kasan_register_options(fault_inject_options, fault_inject_nr_options);
 	}
