@@ -35,6 +35,14 @@ VMKASAN_API unsigned long vmk_shadow_resident(void);
 /* Pages of page tables. */
 VMKASAN_API unsigned long vmk_page_table_pages(void);
 
+/* Reset the machine and run the program again from the start, with
+ * extra_options appended to VMKASAN_OPTIONS and len bytes of data (at
+ * most 3 KiB) that the next boot reads back with vmk_restart_data(). */
+VMKASAN_API __attribute__((noreturn)) void vmk_restart(const char *extra_options,
+						       const void *data, size_t len);
+/* The data of the restart that started this boot, or NULL on a cold boot. */
+VMKASAN_API const void *vmk_restart_data(size_t *len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -26,12 +26,87 @@ static const struct kasan_option port_options[] = {
 	  "mapping the read-only poison page" },
 };
 
-static char bootargs[2048];
+extern unsigned long rv_ram_size;
+static char bootargs[16384];
 static const char *options;
 static int argc;
 static char *argv[64];
 
-extern unsigned long rv_ram_size;
+/*
+ * The last page of RAM survives a reset of the machine (QEMU reloads the
+ * image; RAM keeps what it held): it carries what a restarted guest must
+ * know, for vmk_restart() (test_vmalloc runs one policy per boot) and for
+ * batches (vmkasan-qemu --batch: several argument sets, one boot each,
+ * in one QEMU process, which is several times cheaper than a process).
+ */
+#define MAILBOX_MAGIC	0x766d6b6173616e31ULL	/* "vmkasan1" */
+struct mailbox {
+	uint64_t magic;
+	uint32_t batch_index, data_len;
+	char options[256];
+	uint8_t data[3072];
+};
+static struct mailbox restart;		/* what this boot was given */
+static bool restarted;
+static unsigned batch_index, batch_count = 1;
+static bool batch_mode;		/* "--batch" on the command line: runs are framed */
+static char all_options[512];
+
+static struct mailbox *mailbox(void)
+{
+	return (struct mailbox *)(RV_RAM_BASE + rv_ram_size - PAGE_SIZE);
+}
+
+static void read_mailbox(void)
+{
+	struct mailbox *m = mailbox();
+
+	if (m->magic == MAILBOX_MAGIC) {
+		plat_memcpy(&restart, m, sizeof(restart));
+		restart.options[sizeof(restart.options) - 1] = 0;
+		if (restart.data_len > sizeof(restart.data))
+			restart.data_len = 0;
+		restarted = true;
+		batch_index = restart.batch_index;
+	}
+	m->magic = 0;
+}
+
+static __attribute__((noreturn)) void reset_with(const struct mailbox *m)
+{
+	plat_memcpy(mailbox(), m, sizeof(*m));
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/* sifive_test: 0x7777 resets the machine */
+	*(volatile uint32_t *)RV_TEST_BASE = 0x7777;
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+void vmk_restart(const char *extra_options, const void *data, size_t len)
+{
+	static struct mailbox m;
+
+	kasan_memset_raw(&m, 0, sizeof(m));
+	m.magic = MAILBOX_MAGIC;
+	m.batch_index = batch_index;
+	kasan_snprintf(m.options, sizeof(m.options), "%s", extra_options ? extra_options : "");
+	if (len > sizeof(m.data))
+		len = sizeof(m.data);
+	m.data_len = (uint32_t)len;
+	if (len)
+		plat_memcpy(m.data, data, len);
+	reset_with(&m);
+}
+
+const void *vmk_restart_data(size_t *len)
+{
+	if (!restarted)
+		return NULL;
+	if (len)
+		*len = restart.data_len;
+	return restart.data;
+}
+
 extern void (*__init_array_start[])(void);
 extern void (*__init_array_end[])(void);
 
@@ -115,28 +190,43 @@ static char *next_word(char **s)
 	return w;
 }
 
-/* "[VMKASAN_OPTIONS=...] [--] argv0 args..." */
+/* "[VMKASAN_OPTIONS=...] [--] argv0 args... [--next argv0 args...]...":
+ * this boot takes the argument set its batch index names. */
 static void parse_bootargs(void)
 {
 	char *s = bootargs, *w;
+	unsigned set = 0;
 
-	while ((w = next_word(&s)) && argc < (int)ARRAY_SIZE(argv) - 1) {
-		if (!argc && !kasan_strncmp(w, "VMKASAN_OPTIONS=", 16)) {
+	while ((w = next_word(&s))) {
+		if (!argc && !set && !kasan_strncmp(w, "VMKASAN_OPTIONS=", 16)) {
 			options = w + 16;
 			continue;
 		}
 		if (!argc && !kasan_strcmp(w, "--"))
 			continue;
-		argv[argc++] = w;
+		if (!argc && !set && !kasan_strcmp(w, "--batch")) {
+			batch_mode = true;
+			continue;
+		}
+		if (!kasan_strcmp(w, "--next")) {
+			set++;
+			continue;
+		}
+		if (set == batch_index && argc < (int)ARRAY_SIZE(argv) - 1)
+			argv[argc++] = w;
 	}
+	batch_count = set + 1;
 	if (!argc)
 		argv[argc++] = (char *)"prog";
 	argv[argc] = NULL;
 }
 
+/* The command line's options, then those a restart added. */
 const char *plat_options(void)
 {
-	return options;
+	kasan_snprintf(all_options, sizeof(all_options), "%s%s%s", options ? options : "",
+		       options && restart.options[0] ? ":" : "", restart.options);
+	return all_options;
 }
 
 const char *rv_prog_name(void)
@@ -158,8 +248,10 @@ void rv_s_boot(unsigned long hartid, uintptr_t fdt)
 	rv_fdt_parse(fdt, bootargs, sizeof(bootargs), &cpus);
 	if (cpus)
 		rv_nr_harts = cpus < RV_MAX_HARTS ? cpus : RV_MAX_HARTS;
+	read_mailbox();
 	parse_bootargs();
-	rv_boot_alloc_init((uintptr_t)__image_end, RV_RAM_BASE + rv_ram_size);
+	/* the mailbox page is not the pool's */
+	rv_boot_alloc_init((uintptr_t)__image_end, RV_RAM_BASE + rv_ram_size - PAGE_SIZE);
 	enter_hart((unsigned)hartid);
 	if (!rv_pt_boot(err, sizeof(err))) {
 		plat_write(err, kasan_strlen(err));
@@ -172,6 +264,12 @@ void rv_s_boot(unsigned long hartid, uintptr_t fdt)
 	kasan_init();
 	for (void (**f)(void) = __init_array_start; f < __init_array_end; f++)
 		(*f)();
+	if (batch_mode) {
+		char line[48];
+
+		kasan_snprintf(line, sizeof(line), "@@vmkasan-run %u\n", batch_index);
+		plat_write(line, kasan_strlen(line));
+	}
 	/* The other harts join on the same page tables. */
 	__atomic_store_n(&rv_hart_go, 1, __ATOMIC_SEQ_CST);
 	rv_start_main(main, argc, argv);
@@ -203,6 +301,25 @@ void rv_exit_program(int status)
 void plat_die(int exitcode, bool do_abort)
 {
 	rv_exit(do_abort ? 134 : exitcode);
+}
+
+/* In a batch the end of one program is the start of the next: say how
+ * it ended, and reset the machine for the next argument set. */
+void rv_batch_end(int code)
+{
+	static struct mailbox m;
+	char line[64];
+
+	if (!batch_mode)
+		return;
+	kasan_snprintf(line, sizeof(line), "\n@@vmkasan-exit %u %d\n", batch_index, code & 0xff);
+	plat_write(line, kasan_strlen(line));
+	if (batch_index + 1 >= batch_count)
+		return;
+	kasan_memset_raw(&m, 0, sizeof(m));
+	m.magic = MAILBOX_MAGIC;
+	m.batch_index = batch_index + 1;
+	reset_with(&m);
 }
 
 bool plat_init(char *err, size_t errlen)

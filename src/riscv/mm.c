@@ -42,7 +42,8 @@ bool plat_mm_init(struct plat_mm_layout *l, char *err, size_t errlen)
 	l->vmalloc_start = RV_VMALLOC_BASE;
 	l->vmalloc_end = RV_VMALLOC_BASE + RV_VMALLOC_SIZE;
 	l->linear_start = RV_RAM_BASE;
-	l->general_pfns = rv_ram_size >> PAGE_SHIFT;
+	/* the last page is the restart mailbox (boot.c) */
+	l->general_pfns = (rv_ram_size >> PAGE_SHIFT) - 1;
 	l->vmalloc_pfn_base = l->general_pfns;
 	l->shadow_pfn_base = l->vmalloc_pfn_base + vm_pages;
 	l->nr_pfns = l->shadow_pfn_base + (vm_pages >> KASAN_SHADOW_SCALE_SHIFT);
