@@ -41,12 +41,13 @@ if [ "${1:-}" = --build-one ]; then	# BUILD PROG
 	b=$2 prog=$3 cc=${2%-*} mode=${2#*-} dir=$OUT/$2
 	case $prog in
 	guest) src=$ROOT/tests/riscv/guest.c ;;
-	test_vmalloc) src=$ROOT/tools/test_vmalloc/guest/test_vmalloc.c ;;
+	test_vmalloc) src="-DTV_INSTRUMENTED=1 -I$ROOT/tools/test_vmalloc $ROOT/tools/test_vmalloc/guest/test_vmalloc.c" ;;
 	*) src=$ROOT/tests/catalog/$prog.c ;;
 	esac
 	rm -f "$dir/$prog.elf" "$dir/$prog.ok"
+	# shellcheck disable=SC2086 # src may carry flags
 	"$CC_WRAP" --target=riscv64-virt --cc="$cc" --"$mode" -g -O1 -Wall -I"$ROOT/tests/catalog" \
-		"$src" -o "$dir/$prog.elf" >"$dir/$prog.log" 2>&1 && touch "$dir/$prog.ok"
+		$src -o "$dir/$prog.elf" >"$dir/$prog.log" 2>&1 && touch "$dir/$prog.ok"
 	exit 0
 fi
 if [ "${1:-}" = --run-batch ]; then	# GROUP: $OUT/groups/GROUP.{names,args,how}
@@ -285,6 +286,10 @@ for b in $BUILDS; do
 		'^BUG: KASAN: vmalloc-out-of-bounds in hart1_oob\+' 'by task thread/'
 	check $g.clean "vzalloc reads zero, no report [$b]" 0 '^REPORTS 0$' '^PASS clean'
 	check $b.test_vmalloc.smoke "test_vmalloc --preset=smoke --shadow=all in the guest [$b]" 0 \
-		'^Summary: .*keep' '^Summary: .*purge' '^Summary: .*refcount' '!' '^BUG' '!' 'FAIL'
+		'^## policy keep' '^## policy purge' '^## policy refcount' '^test_vmalloc: PASS' \
+		'^refcount samples over 1.1×LB\+64: 0 of' '!' '^BUG' '!' 'FAIL'
+	nsum=$(out $b.test_vmalloc.smoke | grep -c '^Summary: .* passed: ')
+	if [ "$nsum" = 27 ]; then ok "test_vmalloc: 9 Summary lines per policy [$b]"
+	else not_ok "test_vmalloc: 9 Summary lines per policy [$b]" "$nsum Summary lines, wanted 27"; fi
 done
 finish

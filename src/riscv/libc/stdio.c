@@ -9,9 +9,11 @@
 #include "../riscv.h"
 #include "include/stdio.h"
 
-struct vmk_file { int fd; };
-static struct vmk_file out_file = { 1 }, err_file = { 2 };
-FILE *stdout = &out_file, *stderr = &err_file;
+/* fd 1, 2: the UART; -1: nowhere; -2: a memory buffer (fmemopen). */
+struct vmk_file { int fd; char *buf; size_t len, pos; };
+static struct vmk_file out_file = { 1, 0, 0, 0 }, err_file = { 2, 0, 0, 0 },
+	null_file = { -1, 0, 0, 0 };
+FILE *stdout = &out_file, *stderr = &err_file, *vmk_null_file = &null_file;
 
 struct sink {
 	char *buf;
@@ -274,7 +276,13 @@ int vfprintf(FILE *f, const char *fmt, va_list ap)
 	va_list ap2;
 	int n;
 
-	(void)f;
+	if (f->fd == -1)
+		return 0;	/* vmk_null_file: results nobody reads */
+	if (f->fd == -2) {
+		n = vsnprintf(f->buf + f->pos, f->len - f->pos, fmt, ap);
+		f->pos += (size_t)n < f->len - f->pos ? (size_t)n : f->len - f->pos - 1;
+		return n;
+	}
 	va_copy(ap2, ap);
 	n = vsnprintf(buf, sizeof(buf), fmt, ap2);
 	va_end(ap2);
@@ -349,4 +357,29 @@ int fflush(FILE *f)
 void perror(const char *str)
 {
 	fprintf(stderr, "%s: error\n", str);
+}
+
+/* Writing into a buffer, always NUL-terminated; a few at a time. */
+FILE *fmemopen(void *buf, size_t size, const char *mode)
+{
+	static struct vmk_file files[4];
+
+	(void)mode;
+	for (unsigned i = 0; i < 4; i++)
+		if (!__atomic_exchange_n(&files[i].fd, -2, __ATOMIC_ACQUIRE)) {
+			files[i].buf = buf;
+			files[i].len = size;
+			files[i].pos = 0;
+			if (size)
+				files[i].buf[0] = 0;
+			return &files[i];
+		}
+	return NULL;
+}
+
+int fclose(FILE *f)
+{
+	if (f && f->fd == -2)
+		__atomic_store_n(&f->fd, 0, __ATOMIC_RELEASE);
+	return 0;
 }

@@ -126,8 +126,7 @@ double atof(const char *s) { return strtod(s, NULL); }
 /* The guest has no environment: VMKASAN_OPTIONS arrives on the command line. */
 char *getenv(const char *name)
 {
-	(void)name;
-	return NULL;
+	return !strcmp(name, "VMKASAN_OPTIONS") ? (char *)plat_options() : NULL;
 }
 
 static uint64_t rand_state = 1;
@@ -161,4 +160,9 @@ int getpid(void)
 int gettid(void)
 {
 	return (int)plat_tid();
+}
+
+long sysconf(int name)
+{
+	return name == 83 || name == 84 ? (long)plat_nr_cpus() : -1;
 }

@@ -7,6 +7,8 @@
 
 typedef struct vmk_file FILE;
 extern FILE *stdout, *stderr;
+/* A FILE that discards what is written to it (the guest has no files). */
+extern FILE *vmk_null_file;
 #define EOF (-1)
 
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -23,4 +25,6 @@ int fputc(int c, FILE *f);
 #define putc fputc
 int fflush(FILE *f);
 void perror(const char *s);
+FILE *fmemopen(void *buf, size_t size, const char *mode);
+int fclose(FILE *f);
 #endif

@@ -17,6 +17,11 @@ unsigned long long strtoull(const char *s, char **end, int base);
 double strtod(const char *s, char **end);
 double atof(const char *s);
 int abs(int v);
+/* Until the runtime has a slab: blocks are vmalloc areas (libc/malloc.c). */
+void *malloc(size_t n);
+void *calloc(size_t n, size_t size);
+void *realloc(void *p, size_t n);
+void free(void *p);
 long labs(long v);
 char *getenv(const char *name);
 int rand(void);

@@ -6,4 +6,8 @@ typedef int pid_t;
 pid_t getpid(void);
 pid_t gettid(void);
 __attribute__((noreturn)) void _exit(int status);
+#define _SC_NPROCESSORS_ONLN 84
+#define _SC_NPROCESSORS_CONF 83
+/* The harts of the machine. */
+long sysconf(int name);
 #endif
