@@ -12,7 +12,13 @@
 
 volatile unsigned long rv_hart_go __attribute__((section(".data")));
 uint64_t rv_m_save[RV_MAX_HARTS][4];
+/* Boot stacks: hart 0's runs main() (the kernel's init task has a
+ * static stack too); a secondary hart's runs only its idle loop.
+ * Threads run on vmap stacks. */
+#define MAIN_STACK	(256 * 1024)
+char rv_main_stack[MAIN_STACK] __attribute__((aligned(16)));
 char rv_boot_stacks[RV_MAX_HARTS][16384] __attribute__((aligned(16)));
+__asm__(".globl rv_main_stack_top\n.set rv_main_stack_top, rv_main_stack + 262144");
 static char trap_stacks[RV_MAX_HARTS][TRAP_STACK] __attribute__((aligned(16)));
 
 struct rv_hart rv_harts[RV_MAX_HARTS];

@@ -10,20 +10,28 @@
 #include "riscv.h"
 #include "vmkasan_riscv.h"
 
-static unsigned long next_tid = 1;
+static unsigned long next_tid = 2;	/* 1: main */
+const char *rv_prog_name(void);
 
 void rv_thread_main(struct rv_thread *t);
 
 void rv_sched_init_hart(unsigned id)
 {
 	struct rv_hart *h = &rv_harts[id];
-	extern char rv_boot_stacks[][16384];
+	extern char rv_boot_stacks[][16384], rv_main_stack[];
 
 	h->boot.tid = 1000 + id;
 	h->boot.hart = id;
 	h->boot.stack_lo = (uintptr_t)rv_boot_stacks[id];
 	h->boot.stack_hi = (uintptr_t)rv_boot_stacks[id] + 16384;
 	kasan_snprintf(h->boot.name, sizeof(h->boot.name), "hart%u", id);
+	if (id == 0) {
+		/* main's task: getpid() is 1 */
+		h->boot.tid = 1;
+		h->boot.stack_lo = (uintptr_t)rv_main_stack;
+		h->boot.stack_hi = (uintptr_t)rv_main_stack + 256 * 1024;
+		kasan_snprintf(h->boot.name, sizeof(h->boot.name), "%s", rv_prog_name());
+	}
 	h->cur = &h->boot;
 }
 
@@ -140,39 +148,13 @@ void rv_secondary_loop(void)
 
 /* ---- main ---- */
 
-struct main_args {
-	int (*fn)(int, char **);
-	int argc;
-	char **argv;
-	int status;
-};
-
-static void run_main(void *p)
-{
-	struct main_args *m = p;
-
-	m->status = m->fn(m->argc, m->argv);
-}
-
 __attribute__((noreturn)) void rv_exit_program(int status);
-const char *rv_prog_name(void);
 
+/* main() runs on hart 0's boot thread: the runtime and its fault
+ * injection are up by then, and nothing can fail between here and main. */
 void rv_start_main(int (*fn)(int, char **), int argc, char **argv)
 {
-	static struct main_args m;
-	struct rv_thread *t;
-
-	m.fn = fn;
-	m.argc = argc;
-	m.argv = argv;
-	t = rv_thread_create(run_main, &m, 0, 256 * 1024, rv_prog_name());
-	if (!t) {
-		kasan_printf("vmkasan: no RAM for main's stack\n");
-		rv_exit_program(2);
-	}
-	t->tid = 1;	/* getpid() */
-	rv_thread_join(t);
-	rv_exit_program(m.status);
+	rv_exit_program(fn(argc, argv));
 }
 
 /* ---- the public API of threads (vmkasan_riscv.h) ---- */

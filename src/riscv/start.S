@@ -17,13 +17,15 @@ _start:
 	csrw	mtvec, t0
 	li	t0, MAX_HARTS
 	bgeu	a0, t0, park
-	/* boot stack of this hart; s0 = 0 ends every frame chain */
+	/* boot stack of this hart (hart 0's is main's: big); s0 = 0 ends
+	 * every frame chain */
+	la	sp, rv_main_stack_top
+	beqz	a0, 0f
 	la	sp, rv_boot_stacks
 	li	t0, BOOT_STACK
-	addi	t1, a0, 1
-	mul	t1, t1, t0
+	mul	t1, a0, t0
 	add	sp, sp, t1
-	li	s0, 0
+0:	li	s0, 0
 	/* M-mode scratch: three words per hart for the IPI handler */
 	la	t0, rv_m_save
 	slli	t1, a0, 5

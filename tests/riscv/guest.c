@@ -354,13 +354,12 @@ static noinline void model(unsigned long seed, int ops)
 	vm_unmap_aliases();
 	printf("MODEL policy=%s ops=%d peak=%lu resident=%lu ram_before=%lu ram_after=%lu\n", policy,
 	       ops, peak, vmk_shadow_resident(), before, stats().ram_pages);
-	/* What is left: the cache, and the areas still live (main's stack),
-	 * each at most one page over its lower bound. */
+	/* What is left: the cache. */
+	CHECK(stats().live_areas == 0, "%lu areas left", stats().live_areas);
 	if (!keep)
-		CHECK(vmk_shadow_resident() <= stats().shadow_pages_cached + stats().shadow_lower_bound +
-		      stats().live_areas,
-		      "shadow left after everything was freed: %lu (cached %lu, live bound %lu)",
-		      vmk_shadow_resident(), stats().shadow_pages_cached, stats().shadow_lower_bound);
+		CHECK(vmk_shadow_resident() <= stats().shadow_pages_cached,
+		      "shadow left after everything was freed: %lu (cached %lu)",
+		      vmk_shadow_resident(), stats().shadow_pages_cached);
 	if (!failures)
 		printf("PASS model\n");
 }
@@ -454,7 +453,7 @@ static void race(void *arg)
 
 static noinline void smp_race(void)
 {
-	struct racer r[4] = { { 1, 3000, 0 }, { 2, 3000, 0 }, { 3, 3000, 0 }, { 4, 3000, 0 } };
+	struct racer r[4] = { { 1, 1500, 0 }, { 2, 1500, 0 }, { 3, 1500, 0 }, { 4, 1500, 0 } };
 	vmk_thread_t *t[4];
 	unsigned harts = vmk_nr_harts();
 
@@ -468,8 +467,7 @@ static noinline void smp_race(void)
 		CHECK(!r[i].bad, "racer %d saw %d corrupted areas", i, r[i].bad);
 	CHECK(vmk_shadow_resident() == stats().shadow_pages, "page tables %lu, books %lu",
 	      vmk_shadow_resident(), stats().shadow_pages);
-	/* main's own stack is the one area left */
-	CHECK(stats().live_areas == 1, "%lu areas left", stats().live_areas);
+	CHECK(stats().live_areas == 0, "%lu areas left", stats().live_areas);
 	printf("RACE resident %lu cached %lu reports %lu\n", vmk_shadow_resident(),
 	       stats().shadow_pages_cached, vmkasan_report_count());
 	if (!failures && !vmkasan_report_count())
