@@ -88,6 +88,8 @@ $(TV_BIN): $(wildcard $(TV_DIR)/*.c $(TV_DIR)/*.h) $(TV_DIR)/build.sh $(LIB_A) $
 		include/vmkasan.h
 	$(Q)echo "  BUILD     $@"; CC="$(CC)" $(TV_DIR)/build.sh $(BUILD)/bin
 
+include src/riscv/riscv.mk
+
 check: all
 	$(Q)tests/run-tests.sh
 

@@ -36,7 +36,12 @@ extern "C" {
 
 /* Shadow mapping: shadow = (addr >> 3) + VMKASAN_SHADOW_OFFSET. */
 #define VMKASAN_SHADOW_SCALE_SHIFT	3
+#if defined(__riscv)
+/* The bare-metal RISC-V64 port (src/riscv/port_layout.h). */
+#define VMKASAN_SHADOW_OFFSET		0x3000000000UL
+#else
 #define VMKASAN_SHADOW_OFFSET		0x7fff8000UL
+#endif
 
 /* Mark [addr, addr + size) inaccessible / accessible.  addr must be
  * 8-byte aligned for poisoning; unpoisoning handles a partial tail. */

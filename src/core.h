@@ -44,6 +44,11 @@ void vmalloc_stack_free(void *stack);
 extern int vmap_stack;
 extern unsigned long vmap_stack_size;
 
+/* A frame of the page allocator's pool for the port's own use (the RAM
+ * behind identity frames, page tables); not charged.  ~0UL if none. */
+unsigned long mm_frame_alloc(void);
+void mm_frame_free(unsigned long pfn);
+
 /* print_stats=1 at exit. */
 void mm_print_stats(void);
 /* Take (true) or drop (false) every lock of the memory-management side,

@@ -12,18 +12,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if defined(__x86_64__)
-#define PLAT_SHADOW_OFFSET	0x7fff8000UL
-#define PLAT_PAGE_SHIFT		12
-/* Addresses at or above this are not user addresses at all. */
-#define PLAT_ADDR_LIMIT		0x800000000000UL
+/*
+ * The port's address-space constants: PLAT_SHADOW_OFFSET, PLAT_PAGE_SHIFT,
+ * PLAT_ADDR_LIMIT (addresses at or above it have no shadow at all) and
+ * PLAT_FRAME_RECORD_OFFSET (where the {caller's frame pointer, return
+ * address} pair lies relative to a frame pointer: 0 on x86-64, -16 on
+ * RISC-V).  The build names the port's header; the hosted port is the
+ * default so that existing builds need no flag.
+ */
+#ifdef VMKASAN_PORT_LAYOUT
+#include VMKASAN_PORT_LAYOUT
 #else
-#error "vmkasan: no platform layout for this architecture yet"
+#include "hosted/port_layout.h"
 #endif
 #define PLAT_PAGE_SIZE		(1UL << PLAT_PAGE_SHIFT)
 
 /* The option string (VMKASAN_OPTIONS), or NULL. */
 const char *plat_options(void);
+/* The port's own VMKASAN_OPTIONS keys, parsed with the core's (n = 0: none). */
+struct kasan_option;
+const struct kasan_option *plat_port_options(unsigned *n);
 
 /* Bring the machine up for the core: reserve and map the shadow, install
  * fault handling, open the log.  Called once, options already parsed.
@@ -101,14 +109,28 @@ struct plat_mm_layout {
 	unsigned long vmalloc_pfn_base;	/* frame of vmalloc_start */
 	unsigned long shadow_pfn_base;	/* frame of the shadow page of vmalloc_start */
 	unsigned long nr_pfns;
+	/* Frames below this one belong to the machine (a bare-metal image,
+	 * its page tables): the pool starts here.  0 on the hosted port. */
+	unsigned long general_first;
+	/* Pages of real RAM the pool may use: the RAM budget can be no
+	 * larger.  0: no limit from the machine (hosted). */
+	unsigned long ram_limit_pages;
 };
 bool plat_mm_init(struct plat_mm_layout *l, char *err, size_t errlen);
 /* The RAM behind frames [pfn, pfn + n) goes back to the machine. */
 void plat_frames_release(unsigned long pfn, unsigned long n);
 /* Which of frames [pfn, pfn + n) hold data now (vec[i] = 1), so that a
  * freed frame that holds data can be kept for reuse instead of released;
- * returns how many.  A port whose RAM is always there says all of them. */
+ * returns how many.  A port that frees a frame's RAM at plat_frames_put
+ * says none. */
 unsigned long plat_frames_resident(unsigned long pfn, unsigned long n, uint8_t *vec);
+/* Identity frames of the vmalloc space were taken / given back
+ * (frames_take/frames_put): a port whose frames are not a file (bare
+ * metal) backs them with RAM and maps them here, zeroed, and unmaps and
+ * frees them again; plat_frames_release then only flushes TLBs.  The
+ * hosted port does nothing (its memfd is the backing). */
+bool plat_frames_take(unsigned long pfn, unsigned long n);
+void plat_frames_put(unsigned long pfn, unsigned long n);
 /* Map frames at va (vmap), and give va its own frames back (vunmap). */
 bool plat_map_alias(uintptr_t va, const unsigned long *pfns, unsigned long n);
 void plat_unmap_alias(uintptr_t va, unsigned long n);

@@ -21,6 +21,13 @@ const char *plat_options(void)
 	return start_envp ? NULL : getenv("VMKASAN_OPTIONS");
 }
 
+/* The hosted port has no keys of its own. */
+const struct kasan_option *plat_port_options(unsigned *n)
+{
+	*n = 0;
+	return NULL;
+}
+
 __public void vmkasan_start(int argc, char **argv, char **envp);
 __public void vmkasan_start(int argc, char **argv, char **envp)
 {

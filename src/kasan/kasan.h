@@ -70,7 +70,8 @@
 /* The return address of, and the frame pointer in, the function that
  * called the current runtime entry point. */
 #define CALLER_IP	((uintptr_t)__builtin_return_address(0))
-#define CALLER_FP	(*(uintptr_t *)__builtin_frame_address(0))
+#define CALLER_FP	(*(uintptr_t *)((uintptr_t)__builtin_frame_address(0) + \
+					    PLAT_FRAME_RECORD_OFFSET))
 #define __hidden	__attribute__((visibility("hidden")))
 #define __public	__attribute__((visibility("default")))
 #define READ_ONCE(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)

@@ -148,7 +148,8 @@ void kasan_print_trace(uintptr_t ip, uintptr_t fp, int is_return_addr)
 	for (int depth = 0; fp && depth < 64; depth++) {
 		uintptr_t frame[2];
 
-		if ((fp & 7) || !plat_read_safe(frame, fp, sizeof(frame)) || !frame[1])
+		if ((fp & 7) || !plat_read_safe(frame, fp + PLAT_FRAME_RECORD_OFFSET, sizeof(frame)) ||
+		    !frame[1])
 			break;
 		if (print_symbolized(frame[1], true, " "))
 			break;

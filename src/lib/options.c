@@ -167,17 +167,24 @@ static const struct {
 	{ quarantine_options, &quarantine_nr_options },
 };
 
+static const struct kasan_option *find_in(const struct kasan_option *opts, unsigned nr,
+					  const char *k, size_t n)
+{
+	for (unsigned i = 0; i < nr; i++)
+		if (kasan_strlen(opts[i].name) == n && !kasan_strncmp(opts[i].name, k, n))
+			return &opts[i];
+	return NULL;
+}
+
 static const struct kasan_option *find_option(const char *k, size_t n)
 {
-	for (unsigned i = 0; i < ARRAY_SIZE(options); i++)
-		if (kasan_strlen(options[i].name) == n && !kasan_strncmp(options[i].name, k, n))
-			return &options[i];
-	for (unsigned t = 0; t < ARRAY_SIZE(tables); t++)
-		for (unsigned i = 0; i < *tables[t].n; i++)
-			if (kasan_strlen(tables[t].opts[i].name) == n &&
-			    !kasan_strncmp(tables[t].opts[i].name, k, n))
-				return &tables[t].opts[i];
-	return NULL;
+	const struct kasan_option *o = find_in(options, ARRAY_SIZE(options), k, n), *port;
+	unsigned nr_port;
+
+	for (unsigned t = 0; !o && t < ARRAY_SIZE(tables); t++)
+		o = find_in(tables[t].opts, *tables[t].n, k, n);
+	port = plat_port_options(&nr_port);
+	return o ? o : find_in(port, nr_port, k, n);
 }
 
 bool kasan_parse_options(const char *s, char *err, size_t errlen)
@@ -225,6 +232,11 @@ void kasan_print_options_help(void)
 {
 	kasan_printf("vmkasan: VMKASAN_OPTIONS keys (key=value, separated by ':' or ','):\n");
 	print_table(options, ARRAY_SIZE(options));
+	const struct kasan_option *port;
+	unsigned nr_port;
+
 	for (unsigned t = 0; t < ARRAY_SIZE(tables); t++)
 		print_table(tables[t].opts, *tables[t].n);
+	port = plat_port_options(&nr_port);
+	print_table(port, nr_port);
 }

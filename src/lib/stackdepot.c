@@ -47,8 +47,10 @@ static uint32_t save_trace(uintptr_t fp, uintptr_t ip, uintptr_t *pcs)
 	 * looking for its mapping on every call. */
 	if (!plat_stack_bounds((uintptr_t)__builtin_frame_address(0), &lo, &hi))
 		return n;
-	while (n < DEPOT_DEPTH && fp >= lo && fp + 16 <= hi && !(fp & 7)) {
-		uintptr_t next = ((uintptr_t *)fp)[0], ret = ((uintptr_t *)fp)[1];
+	while (n < DEPOT_DEPTH && fp + PLAT_FRAME_RECORD_OFFSET >= lo &&
+	       fp + PLAT_FRAME_RECORD_OFFSET + 16 <= hi && !(fp & 7)) {
+		const uintptr_t *rec = (const uintptr_t *)(fp + PLAT_FRAME_RECORD_OFFSET);
+		uintptr_t next = rec[0], ret = rec[1];
 
 		if (!ret)
 			break;

@@ -148,7 +148,8 @@ static void *kmalloc_large(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
 	pg->private = (uint64_t)size | (uint64_t)stack_depot_save_here(fp, ip) << 32;
 	if (order)
 		pg[1].private = plat_tid();
-	__atomic_or_fetch(&pg->flags, PG_large_kmalloc, __ATOMIC_RELEASE);
+	/* The block is ours: a releasing store, no 16-bit RMW (see slab.c). */
+	__atomic_store_n(&pg->flags, (uint16_t)(pg->flags | PG_large_kmalloc), __ATOMIC_RELEASE);
 	__atomic_add_fetch(&slab_pages_now, 1UL << order, __ATOMIC_RELAXED);
 	kasan_poison(p, PAGE_SIZE << order, KASAN_PAGE_REDZONE);
 	kasan_unpoison(p, size);
@@ -181,7 +182,7 @@ static void free_large(struct page *pg, uintptr_t ip, uintptr_t fp)
 	kasan_spin_lock(&large_lock);
 	large_recent[large_recent_next++ % LARGE_RECENT] = r;
 	kasan_spin_unlock(&large_lock);
-	__atomic_and_fetch(&pg->flags, (uint16_t)~PG_large_kmalloc, __ATOMIC_RELEASE);
+	__atomic_store_n(&pg->flags, (uint16_t)(pg->flags & ~PG_large_kmalloc), __ATOMIC_RELEASE);
 	__atomic_sub_fetch(&slab_pages_now, 1UL << order, __ATOMIC_RELAXED);
 	pages_free_block(pg, order);
 }

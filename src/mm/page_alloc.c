@@ -95,6 +95,11 @@ bool frames_take(unsigned long pfn, unsigned long n, enum fail_path path)
 		count_failure(path);
 		return false;
 	}
+	if (!plat_frames_take(pfn, n)) {
+		ram_uncharge(n);
+		count_failure(path);
+		return false;
+	}
 	for (unsigned long i = 0; i < n; i++) {
 		if (mem_map[pfn + i].flags & PG_resident_free)
 			__atomic_sub_fetch(&frames_resident_free, 1, __ATOMIC_RELAXED);
@@ -110,6 +115,7 @@ void frames_put(unsigned long pfn, unsigned long n, bool release)
 		mem_map[pfn + i].refcount = 0;
 		mem_map[pfn + i].flags = 0;
 	}
+	plat_frames_put(pfn, n);
 	if (release)
 		plat_frames_release(pfn, n);
 	ram_uncharge(n);
@@ -522,6 +528,10 @@ bool page_alloc_init(char *err, size_t errlen)
 	if (!plat_mm_init(&mm_layout, err, errlen))
 		return false;
 	ram_budget = ram_budget_bytes >> PAGE_SHIFT;
+	/* A machine with real RAM caps the budget at what it has. */
+	if (mm_layout.ram_limit_pages && (!ram_budget || ram_budget > mm_layout.ram_limit_pages))
+		ram_budget = mm_layout.ram_limit_pages;
+	next_fresh = mm_layout.general_first;
 	map_bytes = ALIGN_UP(mm_layout.nr_pfns * sizeof(struct page), PAGE_SIZE);
 	touched_bytes = ALIGN_UP((map_bytes >> PAGE_SHIFT) / 8 + 1, PAGE_SIZE);
 	free_cap = mm_layout.general_pfns;
@@ -554,4 +564,19 @@ void page_alloc_lock_frames(bool lock)
 		kasan_spin_unlock(&touch_lock);
 		kasan_spin_unlock(&pool_lock);
 	}
+}
+
+/*
+ * A bare-metal port backs identity frames and page tables with frames
+ * of the same pool (its RAM): taken and given back here, not charged
+ * (the identity frame they back already is).  ~0UL when the pool is dry.
+ */
+unsigned long mm_frame_alloc(void)
+{
+	return pool_take();
+}
+
+void mm_frame_free(unsigned long pfn)
+{
+	pool_put(pfn);
 }

@@ -154,7 +154,10 @@ static struct slab *new_slab(struct kmem_cache *s, gfp_t gfp)
 	}
 	for (unsigned long i = 0; i < n; i++) {
 		pg[i].private = (uint64_t)(uintptr_t)sl;
-		__atomic_or_fetch(&pg[i].flags, PG_slab, __ATOMIC_RELEASE);
+		/* The slab owns these pages: nobody else writes their flags, so
+		 * a releasing store (which publishes private with the flag)
+		 * does; an atomic RMW of 16 bits would need libatomic on RISC-V. */
+		__atomic_store_n(&pg[i].flags, (uint16_t)(pg[i].flags | PG_slab), __ATOMIC_RELEASE);
 	}
 	__atomic_add_fetch(&slab_pages_now, n, __ATOMIC_RELAXED);
 	return sl;
@@ -166,7 +169,7 @@ static void free_slab(struct slab *sl)
 	unsigned long n = 1UL << sl->order;
 
 	for (unsigned long i = 0; i < n; i++) {
-		__atomic_and_fetch(&pg[i].flags, (uint16_t)~PG_slab, __ATOMIC_RELEASE);
+		__atomic_store_n(&pg[i].flags, (uint16_t)(pg[i].flags & ~PG_slab), __ATOMIC_RELEASE);
 		pg[i].private = 0;
 	}
 	__atomic_sub_fetch(&slab_pages_now, n, __ATOMIC_RELAXED);

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the bare-metal RISC-V64 port (build/bin/vmkasan-cc --target=riscv64-virt)
+ * adds to <vmkasan.h>: threads on harts, and a look at the page tables.
+ */
+#ifndef VMKASAN_RISCV_API_H
+#define VMKASAN_RISCV_API_H
+
+#include <stddef.h>
+#include "vmkasan.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct vmk_thread vmk_thread_t;
+
+/* A cooperative thread on hart `hart`, on a vmap stack of stack_size
+ * bytes (0: 32 KiB) with a guard page below it.  NULL if the hart does
+ * not exist or there is no RAM. */
+VMKASAN_API vmk_thread_t *vmk_thread_create(void (*fn)(void *), void *arg, unsigned hart,
+					    size_t stack_size);
+/* Wait for it to end (yielding meanwhile) and free its stack. */
+VMKASAN_API void vmk_thread_join(vmk_thread_t *t);
+/* Let the other threads of this hart run. */
+VMKASAN_API void vmk_yield(void);
+VMKASAN_API unsigned vmk_hart_id(void);
+VMKASAN_API unsigned vmk_nr_harts(void);
+
+/* The leaf PTE behind addr: the page tables as the truth. */
+enum { VMK_PTE_NONE, VMK_PTE_POISON, VMK_PTE_FRAME, VMK_PTE_GUARD, VMK_PTE_OTHER };
+VMKASAN_API int vmk_pte_state(const void *addr);
+/* Shadow frames present in the vmalloc shadow, counted from the page tables. */
+VMKASAN_API unsigned long vmk_shadow_resident(void);
+/* Pages of page tables. */
+VMKASAN_API unsigned long vmk_page_table_pages(void);
+
+/* Reset the machine and run the program again from the start, with
+ * extra_options appended to VMKASAN_OPTIONS and len bytes of data (at
+ * most 3 KiB) that the next boot reads back with vmk_restart_data(). */
+VMKASAN_API __attribute__((noreturn)) void vmk_restart(const char *extra_options,
+						       const void *data, size_t len);
+/* The data of the restart that started this boot, or NULL on a cold boot. */
+VMKASAN_API const void *vmk_restart_data(size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+/*
+ * S-mode traps of the RISC-V port: demand paging of the runtime's
+ * metadata, temporary shadow for addresses without any, and reports for
+ * everything else (NULL, wild pointers, device space, stack guards).
+ *
+ * An instrumented access whose shadow is absent (the shadow of device
+ * space or of the metadata region, the shadow of the shadow, unused
+ * vmalloc shadow under vmalloc_shadow_unmapped=1) faults on the shadow
+ * *load*.  As on the hosted port, the handler maps a read-only page of
+ * poison there (KASAN_SHADOW_GAP, or vmalloc-invalid for the vmalloc
+ * space) and returns: the check runs again and reports the real
+ * address, size and direction; the report takes the page away again.
+ */
+#include "riscv.h"
+
+bool rv_meta_fault(uintptr_t va, bool write);
+
+#define CAUSE_INSN_MISALIGNED	0
+#define CAUSE_INSN_ACCESS	1
+#define CAUSE_ILLEGAL		2
+#define CAUSE_BREAKPOINT	3
+#define CAUSE_LOAD_MISALIGNED	4
+#define CAUSE_LOAD_ACCESS	5
+#define CAUSE_STORE_MISALIGNED	6
+#define CAUSE_STORE_ACCESS	7
+#define CAUSE_INSN_PAGE		12
+#define CAUSE_LOAD_PAGE		13
+#define CAUSE_STORE_PAGE	15
+
+#define MAX_TEMP 16
+static uintptr_t temp_pages[MAX_TEMP];
+static unsigned temp_next;
+static kasan_spinlock_t temp_lock;
+
+static bool in_shadow(uintptr_t a)
+{
+	return a >= RV_SHADOW_START && a < RV_SHADOW_END;
+}
+
+/* The value absent shadow at sa stands for, or -1 (populated meanwhile). */
+static int hole_value(uintptr_t sa)
+{
+	int v = vmalloc_shadow_hole(sa);
+
+	if (v >= 0)
+		return v;
+	if (sa >= (uintptr_t)kasan_shadow(RV_VMALLOC_BASE) &&
+	    sa < (uintptr_t)kasan_shadow(RV_VMALLOC_BASE + RV_VMALLOC_SIZE))
+		return -1;
+	return KASAN_SHADOW_GAP;
+}
+
+static bool map_temp_shadow(uintptr_t sa)
+{
+	uintptr_t page = ALIGN_DOWN(sa, PAGE_SIZE);
+	int v = hole_value(sa);
+	bool ok;
+
+	if (v < 0)
+		return true;	/* populated meanwhile: retry */
+	kasan_spin_lock(&temp_lock);
+	if (temp_pages[temp_next % MAX_TEMP])
+		plat_report_done(kasan_shadow_to_mem((void *)temp_pages[temp_next % MAX_TEMP]));
+	temp_pages[temp_next++ % MAX_TEMP] = page;
+	ok = rv_map(page, v == KASAN_VMALLOC_INVALID ? rv_poison_page : rv_gap_page, PTE_R);
+	kasan_spin_unlock(&temp_lock);
+	rv_tlb_flush_local();
+	return ok;
+}
+
+void plat_report_done(uintptr_t addr)
+{
+	uintptr_t page = ALIGN_DOWN((uintptr_t)kasan_shadow(addr), PAGE_SIZE);
+
+	for (unsigned i = 0; i < MAX_TEMP; i++) {
+		pte_t *e;
+
+		if (temp_pages[i] != page)
+			continue;
+		temp_pages[i] = 0;
+		e = rv_pte(page, false);
+		/* Unless a populate put a frame there meanwhile. */
+		if (e && (*e & PTE_V) && !(*e & PTE_OWNED))
+			*e = 0;
+		rv_tlb_flush_all();
+	}
+}
+
+static const char *cause_name(unsigned long cause)
+{
+	switch (cause) {
+	case CAUSE_INSN_MISALIGNED: return "instruction address misaligned";
+	case CAUSE_INSN_ACCESS: return "instruction access fault";
+	case CAUSE_ILLEGAL: return "illegal instruction";
+	case CAUSE_BREAKPOINT: return "breakpoint (a trap instruction)";
+	case CAUSE_LOAD_MISALIGNED: return "load address misaligned";
+	case CAUSE_LOAD_ACCESS: return "load access fault";
+	case CAUSE_STORE_MISALIGNED: return "store address misaligned";
+	case CAUSE_STORE_ACCESS: return "store access fault";
+	case CAUSE_INSN_PAGE: return "instruction page fault";
+	case CAUSE_LOAD_PAGE: return "load page fault";
+	case CAUSE_STORE_PAGE: return "store page fault";
+	default: return "exception";
+	}
+}
+
+/*
+ * A fault at an address outside our half of Sv39 in instrumented code
+ * is the shadow load of an address whose shadow is outside it too (a
+ * wild pointer above 256 GiB, an upper-half "kernel" address): find the
+ * address the program used among the registers, as the hosted port
+ * does for a general protection fault.
+ */
+static __attribute__((noreturn)) void wild_shadow_fault(struct trap_frame *f, bool write)
+{
+	uintptr_t guess = 0;
+	struct kasan_access a = {
+		.fault = true, .write = write, .ip = f->sepc, .fp = f->x[8],
+		.bug_type = "wild-memory-access", .op = "Access",	/* the fault was the shadow load */
+	};
+
+	for (unsigned i = 1; i < 32 && !guess; i++)
+		if ((f->x[i] >> KASAN_SHADOW_SCALE_SHIFT) + KASAN_SHADOW_OFFSET == f->stval)
+			guess = f->x[i];
+	a.addr = guess ? guess : f->stval;
+	a.detail = guess ? "(the address is outside the lower half of Sv39 and has no shadow; "
+			   "recovered from the registers)"
+			 : "(a fault outside the lower half of Sv39)";
+	kasan_flags.multi_shot = 1;
+	kasan_report(&a);
+	plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
+}
+
+static __attribute__((noreturn)) void fatal(struct trap_frame *f, bool write)
+{
+	unsigned long cause = f->scause;
+	uintptr_t addr = f->stval, ip = f->sepc, fp = f->x[8];
+	char detail[96];
+	struct kasan_access a = {
+		.addr = addr, .write = write, .fault = true, .ip = ip, .fp = fp,
+	};
+
+	if ((cause == CAUSE_LOAD_PAGE || cause == CAUSE_STORE_PAGE) &&
+	    vmalloc_explain_fault(addr, write, ip, fp))
+		plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
+	if ((cause == CAUSE_LOAD_PAGE || cause == CAUSE_STORE_PAGE) && addr >= PLAT_ADDR_LIMIT &&
+	    !rv_pc_in_runtime(ip))
+		wild_shadow_fault(f, write);
+	if (rv_pc_in_runtime(ip)) {
+		kasan_printf("vmkasan: internal error: %s at %p, pc %p in the runtime\n",
+			     cause_name(cause), (void *)addr, (void *)ip);
+		kasan_print_trace(ip, fp, false);
+		plat_die(kasan_flags.exitcode, true);
+	}
+	kasan_snprintf(detail, sizeof(detail), "(%s, scause %lu, stval %p)", cause_name(cause),
+		       cause, (void *)addr);
+	a.detail = detail;
+	if (cause == CAUSE_ILLEGAL || cause == CAUSE_BREAKPOINT || cause == CAUSE_INSN_ACCESS ||
+	    cause == CAUSE_INSN_PAGE || cause == CAUSE_INSN_MISALIGNED) {
+		a.addr = ip;
+		a.op = "Execute";
+	}
+	if (a.addr >= PLAT_PAGE_SIZE && plat_addr_has_shadow(a.addr))
+		a.bug_type = "unable-to-handle-page-fault";
+	kasan_flags.multi_shot = 1;
+	kasan_report(&a);
+	plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
+}
+
+void rv_trap(struct trap_frame *f)
+{
+	unsigned long cause = f->scause;
+	uintptr_t addr = f->stval;
+	bool write = cause == CAUSE_STORE_PAGE || cause == CAUSE_STORE_ACCESS;
+	pte_t *e;
+
+	if ((long)cause < 0) {
+		/* No S-mode interrupt is enabled; ignore a stray one. */
+		return;
+	}
+	if (cause == CAUSE_LOAD_PAGE || cause == CAUSE_STORE_PAGE) {
+		if (rv_meta_fault(addr, write))
+			return;
+		/* Mapped by another hart since this one cached "invalid". */
+		e = rv_pte(addr, false);
+		if (e && (*e & PTE_V) && (*e & PTE_R) && (!write || (*e & PTE_W))) {
+			rv_tlb_flush_local();
+			return;
+		}
+		if (!write && in_shadow(addr)) {
+			if (map_temp_shadow(addr))
+				return;
+		}
+		if (write && in_shadow(addr) && rv_pc_in_runtime(f->sepc)) {
+			kasan_printf("vmkasan: internal error: write to absent shadow %p (of address %p) at pc %p\n",
+				     (void *)addr, (void *)kasan_shadow_to_mem((void *)addr),
+				     (void *)f->sepc);
+			kasan_print_trace(f->sepc, f->x[8], false);
+			plat_die(kasan_flags.exitcode, true);
+		}
+	}
+	fatal(f, write);
+}

@@ -1,0 +1,531 @@
+/*
+ * Guest cases of the RISC-V port (tests/riscv/run.sh runs each in its own
+ * QEMU virt guest): the vmalloc shadow in the page tables, the poison
+ * page, bad input, vmap stacks, the page tables as the truth of a seeded
+ * model test, two harts racing populate and release.  argv[1] names the
+ * case; a case prints what run.sh checks, "PASS <case>" when its own
+ * checks hold, and "AFTER <case>" after a bad access it survived.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <vmkasan.h>
+#include <vmkasan_riscv.h>
+
+#define noinline __attribute__((noinline))
+#define SPAN (4096UL * 8)	/* vmalloc bytes per shadow page */
+
+static void *volatile sink;
+static noinline void *hide(void *p) { sink = p; return sink; }
+
+static int failures;
+#define CHECK(cond, ...) do { if (!(cond)) { printf("FAIL %s:%d: ", __func__, __LINE__); \
+	printf(__VA_ARGS__); printf("\n"); failures++; } } while (0)
+
+static const void *shadow_of(const void *p) { return kasan_mem_to_shadow(p); }
+
+static struct vmkasan_stats stats(void)
+{
+	struct vmkasan_stats s;
+
+	vmkasan_get_stats(&s);
+	return s;
+}
+
+/* ---- the poison page ---- */
+
+/* Unused vmalloc space: its shadow is the poison page (or nothing with
+ * vmalloc_shadow_unmapped=1); a read there is reported at the address. */
+static noinline void unused_vmalloc_read(void)
+{
+	volatile char *p = hide((char *)VMALLOC_START + (1UL << 30) + 123);
+
+	printf("PTE %d\n", vmk_pte_state(shadow_of((const void *)p)));
+	printf("EXPECT %p\n", (void *)p);
+	(void)*p;
+	printf("AFTER unused_vmalloc_read\n");
+}
+
+/* Populate swaps poison for a frame, release swaps it back. */
+static noinline void poison_swap(void)
+{
+	char *a = vmalloc(3 * SPAN);
+	const void *s = shadow_of(a + SPAN);
+
+	CHECK(vmk_pte_state(s) == VMK_PTE_FRAME, "populated shadow is %d", vmk_pte_state(s));
+	vfree(a);
+	vm_unmap_aliases();
+	printf("RELEASED %d\n", vmk_pte_state(s));
+	if (!failures)
+		printf("PASS poison_swap\n");
+}
+
+/* ---- vmalloc bugs ---- */
+
+static noinline void vmalloc_oob(void)
+{
+	char *v = vmalloc(3000);
+
+	printf("EXPECT %p\n", v + 3100);
+	((volatile char *)v)[hide((void *)3100) ? 3100 : 0] = 1;
+	printf("AFTER vmalloc_oob\n");
+	vfree(v);
+}
+
+static noinline void vmalloc_uaf(void)
+{
+	volatile char *v = vmalloc(5000);
+
+	v[10] = 1;
+	vfree((void *)v);
+	printf("EXPECT %p\n", (void *)(v + 10));
+	(void)v[10];
+	printf("AFTER vmalloc_uaf\n");
+}
+
+static noinline void double_vfree(void)
+{
+	void *v = vmalloc(100);
+
+	vfree(v);
+	vfree(v);
+	printf("AFTER double_vfree\n");
+}
+
+static noinline void vmap_oob(void)
+{
+	struct page *pages[3];
+	char *m;
+
+	for (int i = 0; i < 3; i++)
+		pages[i] = alloc_page(GFP_KERNEL);
+	m = vmap(pages, 3, VM_MAP, PAGE_KERNEL);
+	/* the alias and the linear map are the same RAM */
+	m[4096 + 7] = 42;
+	CHECK(((char *)page_address(pages[1]))[7] == 42, "vmap alias is not the page");
+	printf("EXPECT %p\n", m + 3 * 4096);
+	((volatile char *)m)[3 * 4096] = 1;
+	printf("AFTER vmap_oob\n");
+	vunmap(m);
+	for (int i = 0; i < 3; i++)
+		__free_page(pages[i]);
+}
+
+static noinline void vm_map_ram_bad_count(void)
+{
+	struct page *pages[2] = { alloc_page(GFP_KERNEL), alloc_page(GFP_KERNEL) };
+	void *m = vm_map_ram(pages, 2, -1);
+
+	vm_unmap_ram(m, 1);
+	printf("AFTER vm_map_ram_bad_count\n");
+}
+
+static noinline void percpu_oob(void)
+{
+	int *p = alloc_percpu(int);
+
+	for (unsigned c = 0; c < nr_cpu_ids; c++)
+		*per_cpu_ptr(p, c) = (int)c + 1;
+	for (unsigned c = 0; c < nr_cpu_ids; c++)
+		CHECK(*per_cpu_ptr(p, c) == (int)c + 1, "per-cpu copy %u", c);
+	printf("CPUS %u\n", nr_cpu_ids);
+	printf("EXPECT %p\n", (void *)(per_cpu_ptr(p, 0) + 1));
+	((volatile int *)per_cpu_ptr(p, 0))[1] = 1;
+	printf("AFTER percpu_oob\n");
+	free_percpu(p);
+}
+
+/* ---- bad input: a report with a trace, never a hang ---- */
+
+static noinline void null_read(void)
+{
+	volatile int *p = hide(NULL);
+
+	(void)p[2];
+}
+
+static noinline void device_read(void)
+{
+	/* the UART's line status register, through an instrumented load */
+	volatile uint8_t *p = hide((void *)0x10000005UL);
+
+	printf("EXPECT %p\n", (void *)p);
+	(void)*p;
+	printf("AFTER device_read\n");
+}
+
+static noinline void unmapped_ram_read(void)
+{
+	/* above the 32 MiB of RAM: no RAM, no shadow */
+	volatile uint64_t *p = hide((void *)0x82100000UL);
+
+	printf("EXPECT %p\n", (void *)p);
+	(void)*p;
+	printf("AFTER unmapped_ram_read\n");
+}
+
+static noinline void kernel_va_read(void)
+{
+	/* the upper half of Sv39, where a kernel would live: nothing here */
+	volatile uint64_t *p = hide((void *)0xffffffc000001000UL);
+
+	printf("EXPECT %p\n", (void *)p);
+	(void)*p;
+}
+
+static noinline void metadata_read(void)
+{
+	/* the runtime's own demand-paged metadata (not the program's) */
+	volatile uint64_t *p = hide((void *)0x0800000010UL);
+
+	printf("EXPECT %p\n", (void *)p);
+	(void)*p;
+	printf("AFTER metadata_read\n");
+}
+
+static noinline void wild_jump(void)
+{
+	void (*f)(void) = hide((void *)0x12345678UL);
+
+	f();
+}
+
+/* ---- vmap stacks ---- */
+
+static noinline int recurse(int n)
+{
+	volatile char pad[512];
+
+	pad[0] = (char)n;
+	return recurse(n + 1) + pad[0];
+}
+
+static void overflow_thread(void *arg)
+{
+	(void)arg;
+	recurse(0);
+}
+
+static noinline void stack_overflow(void)
+{
+	vmk_thread_t *t = vmk_thread_create(overflow_thread, NULL, 0, 16384);
+
+	vmk_thread_join(t);
+	printf("AFTER stack_overflow\n");
+}
+
+static void guard_probe(void *arg)
+{
+	char here;
+
+	*(const void **)arg = &here;
+}
+
+/* The guard page below a thread's stack is a guard PTE. */
+static noinline void stack_guard_pte(void)
+{
+	const char *sp = NULL;
+	vmk_thread_t *t = vmk_thread_create(guard_probe, &sp, 0, 16384);
+
+	vmk_thread_join(t);
+	/* the stack is freed now; make another and look at its guard */
+	t = vmk_thread_create(guard_probe, &sp, 0, 16384);
+	vmk_yield();
+	vmk_yield();
+	CHECK(sp, "thread did not run");
+	if (sp) {
+		const char *guard = (const char *)(((uintptr_t)sp & ~4095UL) - 4 * 4096);
+
+		CHECK(vmk_pte_state(guard) == VMK_PTE_GUARD, "guard PTE is %d", vmk_pte_state(guard));
+	}
+	vmk_thread_join(t);
+	if (!failures)
+		printf("PASS stack_guard_pte\n");
+}
+
+/* ---- the model test: page tables as the truth ---- */
+
+#define MAX_LIVE 64
+struct area { char *p; size_t size; unsigned char fill; int kind; struct page *pages[4]; };
+
+static uint64_t rng;
+static uint64_t next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static size_t area_bytes(const struct area *a)
+{
+	return a->kind ? (size_t)a->kind * 4096 : (a->size + 4095) & ~4095UL;
+}
+
+/* Every shadow page of every live area (and its guard) is a frame. */
+static void check_live(struct area *live, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const char *s = shadow_of(live[i].p);
+		const char *e = shadow_of(live[i].p + area_bytes(&live[i]) + 4095);
+
+		for (uintptr_t sp = (uintptr_t)s & ~4095UL; sp < (uintptr_t)e; sp += 4096)
+			if (vmk_pte_state((void *)sp) != VMK_PTE_FRAME) {
+				CHECK(0, "area %p: shadow page %p is %d", live[i].p, (void *)sp,
+				      vmk_pte_state((void *)sp));
+				return;
+			}
+		/* and its bytes are what we wrote */
+		if (live[i].p[0] != (char)live[i].fill || live[i].p[live[i].size - 1] != (char)live[i].fill)
+			CHECK(0, "area %p lost its contents", live[i].p);
+	}
+}
+
+static noinline void model(unsigned long seed, int ops)
+{
+	struct area live[MAX_LIVE];
+	int n = 0;
+	unsigned long peak = 0, before = stats().ram_pages;
+	const char *policy = vmkasan_shadow_policy_name(stats().shadow_policy);
+	int keep = !strcmp(policy, "keep");
+
+	rng = seed * 2654435761UL + 1;
+	for (int op = 0; op < ops && !failures; op++) {
+		struct vmkasan_stats s;
+		unsigned long resident;
+
+		if (n < MAX_LIVE && (n == 0 || next_rand() % 3)) {
+			struct area *a = &live[n];
+			int kind = next_rand() % 4 == 0 ? 1 + (int)(next_rand() % 4) : 0;
+
+			a->fill = (unsigned char)next_rand();
+			a->kind = kind;
+			if (kind) {
+				for (int i = 0; i < kind; i++)
+					a->pages[i] = alloc_page(GFP_KERNEL);
+				a->p = vmap(a->pages, (unsigned)kind, VM_MAP, PAGE_KERNEL);
+				a->size = (size_t)kind * 4096;
+			} else {
+				a->size = 1 + next_rand() % (next_rand() % 8 ? 20000 : 200000);
+				a->p = vmalloc(a->size);
+			}
+			CHECK(a->p, "allocation %d failed", op);
+			if (!a->p)
+				break;
+			memset(a->p, a->fill, a->size);
+			n++;
+		} else {
+			int i = (int)(next_rand() % (unsigned)n);
+
+			if (live[i].kind) {
+				vunmap(live[i].p);
+				for (int k = 0; k < live[i].kind; k++)
+					__free_page(live[i].pages[k]);
+			} else {
+				vfree(live[i].p);
+			}
+			live[i] = live[--n];
+		}
+		if (next_rand() % 16 == 0)
+			vm_unmap_aliases();
+		check_live(live, n);
+		s = stats();
+		resident = vmk_shadow_resident();
+		CHECK(resident == s.shadow_pages, "op %d: page tables have %lu shadow frames, the books %lu",
+		      op, resident, s.shadow_pages);
+		if (keep)
+			CHECK(resident >= peak, "op %d: keep gave shadow back (%lu < %lu)", op, resident, peak);
+		if (resident > peak)
+			peak = resident;
+		CHECK(s.ram_pages <= s.ram_budget_pages, "over budget");
+	}
+	while (n) {
+		struct area *a = &live[--n];
+
+		if (a->kind) {
+			vunmap(a->p);
+			for (int k = 0; k < a->kind; k++)
+				__free_page(a->pages[k]);
+		} else {
+			vfree(a->p);
+		}
+	}
+	vm_unmap_aliases();
+	printf("MODEL policy=%s ops=%d peak=%lu resident=%lu ram_before=%lu ram_after=%lu\n", policy,
+	       ops, peak, vmk_shadow_resident(), before, stats().ram_pages);
+	/* What is left: the cache. */
+	CHECK(stats().live_areas == 0, "%lu areas left", stats().live_areas);
+	if (!keep)
+		CHECK(vmk_shadow_resident() <= stats().shadow_pages_cached,
+		      "shadow left after everything was freed: %lu (cached %lu)",
+		      vmk_shadow_resident(), stats().shadow_pages_cached);
+	if (!failures)
+		printf("PASS model\n");
+}
+
+/* ---- RAM: the budget is the real RAM ---- */
+
+static noinline void oom(void)
+{
+	static char *areas[4096];
+	int n = 0;
+	struct vmkasan_stats s = stats();
+
+	printf("BUDGET %lu pages\n", s.ram_budget_pages);
+	while (n < 4096 && (areas[n] = vmalloc(64 * 1024)))
+		memset(areas[n++], 1, 64 * 1024);
+	s = stats();
+	printf("OOM after %d KiB, ram %lu/%lu, failed page %lu shadow %lu area %lu\n", n * 64,
+	       s.ram_pages, s.ram_budget_pages, s.failed[0], s.failed[1], s.failed[2]);
+	CHECK(n > 100 && n < 4096, "%d areas of 64 KiB in 32 MiB", n);
+	while (n)
+		vfree(areas[--n]);
+	vm_unmap_aliases();
+	CHECK((areas[0] = vmalloc(1 << 20)), "no RAM back after freeing everything");
+	vfree(areas[0]);
+	if (!failures)
+		printf("PASS oom\n");
+}
+
+/* Fault injection: failed allocations leave nothing behind. */
+static noinline void fault_inject(void)
+{
+	unsigned long before, got = 0, failed = 0, after;
+
+	vm_unmap_aliases();
+	/* RAM apart from the runtime's metadata (its slab keeps its pages) */
+	before = stats().ram_pages - stats().metadata_pages;
+	for (int i = 0; i < 400; i++) {
+		char *p = vmalloc(1 + (size_t)(i * 7919) % 50000);
+
+		if (!p) {
+			failed++;
+			continue;
+		}
+		got++;
+		p[0] = 1;
+		vfree(p);
+	}
+	vm_unmap_aliases();
+	after = stats().ram_pages - stats().metadata_pages;
+	printf("INJECT got %lu failed %lu ram before %lu after %lu resident %lu cached %lu\n", got,
+	       failed, before, after, vmk_shadow_resident(), stats().shadow_pages_cached);
+	CHECK(failed > 0 && got > 0, "no failure injected or none succeeded");
+	CHECK(after <= before + stats().shadow_pages_cached,
+	      "failed allocations leaked RAM: %lu -> %lu", before, after);
+	if (!failures)
+		printf("PASS fault_inject\n");
+}
+
+/* ---- two harts ---- */
+
+struct racer { unsigned long seed, ops; int bad; };
+
+static void race(void *arg)
+{
+	struct racer *r = arg;
+	char *mine[8] = { 0 };
+	uint64_t x = r->seed;
+
+	for (unsigned long i = 0; i < r->ops; i++) {
+		unsigned k;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		k = (unsigned)(x % 8);
+		if (mine[k]) {
+			if (mine[k][0] != (char)k)
+				r->bad++;
+			vfree(mine[k]);
+			mine[k] = NULL;
+		} else {
+			/* small areas: neighbours from both harts share shadow pages */
+			mine[k] = vmalloc(1 + (size_t)(x >> 8) % 6000);
+			if (mine[k])
+				memset(mine[k], (int)k, 1);
+		}
+		if (i % 64 == 0)
+			vmk_yield();
+	}
+	for (unsigned k = 0; k < 8; k++)
+		vfree(mine[k]);
+}
+
+static noinline void smp_race(void)
+{
+	struct racer r[4] = { { 1, 1500, 0 }, { 2, 1500, 0 }, { 3, 1500, 0 }, { 4, 1500, 0 } };
+	vmk_thread_t *t[4];
+	unsigned harts = vmk_nr_harts();
+
+	printf("HARTS %u\n", harts);
+	for (int i = 0; i < 4; i++)
+		t[i] = vmk_thread_create(race, &r[i], (unsigned)i % harts, 0);
+	for (int i = 0; i < 4; i++)
+		vmk_thread_join(t[i]);
+	vm_unmap_aliases();
+	for (int i = 0; i < 4; i++)
+		CHECK(!r[i].bad, "racer %d saw %d corrupted areas", i, r[i].bad);
+	CHECK(vmk_shadow_resident() == stats().shadow_pages, "page tables %lu, books %lu",
+	      vmk_shadow_resident(), stats().shadow_pages);
+	CHECK(stats().live_areas == 0, "%lu areas left", stats().live_areas);
+	printf("RACE resident %lu cached %lu reports %lu\n", vmk_shadow_resident(),
+	       stats().shadow_pages_cached, vmkasan_report_count());
+	if (!failures && !vmkasan_report_count())
+		printf("PASS smp_race\n");
+}
+
+/* A bad access on the second hart is reported with its task. */
+static void hart1_oob(void *arg)
+{
+	char *v = arg;
+
+	printf("HART %u\n", vmk_hart_id());
+	((volatile char *)v)[hide((void *)8192) ? 8192 : 0] = 1;
+}
+
+static noinline void smp_report(void)
+{
+	char *v = vmalloc(8192);
+	vmk_thread_t *t = vmk_thread_create(hart1_oob, v, vmk_nr_harts() - 1, 0);
+
+	vmk_thread_join(t);
+	printf("AFTER smp_report\n");
+	vfree(v);
+}
+
+static noinline void clean(void)
+{
+	char *v = vzalloc(100000);
+
+	for (int i = 0; i < 100000; i++)
+		CHECK(!v[i], "vzalloc byte %d", i);
+	vfree(v);
+	vm_unmap_aliases();
+	printf("REPORTS %lu\n", vmkasan_report_count());
+	if (!failures)
+		printf("PASS clean\n");
+}
+
+#define CASE(f) { #f, f }
+static const struct { const char *name; void (*fn)(void); } cases[] = {
+	CASE(unused_vmalloc_read), CASE(poison_swap), CASE(vmalloc_oob), CASE(vmalloc_uaf),
+	CASE(double_vfree), CASE(vmap_oob), CASE(vm_map_ram_bad_count), CASE(percpu_oob),
+	CASE(null_read), CASE(device_read), CASE(unmapped_ram_read), CASE(kernel_va_read),
+	CASE(metadata_read), CASE(wild_jump), CASE(stack_overflow), CASE(stack_guard_pte),
+	CASE(oom), CASE(fault_inject), CASE(smp_race), CASE(smp_report), CASE(clean),
+};
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "model")) {
+		model(argc > 2 ? strtoul(argv[2], NULL, 0) : 1, argc > 3 ? atoi(argv[3]) : 300);
+		return failures ? 3 : 0;
+	}
+	for (unsigned i = 0; argc >= 2 && i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (!strcmp(argv[1], cases[i].name)) {
+			cases[i].fn();
+			return failures ? 3 : 0;
+		}
+	printf("unknown case\n");
+	return 4;
+}

@@ -1,0 +1,302 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# The bare-metal RISC-V64 suite (make check runs it):
+#
+#   tests/riscv/run.sh [OUTDIR]      (default build/tests/riscv)
+#
+# Builds the guest programs with build/bin/vmkasan-cc --target=riscv64-virt
+# in two builds (gcc with inline checks, clang with outline checks), runs
+# each case in its own QEMU virt guest with 32 MiB (-smp 2 for the race
+# and per-hart cases), $JOBS guests at a time, every one under a timeout
+# (a guest that hangs is killed and its case fails), then prints one TAP
+# line per check ("ok N - ..." / "not ok N - ..." with "#" lines saying
+# why) and last "N passed, N failed".  What runs:
+#   - the bug catalog (tests/catalog/cases.tab) for the programs that
+#     exist on bare metal (global, stack, mem, unaligned, wild);
+#   - tests/riscv/guest.c: the poison page, vmalloc/vmap/per-cpu bugs,
+#     bad input (NULL, wild, unmapped kernel VA, device space), vmap
+#     stacks, the seeded model test with the page tables as the truth
+#     under each policy, the RAM budget, fault injection, two harts
+#     racing populate and release;
+#   - test_vmalloc's smoke preset as a guest (tools/test_vmalloc/guest).
+set -u
+export LC_ALL=C
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+case ${1:-} in
+--build-one|--run-batch) ;;	# OUT comes from the environment
+*)	OUT=${1:-$ROOT/build/tests/riscv}
+	case $OUT in /*) ;; *) OUT=$ROOT/$OUT ;; esac
+	export OUT ;;
+esac
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+GUEST_TIMEOUT=${GUEST_TIMEOUT:-30}
+CC_WRAP=$ROOT/build/bin/vmkasan-cc
+QEMU=$ROOT/build/bin/vmkasan-qemu
+BUILDS="gcc-inline clang-outline"
+CATALOG_PROGS="global stack mem unaligned wild"
+
+# ---- internal entry points (run by xargs) ----
+if [ "${1:-}" = --build-one ]; then	# BUILD PROG
+	b=$2 prog=$3 cc=${2%-*} mode=${2#*-} dir=$OUT/$2
+	case $prog in
+	guest) src=$ROOT/tests/riscv/guest.c ;;
+	test_vmalloc) src="-DTV_INSTRUMENTED=1 -I$ROOT/tools/test_vmalloc $ROOT/tools/test_vmalloc/guest/test_vmalloc.c" ;;
+	*) src=$ROOT/tests/catalog/$prog.c ;;
+	esac
+	rm -f "$dir/$prog.elf" "$dir/$prog.ok"
+	# shellcheck disable=SC2086 # src may carry flags
+	"$CC_WRAP" --target=riscv64-virt --cc="$cc" --"$mode" -g -O1 -Wall -I"$ROOT/tests/catalog" \
+		$src -o "$dir/$prog.elf" >"$dir/$prog.log" 2>&1 && touch "$dir/$prog.ok"
+	exit 0
+fi
+if [ "${1:-}" = --run-batch ]; then	# GROUP: $OUT/groups/GROUP.{names,args,how}
+	g=$OUT/groups/$2
+	read -r b prog smp opts <"$g.how"
+	[ "$opts" = - ] && opts=
+	count=$(wc -l <"$g.names")
+	# Each run is a fresh boot of the same QEMU (a reset in between).
+	VMKASAN_OPTIONS=$opts "$QEMU" --smp="$smp" --timeout=$((GUEST_TIMEOUT + 5 * count)) \
+		--batch="$g.args" "$OUT/$b/$prog.elf" >"$g.out" 2>&1
+	echo $? >"$g.rc"
+	echo "$SECONDS" >"$g.secs"
+	# Split the UART at the run markers; a run without its exit marker
+	# never ended: the batch was killed (124) or died.
+	awk -v dir="$OUT/run" -v names="$g.names" -v rc="$(cat "$g.rc")" '
+		BEGIN { while ((getline l < names) > 0) name[n++] = l; cur = -1 }
+		/^@@vmkasan-run [0-9]+$/ { cur = $2; next }
+		/^@@vmkasan-exit [0-9]+ [0-9]+$/ { print $3 > (dir "/" name[$2] ".rc"); close(dir "/" name[$2] ".rc"); cur = -1; done[$2] = 1; next }
+		cur >= 0 { print > (dir "/" name[cur] ".out") }
+		END {
+			for (i = 0; i < n; i++) if (!done[i]) {
+				print (rc == 0 ? 125 : rc) > (dir "/" name[i] ".rc")
+				printf "" >> (dir "/" name[i] ".out")
+			}
+		}' "$g.out"
+	exit 0
+fi
+
+n=0 passed=0 failed=0
+ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; }
+not_ok() {
+	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift
+	for l in "$@"; do printf '#   %s\n' "$l"; done
+}
+finish() { echo "$passed passed, $failed failed"; [ $failed -eq 0 ]; exit; }
+
+missing=
+for t in qemu-system-riscv64 riscv64-unknown-elf-gcc riscv64-unknown-elf-ld clang; do
+	command -v $t >/dev/null 2>&1 || missing="$missing $t"
+done
+if [ -n "$missing" ] || [ ! -f "$ROOT/build/riscv/lib/libvmkasan-riscv.a" ]; then
+	not_ok "riscv toolchain and runtime present" "missing:${missing:- build/riscv (make riscv)}" \
+		"install: apt-get install -y qemu-system-misc gcc-riscv64-unknown-elf lld"
+	finish
+fi
+
+rm -rf "$OUT"
+mkdir -p "$OUT/run"
+for b in $BUILDS; do mkdir -p "$OUT/$b"; done
+
+# ---- build ----
+progs="guest test_vmalloc $CATALOG_PROGS"
+for b in $BUILDS; do for p in $progs; do echo "$b $p"; done; done |
+	xargs -r -P "$JOBS" -L 1 "$0" --build-one
+for b in $BUILDS; do
+	for p in $progs; do
+		if [ -f "$OUT/$b/$p.ok" ]; then ok "build $p [$b]"
+		else not_ok "build $p [$b]" "$(tail -5 "$OUT/$b/$p.log")"; fi
+	done
+done
+
+# ---- the run list: NAME BUILD PROG SMP OPTIONS ARGS... ----
+jobs=$OUT/jobs.txt
+: >"$jobs"
+job() { echo "$*" >>"$jobs"; }
+# gcc 12 on RISC-V gives no redzones to locals aligned above 16 bytes
+# (the target cannot realign its stack); clang does.
+gcc_unprotected=" stack_read8 stack_write8 stack_read16 stack_write16 stack_read32 stack_write32 stack_read64 stack_write64 stack_read128 stack_write128 stack_oob_left_overaligned "
+catalog_rows() {	# prog case type rw size func desc builds end stdout, for this build's mode
+	awk -v mode="$1" -v progs=" $CATALOG_PROGS " '
+		/^#/ || NF < 10 { next }
+		index(progs, " " $1 " ") && ($8 == "all" || $8 == mode) { print }' \
+		"$ROOT/tests/catalog/cases.tab"
+}
+GUEST_CASES="unused_vmalloc_read poison_swap vmalloc_oob vmalloc_uaf double_vfree vmap_oob
+	vm_map_ram_bad_count percpu_oob null_read device_read unmapped_ram_read kernel_va_read
+	metadata_read wild_jump stack_overflow stack_guard_pte oom clean"
+for b in $BUILDS; do
+	catalog_rows "${b#*-}" | while read -r prog case rest; do
+		job "$b.$prog.$case $b $prog 1 - $case"
+	done
+	for c in $GUEST_CASES; do job "$b.guest.$c $b guest 1 - $c"; done
+	job "$b.guest.unmapped_shadow_read $b guest 1 vmalloc_shadow_unmapped=1 unused_vmalloc_read"
+	job "$b.guest.poison_swap_keep $b guest 1 vmalloc_shadow=keep poison_swap"
+	job "$b.guest.poison_swap_purge $b guest 1 vmalloc_shadow=purge poison_swap"
+	i=0
+	for pol in keep purge refcount; do
+		i=$((i + 1))
+		job "$b.guest.model_$pol $b guest 1 vmalloc_shadow=$pol model $i 400"
+	done
+	job "$b.guest.model_unmapped $b guest 1 vmalloc_shadow_unmapped=1 model 7 400"
+	job "$b.guest.model_nocache $b guest 1 vmalloc_shadow_cache=0 model 9 400"
+	for path in shadow page area; do
+		job "$b.guest.inject_$path $b guest 1 fail_path=$path:fail_prob=0.02 fault_inject"
+	done
+	for pol in keep purge refcount; do
+		job "$b.guest.smp_race_$pol $b guest 2 vmalloc_shadow=$pol smp_race"
+	done
+	job "$b.guest.smp_report $b guest 2 - smp_report"
+	job "$b.guest.percpu_smp $b guest 2 - percpu_oob"
+	# every policy once per compiler is enough: gcc all three, clang refcount
+	if [ $b = gcc-inline ]; then tvs=all; else tvs=refcount; fi
+	job "$b.test_vmalloc.smoke $b test_vmalloc 1 - --preset=smoke --shadow=$tvs"
+done
+# One QEMU per group of runs with the same program, harts and options
+# (--batch); guests whose program did not build are not run.
+mkdir -p "$OUT/groups"
+while read -r name b prog smp opts args; do
+	[ -f "$OUT/$b/$prog.ok" ] || continue
+	key=$(printf '%s' "$b.$prog.$smp.$opts" | tr -c 'A-Za-z0-9_.=-' '_')
+	echo "$name" >>"$OUT/groups/$key.names"
+	echo "$args" >>"$OUT/groups/$key.args"
+	echo "$b $prog $smp $opts" >"$OUT/groups/$key.how"
+done <"$jobs"
+# the biggest groups first: they bound the wall time
+for f in "$OUT"/groups/*.names; do
+	[ -e "$f" ] && echo "$(wc -l <"$f") $(basename "$f" .names)"
+done | sort -rn | awk '{ print $2 }' | xargs -r -P "$JOBS" -L 1 "$0" --run-batch
+
+# ---- checks ----
+out() { cat "$OUT/run/$1.out" 2>/dev/null; }
+rc() { cat "$OUT/run/$1.rc" 2>/dev/null || echo none; }
+# check NAME DESCRIPTION RC_WANTED(any: 1..127) [grep -E patterns that must match ...] [! pattern that must not]
+check() {
+	local name=$1 desc=$2 want=$3 r why=()
+	shift 3
+	if [ ! -f "$OUT/run/$name.rc" ]; then not_ok "$desc" "not run (build failed?)"; return; fi
+	r=$(rc "$name")
+	case $want in
+	any) [ "$r" -ge 1 ] && [ "$r" -le 127 ] && [ "$r" -ne 124 ] || why+=("exit status $r, wanted a report's 1..127") ;;
+	*) [ "$r" = "$want" ] || why+=("exit status $r, wanted $want") ;;
+	esac
+	[ "$r" = 124 ] && why+=("the guest hung: killed by the timeout")
+	[ "$r" = 125 ] && why+=("the guest never ended this run (its batch died first)")
+	local neg=no
+	for p in "$@"; do
+		if [ "$p" = '!' ]; then neg=yes; continue; fi
+		if [ $neg = no ]; then
+			out "$name" | grep -qE -- "$p" || why+=("no line matching: $p")
+		else
+			out "$name" | grep -qE -- "$p" && why+=("a line matches what must not: $p")
+		fi
+		neg=no
+	done
+	if [ ${#why[@]} -eq 0 ]; then ok "$desc"
+	else not_ok "$desc" "${why[@]}" "output: $OUT/run/$name.out"; fi
+}
+expect_addr() {	# NAME: the EXPECT address as the report prints it
+	local a
+	a=$(out "$1" | sed -n 's/^EXPECT 0x\([0-9a-f]*\)$/\1/p' | head -1)
+	[ -n "$a" ] && printf '%016x\n' $((16#$a))
+}
+
+for b in $BUILDS; do
+	mode=${b#*-} cc=${b%-*}
+	while read -r prog case type rw size func desc builds end stdout; do
+		name=$b.$prog.$case
+		[ "$func" = - ] && func=$case
+		func=${func%@*}
+		if [ $cc = gcc ] && [[ $gcc_unprotected == *" $case "* ]]; then
+			ok "catalog $case [$b] # SKIP gcc 12 does not protect RISC-V locals aligned above 16 bytes"
+			continue
+		fi
+		# RISC-V has 39-bit virtual addresses: the catalog's wild address
+		# (2^44) is non-canonical here, and inline checks fault on its shadow.
+		if [ $prog = wild ] && [[ $case == wild_read || $case == wild_write8 || $case == noncanonical_* ]]; then
+			end=fatal
+			[ $mode = inline ] && { rw='?'; size='?'; }
+		fi
+		pats=("^BUG: KASAN: $type in $func\+0x")
+		if [ "$size" != '?' ]; then
+			addr=$(expect_addr "$name")
+			pats+=("^$rw of size $size at addr ${addr:-[0-9a-f]+} by task ")
+		fi
+		[ "$stdout" != - ] && pats+=("^$stdout")
+		case $end in
+		cont) check "$name" "catalog $case [$b]" 1 "${pats[@]}" "^AFTER $case" ;;
+		fatal) check "$name" "catalog $case [$b]" 1 "${pats[@]}" '!' "^AFTER $case" ;;
+		*) check "$name" "catalog $case [$b]" any "${pats[@]}" ;;
+		esac
+		if [ $end = cont ] && [ "$(out "$name" | grep -c '^BUG: KASAN')" != 1 ]; then
+			not_ok "catalog $case [$b]: exactly one report" "$(out "$name" | grep -c '^BUG: KASAN') reports"
+		fi
+	done < <(catalog_rows "$mode")
+
+	g=$b.guest
+	a() { expect_addr "$g.$1"; }
+	check $g.unused_vmalloc_read "unused vmalloc space reads the poison page, reported at the address [$b]" 1 \
+		'^PTE 1$' '^BUG: KASAN: vmalloc-out-of-bounds in unused_vmalloc_read\+' \
+		"^Read of size 1 at addr $(a unused_vmalloc_read) " 'where no mapping'
+	check $g.unmapped_shadow_read "vmalloc_shadow_unmapped=1: unused shadow is absent, reported from the fault [$b]" 1 \
+		'^PTE 0$' '^BUG: KASAN: vmalloc-out-of-bounds in unused_vmalloc_read\+' \
+		"^Read of size 1 at addr $(a unmapped_shadow_read) "
+	check $g.poison_swap "refcount: populate swaps poison for a frame, release swaps back [$b]" 0 '^RELEASED 1$' '^PASS poison_swap'
+	check $g.poison_swap_purge "purge: the purge swaps the poison page back [$b]" 0 '^RELEASED 1$' '^PASS poison_swap'
+	check $g.poison_swap_keep "keep: the frame stays after vfree and purge [$b]" 0 '^RELEASED 2$' '^PASS poison_swap'
+	check $g.vmalloc_oob "vmalloc out of bounds [$b]" 1 '^BUG: KASAN: vmalloc-out-of-bounds in vmalloc_oob\+' \
+		"^Write of size 1 at addr $(a vmalloc_oob) " '3000-byte region' '^AFTER vmalloc_oob'
+	check $g.vmalloc_uaf "vmalloc use after free (the report, then the unmapped page faults) [$b]" 1 \
+		'^BUG: KASAN: vmalloc-out-of-bounds in vmalloc_uaf\+' "^Read of size 1 at addr $(a vmalloc_uaf) " \
+		'freed virtual mapping' '^Freed by task 1:'
+	check $g.double_vfree "double vfree [$b]" 1 '^BUG: KASAN: double-free or invalid-free in double_vfree\+' \
+		'already freed' '^AFTER double_vfree'
+	check $g.vmap_oob "vmap alias and its guard [$b]" 1 '^BUG: KASAN: vmalloc-out-of-bounds in vmap_oob\+' \
+		"^Write of size 1 at addr $(a vmap_oob) " "guard page" '!' '^FAIL'
+	check $g.vm_map_ram_bad_count "vm_unmap_ram with the wrong count [$b]" 1 \
+		'^BUG: KASAN: double-free or invalid-free in vm_map_ram_bad_count\+' 'with count 1, but it maps 2 pages' \
+		'^AFTER vm_map_ram_bad_count'
+	check $g.percpu_oob "per-cpu out of bounds [$b]" 1 '^CPUS 1$' '^BUG: KASAN: vmalloc-out-of-bounds in percpu_oob\+' \
+		'per-cpu unit' '^AFTER percpu_oob' '!' '^FAIL'
+	check $g.percpu_smp "per-cpu: one unit per hart under -smp 2 [$b]" 1 '^CPUS 2$' \
+		'^BUG: KASAN: vmalloc-out-of-bounds in percpu_oob\+' '!' '^FAIL'
+	check $g.null_read "NULL: a report with a trace [$b]" 1 '^BUG: KASAN: null-ptr-deref in null_read\+' \
+		'^Read of size 4 at addr 0000000000000008' '^ main\+'
+	check $g.device_read "device space (the UART): a report, the read goes on [$b]" 1 \
+		'^BUG: KASAN: wild-memory-access in device_read\+' "^Read of size 1 at addr $(a device_read) " '^AFTER device_read'
+	check $g.unmapped_ram_read "above RAM: a report, then the fault [$b]" 1 \
+		'^BUG: KASAN: wild-memory-access in unmapped_ram_read\+' "at addr $(a unmapped_ram_read) " '^ main\+'
+	check $g.kernel_va_read "an unmapped upper-half (kernel) address [$b]" 1 \
+		'^BUG: KASAN: wild-memory-access in kernel_va_read\+' 'addr ffffffc000001000' '^ main\+'
+	check $g.metadata_read "the runtime's metadata region [$b]" 1 \
+		'^BUG: KASAN: wild-memory-access in metadata_read\+' '^AFTER metadata_read'
+	check $g.wild_jump "a jump to nowhere [$b]" 1 '^BUG: KASAN: unable-to-handle-page-fault' \
+		'^Execute of addr 0000000012345678' '^ main\+'
+	check $g.stack_overflow "vmap stack overflow hits the guard [$b]" 1 '^BUG: KASAN: stack-overflow in recurse\+' \
+		'by task thread/' 'guard page below it' '^ recurse\+'
+	check $g.stack_guard_pte "a thread's guard page is a guard PTE [$b]" 0 '^PASS stack_guard_pte'
+	for pol in keep purge refcount unmapped nocache; do
+		check $g.model_$pol "seeded model test, page tables as truth: $pol [$b]" 0 '^PASS model' '!' '^BUG'
+	done
+	check $g.oom "the RAM budget is the real RAM [$b]" 0 '^OOM after' '^PASS oom' '!' '^BUG'
+	for path in shadow page area; do
+		check $g.inject_$path "fault injection on $path: failures leave nothing behind [$b]" 0 '^PASS fault_inject'
+	done
+	for pol in keep purge refcount; do
+		check $g.smp_race_$pol "-smp 2: populate/release races, $pol [$b]" 0 '^HARTS 2$' '^PASS smp_race' '!' '^BUG'
+	done
+	check $g.smp_report "-smp 2: a report from the second hart [$b]" 1 '^HART 1$' \
+		'^BUG: KASAN: vmalloc-out-of-bounds in hart1_oob\+' 'by task thread/'
+	check $g.clean "vzalloc reads zero, no report [$b]" 0 '^REPORTS 0$' '^PASS clean'
+	if [ $b = gcc-inline ]; then pols="keep purge refcount"; else pols=refcount; fi
+	pats=()
+	for p in $pols; do pats+=("^## policy $p"); done
+	check $b.test_vmalloc.smoke "test_vmalloc --preset=smoke --shadow=${pols// /,} in the guest [$b]" 0 \
+		"${pats[@]}" '^test_vmalloc: PASS' '^refcount samples over 1.1×LB\+64: 0 of' \
+		'!' '^BUG' '!' 'FAIL'
+	nsum=$(out $b.test_vmalloc.smoke | grep -c '^Summary: .* passed: ')
+	want=$((9 * $(echo $pols | wc -w)))
+	if [ "$nsum" = $want ]; then ok "test_vmalloc: 9 Summary lines per policy [$b]"
+	else not_ok "test_vmalloc: 9 Summary lines per policy [$b]" "$nsum Summary lines, wanted $want"; fi
+done
+finish
