@@ -300,8 +300,10 @@ static void describe_address(const struct kasan_access *a, uintptr_t bad)
 
 	if (a->addr_unknown)
 		return;
-	if (kasan_describe_vmalloc(addr) || kasan_describe_slab(addr) || kasan_describe_page(addr) ||
-	    kasan_describe_global(addr) || kasan_describe_stack_access(addr, bad))
+	/* Globals before pages: a bare-metal image lies in the linear map. */
+	if (kasan_describe_vmalloc(addr) || kasan_describe_slab(addr) ||
+	    kasan_describe_global(addr) || kasan_describe_page(addr) ||
+	    kasan_describe_stack_access(addr, bad))
 		return;
 }
 
