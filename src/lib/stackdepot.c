@@ -60,15 +60,11 @@ static uint32_t save_trace(uintptr_t fp, uintptr_t ip, uintptr_t *pcs)
 	return n;
 }
 
-depot_handle_t stack_depot_save_here(uintptr_t fp, uintptr_t ip)
+static struct depot_entry *depot_find(uint32_t h, uint32_t n, const uintptr_t *pcs)
 {
-	uintptr_t pcs[DEPOT_DEPTH];
-	uint32_t n = save_trace(fp, ip, pcs), h = hash_pcs(pcs, n);
 	struct depot_entry *e;
-	depot_handle_t handle = 0;
 
-	kasan_spin_lock(&depot_lock);
-	for (e = buckets[h % DEPOT_BUCKETS]; e; e = e->next) {
+	for (e = __atomic_load_n(&buckets[h % DEPOT_BUCKETS], __ATOMIC_ACQUIRE); e; e = e->next) {
 		uint32_t i = 0;
 
 		if (e->hash != h || e->nr != n)
@@ -76,8 +72,27 @@ depot_handle_t stack_depot_save_here(uintptr_t fp, uintptr_t ip)
 		while (i < n && e->pcs[i] == pcs[i])
 			i++;
 		if (i == n)
-			break;
+			return e;
 	}
+	return NULL;
+}
+
+depot_handle_t stack_depot_save_here(uintptr_t fp, uintptr_t ip)
+{
+	uintptr_t pcs[DEPOT_DEPTH];
+	uint32_t n = save_trace(fp, ip, pcs), h = hash_pcs(pcs, n);
+	struct depot_entry *e;
+	depot_handle_t handle = 0;
+
+	/* Entries are never removed and are published whole (release
+	 * store of the bucket head), so a trace seen before — nearly every
+	 * malloc's — is found without the lock, which threads would
+	 * otherwise all take on every allocation and free. */
+	e = depot_find(h, n, pcs);
+	if (e)
+		return e->handle;
+	kasan_spin_lock(&depot_lock);
+	e = depot_find(h, n, pcs);
 	if (e) {
 		handle = e->handle;
 	} else if (nr_entries < MAX_ENTRIES && (by_handle || (by_handle = plat_alloc_pages(
@@ -93,7 +108,7 @@ depot_handle_t stack_depot_save_here(uintptr_t fp, uintptr_t ip)
 			e->handle = handle = ++nr_entries;
 			by_handle[handle - 1] = e;
 			e->next = buckets[h % DEPOT_BUCKETS];
-			buckets[h % DEPOT_BUCKETS] = e;
+			__atomic_store_n(&buckets[h % DEPOT_BUCKETS], e, __ATOMIC_RELEASE);
 		}
 	}
 	kasan_spin_unlock(&depot_lock);

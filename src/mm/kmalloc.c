@@ -23,9 +23,17 @@ static struct kmem_cache *kmalloc_caches[NR_KMALLOC];
 
 void kmalloc_init(void)
 {
-	for (unsigned i = 0; i < NR_KMALLOC; i++)
-		kmalloc_caches[i] = slab_cache_create(kmalloc_info[i].name, kmalloc_info[i].size,
-						      0, 0, NULL, true);
+	/* 16-byte alignment from kmalloc-16 up: malloc() hands these
+	 * objects out, and C promises max_align_t alignment.  Each class
+	 * gets a magazine index for the malloc fast path. */
+	for (unsigned i = 0; i < NR_KMALLOC; i++) {
+		unsigned size = kmalloc_info[i].size;
+
+		kmalloc_caches[i] = slab_cache_create(kmalloc_info[i].name, size,
+						      size >= 16 ? 16 : 0, 0, NULL, true);
+		if (kmalloc_caches[i])
+			kmalloc_caches[i]->thread_index = (uint8_t)(i + 1);
+	}
 }
 
 static unsigned kmalloc_index(size_t size)
@@ -276,6 +284,11 @@ static void do_kfree(const void *p, uintptr_t ip, uintptr_t fp, const char *fn)
 	}
 	kasan_snprintf(detail, sizeof(detail), "%s() of %p, which kmalloc did not return", fn, p);
 	report_slab_bad_free("invalid-free", a, ip, fp, detail);
+}
+
+void kfree_caller(const void *p, uintptr_t ip, uintptr_t fp, const char *fn)
+{
+	do_kfree(p, ip, fp, fn);
 }
 
 void kfree(const void *p)
