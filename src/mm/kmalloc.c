@@ -163,6 +163,11 @@ static void *kmalloc_large(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
 	return (void *)p;
 }
 
+void *kmalloc_large_caller(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
+{
+	return kmalloc_large(size, gfp, ip, fp);
+}
+
 /* Large-kmalloc tracks for reports: allocation (pid, stack). */
 void kmalloc_large_tracks(uintptr_t start, uint32_t *pid, uint32_t *stack)
 {

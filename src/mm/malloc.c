@@ -3,9 +3,13 @@
  * malloc semantics over the slab side (the libc names are defined by the
  * hosted port): requests up to KMALLOC_MAX_CACHE_SIZE with alignment up
  * to 16 are objects of the kmalloc caches (through the per-thread fast
- * path of slab_thread.c); bigger ones, and alignments above 16, are
- * vmalloc areas marked VMK_MALLOC, so the vmalloc shadow policy serves
- * big buffers, as kvmalloc splits.  Reports are the slab side's (and
+ * path of slab_thread.c); up to MALLOC_LARGE_MAX (and alignments up to a
+ * page) large kmallocs, whole pages that the page allocator reuses; bigger
+ * ones, and alignments above a page, vmalloc areas marked VMK_MALLOC, so
+ * the vmalloc shadow policy serves big buffers.  That is Linux kvmalloc's
+ * order (kmalloc first, vmalloc when kmalloc will not do), with the
+ * switch where ASan's size-class allocator ends too: a vmalloc area per
+ * block costs its page faults and mapping work every time.  Reports are the slab side's (and
  * vmalloc's for big blocks): slab-out-of-bounds, slab-use-after-free,
  * double-free, invalid-free; vmalloc-out-of-bounds, double-free or
  * invalid-free.
@@ -21,6 +25,7 @@
  * 16-byte alignment (max_align_t), and kmalloc-8 gives only 8. */
 #define MALLOC_MIN_CLASS	16
 #define MALLOC_ALIGN		16
+#define MALLOC_LARGE_MAX	(128UL << 10)
 
 int malloc_mode = MALLOC_KASAN;
 static const char *const malloc_modes[] = { "kasan", "libc", NULL };
@@ -54,6 +59,9 @@ void *kasan_malloc(size_t size, size_t align, bool zero, uintptr_t ip, uintptr_t
 	if (align <= MALLOC_ALIGN && size <= KMALLOC_MAX_CACHE_SIZE)
 		return slab_alloc_fast(kmalloc_cache_for(size < MALLOC_MIN_CLASS ? MALLOC_MIN_CLASS : size),
 				       size, zero ? __GFP_ZERO : 0, ip, fp);
+	/* (A 0-byte aligned block is a page with nothing usable in it.) */
+	if (size <= MALLOC_LARGE_MAX && align <= PAGE_SIZE)
+		return kmalloc_large_caller(size, zero ? __GFP_ZERO : 0, ip, fp);
 	if (size > (1UL << 40))
 		return NULL;
 	/* Fresh vmalloc frames read as zero (the purge punched them), so

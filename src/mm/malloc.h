@@ -32,6 +32,7 @@ size_t vmalloc_malloc_size(uintptr_t addr);
 bool vmalloc_malloc_resize(uintptr_t addr, size_t size);
 
 /* kmalloc.c */
+void *kmalloc_large_caller(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp);
 void kfree_caller(const void *p, uintptr_t ip, uintptr_t fp, const char *fn);
 
 #endif
