@@ -181,9 +181,23 @@ void kmalloc_large_tracks(uintptr_t start, uint32_t *pid, uint32_t *stack)
 	*pid = pg->order ? (uint32_t)pg[1].private : 0;
 }
 
+/*
+ * Freed large blocks wait, poisoned as free pages, before their pages go
+ * back to the page allocator: at most LARGE_RECENT of them and a quarter
+ * of quarantine_size (none with the quarantine off).  Without the wait
+ * the very next allocation (malloc's, libc's own) reuses the pages, and a
+ * use after free or double free of a large block is missed or
+ * misreported.  The records double as the reports' "Freed by" source.
+ */
+static struct { struct page *pg; unsigned long bytes; } large_held[LARGE_RECENT];
+static unsigned long large_held_bytes;
+
 static void free_large(struct page *pg, uintptr_t ip, uintptr_t fp)
 {
 	unsigned order = pg->order;
+	unsigned long bytes = PAGE_SIZE << order;
+	struct page *release[LARGE_RECENT + 1];
+	unsigned nr = 0, slot;
 	struct large_rec r = {
 		.start = (uintptr_t)page_address(pg), .size = (uint32_t)pg->private,
 		.alloc_stack = (uint32_t)(pg->private >> 32),
@@ -191,12 +205,37 @@ static void free_large(struct page *pg, uintptr_t ip, uintptr_t fp)
 		.free_stack = stack_depot_save_here(fp, ip), .free_pid = (uint32_t)plat_tid(),
 	};
 
-	kasan_spin_lock(&large_lock);
-	large_recent[large_recent_next++ % LARGE_RECENT] = r;
-	kasan_spin_unlock(&large_lock);
 	__atomic_and_fetch(&pg->flags, (uint16_t)~PG_large_kmalloc, __ATOMIC_RELEASE);
 	__atomic_sub_fetch(&slab_pages_now, 1UL << order, __ATOMIC_RELAXED);
-	pages_free_block(pg, order);
+	kasan_poison(r.start, bytes, KASAN_PAGE_FREE);
+	kasan_spin_lock(&large_lock);
+	slot = large_recent_next++ % LARGE_RECENT;
+	large_recent[slot] = r;
+	if (large_held[slot].pg) {
+		release[nr++] = large_held[slot].pg;
+		large_held_bytes -= large_held[slot].bytes;
+		large_held[slot].pg = NULL;
+	}
+	if (READ_ONCE(quarantine_max) && bytes <= READ_ONCE(quarantine_max) / 4) {
+		large_held[slot].pg = pg;
+		large_held[slot].bytes = bytes;
+		large_held_bytes += bytes;
+		/* Over the bound: the oldest held blocks go first. */
+		for (unsigned i = 1; i < LARGE_RECENT && large_held_bytes > quarantine_max / 4; i++) {
+			unsigned o = (slot + i) % LARGE_RECENT;
+
+			if (large_held[o].pg) {
+				release[nr++] = large_held[o].pg;
+				large_held_bytes -= large_held[o].bytes;
+				large_held[o].pg = NULL;
+			}
+		}
+	} else {
+		release[nr++] = pg;
+	}
+	kasan_spin_unlock(&large_lock);
+	while (nr--)
+		pages_free_block(release[nr], release[nr]->order);
 }
 
 /* ---- the kmalloc API ---- */
