@@ -35,7 +35,20 @@ static uint32_t hash_pcs(const uintptr_t *pcs, uint32_t n)
  * Frame-pointer walk from fp, the frame of the function holding ip.
  * Only frames inside the current stack are followed, so a chain that
  * runs into code without frame pointers ends instead of faulting.
+ *
+ * The test is written so that it cannot wrap: code built without frame
+ * pointers (a -static glibc's _dlerror_run, say) uses rbp as a plain
+ * register, and a value like -8 passed "fp + 16 <= hi" because fp + 16
+ * wrapped to 8 — the load then faulted on a non-canonical address and
+ * the fault handler reported a wild access in the runtime itself.  Every
+ * word read here lies inside the mapping of the running stack, which is
+ * readable, so no load can fault.
  */
+static bool frame_in(uintptr_t fp, uintptr_t lo, uintptr_t hi)
+{
+	return !(fp & 7) && fp >= lo && hi >= lo + 16 && fp <= hi - 16;
+}
+
 static uint32_t save_trace(uintptr_t fp, uintptr_t ip, uintptr_t *pcs)
 {
 	uintptr_t lo, hi;
@@ -47,7 +60,7 @@ static uint32_t save_trace(uintptr_t fp, uintptr_t ip, uintptr_t *pcs)
 	 * looking for its mapping on every call. */
 	if (!plat_stack_bounds((uintptr_t)__builtin_frame_address(0), &lo, &hi))
 		return n;
-	while (n < DEPOT_DEPTH && fp >= lo && fp + 16 <= hi && !(fp & 7)) {
+	while (n < DEPOT_DEPTH && frame_in(fp, lo, hi)) {
 		uintptr_t next = ((uintptr_t *)fp)[0], ret = ((uintptr_t *)fp)[1];
 
 		if (!ret)

@@ -479,6 +479,70 @@ static __attribute__((noinline)) void clean_threads(void)
 	printf("DONE\n");
 }
 
+/*
+ * malloc and free called from code built without frame pointers, where
+ * rbp is a plain register holding anything: bad_fp_alloc(v) calls them
+ * with rbp = v.  A -static glibc's _dlerror_run did this with rbp = -8,
+ * and the runtime's frame walk read 0xfffffffffffffff8 (fp + 16 wrapped
+ * past its stack-bounds test): a false wild-memory-access report.
+ */
+void bad_fp_alloc(uintptr_t rbp);
+__asm__(".text\n"
+	".globl bad_fp_alloc\n"
+	".type bad_fp_alloc, @function\n"
+	"bad_fp_alloc:\n"
+	"	push %rbp\n"
+	"	push %rbx\n"
+	"	sub $8, %rsp\n"		/* the calls see a 16-byte aligned stack */
+	"	mov %rdi, %rbp\n"
+	"	mov $24, %edi\n"
+	"	call malloc@PLT\n"
+	"	mov %rax, %rbx\n"
+	"	mov %rax, %rdi\n"
+	"	mov $100, %esi\n"
+	"	call realloc@PLT\n"
+	"	mov %rax, %rdi\n"
+	"	call free@PLT\n"
+	"	add $8, %rsp\n"
+	"	pop %rbx\n"
+	"	pop %rbp\n"
+	"	ret\n"
+	".size bad_fp_alloc, . - bad_fp_alloc\n");
+
+static void *bad_fp_thread(void *arg)
+{
+	static const uintptr_t rbps[] = {
+		(uintptr_t)-8, (uintptr_t)-16, (uintptr_t)-4096, 0x8000000000000000ULL,
+		0x7ffffffffff0ULL, 0xdeadbeefULL, 3, 0,
+	};
+
+	(void)arg;
+	for (unsigned i = 0; i < sizeof(rbps) / sizeof(rbps[0]); i++) {
+		uintptr_t v = rbps[i];
+
+		bad_fp_alloc(v);
+		/* One just past this thread's frame, one misaligned within it. */
+		v = (uintptr_t)__builtin_frame_address(0);
+		bad_fp_alloc(v + 1);
+		bad_fp_alloc(v + 0x100000);
+	}
+	return NULL;
+}
+
+/* In the main thread and in threads (the -static failure was in one). */
+static __attribute__((noinline)) void clean_bad_fp(void)
+{
+	pthread_t t[4];
+
+	bad_fp_thread(NULL);
+	for (int i = 0; i < 4; i++)
+		if (pthread_create(&t[i], NULL, bad_fp_thread, NULL))
+			FAIL("pthread_create");
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	printf("DONE\n");
+}
+
 static const struct { const char *name; void (*fn)(void); int clean; } cases[] = {
 	{ "malloc_oob_right", malloc_oob_right, 0 }, { "malloc_oob_left", malloc_oob_left, 0 },
 	{ "calloc_oob_right", calloc_oob_right, 0 }, { "realloc_oob_right", realloc_oob_right, 0 },
@@ -492,7 +556,7 @@ static const struct { const char *name; void (*fn)(void); int clean; } cases[] =
 	{ "large_oob_right", large_oob_right, 0 }, { "memcpy_oob", memcpy_oob, 0 },
 	{ "strcpy_oob", strcpy_oob, 0 }, { "strlen_uaf", strlen_uaf, 0 },
 	{ "clean_libc", clean_libc, 1 }, { "clean_api", clean_api, 1 },
-	{ "clean_threads", clean_threads, 1 },
+	{ "clean_threads", clean_threads, 1 }, { "clean_bad_fp", clean_bad_fp, 1 },
 };
 
 int main(int argc, char **argv)

@@ -16,7 +16,8 @@
 #                afterwards (DONE); exit status 1
 #  clean cases   no report, exit 0: libc's own allocations (getline, fopen,
 #                asprintf, open_memstream), every API function and its
-#                edge cases, 8 threads of malloc/realloc/free with forks
+#                edge cases, 8 threads of malloc/realloc/free with forks,
+#                malloc from code whose rbp is not a frame pointer
 #  link modes    -static and --shared-runtime: clean and bug cases
 #  options       malloc=libc (no checking, no report), quarantine_size=0
 #                (the freed slot is reused at once: uaf_later is missed)
@@ -60,7 +61,7 @@ memcpy_oob|slab-out-of-bounds|Write of size 101|A|kmalloc-128 of size 128|0 byte
 strcpy_oob|slab-out-of-bounds|Write of size 9|A|kmalloc-16 of size 16|0 bytes inside of/ allocated 8-byte region|slab
 strlen_uaf|slab-use-after-free|Read of size 1|AF|kmalloc-16 of size 16|0 bytes inside of/ freed 16-byte region|slab
 '
-CLEAN="clean_libc clean_api clean_threads"
+CLEAN="clean_libc clean_api clean_threads clean_bad_fp"
 
 build() {	# build NAME vmkasan-cc-args...
 	local b=$1; shift
