@@ -199,7 +199,8 @@ static void *do_realloc(void *p, size_t size, uintptr_t ip, uintptr_t fp)
 		return kmalloc_or_enomem(size, 16, false, ip, fp);
 	}
 	if (!size) {
-		/* glibc frees and returns NULL. */
+		/* glibc frees and returns NULL (C23: implementation-defined;
+		 * README documents the choice). */
 		if (in_boot_arena(p))
 			return NULL;
 		if (!kasan_malloc_owns((uintptr_t)p) && malloc_mode == MALLOC_LIBC && __libc_free)
