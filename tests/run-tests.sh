@@ -778,7 +778,10 @@ fi
 
 run_suite() {	# name script outdir
 	[ -f "$ROOT/$2" ] || return 0
-	(cd "$ROOT" && sh "$2" "$3") >"$OUT/$1.log" 2>&1
+	local shell=sh
+	# The suites written for bash say so (dash stops at their arrays).
+	case $(head -n 1 "$ROOT/$2") in *bash*) shell=bash ;; esac
+	(cd "$ROOT" && $shell "$2" "$3") >"$OUT/$1.log" 2>&1
 	absorb_suite "$1" "$OUT/$1.log" $?
 }
 run_suite vmalloc tests/vmalloc/run.sh build/tests/vmalloc
