@@ -189,7 +189,7 @@ static void stress(int nthreads, double seconds)
 		pthread_join(t[i], NULL);
 	check_final("after the stress");
 	get_stats(&s);
-	static const char *const names[] = { "page", "shadow", "area", "percpu" };
+	static const char *const names[VMKASAN_FAIL_NR] = { "page", "shadow", "area", "percpu", "slab" };
 
 	for (int p = 0; p < VMKASAN_FAIL_NR; p++) {
 		CHECK(s.injected[p] > 0, "no failure injected on the %s path", names[p]);
