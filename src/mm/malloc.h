@@ -10,7 +10,10 @@
 
 #include "mm/mm.h"
 
-enum malloc_mode { MALLOC_KASAN, MALLOC_LIBC };
+/* MALLOC_DEFAULT is no option value: no malloc= given.  It means libc's
+ * malloc where there is one, and the runtime's in a -static program,
+ * whose libc malloc the runtime's replaces (hosted/malloc.c decides). */
+enum malloc_mode { MALLOC_KASAN, MALLOC_LIBC, MALLOC_DEFAULT };
 extern int malloc_mode;
 
 /* NULL on failure (too big, budget, fault injection). */

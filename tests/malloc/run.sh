@@ -19,7 +19,9 @@
 #                edge cases, 8 threads of malloc/realloc/free with forks,
 #                malloc from code whose rbp is not a frame pointer
 #  link modes    -static and --shared-runtime: clean and bug cases
-#  options       malloc=libc (no checking, no report), quarantine_size=0
+#  options       every case sets malloc=kasan (the default is libc's
+#                malloc, but in -static); malloc=libc (no checking, no
+#                report), no malloc= at all, quarantine_size=0
 #                (the freed slot is reused at once: uaf_later is missed)
 set -u
 export LC_ALL=C
@@ -82,7 +84,7 @@ check_bug() {
 	local b=$1 c=$2 type=$3 access=$4 tracks=$5 cache=$6 loc=$7 kind=$8
 	local d=$OUT/run-$b bin=$OUT/cases-$b err why=()
 	mkdir -p "$d"
-	env -u VMKASAN_OPTIONS timeout 60 "$bin" "$c" >"$d/$c.out" 2>"$d/$c.err"
+	VMKASAN_OPTIONS=malloc=kasan timeout 60 "$bin" "$c" >"$d/$c.out" 2>"$d/$c.err"
 	echo $? >"$d/$c.rc"
 	err=$d/$c.err
 	local addr pid line1 expect
@@ -143,7 +145,8 @@ check_bug() {
 check_clean() {	# check_clean BUILD CASE [OPTIONS]
 	local b=$1 c=$2 opts=${3:-} d=$OUT/run-$1
 	mkdir -p "$d"
-	VMKASAN_OPTIONS=$opts timeout 180 "$OUT/cases-$b" "$c" >"$d/$c$opts.out" 2>"$d/$c$opts.err"
+	# malloc=kasan first: the default is libc's malloc (but in -static).
+	VMKASAN_OPTIONS=malloc=kasan${opts:+:$opts} timeout 180 "$OUT/cases-$b" "$c" >"$d/$c$opts.out" 2>"$d/$c$opts.err"
 	local rc=$?
 	if [ $rc = 0 ] && [ ! -s "$d/$c$opts.err" ] && grep -q '^DONE' "$d/$c$opts.out" && ! grep -q FAIL "$d/$c$opts.out"; then
 		ok "$b: $c${opts:+ ($opts)}: clean, no report"
@@ -175,6 +178,16 @@ if [ -x "$bin" ]; then
 		ok "malloc=libc: libc's allocator, unchecked (uaf_later not reported)"
 	else not_ok "malloc=libc: libc's allocator" "$d/libc.out" "$d/libc.err"; fi
 	check_clean $b clean_threads quarantine_size=0
+	# No malloc= at all: libc's in a dynamic program, the runtime's in a
+	# -static one (which has no other).
+	VMKASAN_OPTIONS= timeout 60 "$bin" uaf_later >"$d/default.out" 2>"$d/default.err"
+	if [ $? = 0 ] && [ ! -s "$d/default.err" ] && grep -q '^DONE' "$d/default.out"; then
+		ok "default malloc: libc's in a dynamic program (uaf_later not reported)"
+	else not_ok "default malloc: libc's in a dynamic program" "$d/default.out" "$d/default.err"; fi
+	VMKASAN_OPTIONS= timeout 60 "$OUT/cases-gcc-static" uaf_later >"$d/default-static.out" 2>"$d/default-static.err"
+	if [ $? = 1 ] && grep -q '^BUG: KASAN: slab-use-after-free in uaf_later' "$d/default-static.err"; then
+		ok "default malloc: the runtime's in a -static program (uaf_later reported)"
+	else not_ok "default malloc: the runtime's in a -static program" "$d/default-static.out" "$d/default-static.err"; fi
 	VMKASAN_OPTIONS=malloc=libc timeout 60 "$OUT/cases-gcc-static" clean_api >"$d/static-libc.out" 2>"$d/static-libc.err"
 	if [ $? = 2 ] && grep -q 'malloc=libc is not possible in a -static program' "$d/static-libc.err"; then
 		ok "-static with malloc=libc: refused with exit status 2"
