@@ -146,6 +146,13 @@ unsigned plat_nr_cpus(void);
 unsigned long plat_vma_count(void);
 
 /* Scheduling and time. */
+/* The address of a pointer-sized slot private to the calling thread, for
+ * the malloc fast path's per-thread caches (mm/slab_thread.c), or NULL
+ * when the platform has none; plat_thread_watch_exit() asks the platform
+ * to call slab_thread_exit() when the calling thread ends.  Optional: the
+ * core has weak defaults (no slot: every allocation takes the locks). */
+void **plat_thread_slot(void);
+void plat_thread_watch_exit(void);
 void plat_cpu_relax(void);
 void plat_yield(void);
 uint64_t plat_time_ns(void);

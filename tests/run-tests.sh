@@ -784,6 +784,7 @@ run_suite() {	# name script outdir
 run_suite vmalloc tests/vmalloc/run.sh build/tests/vmalloc
 run_suite concurrency tests/concurrency/run.sh build/tests/concurrency
 run_suite slab tests/slab/run.sh build/tests/slab
+run_suite malloc tests/malloc/run.sh build/tests/malloc
 run_suite kernel tests/kernel/run.sh build/tests/kernel
 run_suite test_vmalloc tools/test_vmalloc/check.sh build/tests/test_vmalloc
 run_suite halt tests/halt/run.sh build/tests/halt

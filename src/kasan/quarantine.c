@@ -7,17 +7,11 @@
  * 0 turns it off).  Objects are queued in batches of pointers (metadata
  * pages, charged to the RAM budget); when the queue is over its size the
  * oldest batch is released at once, outside the lock, as the kernel
- * recycles whole batches.
+ * recycles whole batches.  The malloc fast path fills a batch per thread
+ * and queues it whole (quarantine_put_batch), as the kernel's per-cpu
+ * queues feed its global one: one lock per batch, not per free.
  */
 #include "mm/slab.h"
-
-#define QB_SLOTS ((4096 - 2 * sizeof(void *)) / sizeof(uintptr_t))
-
-struct qbatch {
-	struct qbatch *next;
-	unsigned long n;
-	uintptr_t obj[QB_SLOTS];
-};
 
 unsigned long quarantine_bytes;
 unsigned long quarantine_max = 16UL << 20;
@@ -46,6 +40,34 @@ static void release_batch(struct qbatch *b)
 	meta_free(b, sizeof(*b));
 }
 
+/* Over the bound: unlink the oldest batches (never the newest one, so
+ * the latest frees stay quarantined); lock held.  Returns the list. */
+static struct qbatch *trim_locked(void)
+{
+	struct qbatch *old = NULL, **tail = &old;
+
+	while (quarantine_bytes > quarantine_max && q_head != q_tail) {
+		struct qbatch *b = q_head;
+
+		q_head = b->next;
+		quarantine_bytes -= b->bytes;
+		b->next = NULL;
+		*tail = b;
+		tail = &b->next;
+	}
+	return old;
+}
+
+static void release_list(struct qbatch *b)
+{
+	while (b) {
+		struct qbatch *next = b->next;
+
+		release_batch(b);
+		b = next;
+	}
+}
+
 bool quarantine_put(struct slab *sl, uint32_t idx)
 {
 	unsigned long slot = sl->cache->slot;
@@ -58,7 +80,7 @@ bool quarantine_put(struct slab *sl, uint32_t idx)
 		kasan_spin_unlock(&q_lock);
 		/* A full budget or an injected failure: no quarantine for this
 		 * object, which is released at once. */
-		fresh = meta_alloc(sizeof(*fresh));
+		fresh = quarantine_batch_alloc();
 		if (!fresh)
 			return false;
 		kasan_spin_lock(&q_lock);
@@ -72,25 +94,46 @@ bool quarantine_put(struct slab *sl, uint32_t idx)
 		}
 	}
 	q_tail->obj[q_tail->n++] = slab_obj_addr(sl, idx);
+	q_tail->bytes += slot;
 	quarantine_bytes += slot;
-	/* Over the bound: the oldest batch goes (never the one just filled
-	 * into, so the newest frees stay quarantined). */
-	if (quarantine_bytes > quarantine_max && q_head != q_tail) {
-		old = q_head;
-		q_head = old->next;
-		for (unsigned long i = 0; i < old->n; i++) {
-			struct slab *s2 = addr_to_slab(old->obj[i]);
-
-			if (s2)
-				quarantine_bytes -= s2->cache->slot;
-		}
-	}
+	old = trim_locked();
 	kasan_spin_unlock(&q_lock);
 	if (fresh)
 		meta_free(fresh, sizeof(*fresh));
-	if (old)
-		release_batch(old);
+	release_list(old);
 	return true;
+}
+
+struct qbatch *quarantine_batch_alloc(void)
+{
+	struct qbatch *b = meta_alloc(sizeof(*b));
+
+	if (b) {
+		b->next = NULL;
+		b->n = b->bytes = 0;
+	}
+	return b;
+}
+
+void quarantine_put_batch(struct qbatch *b)
+{
+	struct qbatch *old;
+
+	if (!b->n) {
+		meta_free(b, sizeof(*b));
+		return;
+	}
+	b->next = NULL;
+	kasan_spin_lock(&q_lock);
+	if (q_tail)
+		q_tail->next = b;
+	else
+		q_head = b;
+	q_tail = b;
+	quarantine_bytes += b->bytes;
+	old = trim_locked();
+	kasan_spin_unlock(&q_lock);
+	release_list(old);
 }
 
 /* kmem_cache_destroy: its quarantined objects are released now (NULL:
@@ -106,6 +149,7 @@ void quarantine_remove_cache(struct kmem_cache *s)
 
 			if (sl && (!s || sl->cache == s)) {
 				quarantine_bytes -= sl->cache->slot;
+				b->bytes -= sl->cache->slot;
 				release_obj(b->obj[i]);
 			} else {
 				b->obj[keep++] = b->obj[i];
@@ -118,6 +162,7 @@ void quarantine_remove_cache(struct kmem_cache *s)
 
 void vmkasan_quarantine_drain(void)
 {
+	slab_thread_flush_quarantine();	/* this thread's batch first */
 	quarantine_remove_cache(NULL);
 }
 

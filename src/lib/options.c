@@ -155,8 +155,10 @@ bad:
 
 /* The option tables of the other files (each defined next to what it
  * configures), searched after the runtime's own. */
-extern const struct kasan_option mm_options[], fault_inject_options[], quarantine_options[];
-extern const unsigned mm_nr_options, fault_inject_nr_options, quarantine_nr_options;
+extern const struct kasan_option mm_options[], fault_inject_options[], quarantine_options[],
+	malloc_options[];
+extern const unsigned mm_nr_options, fault_inject_nr_options, quarantine_nr_options,
+	malloc_nr_options;
 
 static const struct {
 	const struct kasan_option *opts;
@@ -165,6 +167,7 @@ static const struct {
 	{ mm_options, &mm_nr_options },
 	{ fault_inject_options, &fault_inject_nr_options },
 	{ quarantine_options, &quarantine_nr_options },
+	{ malloc_options, &malloc_nr_options },
 };
 
 static const struct kasan_option *find_in(const struct kasan_option *opts, unsigned nr,

@@ -35,7 +35,20 @@ static uint32_t hash_pcs(const uintptr_t *pcs, uint32_t n)
  * Frame-pointer walk from fp, the frame of the function holding ip.
  * Only frames inside the current stack are followed, so a chain that
  * runs into code without frame pointers ends instead of faulting.
+ *
+ * The test is written so that it cannot wrap: code built without frame
+ * pointers (a -static glibc's _dlerror_run, say) uses rbp as a plain
+ * register, and a value like -8 passed "fp + 16 <= hi" because fp + 16
+ * wrapped to 8 — the load then faulted on a non-canonical address and
+ * the fault handler reported a wild access in the runtime itself.  Every
+ * word read here lies inside the mapping of the running stack, which is
+ * readable, so no load can fault.
  */
+static bool frame_in(uintptr_t fp, uintptr_t lo, uintptr_t hi)
+{
+	return !(fp & 7) && fp >= lo && hi >= lo + 16 && fp <= hi - 16;
+}
+
 static uint32_t save_trace(uintptr_t fp, uintptr_t ip, uintptr_t *pcs)
 {
 	uintptr_t lo, hi;
@@ -47,8 +60,9 @@ static uint32_t save_trace(uintptr_t fp, uintptr_t ip, uintptr_t *pcs)
 	 * looking for its mapping on every call. */
 	if (!plat_stack_bounds((uintptr_t)__builtin_frame_address(0), &lo, &hi))
 		return n;
-	while (n < DEPOT_DEPTH && fp + PLAT_FRAME_RECORD_OFFSET >= lo &&
-	       fp + PLAT_FRAME_RECORD_OFFSET + 16 <= hi && !(fp & 7)) {
+	/* The frame record (saved fp, return address) sits at fp plus the
+	 * port's offset; it must lie wholly inside the stack. */
+	while (n < DEPOT_DEPTH && frame_in(fp + PLAT_FRAME_RECORD_OFFSET, lo, hi)) {
 		const uintptr_t *rec = (const uintptr_t *)(fp + PLAT_FRAME_RECORD_OFFSET);
 		uintptr_t next = rec[0], ret = rec[1];
 
@@ -62,15 +76,11 @@ static uint32_t save_trace(uintptr_t fp, uintptr_t ip, uintptr_t *pcs)
 	return n;
 }
 
-depot_handle_t stack_depot_save_here(uintptr_t fp, uintptr_t ip)
+static struct depot_entry *depot_find(uint32_t h, uint32_t n, const uintptr_t *pcs)
 {
-	uintptr_t pcs[DEPOT_DEPTH];
-	uint32_t n = save_trace(fp, ip, pcs), h = hash_pcs(pcs, n);
 	struct depot_entry *e;
-	depot_handle_t handle = 0;
 
-	kasan_spin_lock(&depot_lock);
-	for (e = buckets[h % DEPOT_BUCKETS]; e; e = e->next) {
+	for (e = __atomic_load_n(&buckets[h % DEPOT_BUCKETS], __ATOMIC_ACQUIRE); e; e = e->next) {
 		uint32_t i = 0;
 
 		if (e->hash != h || e->nr != n)
@@ -78,8 +88,27 @@ depot_handle_t stack_depot_save_here(uintptr_t fp, uintptr_t ip)
 		while (i < n && e->pcs[i] == pcs[i])
 			i++;
 		if (i == n)
-			break;
+			return e;
 	}
+	return NULL;
+}
+
+depot_handle_t stack_depot_save_here(uintptr_t fp, uintptr_t ip)
+{
+	uintptr_t pcs[DEPOT_DEPTH];
+	uint32_t n = save_trace(fp, ip, pcs), h = hash_pcs(pcs, n);
+	struct depot_entry *e;
+	depot_handle_t handle = 0;
+
+	/* Entries are never removed and are published whole (release
+	 * store of the bucket head), so a trace seen before — nearly every
+	 * malloc's — is found without the lock, which threads would
+	 * otherwise all take on every allocation and free. */
+	e = depot_find(h, n, pcs);
+	if (e)
+		return e->handle;
+	kasan_spin_lock(&depot_lock);
+	e = depot_find(h, n, pcs);
 	if (e) {
 		handle = e->handle;
 	} else if (nr_entries < MAX_ENTRIES && (by_handle || (by_handle = plat_alloc_pages(
@@ -95,7 +124,7 @@ depot_handle_t stack_depot_save_here(uintptr_t fp, uintptr_t ip)
 			e->handle = handle = ++nr_entries;
 			by_handle[handle - 1] = e;
 			e->next = buckets[h % DEPOT_BUCKETS];
-			buckets[h % DEPOT_BUCKETS] = e;
+			__atomic_store_n(&buckets[h % DEPOT_BUCKETS], e, __ATOMIC_RELEASE);
 		}
 	}
 	kasan_spin_unlock(&depot_lock);

@@ -23,9 +23,17 @@ static struct kmem_cache *kmalloc_caches[NR_KMALLOC];
 
 void kmalloc_init(void)
 {
-	for (unsigned i = 0; i < NR_KMALLOC; i++)
-		kmalloc_caches[i] = slab_cache_create(kmalloc_info[i].name, kmalloc_info[i].size,
-						      0, 0, NULL, true);
+	/* 16-byte alignment from kmalloc-16 up: malloc() hands these
+	 * objects out, and C promises max_align_t alignment.  Each class
+	 * gets a magazine index for the malloc fast path. */
+	for (unsigned i = 0; i < NR_KMALLOC; i++) {
+		unsigned size = kmalloc_info[i].size;
+
+		kmalloc_caches[i] = slab_cache_create(kmalloc_info[i].name, size,
+						      size >= 16 ? 16 : 0, 0, NULL, true);
+		if (kmalloc_caches[i])
+			kmalloc_caches[i]->thread_index = (uint8_t)(i + 1);
+	}
 }
 
 static unsigned kmalloc_index(size_t size)
@@ -156,6 +164,11 @@ static void *kmalloc_large(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
 	return (void *)p;
 }
 
+void *kmalloc_large_caller(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
+{
+	return kmalloc_large(size, gfp, ip, fp);
+}
+
 /* Large-kmalloc tracks for reports: allocation (pid, stack). */
 void kmalloc_large_tracks(uintptr_t start, uint32_t *pid, uint32_t *stack)
 {
@@ -169,9 +182,23 @@ void kmalloc_large_tracks(uintptr_t start, uint32_t *pid, uint32_t *stack)
 	*pid = pg->order ? (uint32_t)pg[1].private : 0;
 }
 
+/*
+ * Freed large blocks wait, poisoned as free pages, before their pages go
+ * back to the page allocator: at most LARGE_RECENT of them and a quarter
+ * of quarantine_size (none with the quarantine off).  Without the wait
+ * the very next allocation (malloc's, libc's own) reuses the pages, and a
+ * use after free or double free of a large block is missed or
+ * misreported.  The records double as the reports' "Freed by" source.
+ */
+static struct { struct page *pg; unsigned long bytes; } large_held[LARGE_RECENT];
+static unsigned long large_held_bytes;
+
 static void free_large(struct page *pg, uintptr_t ip, uintptr_t fp)
 {
 	unsigned order = pg->order;
+	unsigned long bytes = PAGE_SIZE << order;
+	struct page *release[LARGE_RECENT + 1];
+	unsigned nr = 0, slot;
 	struct large_rec r = {
 		.start = (uintptr_t)page_address(pg), .size = (uint32_t)pg->private,
 		.alloc_stack = (uint32_t)(pg->private >> 32),
@@ -179,12 +206,37 @@ static void free_large(struct page *pg, uintptr_t ip, uintptr_t fp)
 		.free_stack = stack_depot_save_here(fp, ip), .free_pid = (uint32_t)plat_tid(),
 	};
 
-	kasan_spin_lock(&large_lock);
-	large_recent[large_recent_next++ % LARGE_RECENT] = r;
-	kasan_spin_unlock(&large_lock);
 	__atomic_store_n(&pg->flags, (uint16_t)(pg->flags & ~PG_large_kmalloc), __ATOMIC_RELEASE);
 	__atomic_sub_fetch(&slab_pages_now, 1UL << order, __ATOMIC_RELAXED);
-	pages_free_block(pg, order);
+	kasan_poison(r.start, bytes, KASAN_PAGE_FREE);
+	kasan_spin_lock(&large_lock);
+	slot = large_recent_next++ % LARGE_RECENT;
+	large_recent[slot] = r;
+	if (large_held[slot].pg) {
+		release[nr++] = large_held[slot].pg;
+		large_held_bytes -= large_held[slot].bytes;
+		large_held[slot].pg = NULL;
+	}
+	if (READ_ONCE(quarantine_max) && bytes <= READ_ONCE(quarantine_max) / 4) {
+		large_held[slot].pg = pg;
+		large_held[slot].bytes = bytes;
+		large_held_bytes += bytes;
+		/* Over the bound: the oldest held blocks go first. */
+		for (unsigned i = 1; i < LARGE_RECENT && large_held_bytes > quarantine_max / 4; i++) {
+			unsigned o = (slot + i) % LARGE_RECENT;
+
+			if (large_held[o].pg) {
+				release[nr++] = large_held[o].pg;
+				large_held_bytes -= large_held[o].bytes;
+				large_held[o].pg = NULL;
+			}
+		}
+	} else {
+		release[nr++] = pg;
+	}
+	kasan_spin_unlock(&large_lock);
+	while (nr--)
+		pages_free_block(release[nr], release[nr]->order);
 }
 
 /* ---- the kmalloc API ---- */
@@ -277,6 +329,11 @@ static void do_kfree(const void *p, uintptr_t ip, uintptr_t fp, const char *fn)
 	}
 	kasan_snprintf(detail, sizeof(detail), "%s() of %p, which kmalloc did not return", fn, p);
 	report_slab_bad_free("invalid-free", a, ip, fp, detail);
+}
+
+void kfree_caller(const void *p, uintptr_t ip, uintptr_t fp, const char *fn)
+{
+	do_kfree(p, ip, fp, fn);
 }
 
 void kfree(const void *p)

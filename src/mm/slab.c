@@ -196,6 +196,88 @@ static void list_add_slab(struct slab **head, struct slab *sl)
 	*head = sl;
 }
 
+/* The object at idx is the caller's alone (just off a free list or a
+ * magazine): its metadata says live, with this allocation's track. */
+void slab_set_live(struct slab *sl, uint32_t idx, size_t size, uint32_t stack)
+{
+	struct slab_meta *m = &sl->meta[idx];
+
+	m->size = (uint32_t)size;
+	m->alloc_stack = stack;
+	m->alloc_pid = (uint32_t)plat_tid();
+	m->free_stack = 0;
+	m->free_pid = 0;
+	/* Release: a free on another thread that sees LIVE sees the track. */
+	__atomic_store_n(&m->state, OBJ_LIVE, __ATOMIC_RELEASE);
+	/* Atomic: the malloc fast path counts without the cache lock. */
+	__atomic_add_fetch(&sl->cache->live, 1, __ATOMIC_RELAXED);
+}
+
+/* Pop one free slot of s (lock held); NULL when no slab has one. */
+static struct slab *take_free_locked(struct kmem_cache *s, uint32_t *idx)
+{
+	struct slab *sl = s->partial;
+
+	if (!sl && s->empty) {
+		sl = s->empty;
+		s->empty = NULL;
+		list_add_slab(&s->partial, sl);
+		sl->on_partial = 1;
+	}
+	if (!sl)
+		return NULL;
+	*idx = sl->free - 1;
+	sl->free = sl->meta[*idx].next;
+	sl->meta[*idx].next = 0;
+	sl->inuse++;
+	if (!sl->free) {
+		list_del_slab(&s->partial, sl);
+		list_add_slab(&s->full, sl);
+		sl->on_partial = 0;
+	}
+	return sl;
+}
+
+unsigned slab_take_batch(struct kmem_cache *s, uintptr_t *objs, unsigned max, gfp_t gfp)
+{
+	unsigned n = 0;
+	struct slab *sl;
+	uint32_t idx;
+
+	kasan_spin_lock(&s->lock);
+	while (n < max) {
+		sl = take_free_locked(s, &idx);
+		if (!sl) {
+			if (n)
+				break;	/* enough for now: no new slab under pressure */
+			kasan_spin_unlock(&s->lock);
+			sl = new_slab(s, gfp);
+			if (!sl)
+				return 0;
+			kasan_spin_lock(&s->lock);
+			list_add_slab(&s->partial, sl);
+			sl->on_partial = 1;
+			continue;
+		}
+		sl->meta[idx].state = OBJ_CACHED;
+		objs[n++] = slab_obj_addr(sl, idx);
+	}
+	kasan_spin_unlock(&s->lock);
+	return n;
+}
+
+void slab_return_cached(struct kmem_cache *s, const uintptr_t *objs, unsigned n)
+{
+	(void)s;
+	for (unsigned i = 0; i < n; i++) {
+		struct slab *sl = addr_to_slab(objs[i]);
+		uint32_t idx;
+
+		if (sl && slab_obj_index(sl, objs[i], &idx))
+			slab_release(sl, idx);
+	}
+}
+
 void *slab_alloc(struct kmem_cache *s, size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
 {
 	depot_handle_t stack;
@@ -228,14 +310,8 @@ void *slab_alloc(struct kmem_cache *s, size_t size, gfp_t gfp, uintptr_t ip, uin
 	idx = sl->free - 1;
 	sl->free = sl->meta[idx].next;
 	sl->meta[idx].next = 0;
-	sl->meta[idx].state = OBJ_LIVE;
-	sl->meta[idx].size = (uint32_t)size;
-	sl->meta[idx].alloc_stack = stack;
-	sl->meta[idx].alloc_pid = (uint32_t)plat_tid();
-	sl->meta[idx].free_stack = 0;
-	sl->meta[idx].free_pid = 0;
+	slab_set_live(sl, idx, size, stack);
 	sl->inuse++;
-	s->live++;
 	if (!sl->free) {
 		list_del_slab(&s->partial, sl);
 		list_add_slab(&s->full, sl);
@@ -334,7 +410,11 @@ void slab_free(struct kmem_cache *s, const void *p, uintptr_t ip, uintptr_t fp, 
 	stack = stack_depot_save_here(fp, ip);
 	kasan_spin_lock(&s->lock);
 	m = &sl->meta[idx];
-	if (m->state != OBJ_LIVE) {
+	/* Compare-and-swap: the malloc fast path frees without the lock. */
+	uint8_t live = OBJ_LIVE;
+	if (!__atomic_compare_exchange_n(&m->state, &live,
+					 (s->flags & SLAB_TYPESAFE_BY_RCU) ? OBJ_RCU : OBJ_QUARANTINED,
+					 false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		bool freed_before = m->free_stack || m->alloc_pid;
 
 		kasan_spin_unlock(&s->lock);
@@ -344,10 +424,9 @@ void slab_free(struct kmem_cache *s, const void *p, uintptr_t ip, uintptr_t fp, 
 				     detail);
 		return;
 	}
-	m->state = (s->flags & SLAB_TYPESAFE_BY_RCU) ? OBJ_RCU : OBJ_QUARANTINED;
 	m->free_stack = stack;
 	m->free_pid = (uint32_t)plat_tid();
-	s->live--;
+	__atomic_sub_fetch(&s->live, 1, __ATOMIC_RELAXED);
 	kasan_spin_unlock(&s->lock);
 	if (s->flags & SLAB_TYPESAFE_BY_RCU) {
 		/* Stays valid for readers until a grace period has passed
@@ -420,7 +499,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 		rcu_barrier();
 	quarantine_remove_cache(s);
 	kasan_spin_lock(&s->lock);
-	left = s->live;
+	left = READ_ONCE(s->live);
 	kasan_spin_unlock(&s->lock);
 	if (left) {
 		/* The kernel's WARN: the cache is leaked with its objects, so

@@ -21,14 +21,19 @@
 
 #include "mm/mm.h"
 
-enum obj_state { OBJ_FREE, OBJ_LIVE, OBJ_QUARANTINED, OBJ_RCU };
+/* OBJ_CACHED: off the free list, in a thread's magazine (slab_thread.c),
+ * owned by that thread until it hands the object out. */
+enum obj_state { OBJ_FREE, OBJ_LIVE, OBJ_QUARANTINED, OBJ_RCU, OBJ_CACHED };
 
 struct slab_meta {
 	uint32_t alloc_stack, free_stack;	/* stack depot handles */
 	uint32_t alloc_pid, free_pid;
 	uint32_t size;				/* requested size of the live object */
-	uint32_t next : 24;			/* free list: index + 1, 0 = end */
-	uint32_t state : 8;
+	uint32_t next;				/* free list: index + 1, 0 = end */
+	/* A byte of its own: frees change it with a compare-and-swap
+	 * (LIVE -> QUARANTINED) outside the cache lock, so two racing
+	 * frees of one object make one free and one double-free report. */
+	uint8_t state;
 };
 
 struct kmem_cache;
@@ -62,6 +67,7 @@ struct kmem_cache {
 	struct slab *empty;		/* at most one spare empty slab */
 	unsigned long live;		/* objects handed out and not yet freed */
 	bool is_kmalloc;
+	uint8_t thread_index;		/* kmalloc caches: magazine index + 1 (slab_thread.c) */
 	struct kmem_cache *next_cache;	/* all caches, for quarantine draining */
 };
 
@@ -118,7 +124,33 @@ bool kmalloc_large_addr(uintptr_t addr, uintptr_t *start, size_t *size);
 bool kmalloc_large_freed(uintptr_t addr, uintptr_t *start, size_t *size, uint32_t tracks[4]);
 void kmalloc_large_tracks(uintptr_t start, uint32_t *pid, uint32_t *stack);
 
+/* slab_thread.c: the malloc fast path, per-thread magazines of kmalloc
+ * objects and per-thread quarantine batches in front of the locks. */
+void *slab_alloc_fast(struct kmem_cache *s, size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp);
+/* Free a live kmalloc-cache object; false (nothing done) if p is not
+ * the start of a live object: the caller takes the checked slow path. */
+bool slab_free_fast(struct slab *sl, uintptr_t p, uintptr_t ip, uintptr_t fp);
+/* The calling thread ends: its magazines and batch go back. */
+void slab_thread_exit(void);
+/* Queue the calling thread's quarantine batch now (vmkasan_quarantine_drain). */
+void slab_thread_flush_quarantine(void);
+/* Take up to max free objects of s off its slabs (marked OBJ_CACHED). */
+unsigned slab_take_batch(struct kmem_cache *s, uintptr_t *objs, unsigned max, gfp_t gfp);
+/* Put objects taken by slab_take_batch back on their free lists. */
+void slab_return_cached(struct kmem_cache *s, const uintptr_t *objs, unsigned n);
+void slab_set_live(struct slab *sl, uint32_t idx, size_t size, uint32_t stack);
+
 /* quarantine.c (src/kasan) */
+#define QB_SLOTS ((4096 - 3 * sizeof(unsigned long)) / sizeof(uintptr_t))
+struct qbatch {
+	struct qbatch *next;
+	unsigned long n, bytes;
+	uintptr_t obj[QB_SLOTS];
+};
+/* Queue a whole batch of freed objects (one lock for all of them). */
+void quarantine_put_batch(struct qbatch *b);
+/* A fresh empty batch, or NULL (budget, fault injection). */
+struct qbatch *quarantine_batch_alloc(void);
 /* Take a freed object; false if the quarantine is off (release it now). */
 bool quarantine_put(struct slab *sl, uint32_t idx);
 /* Release everything quarantined of cache s (NULL: of every cache). */

@@ -7,6 +7,7 @@
  * Every area ends with a guard page unless VM_NO_GUARD.
  */
 #include "mm/vmalloc_internal.h"
+#include "mm/malloc.h"
 
 unsigned long VMALLOC_START, VMALLOC_END;
 
@@ -118,7 +119,7 @@ static void *vmalloc_common(size_t size, size_t align, uintptr_t start, uintptr_
 	va = alloc_vmap_area(real + guard_size(vm_flags), align, start, end);
 	if (!va)
 		return NULL;
-	va->flags = (uint32_t)(VM_ALLOC | (vm_flags & (VM_NO_GUARD | VMK_STACK | VMK_PERCPU)));
+	va->flags = (uint32_t)(VM_ALLOC | (vm_flags & (VM_NO_GUARD | VMK_STACK | VMK_PERCPU | VMK_MALLOC)));
 	va->size = size;
 	/* Identity frames read as zero when taken: the purge released them, or
 	 * kept them resident, and those are zeroed here. */
@@ -171,7 +172,7 @@ void *vzalloc(unsigned long size)
 /* ---- freeing ---- */
 
 const char *const free_fn[] = { "vfree", "vunmap", "vm_unmap_ram", "free_percpu",
-				       "vmap stack free" };
+				       "vmap stack free", "free" };
 
 /* Explain why addr cannot be freed; the caller reports it. */
 static bool kind_matches(const struct vmap_area *va, enum free_kind kind, unsigned count,
@@ -179,7 +180,7 @@ static bool kind_matches(const struct vmap_area *va, enum free_kind kind, unsign
 {
 	switch (kind) {
 	case FREE_VFREE:
-		if (!(va->flags & (VMK_PERCPU | VMK_STACK | VMK_MAP_RAM)))
+		if (!(va->flags & (VMK_PERCPU | VMK_STACK | VMK_MAP_RAM | VMK_MALLOC)))
 			return true;	/* vfree() of a vmap() area is allowed, as in Linux */
 		break;
 	case FREE_VUNMAP:
@@ -203,12 +204,17 @@ static bool kind_matches(const struct vmap_area *va, enum free_kind kind, unsign
 		if (va->flags & VMK_STACK)
 			return true;
 		break;
+	case FREE_MALLOC:
+		if (va->flags & VMK_MALLOC)
+			return true;
+		break;
 	}
 	kasan_snprintf(buf, len, "%s() of [%p, %p), a mapping made by %s", free_fn[kind],
 		       (void *)va->va_start, (void *)va->va_end,
 		       va->flags & VMK_PERCPU ? "the per-cpu allocator" :
 		       va->flags & VMK_STACK ? "a vmap stack" :
 		       va->flags & VMK_MAP_RAM ? "vm_map_ram()" :
+		       va->flags & VMK_MALLOC ? "malloc()" :
 		       va->flags & VM_MAP ? "vmap()" : "vmalloc()");
 	return false;
 }
@@ -314,6 +320,55 @@ bool vmalloc_area_bounds(uintptr_t addr, uintptr_t *start, uintptr_t *end, bool 
 	}
 	kasan_spin_unlock(&vmap_area_lock);
 	return found;
+}
+
+/* ---- big malloc() blocks (mm/malloc.c): kvmalloc's vmalloc half ---- */
+
+void *vmalloc_for_malloc(size_t size, size_t align, uintptr_t ip, uintptr_t fp)
+{
+	return vmalloc_common(size, align, 0, 0, VMK_MALLOC, ip, fp);
+}
+
+bool vfree_for_malloc(uintptr_t addr, uintptr_t ip, uintptr_t fp)
+{
+	return free_area(addr, FREE_MALLOC, 0, ip, fp);
+}
+
+/* The requested size of the live malloc block starting at addr, else 0. */
+size_t vmalloc_malloc_size(uintptr_t addr)
+{
+	struct vmap_area *va;
+	size_t size = 0;
+
+	kasan_spin_lock(&vmap_area_lock);
+	va = vmap_area_find(&live_tree, addr);
+	if (va && va->va_start == addr && (va->flags & VMK_MALLOC))
+		size = va->size;
+	kasan_spin_unlock(&vmap_area_lock);
+	return size;
+}
+
+/* A live malloc block at addr takes size bytes in place when its pages
+ * hold them: the rest of the area is poisoned invalid again. */
+bool vmalloc_malloc_resize(uintptr_t addr, size_t size)
+{
+	struct vmap_area *va;
+	bool ok = false;
+
+	kasan_spin_lock(&vmap_area_lock);
+	va = vmap_area_find(&live_tree, addr);
+	if (va && va->va_start == addr && (va->flags & VMK_MALLOC) &&
+	    size <= ((size_t)va->nr_pages << PAGE_SHIFT)) {
+		if (size != va->size) {
+			kasan_poison_vmalloc(addr, addr + ((size_t)va->nr_pages << PAGE_SHIFT),
+					     KASAN_VMALLOC_INVALID);
+			kasan_unpoison_vmalloc(addr, size);
+			va->size = size;
+		}
+		ok = true;
+	}
+	kasan_spin_unlock(&vmap_area_lock);
+	return ok;
 }
 
 /* ---- vmap stacks ---- */

@@ -23,6 +23,7 @@
 #define VMK_MAP_RAM	0x00010000u
 #define VMK_PERCPU	0x00020000u
 #define VMK_STACK	0x00040000u	/* first page is a hardware guard */
+#define VMK_MALLOC	0x00080000u	/* a big malloc() block: free()d, not vfree()d */
 
 /* vmalloc.c: live areas. */
 extern struct vmap_tree live_tree;
@@ -37,7 +38,7 @@ int setup_area_shadow(struct vmap_area *va, size_t accessible_from, size_t size)
 void insert_live(struct vmap_area *va, uintptr_t ip, uintptr_t fp);
 /* An area that never went live: shadow and address space back. */
 void abandon_area(struct vmap_area *va);
-enum free_kind { FREE_VFREE, FREE_VUNMAP, FREE_MAP_RAM, FREE_PERCPU, FREE_STACK };
+enum free_kind { FREE_VFREE, FREE_VUNMAP, FREE_MAP_RAM, FREE_PERCPU, FREE_STACK, FREE_MALLOC };
 extern const char *const free_fn[];
 bool free_area(uintptr_t addr, enum free_kind kind, unsigned count, uintptr_t ip, uintptr_t fp);
 

@@ -7,8 +7,9 @@
 #     and clang.
 #  2. What the libraries make global is exactly the header's API, the
 #     compiler ABI (__asan_*), the libc functions the runtime replaces
-#     (mem* and the checked string functions; pthread_create, _join,
-#     _tryjoin_np and _detach for vmap stacks) and the start hook.
+#     (memcpy, memmove, memset, the str*/mem* checked ones, pthread_create
+#     and its join/detach, the malloc family, strdup, strndup) and the
+#     start hook.
 # Prints TAP-style lines, then "N passed, N failed".
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -49,7 +50,7 @@ grep -q VMALLOC_END "$OUT/api.names" && echo VMALLOC_START >>"$OUT/api.names"
 sort -u -o "$OUT/api.names" "$OUT/api.names"
 nm -D --defined-only "$LIB/libvmkasan.so" | awk '{ print $3 }' | sort -u >"$OUT/so.names"
 nm "$LIB/libvmkasan.a" | awk 'NF == 3 && $2 ~ /^[TDBRCVW]$/ { print $3 }' | sort -u >"$OUT/a.names"
-expected_extra='^(__asan_.*|memcpy|memmove|memset|pthread_create|pthread_join|pthread_tryjoin_np|pthread_detach|vmkasan_start|strlen|strnlen|strchr|strrchr|strcmp|strncmp|strcpy|strncpy|strcat|strncat|strstr|memchr|memcmp|strscpy)$'
+expected_extra='^(__asan_.*|memcpy|memmove|memset|pthread_create|vmkasan_start|strlen|strnlen|strchr|strrchr|strcmp|strncmp|strcpy|strncpy|strcat|strncat|strstr|memchr|memcmp|strscpy|pthread_join|pthread_tryjoin_np|pthread_detach|malloc|free|calloc|realloc|reallocarray|posix_memalign|aligned_alloc|memalign|valloc|pvalloc|malloc_usable_size|strdup|strndup)$'
 for lib in so a; do
 	missing=$(comm -23 "$OUT/api.names" "$OUT/$lib.names" | tr '\n' ' ')
 	extra=$(comm -13 "$OUT/api.names" "$OUT/$lib.names" | grep -Ev "$expected_extra" | tr '\n' ' ')

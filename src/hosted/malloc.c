@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The C library's allocator names, defined by the runtime with default
+ * visibility: in a dynamically linked program they interpose libc's (the
+ * executable, or libvmkasan.so ahead of libc, comes first in symbol
+ * lookup, so ld.so and libc's own allocations — fopen, getline, strdup,
+ * qsort, ... — come here too); in a -static one they replace glibc's
+ * malloc.o, which then is not linked (glibc supports that when all of
+ * malloc, free, calloc, realloc, memalign, posix_memalign, aligned_alloc,
+ * valloc, pvalloc and malloc_usable_size are provided).
+ *
+ * Who owns a pointer, decided by its address:
+ *  - the runtime's RAM (linear map, vmalloc space): ours, checked;
+ *  - the bootstrap arena: handed out while the runtime initialises on
+ *    this thread (its own start-up may call into libc, which may
+ *    allocate); never reused, free() of it does nothing;
+ *  - anything else: with malloc=libc, libc's (__libc_free); with
+ *    malloc=kasan nothing else can come from an allocator (we serve
+ *    every call from the first; glibc never frees what ld.so's
+ *    start-up allocator gave before relocation), so it is reported as
+ *    an invalid free and left alone.
+ *
+ * The per-thread caches of the fast path live in a TLS slot
+ * (initial-exec: no allocation on first use) and are handed back by a
+ * pthread key destructor when the thread ends.
+ */
+#include <errno.h>
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "mm/slab.h"
+#include "mm/malloc.h"
+#include "hosted.h"
+
+/* glibc's own allocator under its exported internal names: present in
+ * a dynamic program, absent (weak: NULL) in a -static one, where our
+ * definitions replaced malloc.o. */
+extern void *__libc_malloc(size_t) __attribute__((weak));
+extern void *__libc_calloc(size_t, size_t) __attribute__((weak));
+extern void *__libc_realloc(void *, size_t) __attribute__((weak));
+extern void *__libc_memalign(size_t, size_t) __attribute__((weak));
+extern void __libc_free(void *) __attribute__((weak));
+
+/* ---- the bootstrap arena ---- */
+
+#define BOOT_ARENA_SIZE (256 * 1024)
+static char boot_arena[BOOT_ARENA_SIZE] __attribute__((aligned(4096)));
+static size_t boot_used;
+static __thread bool in_init __attribute__((tls_model("initial-exec")));
+
+static bool in_boot_arena(const void *p)
+{
+	return (const char *)p >= boot_arena && (const char *)p < boot_arena + BOOT_ARENA_SIZE;
+}
+
+static void *boot_alloc(size_t size, size_t align)
+{
+	size_t cur = __atomic_load_n(&boot_used, __ATOMIC_RELAXED), off, end;
+
+	if (align < 16)
+		align = 16;
+	do {
+		off = (cur + align - 1) & ~(align - 1);
+		end = off + ((size + 15) & ~(size_t)15);
+		if (end > BOOT_ARENA_SIZE || end < off)
+			return NULL;
+	} while (!__atomic_compare_exchange_n(&boot_used, &cur, end, false, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	return boot_arena + off;	/* static storage: zero, never reused */
+}
+
+/* Ready for a kasan allocation?  False: use the bootstrap arena (we are
+ * inside the runtime's own start-up on this thread). */
+static bool ready(void)
+{
+	if (likely(kasan_ready))
+		return true;
+	if (in_init)
+		return false;
+	in_init = true;
+	kasan_init();
+	in_init = false;
+	return true;
+}
+
+/* The mode in force: an unset malloc= is libc's where there is one.  Read
+ * after the runtime is initialised (options parsed); racing threads
+ * write the same value. */
+static int mode(void)
+{
+	int m = __atomic_load_n(&malloc_mode, __ATOMIC_RELAXED);
+
+	if (unlikely(m == MALLOC_DEFAULT)) {
+		m = __libc_malloc ? MALLOC_LIBC : MALLOC_KASAN;
+		__atomic_store_n(&malloc_mode, m, __ATOMIC_RELAXED);
+	}
+	return m;
+}
+
+static bool use_libc(void)
+{
+	if (likely(mode() == MALLOC_KASAN))
+		return false;
+	if (!__libc_malloc) {
+		static const char msg[] = "vmkasan: VMKASAN_OPTIONS: malloc=libc is not possible in a "
+					  "-static program (its libc malloc is replaced by vmkasan's)\n";
+		plat_write(msg, sizeof(msg) - 1);
+		plat_die(2, false);
+	}
+	return true;
+}
+
+static void *kmalloc_or_enomem(size_t size, size_t align, bool zero, uintptr_t ip, uintptr_t fp)
+{
+	void *p = kasan_malloc(size, align, zero, ip, fp);
+
+	if (!p)
+		errno = ENOMEM;
+	return p;
+}
+
+/* ---- the per-thread slot ---- */
+
+static __thread void *thread_slot __attribute__((tls_model("initial-exec")));
+static pthread_key_t exit_key;
+static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
+
+void **plat_thread_slot(void)
+{
+	return &thread_slot;
+}
+
+static void thread_gone(void *unused)
+{
+	(void)unused;
+	slab_thread_exit();
+}
+
+static void make_key(void)
+{
+	if (pthread_key_create(&exit_key, thread_gone))
+		exit_key = (pthread_key_t)-1;
+}
+
+void plat_thread_watch_exit(void)
+{
+	pthread_once(&exit_once, make_key);
+	if (exit_key != (pthread_key_t)-1)
+		pthread_setspecific(exit_key, (void *)1);
+}
+
+/* ---- the libc names ---- */
+
+#define IP CALLER_IP
+#define FP CALLER_FP
+
+__public void *malloc(size_t size)
+{
+	if (!ready())
+		return boot_alloc(size, 16);
+	if (use_libc())
+		return __libc_malloc(size);
+	return kmalloc_or_enomem(size, 16, false, IP, FP);
+}
+
+__public void free(void *p)
+{
+	if (!p || in_boot_arena(p))
+		return;
+	if (!ready())
+		return;	/* cannot be ours: nothing was handed out yet */
+	if (!kasan_malloc_owns((uintptr_t)p) && mode() == MALLOC_LIBC && __libc_free) {
+		__libc_free(p);
+		return;
+	}
+	kasan_free(p, IP, FP, "free");
+}
+
+__public void *calloc(size_t n, size_t size)
+{
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, size, &bytes)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (!ready())
+		return boot_alloc(bytes, 16);
+	if (use_libc())
+		return __libc_calloc(n, size);
+	return kmalloc_or_enomem(bytes, 16, true, IP, FP);
+}
+
+static void *do_realloc(void *p, size_t size, uintptr_t ip, uintptr_t fp)
+{
+	void *n;
+
+	if (!ready()) {
+		/* Only the bootstrap arena can hold p: copy what can be. */
+		n = boot_alloc(size, 16);
+		if (n && p)
+			plat_memmove(n, p, (size_t)(boot_arena + BOOT_ARENA_SIZE - (char *)p) < size ?
+				     (size_t)(boot_arena + BOOT_ARENA_SIZE - (char *)p) : size);
+		return n;
+	}
+	if (!p) {
+		if (use_libc())
+			return __libc_malloc(size);
+		return kmalloc_or_enomem(size, 16, false, ip, fp);
+	}
+	if (!size) {
+		/* glibc frees and returns NULL (C23: implementation-defined;
+		 * README documents the choice). */
+		if (in_boot_arena(p))
+			return NULL;
+		if (!kasan_malloc_owns((uintptr_t)p) && mode() == MALLOC_LIBC && __libc_free)
+			__libc_free(p);
+		else
+			kasan_free(p, ip, fp, "realloc");
+		return NULL;
+	}
+	if (in_boot_arena(p)) {
+		/* Out of the arena for good; how much of it is p's is not
+		 * recorded, so copy up to the arena's end or size. */
+		size_t avail = (size_t)(boot_arena + BOOT_ARENA_SIZE - (char *)p);
+
+		n = use_libc() ? __libc_malloc(size) : kmalloc_or_enomem(size, 16, false, ip, fp);
+		if (n)
+			plat_memcpy(n, p, avail < size ? avail : size);
+		return n;
+	}
+	if (!kasan_malloc_owns((uintptr_t)p) && mode() == MALLOC_LIBC && __libc_realloc)
+		return __libc_realloc(p, size);
+	if (!kasan_malloc_owns((uintptr_t)p)) {
+		kasan_free(p, ip, fp, "realloc");	/* reported: not heap memory */
+		return NULL;
+	}
+	n = kasan_realloc(p, size, ip, fp);
+	if (!n)
+		errno = ENOMEM;
+	return n;
+}
+
+__public void *realloc(void *p, size_t size)
+{
+	return do_realloc(p, size, IP, FP);
+}
+
+__public void *reallocarray(void *p, size_t n, size_t size)
+{
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, size, &bytes)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return do_realloc(p, bytes, IP, FP);
+}
+
+static void *aligned(size_t align, size_t size, uintptr_t ip, uintptr_t fp)
+{
+	if (!ready())
+		return boot_alloc(size, align);
+	if (use_libc())
+		return __libc_memalign(align, size);
+	return kmalloc_or_enomem(size, align, false, ip, fp);
+}
+
+__public int posix_memalign(void **out, size_t align, size_t size)
+{
+	void *p;
+	int saved = errno;
+
+	if (!align || (align & (align - 1)) || align % sizeof(void *))
+		return EINVAL;
+	p = aligned(align, size, IP, FP);
+	if (!p)
+		return ENOMEM;
+	errno = saved;	/* posix_memalign does not set errno */
+	*out = p;
+	return 0;
+}
+
+__public void *aligned_alloc(size_t align, size_t size)
+{
+	if (!align || (align & (align - 1))) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return aligned(align, size, IP, FP);
+}
+
+__public void *memalign(size_t align, size_t size)
+{
+	/* glibc: a non-power of two is rounded up to one. */
+	size_t a = 1;
+
+	while (a < align && a)
+		a <<= 1;
+	if (!a) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return aligned(a, size, IP, FP);
+}
+
+__public void *valloc(size_t size)
+{
+	return aligned((size_t)sysconf(_SC_PAGESIZE), size, IP, FP);
+}
+
+__public void *pvalloc(size_t size)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	if (size > SIZE_MAX - page) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return aligned(page, size ? (size + page - 1) & ~(page - 1) : page, IP, FP);
+}
+
+__public size_t malloc_usable_size(void *p)
+{
+	static size_t (*libc_usable)(void *);
+
+	if (!p || in_boot_arena(p) || !kasan_ready)
+		return 0;
+	if (kasan_malloc_owns((uintptr_t)p))
+		return kasan_malloc_size(p);
+	if (mode() == MALLOC_LIBC) {
+		if (!libc_usable)
+			libc_usable = (size_t (*)(void *))dlsym(RTLD_NEXT, "malloc_usable_size");
+		return libc_usable ? libc_usable(p) : 0;
+	}
+	return 0;
+}
+
+/* strdup and strndup allocate for the program: here, the allocation
+ * track names the program's call, and reading the source is checked. */
+static char *dup_checked(const char *s, size_t max, uintptr_t ip, uintptr_t fp)
+{
+	size_t len = 0;
+	char *p;
+
+	/* Find the end without reading past a poisoned byte, then check
+	 * what would be read (the report names the caller). */
+	while (len < max && !kasan_region_is_poisoned_byte((uintptr_t)s + len) && s[len])
+		len++;
+	if (len < max && kasan_region_is_poisoned_byte((uintptr_t)s + len) &&
+	    plat_addr_has_shadow((uintptr_t)s + len)) {
+		kasan_check_range((uintptr_t)s, len + 1, false, ip, fp);
+		return NULL;
+	}
+	p = use_libc() ? __libc_malloc(len + 1) : kmalloc_or_enomem(len + 1, 16, false, ip, fp);
+	if (p) {
+		plat_memcpy(p, s, len);
+		p[len] = 0;
+	}
+	return p;
+}
+
+__public char *strdup(const char *s)
+{
+	if (!ready()) {
+		size_t n = 0;
+		char *p;
+
+		while (s[n])
+			n++;
+		p = boot_alloc(n + 1, 16);
+		if (p)
+			plat_memcpy(p, s, n + 1);
+		return p;
+	}
+	return dup_checked(s, SIZE_MAX, IP, FP);
+}
+
+__public char *strndup(const char *s, size_t max)
+{
+	if (!ready())
+		return NULL;
+	return dup_checked(s, max, IP, FP);
+}

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+/*
+ * malloc semantics over the slab side (the libc names are defined by the
+ * hosted port): requests up to KMALLOC_MAX_CACHE_SIZE with alignment up
+ * to 16 are objects of the kmalloc caches (through the per-thread fast
+ * path of slab_thread.c); up to MALLOC_LARGE_MAX (and alignments up to a
+ * page) large kmallocs, whole pages that the page allocator reuses; bigger
+ * ones, and alignments above a page, vmalloc areas marked VMK_MALLOC, so
+ * the vmalloc shadow policy serves big buffers.  That is Linux kvmalloc's
+ * order (kmalloc first, vmalloc when kmalloc will not do), with the
+ * switch where ASan's size-class allocator ends too: a vmalloc area per
+ * block costs its page faults and mapping work every time.  Reports are the slab side's (and
+ * vmalloc's for big blocks): slab-out-of-bounds, slab-use-after-free,
+ * double-free, invalid-free; vmalloc-out-of-bounds, double-free or
+ * invalid-free.
+ *
+ * Objects are unpoisoned to the requested size exactly, and
+ * malloc_usable_size() returns that size (as ASan's does), so a program
+ * that uses all of the "usable" size never touches a redzone.
+ */
+#include "mm/slab.h"
+#include "mm/malloc.h"
+
+/* The smallest class malloc uses: glibc and the C standard promise
+ * 16-byte alignment (max_align_t), and kmalloc-8 gives only 8. */
+#define MALLOC_MIN_CLASS	16
+#define MALLOC_ALIGN		16
+#define MALLOC_LARGE_MAX	(128UL << 10)
+
+int malloc_mode = MALLOC_DEFAULT;
+static const char *const malloc_modes[] = { "kasan", "libc", NULL };
+const struct kasan_option malloc_options[] = {
+	{ "malloc", OPT_ENUM, &malloc_mode, malloc_modes, 0, 0,
+	  "kasan: malloc and friends on the slab caches and vmalloc, checked (the default "
+	  "of a -static program); libc: the C library's malloc, unchecked (the default)" },
+};
+const unsigned malloc_nr_options = ARRAY_SIZE(malloc_options);
+
+static bool in_linear(uintptr_t a)
+{
+	return a >= mm_layout.linear_start &&
+	       a < mm_layout.linear_start + (mm_layout.general_pfns << PAGE_SHIFT);
+}
+
+static bool in_vmalloc(uintptr_t a)
+{
+	return a >= mm_layout.vmalloc_start && a < mm_layout.vmalloc_end;
+}
+
+bool kasan_malloc_owns(uintptr_t a)
+{
+	return kasan_ready && (in_linear(a) || in_vmalloc(a));
+}
+
+void *kasan_malloc(size_t size, size_t align, bool zero, uintptr_t ip, uintptr_t fp)
+{
+	if (unlikely(!kasan_ready))
+		kasan_init();
+	if (align <= MALLOC_ALIGN && size <= KMALLOC_MAX_CACHE_SIZE)
+		return slab_alloc_fast(kmalloc_cache_for(size < MALLOC_MIN_CLASS ? MALLOC_MIN_CLASS : size),
+				       size, zero ? __GFP_ZERO : 0, ip, fp);
+	/* (A 0-byte aligned block is a page with nothing usable in it.) */
+	if (size <= MALLOC_LARGE_MAX && align <= PAGE_SIZE)
+		return kmalloc_large_caller(size, zero ? __GFP_ZERO : 0, ip, fp);
+	if (size > (1UL << 40))
+		return NULL;
+	/* Fresh vmalloc frames read as zero (the purge punched them), so
+	 * calloc needs nothing more.  A 0-byte aligned block gets one byte
+	 * of area, all of it poisoned. */
+	if (!size) {
+		void *p = vmalloc_for_malloc(1, align, ip, fp);
+
+		if (p)
+			vmalloc_malloc_resize((uintptr_t)p, 0);
+		return p;
+	}
+	return vmalloc_for_malloc(size, align < MALLOC_ALIGN ? MALLOC_ALIGN : align, ip, fp);
+}
+
+/* The stack of the calling thread, for the report of free(&local). */
+static bool on_own_stack(uintptr_t a)
+{
+	uintptr_t lo, hi;
+
+	return plat_stack_bounds((uintptr_t)__builtin_frame_address(0), &lo, &hi) && a >= lo &&
+	       a < hi;
+}
+
+void kasan_free(const void *p, uintptr_t ip, uintptr_t fp, const char *fn)
+{
+	uintptr_t a = (uintptr_t)p;
+	char detail[160];
+
+	if (!p)
+		return;
+	if (kasan_ready && in_linear(a)) {
+		struct slab *sl = addr_to_slab(a);
+
+		if (sl && slab_free_fast(sl, a, ip, fp))
+			return;
+		kfree_caller(p, ip, fp, fn);	/* checked: reports what is wrong */
+		return;
+	}
+	if (kasan_ready && in_vmalloc(a)) {
+		vfree_for_malloc(a, ip, fp);	/* reports a double or wrong free */
+		return;
+	}
+	kasan_snprintf(detail, sizeof(detail), "%s() of %p, %s", fn, p,
+		       on_own_stack(a) ? "on the stack of the calling task" :
+		       "which malloc did not return (not heap memory)");
+	report_slab_bad_free("invalid-free", a, ip, fp, detail);
+}
+
+/* The requested size of the live block at p; false when p is not the
+ * start of one. */
+static bool live_size(uintptr_t a, size_t *size)
+{
+	if (in_linear(a)) {
+		struct slab *sl = addr_to_slab(a);
+		uintptr_t start;
+		uint32_t idx;
+
+		if (sl) {
+			if (!slab_obj_index(sl, a, &idx) || a != slab_obj_addr(sl, idx) ||
+			    __atomic_load_n(&sl->meta[idx].state, __ATOMIC_ACQUIRE) != OBJ_LIVE)
+				return false;
+			*size = sl->meta[idx].size;
+			return true;
+		}
+		if (kmalloc_large_addr(a, &start, size))
+			return start == a;	/* a kmalloc()ed block freed with free() */
+		return false;
+	}
+	if (in_vmalloc(a)) {
+		*size = vmalloc_malloc_size(a);
+		/* A 0-byte aligned block is live with size 0: look again. */
+		return *size || vmalloc_malloc_resize(a, 0);
+	}
+	return false;
+}
+
+size_t kasan_malloc_size(const void *p)
+{
+	size_t size = 0;
+
+	if (!p || !kasan_ready || !live_size((uintptr_t)p, &size))
+		return 0;
+	return size;
+}
+
+void *kasan_realloc(void *p, size_t size, uintptr_t ip, uintptr_t fp)
+{
+	uintptr_t a = (uintptr_t)p;
+	size_t old;
+	void *n;
+
+	if (!live_size(a, &old)) {
+		kasan_free(p, ip, fp, "realloc");	/* reports why */
+		return NULL;
+	}
+	/* Same class, or a big block whose pages hold the new size: only
+	 * the poison moves (the object keeps its allocation track). */
+	if (in_linear(a) && size <= KMALLOC_MAX_CACHE_SIZE) {
+		struct slab *sl = addr_to_slab(a);
+
+		if (sl && sl->cache == kmalloc_cache_for(size < MALLOC_MIN_CLASS ? MALLOC_MIN_CLASS : size)) {
+			uint32_t idx = (uint32_t)((a - sl->objects) / sl->cache->slot);
+
+			kasan_unpoison(a, size);
+			if (ALIGN_UP(size, KASAN_GRANULE_SIZE) < sl->cache->obj_span)
+				kasan_poison(ALIGN_UP(a + size, KASAN_GRANULE_SIZE),
+					     sl->cache->obj_span - ALIGN_UP(size, KASAN_GRANULE_SIZE),
+					     KASAN_SLAB_REDZONE);
+			sl->meta[idx].size = (uint32_t)size;
+			return p;
+		}
+	}
+	if (in_vmalloc(a) && size > KMALLOC_MAX_CACHE_SIZE && vmalloc_malloc_resize(a, size))
+		return p;
+	n = kasan_malloc(size, MALLOC_ALIGN, false, ip, fp);
+	if (!n)
+		return NULL;
+	plat_memcpy(n, p, old < size ? old : size);
+	kasan_free(p, ip, fp, "realloc");
+	return n;
+}

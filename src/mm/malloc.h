@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Whole-program heap: malloc semantics over the kmalloc caches (objects
+ * up to 8 KiB, 16-byte aligned) and, beyond them or for alignments above
+ * 16, over vmalloc (kvmalloc's split), with the slab side's reports.
+ * The hosted port (src/hosted/malloc.c) defines the libc names on top.
+ */
+#ifndef VMKASAN_MM_MALLOC_H
+#define VMKASAN_MM_MALLOC_H
+
+#include "mm/mm.h"
+
+/* MALLOC_DEFAULT is no option value: no malloc= given.  It means libc's
+ * malloc where there is one, and the runtime's in a -static program,
+ * whose libc malloc the runtime's replaces (hosted/malloc.c decides). */
+enum malloc_mode { MALLOC_KASAN, MALLOC_LIBC, MALLOC_DEFAULT };
+extern int malloc_mode;
+
+/* NULL on failure (too big, budget, fault injection). */
+void *kasan_malloc(size_t size, size_t align, bool zero, uintptr_t ip, uintptr_t fp);
+/* Is addr memory the runtime hands out (its linear map or vmalloc space)? */
+bool kasan_malloc_owns(uintptr_t addr);
+/* Free what kasan_malloc returned; anything else is reported (fn names
+ * the caller: "free", "realloc") and left alone. */
+void kasan_free(const void *p, uintptr_t ip, uintptr_t fp, const char *fn);
+/* realloc of a pointer the runtime owns; size > 0. */
+void *kasan_realloc(void *p, size_t size, uintptr_t ip, uintptr_t fp);
+/* The requested size of the live block starting at p, or 0. */
+size_t kasan_malloc_size(const void *p);
+
+/* vmalloc.c: big blocks are vmalloc areas marked as malloc's. */
+void *vmalloc_for_malloc(size_t size, size_t align, uintptr_t ip, uintptr_t fp);
+bool vfree_for_malloc(uintptr_t addr, uintptr_t ip, uintptr_t fp);
+size_t vmalloc_malloc_size(uintptr_t addr);
+bool vmalloc_malloc_resize(uintptr_t addr, size_t size);
+
+/* kmalloc.c */
+void *kmalloc_large_caller(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp);
+void kfree_caller(const void *p, uintptr_t ip, uintptr_t fp, const char *fn);
+
+#endif

@@ -1,0 +1,198 @@
+#!/bin/bash
+# tests/malloc/run.sh [OUTDIR] - whole programs on the runtime's malloc.
+#
+# Builds tests/malloc/cases.c (plain libc allocator calls) in four builds
+# (gcc, clang x inline, outline) into OUTDIR (default build/tests/malloc),
+# runs every case and prints "ok N - desc" / "not ok N - desc", then
+# "N passed, N failed".
+#
+#  bug cases     the report checked field by field against the table: bug
+#                type, the access (or Free) line with the address the case
+#                printed, the function on the BUG line and first in the
+#                trace (cases.c:line), Allocated/Freed tracks, object and
+#                cache lines, the location line, the physical page (slab
+#                memory) or virtual mapping (big blocks) line, the caret
+#                row; exactly one report; the allocator still works
+#                afterwards (DONE); exit status 1
+#  clean cases   no report, exit 0: libc's own allocations (getline, fopen,
+#                asprintf, open_memstream), every API function and its
+#                edge cases, 8 threads of malloc/realloc/free with forks,
+#                malloc from code whose rbp is not a frame pointer
+#  link modes    -static and --shared-runtime: clean and bug cases
+#  options       every case sets malloc=kasan (the default is libc's
+#                malloc, but in -static); malloc=libc (no checking, no
+#                report), no malloc= at all, quarantine_size=0
+#                (the freed slot is reused at once: uaf_later is missed)
+set -u
+export LC_ALL=C
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+OUT=${1:-$ROOT/build/tests/malloc}
+case $OUT in /*) ;; *) OUT=$(pwd)/$OUT ;; esac
+CC_WRAP=$ROOT/build/bin/vmkasan-cc
+SRC=$ROOT/tests/malloc/cases.c
+mkdir -p "$OUT" || exit 2
+PASS=0 FAIL=0 N=0
+ok() { N=$((N + 1)); PASS=$((PASS + 1)); echo "ok $N - $1"; }
+not_ok() {
+	N=$((N + 1)); FAIL=$((FAIL + 1)); echo "not ok $N - $1"; shift
+	for f in "$@"; do [ -f "$f" ] && sed -e 's/^/#   /' "$f" | head -40; done
+}
+
+# case | bug type | access | tracks | cache line | location | memory kind
+TABLE='
+malloc_oob_right|slab-out-of-bounds|Write of size 1|A|kmalloc-128 of size 128|0 bytes to the right of/ allocated 123-byte region|slab
+malloc_oob_left|slab-out-of-bounds|Read of size 1|?|kmalloc-64 of size 64|-|slab
+calloc_oob_right|slab-out-of-bounds|Read of size 4|A|kmalloc-64 of size 64|0 bytes to the right of/ allocated 40-byte region|slab
+realloc_oob_right|slab-out-of-bounds|Write of size 1|A|kmalloc-256 of size 256|0 bytes to the right of/ allocated 200-byte region|slab
+realloc_uaf|slab-use-after-free|Read of size 1|AF|kmalloc-32 of size 32|5 bytes inside of/ freed 32-byte region|slab
+memalign_oob_right|slab-out-of-bounds|Write of size 1|a|-|0 bytes to the right of/ allocated 100-byte region|slab
+strdup_oob_right|slab-out-of-bounds|Read of size 1|A|kmalloc-16 of size 16|0 bytes to the right of/ allocated 11-byte region|slab
+strdup_oob_left|slab-out-of-bounds|Write of size 1|?|kmalloc-16 of size 16|-|slab
+uaf_later|slab-use-after-free|Read of size 8|AF|kmalloc-64 of size 64|0 bytes inside of/ freed 64-byte region|slab
+double_free|double-free|Free|AF|kmalloc-64 of size 64|0 bytes inside of/ freed 64-byte region|slab
+free_middle|invalid-free|Free|A|kmalloc-64 of size 64|8 bytes inside of/ allocated 50-byte region|slab
+free_stack|invalid-free|Free|-|-|-|stack
+free_global|invalid-free|Free|-|-|-|global
+free_vmalloc|double-free or invalid-free|Free|-|-|0 bytes inside of/ 5000-byte region|vmalloc
+realloc_freed|double-free|Free|AF|kmalloc-64 of size 64|0 bytes inside of/ freed 64-byte region|slab
+big_oob_right|vmalloc-out-of-bounds|Write of size 1|-|-|0 bytes to the right of/ 300000-byte region|vmalloc
+big_uaf|vmalloc-out-of-bounds|Read of size 1|F|-|-|vmalloc
+big_double_free|double-free or invalid-free|Free|F|-|-|vmalloc
+large_oob_right|slab-out-of-bounds|Write of size 1|A|-|0 bytes to the right of/ allocated 20000-byte region|slab
+memcpy_oob|slab-out-of-bounds|Write of size 101|A|kmalloc-128 of size 128|0 bytes inside of/ allocated 100-byte region|slab
+strcpy_oob|slab-out-of-bounds|Write of size 9|A|kmalloc-16 of size 16|0 bytes inside of/ allocated 8-byte region|slab
+strlen_uaf|slab-use-after-free|Read of size 1|AF|kmalloc-16 of size 16|0 bytes inside of/ freed 16-byte region|slab
+'
+CLEAN="clean_libc clean_api clean_threads clean_bad_fp"
+
+build() {	# build NAME vmkasan-cc-args...
+	local b=$1; shift
+	if "$CC_WRAP" "$@" -g -O1 -Wall "$SRC" -o "$OUT/cases-$b" -lpthread >"$OUT/cases-$b.build" 2>&1; then
+		ok "$b: cases.c builds"
+	else
+		not_ok "$b: cases.c builds" "$OUT/cases-$b.build"
+	fi
+}
+
+BUILDS="gcc-inline gcc-outline clang-inline clang-outline"
+for b in $BUILDS; do build "$b" --cc=${b%-*} --${b#*-}; done
+build gcc-static --cc=gcc -static
+build clang-shared --cc=clang --shared-runtime
+
+# check_bug BUILD CASE TYPE ACCESS TRACKS CACHE LOCATION KIND
+check_bug() {
+	local b=$1 c=$2 type=$3 access=$4 tracks=$5 cache=$6 loc=$7 kind=$8
+	local d=$OUT/run-$b bin=$OUT/cases-$b err why=()
+	mkdir -p "$d"
+	VMKASAN_OPTIONS=malloc=kasan timeout 60 "$bin" "$c" >"$d/$c.out" 2>"$d/$c.err"
+	echo $? >"$d/$c.rc"
+	err=$d/$c.err
+	local addr pid line1 expect
+	addr=$(sed -n 's/^EXPECT 0x\(.*\)/\1/p' "$d/$c.out" | head -1)
+	expect=$(printf '%016x' "0x${addr:-0}")
+	pid=$(grep -m1 -o 'by task [^/]*/[0-9]*' "$err" | sed 's/.*\///')
+	[ "$(grep -c '^BUG: KASAN' "$err")" = 1 ] || why+=("not exactly one report ($(grep -c '^BUG: KASAN' "$err"))")
+	grep -q "^BUG: KASAN: $type in $c+0x" "$err" || why+=("BUG line: want '$type in $c'")
+	if [ "$access" = Free ]; then
+		grep -q "^Free of addr $expect by task " "$err" || why+=("want 'Free of addr $expect'")
+	else
+		grep -q "^$access at addr $expect by task " "$err" || why+=("want '$access at addr $expect'")
+	fi
+	line1=$(sed -n '/^Call Trace:/{n;p;q}' "$err")
+	case $line1 in " $c+0x"*"cases.c:"*) ;; *) why+=("first frame: '$line1'") ;; esac
+	case $tracks in
+	*A*)	grep -q "^Allocated by task $pid:" "$err" || why+=("no 'Allocated by task $pid:'") ;;
+	esac
+	case $tracks in *A*|*a*)
+		# 'a': the allocation stack is checked, not its task (a one-page
+		# large block has nowhere to keep the task id: it says 0).
+		sed -n '/^Allocated by task/{n;p;q}' "$err" | grep -q "$c+0x.*cases.c:" || why+=("allocation stack")
+	esac
+	case $tracks in *F*)
+		grep -q "^Freed by task $pid:" "$err" || why+=("no 'Freed by task $pid:'")
+		sed -n '/^Freed by task/{n;p;q}' "$err" | grep -q "$c+0x.*cases.c:" || why+=("free stack")
+		;;
+	# '?': the report describes the left neighbour's slot (as Linux does
+	# for an access left of an object): its tracks are not asserted.
+	*\?*) ;;
+	*)	grep -q "^Freed by" "$err" && why+=("a Freed track for a live object") ;;
+	esac
+	if [ "$cache" != - ]; then
+		grep -q "^The buggy address belongs to the object at " "$err" || why+=("no object line")
+		grep -q "^ which belongs to the cache $cache" "$err" || why+=("want cache '$cache'")
+	fi
+	if [ "$loc" != - ]; then
+		local l1=${loc%%/*} l2=${loc#*/}
+		grep -A1 "^The buggy address is located $l1" "$err" | grep -q "^$l2" ||
+			why+=("want location '$l1' / '$l2'")
+	fi
+	case $kind in
+	slab)	grep -q "^The buggy address belongs to the physical page:" "$err" || why+=("no physical page") ;;
+	vmalloc) grep -q "^The buggy address belongs to .*virtual mapping at" "$err" || why+=("no virtual mapping line") ;;
+	stack)	grep -q "is located in stack of task" "$err" || why+=("no stack description") ;;
+	global)	grep -q "^The buggy address belongs to the variable:" "$err" || why+=("no variable line") ;;
+	none)	grep -q "^The buggy address belongs to" "$err" && why+=("a description of unknown memory") ;;
+	esac
+	case $access in Free) ;; *)
+		grep -q "^>" "$err" && grep -A1 '^>' "$err" | tail -1 | grep -q '\^' || why+=("memory state caret")
+	esac
+	grep -q '^DONE' "$d/$c.out" || why+=("the program did not go on, or the allocator broke: $(grep FAIL "$d/$c.out")")
+	[ "$(cat "$d/$c.rc")" = 1 ] || why+=("exit status $(cat "$d/$c.rc"), want 1")
+	if [ ${#why[@]} = 0 ]; then ok "$b: $c: $type, every field"
+	else printf '%s\n' "${why[@]}" >"$d/$c.why"; not_ok "$b: $c: $type" "$d/$c.why" "$err"; fi
+}
+
+check_clean() {	# check_clean BUILD CASE [OPTIONS]
+	local b=$1 c=$2 opts=${3:-} d=$OUT/run-$1
+	mkdir -p "$d"
+	# malloc=kasan first: the default is libc's malloc (but in -static).
+	VMKASAN_OPTIONS=malloc=kasan${opts:+:$opts} timeout 180 "$OUT/cases-$b" "$c" >"$d/$c$opts.out" 2>"$d/$c$opts.err"
+	local rc=$?
+	if [ $rc = 0 ] && [ ! -s "$d/$c$opts.err" ] && grep -q '^DONE' "$d/$c$opts.out" && ! grep -q FAIL "$d/$c$opts.out"; then
+		ok "$b: $c${opts:+ ($opts)}: clean, no report"
+	else
+		echo "exit $rc" >>"$d/$c$opts.out"; not_ok "$b: $c${opts:+ ($opts)}: clean, no report" "$d/$c$opts.out" "$d/$c$opts.err"
+	fi
+}
+
+for b in $BUILDS gcc-static clang-shared; do
+	[ -x "$OUT/cases-$b" ] || continue
+	while IFS='|' read -r c type access tracks cache loc kind; do
+		[ -n "$c" ] || continue
+		case $b in gcc-static|clang-shared)
+			case $c in uaf_later|double_free|big_uaf|strdup_oob_right) ;; *) continue ;; esac ;;
+		esac
+		check_bug "$b" "$c" "$type" "$access" "$tracks" "$cache" "$loc" "$kind"
+	done <<<"$TABLE"
+	for c in $CLEAN; do check_clean "$b" "$c"; done
+done
+
+# ---- options (one build) ----
+b=gcc-inline bin=$OUT/cases-$b d=$OUT/run-options
+mkdir -p "$d"
+if [ -x "$bin" ]; then
+	check_clean $b clean_libc malloc=libc
+	check_clean $b clean_threads malloc=libc
+	VMKASAN_OPTIONS=malloc=libc timeout 60 "$bin" uaf_later >"$d/libc.out" 2>"$d/libc.err"
+	if [ $? = 0 ] && ! grep -q '^BUG: KASAN' "$d/libc.err" && grep -q '^DONE' "$d/libc.out"; then
+		ok "malloc=libc: libc's allocator, unchecked (uaf_later not reported)"
+	else not_ok "malloc=libc: libc's allocator" "$d/libc.out" "$d/libc.err"; fi
+	check_clean $b clean_threads quarantine_size=0
+	# No malloc= at all: libc's in a dynamic program, the runtime's in a
+	# -static one (which has no other).
+	VMKASAN_OPTIONS= timeout 60 "$bin" uaf_later >"$d/default.out" 2>"$d/default.err"
+	if [ $? = 0 ] && [ ! -s "$d/default.err" ] && grep -q '^DONE' "$d/default.out"; then
+		ok "default malloc: libc's in a dynamic program (uaf_later not reported)"
+	else not_ok "default malloc: libc's in a dynamic program" "$d/default.out" "$d/default.err"; fi
+	VMKASAN_OPTIONS= timeout 60 "$OUT/cases-gcc-static" uaf_later >"$d/default-static.out" 2>"$d/default-static.err"
+	if [ $? = 1 ] && grep -q '^BUG: KASAN: slab-use-after-free in uaf_later' "$d/default-static.err"; then
+		ok "default malloc: the runtime's in a -static program (uaf_later reported)"
+	else not_ok "default malloc: the runtime's in a -static program" "$d/default-static.out" "$d/default-static.err"; fi
+	VMKASAN_OPTIONS=malloc=libc timeout 60 "$OUT/cases-gcc-static" clean_api >"$d/static-libc.out" 2>"$d/static-libc.err"
+	if [ $? = 2 ] && grep -q 'malloc=libc is not possible in a -static program' "$d/static-libc.err"; then
+		ok "-static with malloc=libc: refused with exit status 2"
+	else not_ok "-static with malloc=libc: refused" "$d/static-libc.err"; fi
+fi
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
