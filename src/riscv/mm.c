@@ -118,7 +118,7 @@ bool rv_meta_fault(uintptr_t va, bool write)
 		return false;
 	}
 	/* Replacing the zero page is a change of a valid PTE. */
-	rv_tlb_flush_all();
+	rv_tlb_flush_range(va, 1);
 	return true;
 }
 
@@ -156,14 +156,19 @@ void plat_frames_put(unsigned long pfn, unsigned long n)
 			rv_page_free((uintptr_t)(*e >> PTE_PPN_SHIFT) << 12);
 		*e = 0;
 	}
-	rv_tlb_flush_local();
+	/* this hart at once; the others at the purge */
+	if (n <= 32)
+		for (unsigned long i = 0; i < n; i++)
+			__asm__ volatile("sfence.vma %0" :: "r"(vmalloc_va(pfn + i)) : "memory");
+	else
+		rv_tlb_flush_local();
 }
 
 /* The lazy purge: other harts may still cache the freed areas. */
 void plat_frames_release(unsigned long pfn, unsigned long n)
 {
 	if (is_vmalloc_pfn(pfn, n))
-		rv_tlb_flush_all();
+		rv_tlb_flush_remote();
 }
 
 /* ---- vmap aliases and guards ---- */
@@ -203,7 +208,7 @@ void plat_unmap_alias(uintptr_t va, unsigned long n)
 			*e = 0;
 	}
 	/* The purge does not flush for aliases (they own no frames). */
-	rv_tlb_flush_all();
+	rv_tlb_flush_range(va, n);
 }
 
 /* A guard page gives its frame back and becomes an invalid PTE marked
@@ -223,7 +228,7 @@ bool plat_guard(uintptr_t va, size_t n, bool guard)
 			*e = 0;
 		}
 	}
-	rv_tlb_flush_all();
+	rv_tlb_flush_range(va, n >> PAGE_SHIFT);
 	return true;
 }
 

@@ -177,18 +177,51 @@ void rv_tlb_flush_local(void)
 	__asm__ volatile("sfence.vma" ::: "memory");
 }
 
+/* Up to this many pages are flushed one by one: a whole flush costs every
+ * later access a new walk (QEMU drops its whole soft TLB). */
+#define FLUSH_PAGES_MAX 32
+
+static void flush_local_range(uintptr_t va, unsigned long n)
+{
+	if (n > FLUSH_PAGES_MAX) {
+		rv_tlb_flush_local();
+		return;
+	}
+	for (unsigned long i = 0; i < n; i++)
+		__asm__ volatile("sfence.vma %0" :: "r"(va + (i << PAGE_SHIFT)) : "memory");
+}
+
 /*
  * Flush every online hart.  Another hart is asked through its CLINT
  * msip: the M-mode handler (start.S) notes the generation, flushes and
  * stores it; we wait until each has seen ours.  S-mode has no other
  * way to reach a remote TLB without an SBI.
  */
+static void flush_remote(void);
+
 void rv_tlb_flush_all(void)
+{
+	rv_tlb_flush_local();
+	flush_remote();
+}
+
+/* [va, va + n pages) here, and everything on the other harts. */
+void rv_tlb_flush_range(uintptr_t va, unsigned long n)
+{
+	flush_local_range(va, n);
+	flush_remote();
+}
+
+void rv_tlb_flush_remote(void)
+{
+	flush_remote();
+}
+
+static void flush_remote(void)
 {
 	unsigned me = this_hart()->id;
 	unsigned long online = READ_ONCE(rv_hart_online), gen;
 
-	rv_tlb_flush_local();
 	if (!(online & ~(1UL << me)))
 		return;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -405,7 +438,7 @@ bool plat_shadow_pages_map(uintptr_t sp, unsigned long pfn, unsigned long n)
 		}
 	}
 	/* poison -> frame is a change of a valid PTE: every hart must see it */
-	rv_tlb_flush_all();
+	rv_tlb_flush_range(sp, n);
 	return true;
 }
 
@@ -417,6 +450,8 @@ void plat_shadow_pages_unmap(uintptr_t sp, unsigned long n)
 		uintptr_t frames[BATCH], tables[BATCH];
 		unsigned nf = 0, nt = 0, k = n > BATCH ? BATCH : (unsigned)n;
 
+		uintptr_t first = sp;
+
 		for (unsigned i = 0; i < k; i++, sp += PAGE_SIZE) {
 			uintptr_t table, pa = shadow_unmap_one(sp, &table);
 
@@ -425,7 +460,11 @@ void plat_shadow_pages_unmap(uintptr_t sp, unsigned long n)
 			if (table)
 				tables[nt++] = table;
 		}
-		rv_tlb_flush_all();
+		/* a freed leaf table may sit in a walk cache: then flush all */
+		if (nt)
+			rv_tlb_flush_all();
+		else
+			rv_tlb_flush_range(first, k);
 		for (unsigned i = 0; i < nf; i++)
 			rv_page_free(frames[i]);
 		for (unsigned i = 0; i < nt; i++) {

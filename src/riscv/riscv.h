@@ -99,6 +99,8 @@ bool rv_map(uintptr_t va, uintptr_t pa, pte_t flags);
 pte_t *rv_pte(uintptr_t va, bool create);
 void rv_tlb_flush_all(void);		/* every online hart */
 void rv_tlb_flush_local(void);
+void rv_tlb_flush_range(uintptr_t va, unsigned long n);	/* here: those pages; others: all */
+void rv_tlb_flush_remote(void);
 enum rv_pte_state rv_pte_state_of(uintptr_t va);
 bool rv_pt_boot(char *err, size_t len);
 bool rv_pt_vshadow(char *err, size_t len);

@@ -282,6 +282,29 @@ static void check_live(struct area *live, int n)
 	}
 }
 
+/* Shadow pages the live areas (and their guard pages) need, each once. */
+static unsigned long shadow_needed(struct area *live, int n)
+{
+	static uintptr_t pages[MAX_LIVE * 16];
+	unsigned long count = 0, distinct = 0;
+
+	for (int i = 0; i < n; i++) {
+		uintptr_t s = (uintptr_t)shadow_of(live[i].p) & ~4095UL;
+		uintptr_t e = (uintptr_t)shadow_of(live[i].p + area_bytes(&live[i]) + 4095);
+
+		for (uintptr_t sp = s; sp < e && count < MAX_LIVE * 16; sp += 4096)
+			pages[count++] = sp;
+	}
+	for (unsigned long i = 0; i < count; i++) {
+		unsigned long j;
+
+		for (j = 0; j < i && pages[j] != pages[i]; j++)
+			;
+		distinct += j == i;
+	}
+	return distinct;
+}
+
 static noinline void model(unsigned long seed, int ops)
 {
 	struct area live[MAX_LIVE];
@@ -336,6 +359,13 @@ static noinline void model(unsigned long seed, int ops)
 		      op, resident, s.shadow_pages);
 		if (keep)
 			CHECK(resident >= peak, "op %d: keep gave shadow back (%lu < %lu)", op, resident, peak);
+		/* refcount: exactly what live areas need, plus the cache */
+		if (!strcmp(policy, "refcount"))
+			CHECK(resident == shadow_needed(live, n) + s.shadow_pages_cached,
+			      "op %d: %lu shadow frames, live areas need %lu, cache %lu", op, resident,
+			      shadow_needed(live, n), s.shadow_pages_cached);
+		else
+			CHECK(resident >= shadow_needed(live, n), "op %d: fewer frames than needed", op);
 		if (resident > peak)
 			peak = resident;
 		CHECK(s.ram_pages <= s.ram_budget_pages, "over budget");

@@ -20,6 +20,8 @@
 #     under each policy, the RAM budget, fault injection, two harts
 #     racing populate and release;
 #   - test_vmalloc's smoke preset as a guest (tools/test_vmalloc/guest).
+# make check runs suites with sh: this one needs bash
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 export LC_ALL=C
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)

@@ -188,7 +188,7 @@ struct policy_result {
 	unsigned long ram_peak, shadow_peak, resident_peak, lb_at_peak, resident_final,
 		      resident_after_purge, samples, over_goal, reports, integrity, failed[4];
 	double max_ratio, usec[NR_CASES];
-	unsigned long ops[NR_CASES];
+	unsigned long ops[NR_CASES], fails[NR_CASES];
 };
 struct carry {
 	int next;			/* index into the policy list of this boot */
@@ -209,10 +209,13 @@ static void parse_result(struct policy_result *r, const char *buf)
 			strtol(e, &e, 10);		/* worker */
 			strtol(e, &e, 10);		/* passed */
 			strtol(e, &e, 10);		/* failed */
+			unsigned long fails;
+
 			ops = strtoul(e, &e, 10);
-			strtoul(e, &e, 10);		/* alloc failures */
+			fails = strtoul(e, &e, 10);
 			if (c >= 0 && c < NR_CASES) {
 				r->ops[c] += ops;
+				r->fails[c] += fails;
 				r->usec[c] += strtod(e, &e);
 			}
 		} else if (!strncmp(l, "mem ", 4)) {
@@ -272,6 +275,19 @@ static void print_tables(void)
 			keep = &st.r[k];
 		if (st.pol[k] == P_REFCOUNT)
 			ref = &st.r[k];
+	}
+	printf("\n\n### Failed allocations per case (out of RAM: the budget is the guest's RAM)\n\n| case |");
+	for (int k = 0; k < st.npol; k++)
+		printf(" %s |", policy_names[st.pol[k]]);
+	printf("\n|---|");
+	for (int k = 0; k < st.npol; k++)
+		printf("---:|");
+	for (int c = 0; c < NR_CASES; c++) {
+		if (!st.r[0].ops[c])
+			continue;
+		printf("\n| %s |", case_names[c]);
+		for (int k = 0; k < st.npol; k++)
+			printf(" %lu of %lu |", st.r[k].fails[c], st.r[k].ops[c]);
 	}
 	printf("\n\n### Memory per policy (pages of 4 KiB, resident = present PTEs)\n\n"
 	       "| policy | exit | peak RAM | peak shadow | peak resident (lower bound then) | final | "
