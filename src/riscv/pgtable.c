@@ -71,6 +71,9 @@ static bool pool_ready(void)
 	return READ_ONCE(mem_map) != NULL;
 }
 
+static void drain_pending(void);
+static unsigned npending;
+
 uintptr_t rv_page_alloc(void)
 {
 	unsigned long pfn;
@@ -78,6 +81,11 @@ uintptr_t rv_page_alloc(void)
 	if (!pool_ready())
 		return rv_boot_alloc();
 	pfn = mm_frame_alloc();
+	if (pfn == ~0UL && READ_ONCE(npending)) {
+		/* frames waiting for the other harts' flush are RAM too */
+		drain_pending();
+		pfn = mm_frame_alloc();
+	}
 	if (pfn == ~0UL)
 		return 0;
 	return RV_RAM_BASE + (pfn << PAGE_SHIFT);
@@ -391,17 +399,6 @@ static uintptr_t shadow_unmap_one(uintptr_t sp, uintptr_t *table)
 	return pa;
 }
 
-uintptr_t rv_shadow_unmap(uintptr_t sp)
-{
-	uintptr_t table, pa = shadow_unmap_one(sp, &table);
-
-	if (table) {
-		rv_tlb_flush_all();
-		rv_page_free(table);
-		__atomic_sub_fetch(&rv_pt_pages, 1, __ATOMIC_RELAXED);
-	}
-	return pa;
-}
 
 /* Present shadow frames in the vmalloc shadow, counted from the page
  * tables themselves. */
@@ -418,6 +415,56 @@ unsigned long rv_shadow_resident(void)
 			n += (((pte_t *)pte_pa(l1e))[j] & PTE_OWNED) != 0;
 	}
 	return n;
+}
+
+/*
+ * Frames and tables a release took out of the vmalloc shadow wait here
+ * until one shoot-down of the other harts covers a batch of them, as
+ * the kernel's mmu_gather batches freeing behind its TLB flush.  Until
+ * then another hart may still read such a frame through a stale entry:
+ * it holds only poison (no area uses it any more), so the worst is a
+ * report about memory that is indeed unused.  Populating a shadow page
+ * again flushes every hart at once (a stale poison entry would report
+ * a live area), so no hart can keep the old frame past that.
+ */
+#define PENDING_MAX 128
+static uintptr_t pending[PENDING_MAX];
+static kasan_spinlock_t pending_lock;
+
+static void drain_pending(void)
+{
+	uintptr_t batch[PENDING_MAX];
+	unsigned n;
+
+	kasan_spin_lock(&pending_lock);
+	n = npending;
+	plat_memcpy(batch, pending, n * sizeof(batch[0]));
+	npending = 0;
+	kasan_spin_unlock(&pending_lock);
+	if (!n)
+		return;
+	rv_tlb_flush_remote();
+	for (unsigned i = 0; i < n; i++)
+		rv_page_free(batch[i]);
+}
+
+static void free_after_flush(uintptr_t pa)
+{
+	/* one hart: nobody else can hold a stale entry */
+	if (!(READ_ONCE(rv_hart_online) & ~(1UL << this_hart()->id))) {
+		rv_page_free(pa);
+		return;
+	}
+	for (;;) {
+		kasan_spin_lock(&pending_lock);
+		if (npending < PENDING_MAX) {
+			pending[npending++] = pa;
+			kasan_spin_unlock(&pending_lock);
+			return;
+		}
+		kasan_spin_unlock(&pending_lock);
+		drain_pending();
+	}
 }
 
 /* ---- platform.h: the vmalloc shadow ---- */
@@ -460,15 +507,16 @@ void plat_shadow_pages_unmap(uintptr_t sp, unsigned long n)
 			if (table)
 				tables[nt++] = table;
 		}
-		/* a freed leaf table may sit in a walk cache: then flush all */
+		/* here at once (a freed leaf table may sit in a walk cache:
+		 * then everything); the other harts with a batch of frees */
 		if (nt)
-			rv_tlb_flush_all();
+			rv_tlb_flush_local();
 		else
-			rv_tlb_flush_range(first, k);
+			flush_local_range(first, k);
 		for (unsigned i = 0; i < nf; i++)
-			rv_page_free(frames[i]);
+			free_after_flush(frames[i]);
 		for (unsigned i = 0; i < nt; i++) {
-			rv_page_free(tables[i]);
+			free_after_flush(tables[i]);
 			__atomic_sub_fetch(&rv_pt_pages, 1, __ATOMIC_RELAXED);
 		}
 		n -= k;
