@@ -51,6 +51,11 @@ void *plat_alloc_pages(size_t size);
 /* A report about addr is over: drop any temporary shadow the fault
  * handler installed so that the instrumented check could report it. */
 void plat_report_done(uintptr_t addr);
+/* A check found [addr, addr + size) poisoned.  A port whose CPUs may
+ * still see shadow that another CPU has just mapped (it does not wait
+ * for their TLB flush at populate time) flushes its own TLB and returns
+ * true: the core looks again before reporting.  Hosted: false. */
+bool plat_shadow_recheck(uintptr_t addr, size_t size);
 
 /* Output of reports: whole lines, already formatted. */
 void plat_write(const char *s, size_t n);

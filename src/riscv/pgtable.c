@@ -428,7 +428,7 @@ unsigned long rv_shadow_resident(void)
  * a live area), so no hart can keep the old frame past that.
  */
 #define PENDING_MAX 128
-static uintptr_t pending[PENDING_MAX];
+static uintptr_t pending[PENDING_MAX], pending_va[PENDING_MAX];
 static kasan_spinlock_t pending_lock;
 
 static void drain_pending(void)
@@ -448,7 +448,20 @@ static void drain_pending(void)
 		rv_page_free(batch[i]);
 }
 
-static void free_after_flush(uintptr_t pa)
+/* Is the old frame of shadow page sp still waiting for the shoot-down?
+ * Then another hart may still write through it: not before it is gone. */
+static bool pending_at(uintptr_t sp, unsigned long n)
+{
+	bool found = false;
+
+	kasan_spin_lock(&pending_lock);
+	for (unsigned i = 0; i < npending && !found; i++)
+		found = pending_va[i] - sp < (n << PAGE_SHIFT);
+	kasan_spin_unlock(&pending_lock);
+	return found;
+}
+
+static void free_after_flush(uintptr_t pa, uintptr_t va)
 {
 	/* one hart: nobody else can hold a stale entry */
 	if (!(READ_ONCE(rv_hart_online) & ~(1UL << this_hart()->id))) {
@@ -458,6 +471,7 @@ static void free_after_flush(uintptr_t pa)
 	for (;;) {
 		kasan_spin_lock(&pending_lock);
 		if (npending < PENDING_MAX) {
+			pending_va[npending] = va;
 			pending[npending++] = pa;
 			kasan_spin_unlock(&pending_lock);
 			return;
@@ -474,6 +488,8 @@ static void free_after_flush(uintptr_t pa)
 bool plat_shadow_pages_map(uintptr_t sp, unsigned long pfn, unsigned long n)
 {
 	(void)pfn;	/* identity frame numbers are bookkeeping here */
+	if (READ_ONCE(npending) && pending_at(sp, n))
+		drain_pending();
 	for (unsigned long i = 0; i < n; i++) {
 		uintptr_t pa = rv_page_alloc();
 
@@ -484,8 +500,10 @@ bool plat_shadow_pages_map(uintptr_t sp, unsigned long pfn, unsigned long n)
 			return false;
 		}
 	}
-	/* poison -> frame is a change of a valid PTE: every hart must see it */
-	rv_tlb_flush_range(sp, n);
+	/* poison -> frame: this hart at once; another that still sees the
+	 * poison page finds out when a check reports (plat_shadow_recheck)
+	 * or a write faults on the read-only page (trap.c) */
+	flush_local_range(sp, n);
 	return true;
 }
 
@@ -494,7 +512,7 @@ bool plat_shadow_pages_map(uintptr_t sp, unsigned long pfn, unsigned long n)
 void plat_shadow_pages_unmap(uintptr_t sp, unsigned long n)
 {
 	while (n) {
-		uintptr_t frames[BATCH], tables[BATCH];
+		uintptr_t frames[BATCH], frame_va[BATCH], tables[BATCH];
 		unsigned nf = 0, nt = 0, k = n > BATCH ? BATCH : (unsigned)n;
 
 		uintptr_t first = sp;
@@ -502,8 +520,10 @@ void plat_shadow_pages_unmap(uintptr_t sp, unsigned long n)
 		for (unsigned i = 0; i < k; i++, sp += PAGE_SIZE) {
 			uintptr_t table, pa = shadow_unmap_one(sp, &table);
 
-			if (pa)
+			if (pa) {
+				frame_va[nf] = sp;
 				frames[nf++] = pa;
+			}
 			if (table)
 				tables[nt++] = table;
 		}
@@ -514,9 +534,11 @@ void plat_shadow_pages_unmap(uintptr_t sp, unsigned long n)
 		else
 			flush_local_range(first, k);
 		for (unsigned i = 0; i < nf; i++)
-			free_after_flush(frames[i]);
+			free_after_flush(frames[i], frame_va[i]);
 		for (unsigned i = 0; i < nt; i++) {
-			free_after_flush(tables[i]);
+			/* a table stands for no single page: it never blocks a populate,
+			 * since the new private table is another one */
+			free_after_flush(tables[i], 0);
 			__atomic_sub_fetch(&rv_pt_pages, 1, __ATOMIC_RELAXED);
 		}
 		n -= k;
