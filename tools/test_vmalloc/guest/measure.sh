@@ -16,7 +16,7 @@ mkdir -p "$out"
 	-I"$root/tools/test_vmalloc" "$root/tools/test_vmalloc/guest/test_vmalloc.c" \
 	-o "$out/test_vmalloc.elf" 2>/dev/null
 status=0
-"$root/build/bin/vmkasan-qemu" --smp=2 --timeout="${MEASURE_TIMEOUT:-1800}" "$out/test_vmalloc.elf" \
+"$root/build/bin/vmkasan-qemu" --smp="${SMP:-2}" --timeout="${MEASURE_TIMEOUT:-1800}" "$out/test_vmalloc.elf" \
 	"$@" --shadow=all --csv=shadow >"$out/run.log" 2>&1 || status=$?
 grep '^csv:' "$out/run.log" | cut -c5- | awk '!/^policy,/ || !seen++' >"$out/shadow.csv"
 grep -v '^csv:' "$out/run.log" | sed -n '/^### µs\/op side by side/,$p'
