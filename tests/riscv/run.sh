@@ -159,6 +159,7 @@ for b in $BUILDS; do
 		job "$b.guest.smp_race_$pol $b guest 2 vmalloc_shadow=$pol smp_race"
 	done
 	job "$b.guest.smp_report $b guest 2 - smp_report"
+	job "$b.guest.smp_handoff $b guest 2 - smp_handoff"
 	job "$b.guest.percpu_smp $b guest 2 - percpu_oob"
 	# every policy once per compiler is enough: gcc all three, clang refcount
 	if [ $b = gcc-inline ]; then tvs=all; else tvs=refcount; fi
@@ -298,6 +299,8 @@ for b in $BUILDS; do
 	for pol in keep purge refcount; do
 		check $g.smp_race_$pol "-smp 2: populate/release races, $pol [$b]" 0 '^HARTS 2$' '^PASS smp_race' '!' '^BUG'
 	done
+	check $g.smp_handoff "-smp 2: areas made on one hart, used on the other, no stale-shadow report [$b]" 0 \
+		'^PASS smp_handoff' '!' '^BUG'
 	check $g.smp_report "-smp 2: a report from the second hart [$b]" 1 '^HART 1$' \
 		'^BUG: KASAN: vmalloc-out-of-bounds in hart1_oob\+' 'by task thread/'
 	check $g.clean "vzalloc reads zero, no report [$b]" 0 '^REPORTS 0$' '^PASS clean'
