@@ -48,6 +48,11 @@ void *plat_alloc_pages(size_t size);
 /* A report about addr is over: drop any temporary shadow the fault
  * handler installed so that the instrumented check could report it. */
 void plat_report_done(uintptr_t addr);
+/* A check found [addr, addr + size) poisoned.  A port whose CPUs may
+ * still see shadow that another CPU has just mapped (it does not wait
+ * for their TLB flush at populate time) flushes its own TLB and returns
+ * true: the core looks again before reporting.  Hosted: false. */
+bool plat_shadow_recheck(uintptr_t addr, size_t size);
 
 /* A report is starting / over in this thread: keep asynchronous signals
  * and thread cancellation away until it is over, so that the report

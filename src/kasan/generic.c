@@ -55,6 +55,11 @@ static __noinline void report_access(uintptr_t addr, size_t size, bool write,
 		.ip = ip, .fp = fp,
 	};
 
+	/* Stale shadow seen through an old TLB entry is no bug. */
+	if (size && addr + size > addr && plat_addr_has_shadow(addr) &&
+	    plat_addr_has_shadow(addr + size - 1) && plat_shadow_recheck(addr, size) &&
+	    !access_is_poisoned(addr, size))
+		return;
 	kasan_report(&a);
 }
 

@@ -71,6 +71,9 @@ static bool pool_ready(void)
 	return READ_ONCE(mem_map) != NULL;
 }
 
+static void drain_pending(void);
+static unsigned npending;
+
 uintptr_t rv_page_alloc(void)
 {
 	unsigned long pfn;
@@ -78,6 +81,11 @@ uintptr_t rv_page_alloc(void)
 	if (!pool_ready())
 		return rv_boot_alloc();
 	pfn = mm_frame_alloc();
+	if (pfn == ~0UL && READ_ONCE(npending)) {
+		/* frames waiting for the other harts' flush are RAM too */
+		drain_pending();
+		pfn = mm_frame_alloc();
+	}
 	if (pfn == ~0UL)
 		return 0;
 	return RV_RAM_BASE + (pfn << PAGE_SHIFT);
@@ -391,17 +399,6 @@ static uintptr_t shadow_unmap_one(uintptr_t sp, uintptr_t *table)
 	return pa;
 }
 
-uintptr_t rv_shadow_unmap(uintptr_t sp)
-{
-	uintptr_t table, pa = shadow_unmap_one(sp, &table);
-
-	if (table) {
-		rv_tlb_flush_all();
-		rv_page_free(table);
-		__atomic_sub_fetch(&rv_pt_pages, 1, __ATOMIC_RELAXED);
-	}
-	return pa;
-}
 
 /* Present shadow frames in the vmalloc shadow, counted from the page
  * tables themselves. */
@@ -420,6 +417,70 @@ unsigned long rv_shadow_resident(void)
 	return n;
 }
 
+/*
+ * Frames and tables a release took out of the vmalloc shadow wait here
+ * until one shoot-down of the other harts covers a batch of them, as
+ * the kernel's mmu_gather batches freeing behind its TLB flush.  Until
+ * then another hart may still read such a frame through a stale entry:
+ * it holds only poison (no area uses it any more), so the worst is a
+ * report about memory that is indeed unused.  Populating a shadow page
+ * again flushes every hart at once (a stale poison entry would report
+ * a live area), so no hart can keep the old frame past that.
+ */
+#define PENDING_MAX 128
+static uintptr_t pending[PENDING_MAX], pending_va[PENDING_MAX];
+static kasan_spinlock_t pending_lock;
+
+static void drain_pending(void)
+{
+	uintptr_t batch[PENDING_MAX];
+	unsigned n;
+
+	kasan_spin_lock(&pending_lock);
+	n = npending;
+	plat_memcpy(batch, pending, n * sizeof(batch[0]));
+	npending = 0;
+	kasan_spin_unlock(&pending_lock);
+	if (!n)
+		return;
+	rv_tlb_flush_remote();
+	for (unsigned i = 0; i < n; i++)
+		rv_page_free(batch[i]);
+}
+
+/* Is the old frame of shadow page sp still waiting for the shoot-down?
+ * Then another hart may still write through it: not before it is gone. */
+static bool pending_at(uintptr_t sp, unsigned long n)
+{
+	bool found = false;
+
+	kasan_spin_lock(&pending_lock);
+	for (unsigned i = 0; i < npending && !found; i++)
+		found = pending_va[i] - sp < (n << PAGE_SHIFT);
+	kasan_spin_unlock(&pending_lock);
+	return found;
+}
+
+static void free_after_flush(uintptr_t pa, uintptr_t va)
+{
+	/* one hart: nobody else can hold a stale entry */
+	if (!(READ_ONCE(rv_hart_online) & ~(1UL << this_hart()->id))) {
+		rv_page_free(pa);
+		return;
+	}
+	for (;;) {
+		kasan_spin_lock(&pending_lock);
+		if (npending < PENDING_MAX) {
+			pending_va[npending] = va;
+			pending[npending++] = pa;
+			kasan_spin_unlock(&pending_lock);
+			return;
+		}
+		kasan_spin_unlock(&pending_lock);
+		drain_pending();
+	}
+}
+
 /* ---- platform.h: the vmalloc shadow ---- */
 
 #define BATCH 64
@@ -427,6 +488,8 @@ unsigned long rv_shadow_resident(void)
 bool plat_shadow_pages_map(uintptr_t sp, unsigned long pfn, unsigned long n)
 {
 	(void)pfn;	/* identity frame numbers are bookkeeping here */
+	if (READ_ONCE(npending) && pending_at(sp, n))
+		drain_pending();
 	for (unsigned long i = 0; i < n; i++) {
 		uintptr_t pa = rv_page_alloc();
 
@@ -437,8 +500,10 @@ bool plat_shadow_pages_map(uintptr_t sp, unsigned long pfn, unsigned long n)
 			return false;
 		}
 	}
-	/* poison -> frame is a change of a valid PTE: every hart must see it */
-	rv_tlb_flush_range(sp, n);
+	/* poison -> frame: this hart at once; another that still sees the
+	 * poison page finds out when a check reports (plat_shadow_recheck)
+	 * or a write faults on the read-only page (trap.c) */
+	flush_local_range(sp, n);
 	return true;
 }
 
@@ -447,7 +512,7 @@ bool plat_shadow_pages_map(uintptr_t sp, unsigned long pfn, unsigned long n)
 void plat_shadow_pages_unmap(uintptr_t sp, unsigned long n)
 {
 	while (n) {
-		uintptr_t frames[BATCH], tables[BATCH];
+		uintptr_t frames[BATCH], frame_va[BATCH], tables[BATCH];
 		unsigned nf = 0, nt = 0, k = n > BATCH ? BATCH : (unsigned)n;
 
 		uintptr_t first = sp;
@@ -455,20 +520,25 @@ void plat_shadow_pages_unmap(uintptr_t sp, unsigned long n)
 		for (unsigned i = 0; i < k; i++, sp += PAGE_SIZE) {
 			uintptr_t table, pa = shadow_unmap_one(sp, &table);
 
-			if (pa)
+			if (pa) {
+				frame_va[nf] = sp;
 				frames[nf++] = pa;
+			}
 			if (table)
 				tables[nt++] = table;
 		}
-		/* a freed leaf table may sit in a walk cache: then flush all */
+		/* here at once (a freed leaf table may sit in a walk cache:
+		 * then everything); the other harts with a batch of frees */
 		if (nt)
-			rv_tlb_flush_all();
+			rv_tlb_flush_local();
 		else
-			rv_tlb_flush_range(first, k);
+			flush_local_range(first, k);
 		for (unsigned i = 0; i < nf; i++)
-			rv_page_free(frames[i]);
+			free_after_flush(frames[i], frame_va[i]);
 		for (unsigned i = 0; i < nt; i++) {
-			rv_page_free(tables[i]);
+			/* a table stands for no single page: it never blocks a populate,
+			 * since the new private table is another one */
+			free_after_flush(tables[i], 0);
 			__atomic_sub_fetch(&rv_pt_pages, 1, __ATOMIC_RELAXED);
 		}
 		n -= k;

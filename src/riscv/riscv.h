@@ -108,7 +108,6 @@ extern uintptr_t rv_poison_page, rv_gap_page, rv_zero_page;
 extern unsigned long rv_pt_pages;
 /* vmalloc shadow: frames and the poison page */
 bool rv_shadow_map(uintptr_t sp, uintptr_t pa);
-uintptr_t rv_shadow_unmap(uintptr_t sp);
 unsigned long rv_shadow_resident(void);
 extern int rv_shadow_unmapped;	/* option: unused shadow unmapped instead of poison */
 

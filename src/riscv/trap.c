@@ -87,6 +87,21 @@ void plat_report_done(uintptr_t addr)
 	}
 }
 
+/*
+ * Populating vmalloc shadow does not wait for the other harts' TLB
+ * flush (pgtable.c): one of them may still see the poison page where a
+ * frame now is.  Before reporting, flush this hart's TLB and look again.
+ */
+bool plat_shadow_recheck(uintptr_t addr, size_t size)
+{
+	if (addr + size <= RV_VMALLOC_BASE || addr >= RV_VMALLOC_BASE + RV_VMALLOC_SIZE)
+		return false;
+	if (!(READ_ONCE(rv_hart_online) & ~(1UL << this_hart()->id)))
+		return false;
+	rv_tlb_flush_local();
+	return true;
+}
+
 static const char *cause_name(unsigned long cause)
 {
 	switch (cause) {

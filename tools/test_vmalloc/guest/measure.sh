@@ -16,7 +16,7 @@ mkdir -p "$out"
 	-I"$root/tools/test_vmalloc" "$root/tools/test_vmalloc/guest/test_vmalloc.c" \
 	-o "$out/test_vmalloc.elf" 2>/dev/null
 status=0
-"$root/build/bin/vmkasan-qemu" --smp=2 --timeout="${MEASURE_TIMEOUT:-1800}" "$out/test_vmalloc.elf" \
+"$root/build/bin/vmkasan-qemu" --smp="${SMP:-2}" --timeout="${MEASURE_TIMEOUT:-1800}" "$out/test_vmalloc.elf" \
 	"$@" --shadow=all --csv=shadow >"$out/run.log" 2>&1 || status=$?
 grep '^csv:' "$out/run.log" | cut -c5- | awk '!/^policy,/ || !seen++' >"$out/shadow.csv"
 grep -v '^csv:' "$out/run.log" | sed -n '/^### µs\/op side by side/,$p'
@@ -25,21 +25,21 @@ if command -v gnuplot >/dev/null 2>&1; then
 		awk -F, -v p=$p '$1 == p { print $2, $5, $4, $9 }' "$out/shadow.csv" >"$out/$p.dat"
 	done
 	gnuplot <<GP
-set terminal pngcairo size 1000,560 font ",10" noenhanced
+set terminal pngcairo size 1000,720 font ",10" noenhanced
 set output "$out/shadow-over-time.png"
-set title "riscv64 QEMU virt, 32 MiB: resident vmalloc shadow pages (present PTEs), test_vmalloc $*"
+set multiplot layout 2,1 title "riscv64 QEMU virt, 32 MiB, 2 harts: test_vmalloc $*"
 set xlabel "allocation ops"
-set ylabel "shadow pages (4 KiB)"
-set y2label "free RAM pages"
-set y2tics
-set ytics nomirror
-set key top left
+set ylabel "resident shadow pages (present PTEs)"
+set key top right
 plot "$out/keep.dat" using 1:2 with lines lw 2 title "keep", \
      "$out/purge.dat" using 1:2 with lines lw 2 title "purge", \
      "$out/refcount.dat" using 1:2 with lines lw 2 title "refcount", \
-     "$out/refcount.dat" using 1:3 with lines dt 2 lc rgb "black" title "lower bound (refcount run)", \
-     "$out/keep.dat" using 1:4 axes x1y2 with lines dt 3 lc rgb "gray40" title "free RAM, keep", \
-     "$out/refcount.dat" using 1:4 axes x1y2 with lines dt 3 lc rgb "dark-green" title "free RAM, refcount"
+     "$out/refcount.dat" using 1:3 with lines dt 2 lc rgb "black" title "lower bound (refcount run)"
+set ylabel "free RAM pages (budget - used)"
+plot "$out/keep.dat" using 1:4 with lines lw 1 title "keep", \
+     "$out/purge.dat" using 1:4 with lines lw 1 title "purge", \
+     "$out/refcount.dat" using 1:4 with lines lw 1 title "refcount"
+unset multiplot
 GP
 	echo "plot: $out/shadow-over-time.png"
 fi
