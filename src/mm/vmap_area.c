@@ -191,6 +191,7 @@ static struct vmap_area *sort_by_address(struct vmap_area *list)
 static bool keep_resident(unsigned long pfn, unsigned long n)
 {
 	uint8_t vec[512];
+	unsigned long total = 0;
 
 	if (READ_ONCE(frames_resident_free) + n > FRAMES_RESIDENT_FREE_MAX)
 		return false;
@@ -202,8 +203,12 @@ static bool keep_resident(unsigned long pfn, unsigned long n)
 			if (vec[i])
 				mem_map[pfn + done + i].flags = PG_resident_free;
 		__atomic_add_fetch(&frames_resident_free, kept, __ATOMIC_RELAXED);
+		total += kept;
 	}
-	return true;
+	/* Nothing kept (a port that frees frames at put, or pages never
+	 * touched): the release still runs, it may have more to do than
+	 * free RAM (the bare-metal port flushes other harts' TLBs there). */
+	return total > 0;
 }
 
 /*
