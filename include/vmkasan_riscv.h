@@ -27,6 +27,11 @@ VMKASAN_API void vmk_yield(void);
 VMKASAN_API unsigned vmk_hart_id(void);
 VMKASAN_API unsigned vmk_nr_harts(void);
 
+/* Sleep on the hart's timer (Sstc stimecmp and wfi): the hart does
+ * nothing else meanwhile.  vmk_timer_wakes() counts this hart's wakes. */
+VMKASAN_API void vmk_sleep_us(unsigned long us);
+VMKASAN_API unsigned long vmk_timer_wakes(void);
+
 /* The leaf PTE behind addr: the page tables as the truth. */
 enum { VMK_PTE_NONE, VMK_PTE_POISON, VMK_PTE_FRAME, VMK_PTE_GUARD, VMK_PTE_OTHER };
 VMKASAN_API int vmk_pte_state(const void *addr);

@@ -140,6 +140,9 @@ void rv_m_boot(unsigned long hartid, uintptr_t fdt)
 	csr_write(mideleg, 0x222UL);
 	/* rdtime from S-mode (without it the read traps). */
 	csr_write(mcounteren, 7);
+	/* menvcfg.STCE: S-mode programs its own timer (Sstc's stimecmp,
+	 * timer.c) instead of asking M-mode for every tick */
+	__asm__ volatile("li t0, 1\n\tslli t0, t0, 63\n\tcsrs 0x30a, t0" ::: "t0");
 	/* Machine software interrupts: TLB shoot-downs (start.S). */
 	csr_write(mie, 1UL << 3);
 	csr_write(satp, 0);

@@ -136,13 +136,20 @@ void rv_thread_join(struct rv_thread *t)
 	meta_free(t, sizeof(*t));
 }
 
-/* The secondary harts run what they are given, for ever. */
+void rv_sleep_until(uint64_t until);
+
+/* The secondary harts run what they are given, for ever; with nothing
+ * to run they sleep 100 µs at a time on the timer (timer.c) instead of
+ * spinning a host CPU. */
 void rv_secondary_loop(void)
 {
+	struct rv_hart *h = this_hart();
+
 	for (;;) {
-		plat_yield();
-		for (int i = 0; i < 64; i++)
-			plat_cpu_relax();
+		if (READ_ONCE(h->runq))
+			plat_yield();
+		else
+			rv_sleep_until(csr_read(time) + 1000);
 	}
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <vmkasan.h>
 #include <vmkasan_riscv.h>
 
@@ -582,6 +583,23 @@ static noinline void smp_report(void)
 	vfree(v);
 }
 
+/* The timer: a sleep of 10 ms takes 10 ms and ends by the timer's wake. */
+static noinline void timer_sleep(void)
+{
+	struct timespec a, b;
+	unsigned long w = vmk_timer_wakes(), us;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	vmk_sleep_us(10000);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	us = (unsigned long)((b.tv_sec - a.tv_sec) * 1000000L + (b.tv_nsec - a.tv_nsec) / 1000);
+	printf("SLEPT %lu us, %lu wakes\n", us, vmk_timer_wakes() - w);
+	CHECK(us >= 10000 && us < 1000000, "slept %lu us", us);
+	CHECK(vmk_timer_wakes() > w, "no wake from the timer");
+	if (!failures)
+		printf("PASS timer_sleep\n");
+}
+
 static noinline void clean(void)
 {
 	char *v = vzalloc(100000);
@@ -602,7 +620,7 @@ static const struct { const char *name; void (*fn)(void); } cases[] = {
 	CASE(null_read), CASE(device_read), CASE(unmapped_ram_read), CASE(kernel_va_read),
 	CASE(metadata_read), CASE(wild_jump), CASE(stack_overflow), CASE(stack_guard_pte),
 	CASE(oom), CASE(fault_inject), CASE(smp_race), CASE(smp_report), CASE(smp_handoff),
-	CASE(clean),
+	CASE(timer_sleep), CASE(clean),
 };
 
 int main(int argc, char **argv)

@@ -129,7 +129,7 @@ catalog_rows() {	# prog case type rw size func desc builds end stdout, for this 
 }
 GUEST_CASES="unused_vmalloc_read poison_swap vmalloc_oob vmalloc_uaf double_vfree vmap_oob
 	vm_map_ram_bad_count percpu_oob null_read device_read unmapped_ram_read kernel_va_read
-	metadata_read wild_jump stack_overflow stack_guard_pte oom clean"
+	metadata_read wild_jump stack_overflow stack_guard_pte oom timer_sleep clean"
 for b in $BUILDS; do
 	catalog_rows "${b#*-}" | while read -r prog case rest; do
 		job "$b.$prog.$case $b $prog 1 - $case"
@@ -303,6 +303,7 @@ for b in $BUILDS; do
 		'^PASS smp_handoff' '!' '^BUG'
 	check $g.smp_report "-smp 2: a report from the second hart [$b]" 1 '^HART 1$' \
 		'^BUG: KASAN: vmalloc-out-of-bounds in hart1_oob\+' 'by task thread/'
+	check $g.timer_sleep "the timer: a 10 ms sleep on stimecmp and wfi [$b]" 0 '^PASS timer_sleep'
 	check $g.clean "vzalloc reads zero, no report [$b]" 0 '^REPORTS 0$' '^PASS clean'
 	if [ $b = gcc-inline ]; then pols="keep purge refcount"; else pols=refcount; fi
 	pats=()
