@@ -319,13 +319,7 @@ void *slab_alloc(struct kmem_cache *s, size_t size, gfp_t gfp, uintptr_t ip, uin
 	}
 	kasan_spin_unlock(&s->lock);
 	obj = slab_obj_addr(sl, idx);
-	kasan_unpoison(obj, size);
-	if (ALIGN_UP(size, KASAN_GRANULE_SIZE) < s->obj_span)
-		kasan_poison(ALIGN_UP(obj + size, KASAN_GRANULE_SIZE),
-			     s->obj_span - ALIGN_UP(size, KASAN_GRANULE_SIZE), KASAN_SLAB_REDZONE);
-	if (gfp & __GFP_ZERO)
-		plat_memset((void *)obj, 0, size);
-	return (void *)obj;
+	return slab_object_hand_out(s, obj, size, gfp);
 }
 
 /* Back onto the slab's free list; an empty slab is kept as the cache's

@@ -166,4 +166,18 @@ void report_slab_bad_free(const char *bug, uintptr_t addr, uintptr_t ip, uintptr
 void slab_rcu_free(struct slab *sl, uint32_t idx);
 void slab_rcu_done(struct slab *sl, uint32_t idx);
 
+/* An object goes to its user: its size bytes addressable, the rest of the
+ * slot a redzone, zeroed on __GFP_ZERO (the slow and per-thread paths). */
+static inline void *slab_object_hand_out(struct kmem_cache *s, uintptr_t obj, size_t size,
+					 gfp_t gfp)
+{
+	kasan_unpoison(obj, size);
+	if (ALIGN_UP(size, KASAN_GRANULE_SIZE) < s->obj_span)
+		kasan_poison(ALIGN_UP(obj + size, KASAN_GRANULE_SIZE),
+			     s->obj_span - ALIGN_UP(size, KASAN_GRANULE_SIZE), KASAN_SLAB_REDZONE);
+	if (gfp & __GFP_ZERO)
+		plat_memset((void *)obj, 0, size);
+	return (void *)obj;
+}
+
 #endif

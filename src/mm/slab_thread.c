@@ -107,13 +107,7 @@ void *slab_alloc_fast(struct kmem_cache *s, size_t size, gfp_t gfp, uintptr_t ip
 	sl = addr_to_slab(obj);
 	slab_set_live(sl, (uint32_t)((obj - sl->objects) / s->slot), size,
 		      stack_depot_save_here(fp, ip));
-	kasan_unpoison(obj, size);
-	if (ALIGN_UP(size, KASAN_GRANULE_SIZE) < s->obj_span)
-		kasan_poison(ALIGN_UP(obj + size, KASAN_GRANULE_SIZE),
-			     s->obj_span - ALIGN_UP(size, KASAN_GRANULE_SIZE), KASAN_SLAB_REDZONE);
-	if (gfp & __GFP_ZERO)
-		plat_memset((void *)obj, 0, size);
-	return (void *)obj;
+	return slab_object_hand_out(s, obj, size, gfp);
 }
 
 /* Back into the magazine (quarantine off); half of a full one goes back
