@@ -65,19 +65,6 @@ static kasan_spinlock_t fault_lock;
 static int poison_fd = -1;
 static const uint8_t poison_values[] = { KASAN_VMALLOC_INVALID, KASAN_SHADOW_GAP };
 
-static void block_signals(sigset_t *old)
-{
-	sigset_t all;
-
-	sigfillset(&all);
-	/* Synchronous faults must still be delivered (blocked, they kill). */
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGILL);
-	sigdelset(&all, SIGFPE);
-	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, old, _NSIG / 8);
-}
-
 static void restore_signals(const sigset_t *old)
 {
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, old, NULL, _NSIG / 8);
@@ -145,7 +132,7 @@ static int install_poison(uintptr_t page)
 	sigset_t old;
 	int value, ret = HOLE_RETRY;
 
-	block_signals(&old);
+	hosted_block_async_signals(&old);
 	kasan_spin_lock(&fault_lock);
 	value = hole_value(page);
 	if (value >= 0) {
@@ -171,7 +158,7 @@ static int install_poison(uintptr_t page)
 /* ram.c maps real shadow under the fault lock, signals blocked. */
 void hosted_fault_lock(sigset_t *old)
 {
-	block_signals(old);
+	hosted_block_async_signals(old);
 	kasan_spin_lock(&fault_lock);
 }
 
@@ -190,7 +177,7 @@ void plat_report_done(uintptr_t addr)
 	uintptr_t page = ALIGN_DOWN((uintptr_t)kasan_shadow(addr), PLAT_PAGE_SIZE);
 	sigset_t old;
 
-	block_signals(&old);
+	hosted_block_async_signals(&old);
 	kasan_spin_lock(&fault_lock);
 	for (unsigned i = 0; i < MAX_FAULT_PAGES; i++)
 		if (fault_pages[i] == page) {

@@ -43,6 +43,10 @@ void hosted_setup_altstack(void);
 /* Whoever maps real shadow over a hole does it under the fault lock,
  * after marking the page "being made" (see fault.c).  Signals are
  * blocked while it is held; old keeps the mask to restore. */
+/* Block every signal but the synchronous faults (blocked, those kill the
+ * process): a handler can then not run while this thread holds a lock it
+ * may want.  *old receives the mask to restore. */
+void hosted_block_async_signals(sigset_t *old);
 void hosted_fault_lock(sigset_t *old);
 void hosted_fault_unlock(const sigset_t *old);
 

@@ -97,7 +97,7 @@ static __thread unsigned long tid;
 static __thread sigset_t report_saved_mask;
 static __thread int report_saved_cancel;
 
-void plat_report_enter(void)
+void hosted_block_async_signals(sigset_t *old)
 {
 	sigset_t all;
 
@@ -107,7 +107,12 @@ void plat_report_enter(void)
 	sigdelset(&all, SIGILL);
 	sigdelset(&all, SIGFPE);
 	sigdelset(&all, SIGTRAP);
-	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &report_saved_mask, _NSIG / 8);
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, old, _NSIG / 8);
+}
+
+void plat_report_enter(void)
+{
+	hosted_block_async_signals(&report_saved_mask);
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &report_saved_cancel);
 }
 

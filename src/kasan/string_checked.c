@@ -62,15 +62,25 @@ static size_t scan(const char *s, size_t max, bool *bad)
 #define CHECK(p, n, write) kasan_check_range((uintptr_t)(p), (n), (write), ip, fp)
 #define ENTRY uintptr_t ip = CALLER_IP, fp = CALLER_FP
 
+/* scan() for a function that reads a whole string: false, after the
+ * report, when a poisoned byte comes before the NUL; *len counts the NUL. */
+static bool scan_string(const char *s, size_t max, size_t *len, uintptr_t ip, uintptr_t fp)
+{
+	bool bad;
+
+	*len = scan(s, max, &bad);
+	if (bad)
+		CHECK(s, *len, false);
+	return !bad;
+}
+
 __public size_t strlen(const char *s);
 __public size_t strlen(const char *s)
 {
 	ENTRY;
-	bool bad;
-	size_t n = scan(s, ~(size_t)0, &bad);
+	size_t n;
 
-	if (bad && !CHECK(s, n, false))
-		return n - 1;
+	scan_string(s, ~(size_t)0, &n, ip, fp);
 	return n - 1;
 }
 
@@ -78,13 +88,10 @@ __public size_t strnlen(const char *s, size_t max);
 __public size_t strnlen(const char *s, size_t max)
 {
 	ENTRY;
-	bool bad;
-	size_t n = scan(s, max, &bad);
+	size_t n;
 
-	if (bad) {
-		CHECK(s, n, false);
+	if (!scan_string(s, max, &n, ip, fp))
 		return n - 1;
-	}
 	return n && !s[n - 1] ? n - 1 : n;
 }
 
@@ -157,10 +164,9 @@ __public char *strcpy(char *d, const char *s);
 __public char *strcpy(char *d, const char *s)
 {
 	ENTRY;
-	bool bad;
-	size_t n = scan(s, ~(size_t)0, &bad);
+	size_t n;
 
-	if (bad ? !CHECK(s, n, false) : !CHECK(d, n, true))
+	if (!scan_string(s, ~(size_t)0, &n, ip, fp) || !CHECK(d, n, true))
 		return d;
 	plat_memcpy(d, s, n);
 	return d;
@@ -170,10 +176,9 @@ __public char *strncpy(char *d, const char *s, size_t max);
 __public char *strncpy(char *d, const char *s, size_t max)
 {
 	ENTRY;
-	bool bad;
-	size_t n = scan(s, max, &bad);
+	size_t n;
 
-	if (bad ? !CHECK(s, n, false) : !CHECK(d, max, true))
+	if (!scan_string(s, max, &n, ip, fp) || !CHECK(d, max, true))
 		return d;
 	plat_memcpy(d, s, n);
 	if (n < max)
@@ -185,15 +190,10 @@ __public char *strcat(char *d, const char *s);
 __public char *strcat(char *d, const char *s)
 {
 	ENTRY;
-	bool bad;
-	size_t dl = scan(d, ~(size_t)0, &bad), sl;
+	size_t dl, sl;
 
-	if (bad) {
-		CHECK(d, dl, false);
-		return d;
-	}
-	sl = scan(s, ~(size_t)0, &bad);
-	if (bad ? !CHECK(s, sl, false) : !CHECK(d + dl - 1, sl, true))
+	if (!scan_string(d, ~(size_t)0, &dl, ip, fp) || !scan_string(s, ~(size_t)0, &sl, ip, fp) ||
+	    !CHECK(d + dl - 1, sl, true))
 		return d;
 	plat_memcpy(d + dl - 1, s, sl);
 	return d;
@@ -203,18 +203,10 @@ __public char *strncat(char *d, const char *s, size_t max);
 __public char *strncat(char *d, const char *s, size_t max)
 {
 	ENTRY;
-	bool bad;
-	size_t dl = scan(d, ~(size_t)0, &bad), sl;
+	size_t dl, sl;
 
-	if (bad) {
-		CHECK(d, dl, false);
+	if (!scan_string(d, ~(size_t)0, &dl, ip, fp) || !scan_string(s, max, &sl, ip, fp))
 		return d;
-	}
-	sl = scan(s, max, &bad);
-	if (bad) {
-		CHECK(s, sl, false);
-		return d;
-	}
 	if (sl && !s[sl - 1])
 		sl--;
 	if (!CHECK(d + dl - 1, sl + 1, true))
@@ -228,18 +220,10 @@ __public char *strstr(const char *h, const char *n);
 __public char *strstr(const char *h, const char *n)
 {
 	ENTRY;
-	bool bad;
-	size_t hl = scan(h, ~(size_t)0, &bad), nl;
+	size_t hl, nl;
 
-	if (bad) {
-		CHECK(h, hl, false);
+	if (!scan_string(h, ~(size_t)0, &hl, ip, fp) || !scan_string(n, ~(size_t)0, &nl, ip, fp))
 		return NULL;
-	}
-	nl = scan(n, ~(size_t)0, &bad);
-	if (bad) {
-		CHECK(n, nl, false);
-		return NULL;
-	}
 	hl--;
 	nl--;
 	for (size_t i = 0; i + nl <= hl; i++) {
@@ -286,16 +270,10 @@ __public long strscpy(char *d, const char *s, size_t size);
 __public long strscpy(char *d, const char *s, size_t size)
 {
 	ENTRY;
-	bool bad;
 	size_t n;
 
-	if (!size)
+	if (!size || !scan_string(s, size, &n, ip, fp))
 		return -7;
-	n = scan(s, size, &bad);
-	if (bad) {
-		CHECK(s, n, false);
-		return -7;
-	}
 	if (n == size && s[n - 1]) {
 		if (!CHECK(d, size, true))
 			return -7;
