@@ -11,7 +11,7 @@
  * this file adds the kernel's types and macros, instrumented bitops and
  * atomics (each checks its operand with __kasan_check_* first, as
  * include/linux/instrumented.h does), kthreads, completions and sleeping
- * locks (vmkasan_sched.h), a workqueue, mempool,
+ * locks (vmkasan_sched.h), a workqueue (vmkasan_workqueue.h), mempool,
  * and KUnit:
  * a runner that prints KTAP and is the program's main().  The functions
  * defined here are weak, so several files of one program may include it.
@@ -392,68 +392,7 @@ __VMK_ATOMICS(atomic64, atomic64_t, long long)
 #define smp_wmb() smp_mb()
 
 #include "vmkasan_sched.h"
-
-/* ---- workqueue: works run when flushed (or the queue is destroyed) ---- */
-struct work_struct;
-typedef void (*work_func_t)(struct work_struct *work);
-struct work_struct {
-	atomic_long_t data;
-	struct list_head entry;
-	work_func_t func;
-};
-struct workqueue_struct {
-	struct work_struct *head[256];
-	int n;
-};
-#define INIT_WORK(w, f) do { (w)->data.counter = 0; (w)->func = (f); } while (0)
-#define DECLARE_WORK(n, f) struct work_struct n = { .func = (f) }
-__VMK_WEAK struct workqueue_struct *system_wq;
-__VMK_WEAK struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned flags, int max, ...)
-{
-	(void)fmt; (void)flags; (void)max;
-	return calloc(1, sizeof(struct workqueue_struct));
-}
-#define create_workqueue(name) alloc_workqueue("%s", 0, 1, (name))
-#define create_singlethread_workqueue(name) alloc_workqueue("%s", 0, 1, (name))
-__VMK_WEAK void flush_workqueue(struct workqueue_struct *wq)
-{
-	if (!wq)
-		return;
-	for (int i = 0; i < wq->n; i++) {
-		struct work_struct *w = wq->head[i];
-
-		/* Clear "pending" before the function runs: it may free w. */
-		__atomic_store_n(&w->data.counter, 0, __ATOMIC_RELAXED);
-		w->func(w);
-	}
-	wq->n = 0;
-}
-__VMK_WEAK bool queue_work(struct workqueue_struct *wq, struct work_struct *w)
-{
-	if (!wq) {
-		if (!system_wq)
-			system_wq = alloc_workqueue("events", 0, 0);
-		wq = system_wq;
-	}
-	if (__atomic_exchange_n(&w->data.counter, 1, __ATOMIC_SEQ_CST))
-		return false;
-	if (wq->n == (int)ARRAY_SIZE(wq->head))
-		flush_workqueue(wq);
-	wq->head[wq->n++] = w;
-	return true;
-}
-#define schedule_work(w) queue_work(NULL, (w))
-__VMK_WEAK bool flush_work(struct work_struct *w)
-{
-	(void)w;
-	flush_workqueue(system_wq);
-	return true;
-}
-__VMK_WEAK void destroy_workqueue(struct workqueue_struct *wq)
-{
-	flush_workqueue(wq);
-	free(wq);
-}
+#include "vmkasan_workqueue.h"
 
 /* ---- mempool (mm/mempool.c): elements in the pool are poisoned ---- */
 typedef void *(mempool_alloc_t)(gfp_t gfp, void *pool_data);
