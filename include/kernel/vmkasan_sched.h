@@ -415,5 +415,22 @@ __VMK_WEAK int kthread_stop(struct task_struct *t)
 	return r;
 }
 #define task_pid_nr(t) ((t)->pid)
+/* current: the kthread's task, or one per other thread (main, pthreads)
+ * with its id and name, so current->pid and current->comm work. */
+static inline struct task_struct *get_current(void)
+{
+	static __thread struct task_struct self;
+
+	if (__vmk_current_kthread)
+		return __vmk_current_kthread;
+	if (!self.pid) {
+		self.pid = gettid();
+		self.thread = pthread_self();
+		self.woken = true;
+		prctl(PR_GET_NAME, self.comm, 0, 0, 0);
+	}
+	return &self;
+}
+#define current get_current()
 
 #endif
