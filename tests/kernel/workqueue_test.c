@@ -337,6 +337,55 @@ static void kthread_run_stop(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, never.ran, 0);
 }
 
+struct where {
+	int cpu;
+	int pid;
+	char comm[16];
+	struct completion ran;
+};
+
+static int where_fn(void *data)
+{
+	struct where *w = data;
+
+	w->cpu = sched_getcpu();
+	w->pid = current->pid;
+	memcpy(w->comm, current->comm, sizeof(w->comm));
+	complete(&w->ran);
+	return 0;
+}
+
+/* kthread_bind before the wake-up: the function runs on that CPU (the
+ * last one this process may use); current is the kthread's task. */
+static void kthread_bind_cpu(struct kunit *test)
+{
+	struct where w = { .cpu = -1 };
+	struct task_struct *t;
+	cpu_set_t allowed;
+	int cpu = -1, n = 0, c;
+
+	KUNIT_ASSERT_EQ(test, sched_getaffinity(0, sizeof(allowed), &allowed), 0);
+	for_each_online_cpu(c) {
+		n++;
+		if (CPU_ISSET(c, &allowed))
+			cpu = c;
+	}
+	KUNIT_EXPECT_EQ(test, n, (int)num_online_cpus());
+	KUNIT_ASSERT_GE(test, cpu, 0);
+	init_completion(&w.ran);
+	t = kthread_create_on_cpu(where_fn, &w, cpu, "vmk_on/%u");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	wake_up_process(t);
+	/* It has run before the stop (else -EINTR, as in Linux). */
+	KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&w.ran, 10 * HZ), 0UL);
+	KUNIT_EXPECT_EQ(test, kthread_stop(t), 0);
+	KUNIT_EXPECT_EQ(test, w.cpu, cpu);
+	KUNIT_EXPECT_NE(test, w.pid, current->pid);
+	KUNIT_EXPECT_GT(test, w.pid, 0);
+	KUNIT_EXPECT_EQ(test, strncmp(w.comm, "vmk_on/", 7), 0);
+	KUNIT_EXPECT_EQ(test, current->pid, gettid());
+}
+
 /* A completion's timeout expires (0) when nobody completes it. */
 static void completion_timeout(struct kunit *test)
 {
@@ -395,6 +444,7 @@ static struct kunit_case vmk_threads_cases[] = {
 	KUNIT_CASE(wq_destroy_drains),
 	KUNIT_CASE(wq_system_wq),
 	KUNIT_CASE(kthread_run_stop),
+	KUNIT_CASE(kthread_bind_cpu),
 	KUNIT_CASE(completion_timeout),
 	KUNIT_CASE(rwsem_excludes),
 	{}
