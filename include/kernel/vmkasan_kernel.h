@@ -10,13 +10,21 @@
  * The allocators, RCU and the KASAN hooks are the runtime's (vmkasan.h);
  * this file adds the kernel's types and macros, instrumented bitops and
  * atomics (each checks its operand with __kasan_check_* first, as
- * include/linux/instrumented.h does), a workqueue, mempool, and KUnit:
+ * include/linux/instrumented.h does), kthreads, completions and sleeping
+ * locks (vmkasan_sched.h), a workqueue (vmkasan_workqueue.h), mempool,
+ * and KUnit:
  * a runner that prints KTAP and is the program's main().  The functions
  * defined here are weak, so several files of one program may include it.
  */
 #ifndef VMKASAN_KERNEL_H
 #define VMKASAN_KERNEL_H
 
+/* Kernel code includes kernel headers first: this comes before libc's
+ * headers, which then declare the GNU extensions used below (gettid,
+ * pthread_cond_clockwait, CPU affinity). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include <vmkasan.h>
 #include <errno.h>
 #include <limits.h>
@@ -57,11 +65,19 @@
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
-typedef uint64_t u64;
+typedef unsigned long long u64;	/* as the kernel's int-ll64.h: printed with %llu */
 typedef int8_t s8;
 typedef int16_t s16;
 typedef int32_t s32;
-typedef int64_t s64;
+typedef long long s64;
+typedef uint8_t __u8;
+typedef uint16_t __u16;
+typedef uint32_t __u32;
+typedef unsigned long long __u64;
+typedef int8_t __s8;
+typedef int16_t __s16;
+typedef int32_t __s32;
+typedef long long __s64;
 typedef unsigned long phys_addr_t;
 typedef struct { int counter; } atomic_t;
 typedef struct { long counter; } atomic_long_t;
@@ -102,6 +118,16 @@ struct list_head { struct list_head *next, *prev; };
 #define max(a, b) ((a) > (b) ? (a) : (b))
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
 #define max_t(t, a, b) ((t)(a) > (t)(b) ? (t)(a) : (t)(b))
+#define clamp(v, lo, hi) min(max((v), (lo)), (hi))
+#define clamp_t(t, v, lo, hi) min_t(t, max_t(t, (v), (lo)), (hi))
+#define clamp_val(v, lo, hi) clamp_t(__typeof__(v), (v), (lo), (hi))
+#define swap(a, b) do { __typeof__(a) __s = (a); (a) = (b); (b) = __s; } while (0)
+/* n /= base (n a u64 lvalue, base 32 bits); the remainder is the value. */
+#define do_div(n, base) ({ u32 __b = (base); u32 __r = (u32)((n) % __b); (n) /= __b; __r; })
+static inline int fls(unsigned int x) { return x ? 32 - __builtin_clz(x) : 0; }
+static inline int fls64(u64 x) { return x ? 64 - __builtin_clzll(x) : 0; }
+static inline unsigned long __fls(unsigned long x) { return 63 - __builtin_clzl(x); }
+static inline unsigned long __ffs(unsigned long x) { return __builtin_ctzl(x); }
 #define BUG_ON(c) do { if (c) abort(); } while (0)
 #define WARN_ON(c) ({ int __c = !!(c); if (__c) fprintf(stderr, "WARNING: %s:%d\n", __FILE__, __LINE__); __c; })
 #define WARN_ON_ONCE(c) WARN_ON(c)
@@ -119,6 +145,10 @@ static inline bool IS_ERR_OR_NULL(const void *p) { return !p || IS_ERR_VALUE(p);
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
 #define PAGE_MASK (~(PAGE_SIZE - 1))
+/* x86-64's with KASAN: 4 pages << KASAN_STACK_ORDER 1 (Linux 6.12's
+ * arch/x86/include/asm/page_64_types.h); THREAD_ALIGN defaults to it. */
+#define THREAD_SIZE (PAGE_SIZE << 3)
+#define THREAD_ALIGN THREAD_SIZE
 #define offset_in_page(p) ((unsigned long)(p) & ~PAGE_MASK)
 #define ZERO_SIZE_PTR ((void *)16)
 #define ZERO_OR_NULL_PTR(x) ((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
@@ -140,8 +170,6 @@ static inline bool IS_ERR_OR_NULL(const void *p) { return !p || IS_ERR_VALUE(p);
 #define migrate_enable() do { } while (0)
 #define local_irq_save(f) ((void)(f))
 #define local_irq_restore(f) ((void)(f))
-#define udelay(n) usleep(n)
-#define msleep(n) usleep((n) * 1000)
 
 /* printk: KERN_* levels are prefixes the runner drops. */
 #define KERN_ERR ""
@@ -174,11 +202,18 @@ static inline char *strnstr(const char *s1, const char *s2, size_t len)
 }
 long strscpy(char *d, const char *s, size_t size);
 
-/* random */
-static inline u32 get_random_u32(void) { return (u32)random(); }
-static inline u32 get_random_u32_below(u32 ceil) { return ceil ? (u32)random() % ceil : 0; }
+/* random: glibc's random() (31 bits a call, thread-safe) */
+static inline u32 get_random_u32(void) { return (u32)random() << 16 ^ (u32)random(); }
+static inline u64 get_random_u64(void) { return (u64)get_random_u32() << 32 | get_random_u32(); }
+static inline u32 get_random_u32_below(u32 ceil) { return ceil ? get_random_u32() % ceil : 0; }
+/* [floor, ceil], both included (include/linux/random.h). */
+static inline u32 get_random_u32_inclusive(u32 floor, u32 ceil)
+{
+	return floor + get_random_u32_below(ceil - floor + 1);
+}
 static inline u8 get_random_u8(void) { return (u8)random(); }
-static inline unsigned long get_random_long(void) { return (unsigned long)random() << 31 ^ random(); }
+static inline u16 get_random_u16(void) { return (u16)random(); }
+static inline unsigned long get_random_long(void) { return (unsigned long)get_random_u64(); }
 
 /* ---- RCU ---- */
 #define rcu_read_lock() __rcu_read_lock()
@@ -221,6 +256,34 @@ static inline void kasan_poison(const void *addr, size_t size, u8 value, bool in
 #define __vmalloc(size, gfp) __vmalloc_node((size), 1, (gfp), NUMA_NO_NODE, __builtin_return_address(0))
 #define vmalloc_node(size, node) vmalloc(size)
 #define vfree_atomic(p) vfree(p)
+/* No huge mappings here: the same as vmalloc(), as where the kernel
+ * has none (include/linux/vmalloc.h). */
+#define vmalloc_huge(size, gfp) __vmalloc_node((size), 1, (gfp), NUMA_NO_NODE, __builtin_return_address(0))
+static inline void *kvcalloc(size_t n, size_t size, gfp_t gfp)
+{
+	return size && n > SIZE_MAX / size ? NULL : kvzalloc(n * size, gfp);
+}
+#define kvmalloc_array(n, size, gfp) ({ size_t __n = (n), __s = (size);		\
+	__s && __n > SIZE_MAX / __s ? NULL : kvmalloc(__n * __s, (gfp)); })
+/* The single-argument kvfree_rcu: the kernel's fallback when it has no
+ * memory to batch in, a grace period and then the free. */
+#define kvfree_rcu_mightsleep(ptr) do { synchronize_rcu(); kvfree(ptr); } while (0)
+#define kfree_rcu_mightsleep(ptr) kvfree_rcu_mightsleep(ptr)
+/* Fills the NULL slots of pages[0..nr) with pages; returns how many
+ * slots are filled (6.12's alloc_pages_bulk_array). */
+static inline unsigned long alloc_pages_bulk_array(gfp_t gfp, unsigned long nr, struct page **pages)
+{
+	unsigned long filled = 0;
+
+	for (unsigned long i = 0; i < nr; i++) {
+		if (!pages[i])
+			pages[i] = alloc_page(gfp);
+		if (!pages[i])
+			break;
+		filled++;
+	}
+	return filled;
+}
 #define virt_addr_valid(p) (virt_to_page(p) != NULL)
 #define page_to_virt(p) page_address(p)
 #define free_page(addr) free_pages((addr), 0)
@@ -328,67 +391,8 @@ __VMK_ATOMICS(atomic64, atomic64_t, long long)
 #define smp_rmb() smp_mb()
 #define smp_wmb() smp_mb()
 
-/* ---- workqueue: works run when flushed (or the queue is destroyed) ---- */
-struct work_struct;
-typedef void (*work_func_t)(struct work_struct *work);
-struct work_struct {
-	atomic_long_t data;
-	struct list_head entry;
-	work_func_t func;
-};
-struct workqueue_struct {
-	struct work_struct *head[256];
-	int n;
-};
-#define INIT_WORK(w, f) do { (w)->data.counter = 0; (w)->func = (f); } while (0)
-#define DECLARE_WORK(n, f) struct work_struct n = { .func = (f) }
-__VMK_WEAK struct workqueue_struct *system_wq;
-__VMK_WEAK struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned flags, int max, ...)
-{
-	(void)fmt; (void)flags; (void)max;
-	return calloc(1, sizeof(struct workqueue_struct));
-}
-#define create_workqueue(name) alloc_workqueue("%s", 0, 1, (name))
-#define create_singlethread_workqueue(name) alloc_workqueue("%s", 0, 1, (name))
-__VMK_WEAK void flush_workqueue(struct workqueue_struct *wq)
-{
-	if (!wq)
-		return;
-	for (int i = 0; i < wq->n; i++) {
-		struct work_struct *w = wq->head[i];
-
-		/* Clear "pending" before the function runs: it may free w. */
-		__atomic_store_n(&w->data.counter, 0, __ATOMIC_RELAXED);
-		w->func(w);
-	}
-	wq->n = 0;
-}
-__VMK_WEAK bool queue_work(struct workqueue_struct *wq, struct work_struct *w)
-{
-	if (!wq) {
-		if (!system_wq)
-			system_wq = alloc_workqueue("events", 0, 0);
-		wq = system_wq;
-	}
-	if (__atomic_exchange_n(&w->data.counter, 1, __ATOMIC_SEQ_CST))
-		return false;
-	if (wq->n == (int)ARRAY_SIZE(wq->head))
-		flush_workqueue(wq);
-	wq->head[wq->n++] = w;
-	return true;
-}
-#define schedule_work(w) queue_work(NULL, (w))
-__VMK_WEAK bool flush_work(struct work_struct *w)
-{
-	(void)w;
-	flush_workqueue(system_wq);
-	return true;
-}
-__VMK_WEAK void destroy_workqueue(struct workqueue_struct *wq)
-{
-	flush_workqueue(wq);
-	free(wq);
-}
+#include "vmkasan_sched.h"
+#include "vmkasan_workqueue.h"
 
 /* ---- mempool (mm/mempool.c): elements in the pool are poisoned ---- */
 typedef void *(mempool_alloc_t)(gfp_t gfp, void *pool_data);
@@ -557,9 +561,11 @@ __VMK_WEAK struct __vmk_param *__vmk_params;
 #define MODULE_PARM_DESC(name, desc)
 typedef int (*__vmk_initcall_t)(void);
 __VMK_WEAK __vmk_initcall_t __vmk_module_init;
+__VMK_WEAK const char *__vmk_module_init_name;
 __VMK_WEAK void (*__vmk_module_exit)(void);
 #define module_init(fn)								\
-	__attribute__((constructor)) static void __vmk_modinit_reg(void) { __vmk_module_init = fn; }
+	__attribute__((constructor)) static void __vmk_modinit_reg(void)	\
+	{ __vmk_module_init = fn; __vmk_module_init_name = #fn; }
 #define module_exit(fn)								\
 	__attribute__((constructor)) static void __vmk_modexit_reg(void) { __vmk_module_exit = fn; }
 

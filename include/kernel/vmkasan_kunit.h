@@ -5,7 +5,10 @@
  * and prints KTAP, the way the kernel's KUnit executor does at boot.
  * Assertions and kunit_skip() leave a test through longjmp.
  * main() first turns --name=value arguments into module parameters and
- * calls the module_init function, if the program has one.
+ * calls the module_init function, if the program has one: a program
+ * without suites exits 0 when it returns 0 (module_exit is then called,
+ * as at rmmod), else with the errno it returned (-EAGAIN: 11).  A KASAN
+ * report overrides this with the runtime's `exitcode` (1).
  */
 #ifndef VMKASAN_KUNIT_H
 #define VMKASAN_KUNIT_H
@@ -140,12 +143,22 @@ __VMK_WEAK int main(int argc, char **argv)
 		__vmk_set_param(argv[i]);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (__vmk_module_init) {
-		int r = __vmk_module_init();
+		int r = __vmk_module_init(), status = 0;
 
-		if (__vmk_module_exit)
-			__vmk_module_exit();
+		if (!r) {
+			/* Loaded; the end of the program unloads it (rmmod). */
+			if (__vmk_module_exit)
+				__vmk_module_exit();
+		} else {
+			/* The kernel would refuse the module (insmod fails with
+			 * -r) and not call its exit: the exit status is that
+			 * errno (test_vmalloc: 11, EAGAIN, by design). */
+			fprintf(stderr, "vmkasan: module init %s returned %d (%s): not loaded\n",
+				__vmk_module_init_name, r, r < 0 ? strerror(-r) : "not an errno");
+			status = r < 0 && r > -126 ? -r : 1;
+		}
 		if (!__vmk_nr_suites)
-			return r ? 1 : 0;
+			return status;
 	}
 	printf("KTAP version 1\n1..%d\n", __vmk_nr_suites);
 	for (int si = 0; si < __vmk_nr_suites; si++) {
