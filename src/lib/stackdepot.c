@@ -20,6 +20,7 @@ static struct depot_entry *buckets[DEPOT_BUCKETS];
 static struct depot_entry **by_handle;	/* handle - 1 -> entry */
 static uint32_t nr_entries;
 #define MAX_ENTRIES (1u << 20)
+_Static_assert(MAX_ENTRIES < (1u << DEPOT_HANDLE_BITS), "handle = index + 1 must fit DEPOT_HANDLE_BITS");
 static kasan_spinlock_t depot_lock;
 
 static uint32_t hash_pcs(const uintptr_t *pcs, uint32_t n)

@@ -91,6 +91,45 @@ static struct page *large_head(uintptr_t addr)
 	return (READ_ONCE(pg->flags) & PG_large_kmalloc) ? pg : NULL;
 }
 
+/*
+ * A large block's track lives in its head page's private.  From order 1
+ * on: the requested size in the low 32 bits, the allocation stack in the
+ * high 32, the task in the second page's private.  A one-page block has
+ * no second page, but its size fits 13 bits and a handle 21, leaving 30
+ * for the task: size | stack << 13 | task << 34.
+ */
+#define ONE_PAGE_SIZE_BITS 13
+#define ONE_PAGE_PID_SHIFT (ONE_PAGE_SIZE_BITS + DEPOT_HANDLE_BITS)
+
+static void large_track_set(struct page *pg, size_t size, depot_handle_t stack, uint32_t pid)
+{
+	if (pg->order) {
+		pg->private = (uint64_t)size | (uint64_t)stack << 32;
+		pg[1].private = pid;
+	} else {
+		pg->private = (uint64_t)size | (uint64_t)stack << ONE_PAGE_SIZE_BITS |
+			      (uint64_t)(pid & ((1u << 30) - 1)) << ONE_PAGE_PID_SHIFT;
+	}
+}
+
+static uint32_t large_size(const struct page *pg)
+{
+	return pg->order ? (uint32_t)pg->private
+			 : (uint32_t)(pg->private & ((1u << ONE_PAGE_SIZE_BITS) - 1));
+}
+
+static depot_handle_t large_stack(const struct page *pg)
+{
+	return pg->order ? (depot_handle_t)(pg->private >> 32)
+			 : (depot_handle_t)(pg->private >> ONE_PAGE_SIZE_BITS) &
+				   ((1u << DEPOT_HANDLE_BITS) - 1);
+}
+
+static uint32_t large_pid(const struct page *pg)
+{
+	return pg->order ? (uint32_t)pg[1].private : (uint32_t)(pg->private >> ONE_PAGE_PID_SHIFT);
+}
+
 /* Is addr inside a live large kmalloc? Its start and requested size. */
 bool kmalloc_large_addr(uintptr_t addr, uintptr_t *start, size_t *size)
 {
@@ -108,7 +147,7 @@ bool kmalloc_large_addr(uintptr_t addr, uintptr_t *start, size_t *size)
 		if ((READ_ONCE(pg->flags) & PG_large_kmalloc) && pg->order >= order &&
 		    pfn < h + (1UL << pg->order)) {
 			*start = pfn_to_virt(h);
-			*size = (uint32_t)pg->private;
+			*size = large_size(pg);
 			return true;
 		}
 	}
@@ -152,10 +191,7 @@ static void *kmalloc_large(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
 		return NULL;
 	p = (uintptr_t)page_address(pg);
 	pg->order = (uint16_t)order;
-	/* requested size | allocation stack; the next page: the allocating task */
-	pg->private = (uint64_t)size | (uint64_t)stack_depot_save_here(fp, ip) << 32;
-	if (order)
-		pg[1].private = plat_tid();
+	large_track_set(pg, size, stack_depot_save_here(fp, ip), (uint32_t)plat_tid());
 	/* The block is ours: a releasing store, no 16-bit RMW (see slab.c). */
 	__atomic_store_n(&pg->flags, (uint16_t)(pg->flags | PG_large_kmalloc), __ATOMIC_RELEASE);
 	__atomic_add_fetch(&slab_pages_now, 1UL << order, __ATOMIC_RELAXED);
@@ -178,8 +214,8 @@ void kmalloc_large_tracks(uintptr_t start, uint32_t *pid, uint32_t *stack)
 	*stack = 0;
 	if (!pg)
 		return;
-	*stack = (uint32_t)(pg->private >> 32);
-	*pid = pg->order ? (uint32_t)pg[1].private : 0;
+	*stack = large_stack(pg);
+	*pid = large_pid(pg);
 }
 
 /*
@@ -200,9 +236,8 @@ static void free_large(struct page *pg, uintptr_t ip, uintptr_t fp)
 	struct page *release[LARGE_RECENT + 1];
 	unsigned nr = 0, slot;
 	struct large_rec r = {
-		.start = (uintptr_t)page_address(pg), .size = (uint32_t)pg->private,
-		.alloc_stack = (uint32_t)(pg->private >> 32),
-		.alloc_pid = order ? (uint32_t)pg[1].private : 0,
+		.start = (uintptr_t)page_address(pg), .size = large_size(pg),
+		.alloc_stack = large_stack(pg), .alloc_pid = large_pid(pg),
 		.free_stack = stack_depot_save_here(fp, ip), .free_pid = (uint32_t)plat_tid(),
 	};
 
@@ -389,7 +424,7 @@ static void resize_in_place(const void *p, size_t size)
 	if (pg) {
 		kasan_poison(a, PAGE_SIZE << pg->order, KASAN_PAGE_REDZONE);
 		kasan_unpoison(a, size);
-		pg->private = (pg->private & ~0xffffffffULL) | size;
+		large_track_set(pg, size, large_stack(pg), large_pid(pg));
 	}
 }
 

@@ -70,6 +70,9 @@ void free_pages_checked(struct page *page, unsigned int order, uintptr_t ip, uin
 
 /* ---- stackdepot.c ---- */
 typedef uint32_t depot_handle_t;
+/* Handles fit this many bits (the depot holds at most 2^20 stacks), so
+ * a one-page large kmalloc can pack its track into struct page. */
+#define DEPOT_HANDLE_BITS 21
 depot_handle_t stack_depot_save_here(uintptr_t fp, uintptr_t ip);
 void stack_depot_print(depot_handle_t h);
 

@@ -45,7 +45,7 @@ malloc_oob_left|slab-out-of-bounds|Read of size 1|?|kmalloc-64 of size 64|-|slab
 calloc_oob_right|slab-out-of-bounds|Read of size 4|A|kmalloc-64 of size 64|0 bytes to the right of/ allocated 40-byte region|slab
 realloc_oob_right|slab-out-of-bounds|Write of size 1|A|kmalloc-256 of size 256|0 bytes to the right of/ allocated 200-byte region|slab
 realloc_uaf|slab-use-after-free|Read of size 1|AF|kmalloc-32 of size 32|5 bytes inside of/ freed 32-byte region|slab
-memalign_oob_right|slab-out-of-bounds|Write of size 1|a|-|0 bytes to the right of/ allocated 100-byte region|slab
+memalign_oob_right|slab-out-of-bounds|Write of size 1|A|-|0 bytes to the right of/ allocated 100-byte region|slab
 strdup_oob_right|slab-out-of-bounds|Read of size 1|A|kmalloc-16 of size 16|0 bytes to the right of/ allocated 11-byte region|slab
 strdup_oob_left|slab-out-of-bounds|Write of size 1|?|kmalloc-16 of size 16|-|slab
 uaf_later|slab-use-after-free|Read of size 8|AF|kmalloc-64 of size 64|0 bytes inside of/ freed 64-byte region|slab
@@ -103,9 +103,7 @@ check_bug() {
 	case $tracks in
 	*A*)	grep -q "^Allocated by task $pid:" "$err" || why+=("no 'Allocated by task $pid:'") ;;
 	esac
-	case $tracks in *A*|*a*)
-		# 'a': the allocation stack is checked, not its task (a one-page
-		# large block has nowhere to keep the task id: it says 0).
+	case $tracks in *A*)
 		sed -n '/^Allocated by task/{n;p;q}' "$err" | grep -q "$c+0x.*cases.c:" || why+=("allocation stack")
 	esac
 	case $tracks in *F*)
