@@ -1,0 +1,291 @@
+#!/bin/sh
+# run-malloc-bench.sh: time the malloc-heavy bench/malloc programs and
+# measure their peak RSS natively, under user-space ASan (its default
+# 256 MiB quarantine) and under vmkasan's checked malloc
+# (VMKASAN_OPTIONS=malloc=kasan) with quarantine_size=16M (vmkasan's
+# default) and 256M (ASan's), for gcc and clang, interleaved; print
+# markdown tables of medians and ratios.  Also written to
+# build/bench/malloc/results.md.  See bench/README.md.
+#
+# Environment:
+#   BENCH_REPEAT=R           runs per program and configuration (default 3)
+#   BENCH_MALLOC_PROGS="a b" programs (default: every bench/malloc/*.c)
+#   BENCH_MALLOC_CONFIGS="…" configurations (default: all, see ALL_CONFIGS)
+#   CC_GCC, CC_CLANG         compilers (default gcc, clang)
+#
+# Needs sh, awk, sort and a C compiler (for bench/measure.c).  Exit status
+# 1 when a build or a program fails, a program writes to stderr (a
+# sanitizer report: a false positive) or a checksum differs from the
+# native build's.
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT="$ROOT/build/bench/malloc"
+BIN="$OUT/bin"
+RUNS="$OUT/runs"
+RESULTS="$OUT/results.md"
+VMKASAN_CC="$ROOT/build/bin/vmkasan-cc"
+REPEAT=${BENCH_REPEAT:-3}
+CC_GCC=${CC_GCC:-gcc}
+CC_CLANG=${CC_CLANG:-clang}
+CFLAGS="-O2 -fno-omit-frame-pointer -pthread"	# vmkasan-cc adds -fno-omit-frame-pointer
+Q_SMALL=16M	# vmkasan's default quarantine_size
+Q_ASAN=256M	# ASan's default quarantine_size_mb on 64-bit Linux (compiler-rt asan_flags.cpp: 1 << 8)
+
+# A run configuration: a build plus the options it runs with.  The two
+# vmkasan quarantine sizes run the same binary.
+ALL_CONFIGS="native asan-gcc vmk-gcc-q16 vmk-gcc-q256 native-clang asan-clang vmk-clang-q16 vmk-clang-q256"
+CONFIGS=${BENCH_MALLOC_CONFIGS:-$ALL_CONFIGS}
+
+die() { echo "run-malloc-bench: $*" >&2; exit 1; }
+
+case "$REPEAT" in
+''|*[!0-9]*|0) die "BENCH_REPEAT must be a positive integer (got '$REPEAT')" ;;
+esac
+[ -x "$VMKASAN_CC" ] || die "$VMKASAN_CC not found: run 'make' first (or 'make bench')"
+command -v "$CC_GCC" >/dev/null 2>&1 || die "$CC_GCC not found"
+
+if [ -n "${BENCH_MALLOC_PROGS:-}" ]; then
+	PROGS=$BENCH_MALLOC_PROGS
+else
+	PROGS=$(for f in "$ROOT"/bench/malloc/*.c; do basename "$f" .c; done)
+fi
+
+label() {
+	case "$1" in
+	native) echo "native gcc" ;;
+	native-clang) echo "native clang" ;;
+	asan-gcc) echo "ASan gcc" ;;
+	asan-clang) echo "ASan clang" ;;
+	vmk-gcc-q16) echo "vmkasan gcc q=$Q_SMALL" ;;
+	vmk-gcc-q256) echo "vmkasan gcc q=$Q_ASAN" ;;
+	vmk-clang-q16) echo "vmkasan clang q=$Q_SMALL" ;;
+	vmk-clang-q256) echo "vmkasan clang q=$Q_ASAN" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# The binary a configuration runs.
+build_of() {
+	case "$1" in
+	vmk-gcc-*) echo vmk-gcc ;;
+	vmk-clang-*) echo vmk-clang ;;
+	native|native-clang|asan-gcc|asan-clang) echo "$1" ;;
+	*) die "unknown configuration '$1' (known: $ALL_CONFIGS)" ;;
+	esac
+}
+
+# build <build> <src> <out>; vmkasan: inline checks (the default).
+build() {
+	case "$1" in
+	native) "$CC_GCC" $CFLAGS "$2" -o "$3" ;;
+	native-clang) "$CC_CLANG" $CFLAGS "$2" -o "$3" ;;
+	asan-gcc) "$CC_GCC" $CFLAGS -fsanitize=address "$2" -o "$3" ;;
+	asan-clang) "$CC_CLANG" $CFLAGS -fsanitize=address "$2" -o "$3" ;;
+	vmk-gcc) "$VMKASAN_CC" --cc="$CC_GCC" --inline -O2 -pthread "$2" -o "$3" ;;
+	vmk-clang) "$VMKASAN_CC" --cc="$CC_CLANG" --inline -O2 -pthread "$2" -o "$3" ;;
+	esac
+}
+
+# The options a configuration runs with.  vmkasan asks for checked
+# malloc explicitly, whatever the default of the day is.
+run_env() {
+	case "$1" in
+	*-q16) echo "VMKASAN_OPTIONS=malloc=kasan:quarantine_size=$Q_SMALL" ;;
+	*-q256) echo "VMKASAN_OPTIONS=malloc=kasan:quarantine_size=$Q_ASAN" ;;
+	asan-*) echo "ASAN_OPTIONS=detect_leaks=0" ;;
+	*) echo "BENCH_NATIVE=1" ;;
+	esac
+}
+
+cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')
+gccv=$("$CC_GCC" --version 2>/dev/null | head -n 1)
+if command -v "$CC_CLANG" >/dev/null 2>&1; then
+	clangv=$("$CC_CLANG" --version 2>/dev/null | head -n 1)
+else
+	clangv="(not found)"
+fi
+
+rm -rf "$OUT"
+mkdir -p "$BIN" "$RUNS"
+"$CC_GCC" -O2 "$ROOT/bench/measure.c" -o "$BIN/measure" || die "cannot build bench/measure.c"
+exec 3>"$RESULTS"
+out() { printf '%s\n' "$*"; printf '%s\n' "$*" >&3; }
+
+out "# vmkasan malloc benchmark"
+out ""
+out "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+out "- CPU: ${cpu:-unknown}; cores: $cores; kernel: $(uname -r); load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+out "- gcc: $gccv"
+out "- clang: $clangv"
+out "- vmkasan: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && [ -z "$(git status --porcelain -- src include tools bench 2>/dev/null)" ] || echo ' + uncommitted changes')"
+out "- runs: median of $REPEAT runs per configuration, interleaved round-robin; wall time and peak RSS (ru_maxrss) of each run"
+out "- native/ASan: $CFLAGS (ASan: -fsanitize=address, ASAN_OPTIONS=detect_leaks=0, default quarantine of 256 MiB)"
+out "- vmkasan: vmkasan-cc --inline -O2 -pthread, VMKASAN_OPTIONS=malloc=kasan:quarantine_size=$Q_SMALL (vmkasan's default) or $Q_ASAN (ASan's default)"
+out ""
+
+echo "building: $PROGS" >&2
+BUILT=""
+for c in $CONFIGS; do
+	b=$(build_of "$c")
+	case "$b" in
+	*clang*)
+		if ! command -v "$CC_CLANG" >/dev/null 2>&1; then
+			out "- note: $CC_CLANG not found, skipping $(label "$c")"
+			continue
+		fi ;;
+	esac
+	for p in $PROGS; do
+		src="$ROOT/bench/malloc/$p.c"
+		[ -f "$src" ] || die "no such program: $src"
+		[ -x "$BIN/$p.$b" ] && continue
+		if ! build "$b" "$src" "$BIN/$p.$b" 2>"$BIN/$p.$b.log"; then
+			cat "$BIN/$p.$b.log" >&2
+			die "build of $p ($b) failed"
+		fi
+	done
+	BUILT="$BUILT $c"
+done
+CONFIGS=$BUILT
+case " $CONFIGS " in
+*" native "*) ;;
+*) die "the native configuration is needed (it is the reference)" ;;
+esac
+
+r=1
+while [ "$r" -le "$REPEAT" ]; do
+	for p in $PROGS; do
+		for c in $CONFIGS; do
+			printf 'run %d/%d: %-8s %-22s ' "$r" "$REPEAT" "$p" "$(label "$c")" >&2
+			o="$RUNS/$p.$c.$r"
+			set +e
+			env -u VMKASAN_OPTIONS -u ASAN_OPTIONS $(run_env "$c") \
+				"$BIN/measure" "$o.m" "$BIN/$p.$(build_of "$c")" >"$o.out" 2>"$o.err"
+			rc=$?
+			set -e
+			[ "$rc" -eq 0 ] && [ -s "$o.m" ] || die "measure failed for $p ($(label "$c")); see $o.err"
+			t=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' "$o.m")
+			kib=$(sed -n 's/.*maxrss_kib=\([0-9]*\).*/\1/p' "$o.m")
+			st=$(sed -n 's/.*status=\([0-9]*\).*/\1/p' "$o.m")
+			echo "${t}s ${kib} KiB" >&2
+			if [ "$st" -ne 0 ]; then
+				head -n 30 "$o.err" >&2
+				die "$p ($(label "$c")) exited with status $st; output in $o.out, $o.err"
+			fi
+			if [ -s "$o.err" ]; then
+				head -n 30 "$o.err" >&2
+				die "$p ($(label "$c")) wrote to stderr (a sanitizer report?); see $o.err"
+			fi
+			sum=$(awk '/^checksum:/ { print $2 }' "$o.out")
+			[ -n "$sum" ] || die "$p ($(label "$c")) printed no checksum; see $o.out"
+			if [ "$c" = native ]; then
+				[ -f "$RUNS/$p.ref" ] || echo "$sum" >"$RUNS/$p.ref"
+			fi
+			ref=$(cat "$RUNS/$p.ref")
+			[ "$sum" = "$ref" ] ||
+				die "CHECKSUM MISMATCH: $p ($(label "$c")) printed $sum, native printed $ref"
+			echo "$t" >>"$RUNS/$p.$c.times"
+			echo "$kib" >>"$RUNS/$p.$c.rss"
+		done
+	done
+	r=$((r + 1))
+done
+
+median() {
+	sort -n "$1" | awk '{ v[NR] = $1 } END {
+		if (NR % 2) printf "%.3f", v[(NR + 1) / 2];
+		else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+has() { case " $CONFIGS " in *" $1 "*) return 0 ;; esac; return 1; }
+
+for p in $PROGS; do
+	for c in $CONFIGS; do
+		median "$RUNS/$p.$c.times" >"$RUNS/$p.$c.tmed"
+		median "$RUNS/$p.$c.rss" >"$RUNS/$p.$c.rmed"
+	done
+done
+
+# Per program: every configuration, against the same compiler's native build.
+for p in $PROGS; do
+	out "## $p (checksum $(cat "$RUNS/$p.ref"), all builds agree)"
+	out ""
+	out "| configuration | median s | min s | max s | time vs native | median peak RSS MiB | RSS vs native |"
+	out "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+	for c in $CONFIGS; do
+		case "$c" in *clang*) n=native-clang ;; *) n=native ;; esac
+		m=$(cat "$RUNS/$p.$c.tmed")
+		k=$(cat "$RUNS/$p.$c.rmed")
+		mn=$(sort -n "$RUNS/$p.$c.times" | head -n 1)
+		mx=$(sort -n "$RUNS/$p.$c.times" | tail -n 1)
+		if has "$n"; then
+			tr="$(ratio "$m" "$(cat "$RUNS/$p.$n.tmed")")x"
+			rr="$(ratio "$k" "$(cat "$RUNS/$p.$n.rmed")")x"
+		else
+			tr=-; rr=-
+		fi
+		out "| $(label "$c") | $m | $(printf '%.3f' "$mn") | $(printf '%.3f' "$mx") | $tr | $(mib "$k") | $rr |"
+	done
+	out ""
+done
+
+# Per compiler: vmkasan against ASan, time and peak RSS, both quarantine sizes.
+for cc in gcc clang; do
+	if [ "$cc" = gcc ]; then n=native; else n=native-clang; fi
+	a=asan-$cc
+	k16=vmk-$cc-q16
+	k256=vmk-$cc-q256
+	has "$n" && has "$a" && has "$k16" && has "$k256" || continue
+	out "## $cc: vmkasan (malloc=kasan) vs ASan, time (median s; x = ratio)"
+	out ""
+	out "| program | native | ASan | vmkasan q=$Q_SMALL | vmkasan q=$Q_ASAN | ASan / native | vmkasan q=$Q_SMALL / ASan | vmkasan q=$Q_ASAN / ASan |"
+	out "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	for p in $PROGS; do
+		tn=$(cat "$RUNS/$p.$n.tmed"); ta=$(cat "$RUNS/$p.$a.tmed")
+		t16=$(cat "$RUNS/$p.$k16.tmed"); t256=$(cat "$RUNS/$p.$k256.tmed")
+		out "| $p | $tn | $ta | $t16 | $t256 | $(ratio "$ta" "$tn")x | $(ratio "$t16" "$ta")x | $(ratio "$t256" "$ta")x |"
+	done
+	out ""
+	out "## $cc: vmkasan (malloc=kasan) vs ASan, peak RSS (median MiB; x = ratio)"
+	out ""
+	out "| program | native | ASan | vmkasan q=$Q_SMALL | vmkasan q=$Q_ASAN | ASan / native | vmkasan q=$Q_SMALL / ASan | vmkasan q=$Q_ASAN / ASan |"
+	out "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	for p in $PROGS; do
+		rn=$(cat "$RUNS/$p.$n.rmed"); ra=$(cat "$RUNS/$p.$a.rmed")
+		r16=$(cat "$RUNS/$p.$k16.rmed"); r256=$(cat "$RUNS/$p.$k256.rmed")
+		out "| $p | $(mib "$rn") | $(mib "$ra") | $(mib "$r16") | $(mib "$r256") | $(ratio "$ra" "$rn")x | $(ratio "$r16" "$ra")x | $(ratio "$r256" "$ra")x |"
+	done
+	out ""
+done
+
+# Verdicts: vmkasan <= 1.0x ASan, per program, compiler, quarantine size
+# and measure.  Time is judged on medians; "best runs" (fastest against
+# fastest) is shown because a shared machine inflates medians unevenly.
+out "## vmkasan <= 1.0x ASan (same compiler; medians)?"
+out ""
+for p in $PROGS; do
+	line="- $p:"
+	for cc in gcc clang; do
+		a=asan-$cc
+		has "$a" || continue
+		for q in q16 q256; do
+			k=vmk-$cc-$q
+			has "$k" || continue
+			if [ "$q" = q16 ]; then qs=$Q_SMALL; else qs=$Q_ASAN; fi
+			v=$(awk -v kt="$(cat "$RUNS/$p.$k.tmed")" -v at="$(cat "$RUNS/$p.$a.tmed")" \
+				-v kmin="$(sort -n "$RUNS/$p.$k.times" | head -n 1)" \
+				-v amin="$(sort -n "$RUNS/$p.$a.times" | head -n 1)" \
+				-v kr="$(cat "$RUNS/$p.$k.rmed")" -v ar="$(cat "$RUNS/$p.$a.rmed")" 'BEGIN {
+				printf "time %s (%.2fx, best runs %.2fx), RSS %s (%.2fx)",
+					kt <= at ? "holds" : "DOES NOT HOLD", kt / at, kmin / amin,
+					kr <= ar ? "holds" : "DOES NOT HOLD", kr / ar }')
+			line="$line $cc q=$qs: $v;"
+		done
+	done
+	out "${line%;}"
+done
+out ""
+echo "Results written to $RESULTS"
+exec 3>&-
