@@ -268,7 +268,7 @@ struct vmkasan_stats {
 	unsigned long bad_frees;		/* invalid vfree/vunmap/... reported */
 	unsigned long slab_pages;		/* pages held by slabs and large kmallocs */
 	unsigned long slab_objects;		/* live slab objects */
-	unsigned long quarantine_bytes;		/* freed objects waiting in quarantine */
+	unsigned long quarantine_bytes;		/* held by quarantined objects: slots + metadata */
 	unsigned long slab_bad_frees;		/* double/invalid kfree, kmem_cache_free reported */
 	int shadow_policy;			/* 0 keep, 1 purge, 2 refcount, 3 off */
 };

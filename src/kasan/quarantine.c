@@ -20,7 +20,7 @@ static kasan_spinlock_t q_lock;
 
 const struct kasan_option quarantine_options[] = {
 	{ "quarantine_size", OPT_SIZE, &quarantine_max, NULL, 0, 1L << 40,
-	  "bytes of freed slab objects kept poisoned before reuse (default 16M; 0: off)" },
+	  "memory freed slab objects hold (slot and metadata) while kept poisoned before reuse (default 16M; 0: off)" },
 };
 const unsigned quarantine_nr_options = ARRAY_SIZE(quarantine_options);
 
@@ -70,7 +70,7 @@ static void release_list(struct qbatch *b)
 
 bool quarantine_put(struct slab *sl, uint32_t idx)
 {
-	unsigned long slot = sl->cache->slot;
+	unsigned long charge = slab_quarantine_charge(sl->cache);
 	struct qbatch *old = NULL, *fresh = NULL;
 
 	if (!READ_ONCE(quarantine_max))
@@ -94,8 +94,8 @@ bool quarantine_put(struct slab *sl, uint32_t idx)
 		}
 	}
 	q_tail->obj[q_tail->n++] = slab_obj_addr(sl, idx);
-	q_tail->bytes += slot;
-	quarantine_bytes += slot;
+	q_tail->bytes += charge;
+	quarantine_bytes += charge;
 	old = trim_locked();
 	kasan_spin_unlock(&q_lock);
 	if (fresh)
@@ -148,8 +148,8 @@ void quarantine_remove_cache(struct kmem_cache *s)
 			struct slab *sl = addr_to_slab(b->obj[i]);
 
 			if (sl && (!s || sl->cache == s)) {
-				quarantine_bytes -= sl->cache->slot;
-				b->bytes -= sl->cache->slot;
+				quarantine_bytes -= slab_quarantine_charge(sl->cache);
+				b->bytes -= slab_quarantine_charge(sl->cache);
 				release_obj(b->obj[i]);
 			} else {
 				b->obj[keep++] = b->obj[i];

@@ -71,6 +71,14 @@ struct kmem_cache {
 	struct kmem_cache *next_cache;	/* all caches, for quarantine draining */
 };
 
+/* What a freed object holds while it waits in the quarantine: its slot
+ * and its out-of-line metadata.  The quarantine is bounded by this, as
+ * Linux's is by cache->size, which holds generic KASAN's metadata. */
+static inline unsigned long slab_quarantine_charge(const struct kmem_cache *s)
+{
+	return s->slot + sizeof(struct slab_meta);
+}
+
 /* Is the byte at addr poisoned?  (Never faults: no shadow counts as poisoned.) */
 static inline bool kasan_region_is_poisoned_byte(uintptr_t addr)
 {

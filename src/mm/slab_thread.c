@@ -155,7 +155,7 @@ bool slab_free_fast(struct slab *sl, uintptr_t obj, uintptr_t ip, uintptr_t fp)
 		return true;
 	}
 	t->q->obj[t->q->n++] = obj;
-	t->q->bytes += s->slot;
+	t->q->bytes += slab_quarantine_charge(s);
 	if (t->q->n == QB_SLOTS || t->q->bytes >= local_quarantine_max()) {
 		struct qbatch *b = t->q;
 
