@@ -243,6 +243,8 @@ enum vmkasan_fail_path {
 	VMKASAN_FAIL_AREA,	/* area metadata or address space */
 	VMKASAN_FAIL_PERCPU,	/* a per-cpu chunk (all its areas) */
 	VMKASAN_FAIL_SLAB,	/* a slab, a large kmalloc, the slab's metadata */
+	VMKASAN_FAIL_MALLOC,	/* a call of the program's malloc family (everything it
+				   allocates counts here, on no other path) */
 	VMKASAN_FAIL_NR
 };
 

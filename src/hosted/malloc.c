@@ -134,6 +134,14 @@ void **plat_thread_slot(void)
 	return &thread_slot;
 }
 
+/* Fault injection's "inside malloc" count (lib/fault_inject.c). */
+static __thread int malloc_depth __attribute__((tls_model("initial-exec")));
+
+int *plat_thread_malloc_depth(void)
+{
+	return &malloc_depth;
+}
+
 static void thread_gone(void *unused)
 {
 	(void)unused;

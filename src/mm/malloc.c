@@ -52,10 +52,8 @@ bool kasan_malloc_owns(uintptr_t a)
 	return kasan_ready && (in_linear(a) || in_vmalloc(a));
 }
 
-void *kasan_malloc(size_t size, size_t align, bool zero, uintptr_t ip, uintptr_t fp)
+static void *malloc_block(size_t size, size_t align, bool zero, uintptr_t ip, uintptr_t fp)
 {
-	if (unlikely(!kasan_ready))
-		kasan_init();
 	if (align <= MALLOC_ALIGN && size <= KMALLOC_MAX_CACHE_SIZE)
 		return slab_alloc_fast(kmalloc_cache_for(size < MALLOC_MIN_CLASS ? MALLOC_MIN_CLASS : size),
 				       size, zero ? __GFP_ZERO : 0, ip, fp);
@@ -75,6 +73,25 @@ void *kasan_malloc(size_t size, size_t align, bool zero, uintptr_t ip, uintptr_t
 		return p;
 	}
 	return vmalloc_for_malloc(size, align < MALLOC_ALIGN ? MALLOC_ALIGN : align, ip, fp);
+}
+
+/* One call, one attempt on fault-injection path "malloc"; what the
+ * block takes below it (slab, pages, area, shadow) fails and counts as
+ * malloc's, never on the kernel-API paths (lib/fault_inject.c). */
+void *kasan_malloc(size_t size, size_t align, bool zero, uintptr_t ip, uintptr_t fp)
+{
+	void *p;
+
+	if (unlikely(!kasan_ready))
+		kasan_init();
+	if (unlikely(should_fail(FAIL_MALLOC))) {
+		count_failure(FAIL_MALLOC);
+		return NULL;
+	}
+	fault_malloc_enter();
+	p = malloc_block(size, align, zero, ip, fp);
+	fault_malloc_leave();
+	return p;
 }
 
 /* The stack of the calling thread, for the report of free(&local). */

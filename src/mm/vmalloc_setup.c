@@ -77,8 +77,9 @@ void mm_print_stats(void)
 		     s.shadow_pages_peak, s.shadow_pages_cached, s.shadow_pages_used, s.live_areas,
 		     s.live_vmalloc_pages, s.shadow_lower_bound);
 	kasan_printf("vmkasan: RAM %lu pages now, %lu peak, budget %lu; failed page %lu shadow %lu "
-		     "area %lu percpu %lu\n", s.ram_pages, s.ram_pages_peak, s.ram_budget_pages,
-		     s.failed[0], s.failed[1], s.failed[2], s.failed[3]);
+		     "area %lu percpu %lu slab %lu malloc %lu\n", s.ram_pages, s.ram_pages_peak,
+		     s.ram_budget_pages, s.failed[0], s.failed[1], s.failed[2], s.failed[3], s.failed[4],
+		     s.failed[5]);
 }
 
 /*
