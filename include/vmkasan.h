@@ -268,7 +268,9 @@ struct vmkasan_stats {
 	unsigned long injected[VMKASAN_FAIL_NR];/* of which injected (fail_nth/fail_prob) */
 	unsigned long vma_count;		/* mappings in the process (/proc/self/maps lines) */
 	unsigned long bad_frees;		/* invalid vfree/vunmap/... reported */
-	unsigned long slab_pages;		/* pages held by slabs and large kmallocs */
+	unsigned long slab_pages;		/* pages held by slabs and large kmallocs (malloc's
+						   included; freed large blocks until their pages
+						   are given back) */
 	unsigned long slab_objects;		/* live slab objects */
 	unsigned long quarantine_bytes;		/* freed objects waiting in quarantine */
 	unsigned long slab_bad_frees;		/* double/invalid kfree, kmem_cache_free reported */
