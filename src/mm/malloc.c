@@ -27,12 +27,12 @@
 #define MALLOC_ALIGN		16
 #define MALLOC_LARGE_MAX	(128UL << 10)
 
-int malloc_mode = MALLOC_DEFAULT;
+int malloc_mode = MALLOC_KASAN;
 static const char *const malloc_modes[] = { "kasan", "libc", NULL };
 const struct kasan_option malloc_options[] = {
 	{ "malloc", OPT_ENUM, &malloc_mode, malloc_modes, 0, 0,
-	  "kasan: malloc and friends on the slab caches and vmalloc, checked (the default "
-	  "of a -static program); libc: the C library's malloc, unchecked (the default)" },
+	  "kasan: malloc and friends on the slab caches and vmalloc, checked (default); "
+	  "libc: the C library's malloc, unchecked (not in a -static program)" },
 };
 const unsigned malloc_nr_options = ARRAY_SIZE(malloc_options);
 
