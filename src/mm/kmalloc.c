@@ -115,6 +115,17 @@ bool kmalloc_large_addr(uintptr_t addr, uintptr_t *start, size_t *size)
 	return false;
 }
 
+/* For fork (mm_lock_all): large_lock is a leaf, nothing is taken under
+ * it, so it goes last.  A child forked while another thread freed a
+ * large block (malloc of 8..128 KiB) spun on it for ever. */
+void kmalloc_lock_all(bool lock)
+{
+	if (lock)
+		kasan_spin_lock(&large_lock);
+	else
+		kasan_spin_unlock(&large_lock);
+}
+
 /* The record of a freed large block holding addr, copied out. */
 bool kmalloc_large_freed(uintptr_t addr, uintptr_t *start, size_t *size, uint32_t tracks[4])
 {

@@ -85,15 +85,15 @@ void mm_print_stats(void)
 /*
  * Every lock of the memory-management side, in the order the code nests
  * them (a stripe before the frame locks and the cache, the depot before
- * the slab before the frames), so that nothing moves while the platform
- * copies memory at fork.
+ * the slab before the frames; the large-kmalloc lock, a leaf, last), so
+ * that nothing moves while the platform copies memory at fork.
  */
 void mm_lock_all(bool lock)
 {
 	static void (*const order[])(bool) = {
 		quarantine_lock_all, slab_lock_all,
 		pcpu_lock_all, vmalloc_lock_all, depot_lock_all, page_alloc_lock_meta,
-		shadow_lock_all, page_alloc_lock_frames,
+		shadow_lock_all, page_alloc_lock_frames, kmalloc_lock_all,
 	};
 
 	if (!mem_map)
