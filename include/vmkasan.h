@@ -243,6 +243,8 @@ enum vmkasan_fail_path {
 	VMKASAN_FAIL_AREA,	/* area metadata or address space */
 	VMKASAN_FAIL_PERCPU,	/* a per-cpu chunk (all its areas) */
 	VMKASAN_FAIL_SLAB,	/* a slab, a large kmalloc, the slab's metadata */
+	VMKASAN_FAIL_MALLOC,	/* a call of the program's malloc family (everything it
+				   allocates counts here, on no other path) */
 	VMKASAN_FAIL_NR
 };
 
@@ -266,7 +268,9 @@ struct vmkasan_stats {
 	unsigned long injected[VMKASAN_FAIL_NR];/* of which injected (fail_nth/fail_prob) */
 	unsigned long vma_count;		/* mappings in the process (/proc/self/maps lines) */
 	unsigned long bad_frees;		/* invalid vfree/vunmap/... reported */
-	unsigned long slab_pages;		/* pages held by slabs and large kmallocs */
+	unsigned long slab_pages;		/* pages held by slabs and large kmallocs (malloc's
+						   included; freed large blocks until their pages
+						   are given back) */
 	unsigned long slab_objects;		/* live slab objects */
 	unsigned long quarantine_bytes;		/* held by quarantined objects: slots + metadata */
 	unsigned long slab_bad_frees;		/* double/invalid kfree, kmem_cache_free reported */

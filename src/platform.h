@@ -158,6 +158,11 @@ unsigned long plat_vma_count(void);
  * core has weak defaults (no slot: every allocation takes the locks). */
 void **plat_thread_slot(void);
 void plat_thread_watch_exit(void);
+/* A per-thread counter the core keeps while the thread is inside one of
+ * the malloc family (fault injection's "malloc" path), or NULL when the
+ * platform has none (weak default; malloc's work is then counted on the
+ * paths below it). */
+int *plat_thread_malloc_depth(void);
 void plat_cpu_relax(void);
 void plat_yield(void);
 uint64_t plat_time_ns(void);

@@ -386,6 +386,15 @@ check_case() {
 		check_eq "$t: belongs to the virtual mapping" "${R[vm_desc]}" 1 "$err"
 		check_location "$t" "$err" "${desc#vmalloc}"
 		;;
+	slab:*)	# slab:CACHE[:REL:N]
+		local cache=${desc#slab:} where=
+		case $cache in *:*) where=:${cache#*:}; cache=${cache%%:*} ;; esac
+		check_eq "$t: belongs to an object of the cache" "${R[slab_cache]}" "$cache" "$err"
+		check_eq "$t: the object is the region described" "${R[slab_obj]}" "${R[region_start]}" "$err"
+		check_eq "$t: the object is allocated" "${R[region_state]}" allocated "$err"
+		check_eq "$t: describes the physical page" "${R[page_desc]}" 1 "$err"
+		check_location "$t" "$err" "$where"
+		;;
 	none)
 		check_eq "$t: no description" "${R[described]}" 0 "$err"
 		;;

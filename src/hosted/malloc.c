@@ -87,23 +87,9 @@ static bool ready(void)
 	return true;
 }
 
-/* The mode in force: an unset malloc= is libc's where there is one.  Read
- * after the runtime is initialised (options parsed); racing threads
- * write the same value. */
-static int mode(void)
-{
-	int m = __atomic_load_n(&malloc_mode, __ATOMIC_RELAXED);
-
-	if (unlikely(m == MALLOC_DEFAULT)) {
-		m = __libc_malloc ? MALLOC_LIBC : MALLOC_KASAN;
-		__atomic_store_n(&malloc_mode, m, __ATOMIC_RELAXED);
-	}
-	return m;
-}
-
 static bool use_libc(void)
 {
-	if (likely(mode() == MALLOC_KASAN))
+	if (likely(malloc_mode == MALLOC_KASAN))
 		return false;
 	if (!__libc_malloc) {
 		static const char msg[] = "vmkasan: VMKASAN_OPTIONS: malloc=libc is not possible in a "
@@ -132,6 +118,14 @@ static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
 void **plat_thread_slot(void)
 {
 	return &thread_slot;
+}
+
+/* Fault injection's "inside malloc" count (lib/fault_inject.c). */
+static __thread int malloc_depth __attribute__((tls_model("initial-exec")));
+
+int *plat_thread_malloc_depth(void)
+{
+	return &malloc_depth;
 }
 
 static void thread_gone(void *unused)
@@ -173,7 +167,7 @@ __public void free(void *p)
 		return;
 	if (!ready())
 		return;	/* cannot be ours: nothing was handed out yet */
-	if (!kasan_malloc_owns((uintptr_t)p) && mode() == MALLOC_LIBC && __libc_free) {
+	if (!kasan_malloc_owns((uintptr_t)p) && malloc_mode == MALLOC_LIBC && __libc_free) {
 		__libc_free(p);
 		return;
 	}
@@ -217,7 +211,7 @@ static void *do_realloc(void *p, size_t size, uintptr_t ip, uintptr_t fp)
 		 * README documents the choice). */
 		if (in_boot_arena(p))
 			return NULL;
-		if (!kasan_malloc_owns((uintptr_t)p) && mode() == MALLOC_LIBC && __libc_free)
+		if (!kasan_malloc_owns((uintptr_t)p) && malloc_mode == MALLOC_LIBC && __libc_free)
 			__libc_free(p);
 		else
 			kasan_free(p, ip, fp, "realloc");
@@ -233,7 +227,7 @@ static void *do_realloc(void *p, size_t size, uintptr_t ip, uintptr_t fp)
 			plat_memcpy(n, p, avail < size ? avail : size);
 		return n;
 	}
-	if (!kasan_malloc_owns((uintptr_t)p) && mode() == MALLOC_LIBC && __libc_realloc)
+	if (!kasan_malloc_owns((uintptr_t)p) && malloc_mode == MALLOC_LIBC && __libc_realloc)
 		return __libc_realloc(p, size);
 	if (!kasan_malloc_owns((uintptr_t)p)) {
 		kasan_free(p, ip, fp, "realloc");	/* reported: not heap memory */
@@ -332,7 +326,7 @@ __public size_t malloc_usable_size(void *p)
 		return 0;
 	if (kasan_malloc_owns((uintptr_t)p))
 		return kasan_malloc_size(p);
-	if (mode() == MALLOC_LIBC) {
+	if (malloc_mode == MALLOC_LIBC) {
 		if (!libc_usable)
 			libc_usable = (size_t (*)(void *))dlsym(RTLD_NEXT, "malloc_usable_size");
 		return libc_usable ? libc_usable(p) : 0;

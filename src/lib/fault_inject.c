@@ -4,7 +4,16 @@
  * kernel's fail_page_alloc / fail_nth: VMKASAN_OPTIONS=fail_nth=N makes
  * the N-th allocation attempt on the selected paths fail (once),
  * fail_prob=P makes each attempt fail with probability P, and
- * fail_path=page+shadow+area+percpu (or "all") selects the paths.
+ * fail_path=page+shadow+area+percpu+slab+malloc (or "all") selects the
+ * paths.
+ *
+ * "all" is every path but malloc: the program's own heap (and libc's,
+ * stdio's, ...) fails only when asked for by name, so that a sweep over
+ * the kernel-API allocators counts their attempts and not whatever
+ * printf allocated on the way.  A call of the malloc family is one
+ * attempt on path malloc, whatever it allocates below (slab, large
+ * pages, a vmalloc area with its pages and shadow): fail_nth=N on it is
+ * the program's N-th malloc, calloc, realloc, ... that allocates.
  */
 #include "mm/mm.h"
 
@@ -13,11 +22,13 @@ unsigned long fail_count[FAIL_NR], fail_injected[FAIL_NR];
 static int fail_nth;
 static double fail_prob;
 static char fail_path_opt[64] = "all";
-static unsigned fail_mask = (1u << FAIL_NR) - 1;
+#define FAIL_MASK_ALL (((1u << FAIL_NR) - 1) & ~(1u << FAIL_MALLOC))
+static unsigned fail_mask = FAIL_MASK_ALL;
 static unsigned long attempts;
 static uint64_t rng_state;
 
-static const char *const path_names[FAIL_NR] = { "page", "shadow", "area", "percpu", "slab" };
+static const char *const path_names[FAIL_NR] = { "page", "shadow", "area", "percpu", "slab",
+							   "malloc" };
 
 const struct kasan_option fault_inject_options[] = {
 	{ "fail_nth", OPT_INT, &fail_nth, NULL, 0, 0x7fffffff,
@@ -25,7 +36,8 @@ const struct kasan_option fault_inject_options[] = {
 	{ "fail_prob", OPT_DOUBLE, &fail_prob, NULL, 0, 0,
 	  "make each allocation attempt on fail_path fail with this probability (0..1)" },
 	{ "fail_path", OPT_STRING, fail_path_opt, NULL, 0, sizeof(fail_path_opt),
-	  "paths for fail_nth/fail_prob: all, or names joined by '+': page, shadow, area, percpu, slab" },
+	  "paths for fail_nth/fail_prob: all (every path but malloc), or names joined by '+': "
+	  "page, shadow, area, percpu, slab, malloc" },
 };
 const unsigned fault_inject_nr_options = ARRAY_SIZE(fault_inject_options);
 
@@ -53,7 +65,8 @@ bool fault_inject_setup(char *err, size_t errlen)
 		if (i == FAIL_NR || (*e == '+' && !e[1])) {
 			kasan_snprintf(err, errlen,
 				       "vmkasan: VMKASAN_OPTIONS: bad value '%s' for option 'fail_path' "
-				       "(all, or page, shadow, area, percpu, slab joined by '+')", fail_path_opt);
+				       "(all, or page, shadow, area, percpu, slab, malloc joined by '+')",
+				       fail_path_opt);
 			return false;
 		}
 		fail_mask |= 1u << i;
@@ -75,6 +88,34 @@ static double next_random(void)
 	return (double)((x * 0x2545F4914F6CDD1DULL) >> 11) / (double)(1ULL << 53);
 }
 
+__attribute__((weak)) int *plat_thread_malloc_depth(void)
+{
+	return NULL;
+}
+
+static bool in_malloc(void)
+{
+	int *depth = plat_thread_malloc_depth();
+
+	return depth && *depth > 0;
+}
+
+void fault_malloc_enter(void)
+{
+	int *depth = plat_thread_malloc_depth();
+
+	if (depth)
+		++*depth;
+}
+
+void fault_malloc_leave(void)
+{
+	int *depth = plat_thread_malloc_depth();
+
+	if (depth)
+		--*depth;
+}
+
 bool should_fail(enum fail_path path)
 {
 	bool fail = false;
@@ -83,7 +124,12 @@ bool should_fail(enum fail_path path)
 	 * program's failure, and fail_nth counts the program's attempts. */
 	if (!kasan_ready)
 		return false;
-	if (!(fail_mask & (1u << path)) || (!fail_nth && fail_prob <= 0.0))
+	if (!fail_nth && fail_prob <= 0.0)
+		return false;
+	/* Inside a malloc call its one attempt was made at its start. */
+	if (path != FAIL_MALLOC && in_malloc())
+		return false;
+	if (!(fail_mask & (1u << path)))
 		return false;
 	if (fail_nth && __atomic_add_fetch(&attempts, 1, __ATOMIC_RELAXED) == (unsigned long)fail_nth)
 		fail = true;
@@ -96,5 +142,7 @@ bool should_fail(enum fail_path path)
 
 void count_failure(enum fail_path path)
 {
+	if (in_malloc())
+		path = FAIL_MALLOC;
 	__atomic_add_fetch(&fail_count[path], 1, __ATOMIC_RELAXED);
 }

@@ -154,6 +154,17 @@ bool kmalloc_large_addr(uintptr_t addr, uintptr_t *start, size_t *size)
 	return false;
 }
 
+/* For fork (mm_lock_all): large_lock is a leaf, nothing is taken under
+ * it, so it goes last.  A child forked while another thread freed a
+ * large block (malloc of 8..128 KiB) spun on it for ever. */
+void kmalloc_lock_all(bool lock)
+{
+	if (lock)
+		kasan_spin_lock(&large_lock);
+	else
+		kasan_spin_unlock(&large_lock);
+}
+
 /* The record of a freed large block holding addr, copied out. */
 bool kmalloc_large_freed(uintptr_t addr, uintptr_t *start, size_t *size, uint32_t tracks[4])
 {
@@ -242,7 +253,6 @@ static void free_large(struct page *pg, uintptr_t ip, uintptr_t fp)
 	};
 
 	__atomic_store_n(&pg->flags, (uint16_t)(pg->flags & ~PG_large_kmalloc), __ATOMIC_RELEASE);
-	__atomic_sub_fetch(&slab_pages_now, 1UL << order, __ATOMIC_RELAXED);
 	kasan_poison(r.start, bytes, KASAN_PAGE_FREE);
 	kasan_spin_lock(&large_lock);
 	slot = large_recent_next++ % LARGE_RECENT;
@@ -270,8 +280,13 @@ static void free_large(struct page *pg, uintptr_t ip, uintptr_t fp)
 		release[nr++] = pg;
 	}
 	kasan_spin_unlock(&large_lock);
-	while (nr--)
+	/* slab_pages counts a held block until here, as a slab's pages stay
+	 * counted while its freed objects sit in the quarantine: the RAM is
+	 * the slab side's until the page allocator has it back. */
+	while (nr--) {
+		__atomic_sub_fetch(&slab_pages_now, 1UL << release[nr]->order, __ATOMIC_RELAXED);
 		pages_free_block(release[nr], release[nr]->order);
+	}
 }
 
 /* ---- the kmalloc API ---- */

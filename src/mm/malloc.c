@@ -27,12 +27,12 @@
 #define MALLOC_ALIGN		16
 #define MALLOC_LARGE_MAX	(128UL << 10)
 
-int malloc_mode = MALLOC_DEFAULT;
+int malloc_mode = MALLOC_KASAN;
 static const char *const malloc_modes[] = { "kasan", "libc", NULL };
 const struct kasan_option malloc_options[] = {
 	{ "malloc", OPT_ENUM, &malloc_mode, malloc_modes, 0, 0,
-	  "kasan: malloc and friends on the slab caches and vmalloc, checked (the default "
-	  "of a -static program); libc: the C library's malloc, unchecked (the default)" },
+	  "kasan: malloc and friends on the slab caches and vmalloc, checked (default); "
+	  "libc: the C library's malloc, unchecked (not in a -static program)" },
 };
 const unsigned malloc_nr_options = ARRAY_SIZE(malloc_options);
 
@@ -52,10 +52,8 @@ bool kasan_malloc_owns(uintptr_t a)
 	return kasan_ready && (in_linear(a) || in_vmalloc(a));
 }
 
-void *kasan_malloc(size_t size, size_t align, bool zero, uintptr_t ip, uintptr_t fp)
+static void *malloc_block(size_t size, size_t align, bool zero, uintptr_t ip, uintptr_t fp)
 {
-	if (unlikely(!kasan_ready))
-		kasan_init();
 	if (align <= MALLOC_ALIGN && size <= KMALLOC_MAX_CACHE_SIZE)
 		return slab_alloc_fast(kmalloc_cache_for(size < MALLOC_MIN_CLASS ? MALLOC_MIN_CLASS : size),
 				       size, zero ? __GFP_ZERO : 0, ip, fp);
@@ -75,6 +73,25 @@ void *kasan_malloc(size_t size, size_t align, bool zero, uintptr_t ip, uintptr_t
 		return p;
 	}
 	return vmalloc_for_malloc(size, align < MALLOC_ALIGN ? MALLOC_ALIGN : align, ip, fp);
+}
+
+/* One call, one attempt on fault-injection path "malloc"; what the
+ * block takes below it (slab, pages, area, shadow) fails and counts as
+ * malloc's, never on the kernel-API paths (lib/fault_inject.c). */
+void *kasan_malloc(size_t size, size_t align, bool zero, uintptr_t ip, uintptr_t fp)
+{
+	void *p;
+
+	if (unlikely(!kasan_ready))
+		kasan_init();
+	if (unlikely(should_fail(FAIL_MALLOC))) {
+		count_failure(FAIL_MALLOC);
+		return NULL;
+	}
+	fault_malloc_enter();
+	p = malloc_block(size, align, zero, ip, fp);
+	fault_malloc_leave();
+	return p;
 }
 
 /* The stack of the calling thread, for the report of free(&local). */

@@ -10,10 +10,9 @@
 
 #include "mm/mm.h"
 
-/* MALLOC_DEFAULT is no option value: no malloc= given.  It means libc's
- * malloc where there is one, and the runtime's in a -static program,
- * whose libc malloc the runtime's replaces (hosted/malloc.c decides). */
-enum malloc_mode { MALLOC_KASAN, MALLOC_LIBC, MALLOC_DEFAULT };
+/* malloc=kasan (the default): the runtime's checked heap; malloc=libc:
+ * the C library's, unchecked (a -static program has none: refused). */
+enum malloc_mode { MALLOC_KASAN, MALLOC_LIBC };
 extern int malloc_mode;
 
 /* NULL on failure (too big, budget, fault injection). */

@@ -119,6 +119,7 @@ struct kmem_cache *slab_cache_create(const char *name, unsigned size, unsigned a
 extern struct kmem_cache *kmem_cache_cache;
 extern unsigned long slab_pages_now, slab_bad_frees;
 void slab_lock_all(bool lock);
+void kmalloc_lock_all(bool lock);
 /* vmkasan_get_stats: the slab side's fields. */
 void slab_counters(struct vmkasan_stats *s);
 bool slab_init(char *err, size_t errlen);

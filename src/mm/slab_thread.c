@@ -91,12 +91,10 @@ void *slab_alloc_fast(struct kmem_cache *s, size_t size, gfp_t gfp, uintptr_t ip
 	struct slab *sl;
 	uintptr_t obj;
 
+	/* (No fault-injection attempt here: this is malloc's path, whose
+	 * one attempt kasan_malloc() made.) */
 	if (!s->thread_index || !(t = this_thread()))
 		return slab_alloc(s, size, gfp, ip, fp);
-	if (should_fail(FAIL_SLAB)) {
-		count_failure(FAIL_SLAB);
-		return NULL;
-	}
 	m = &t->mag[s->thread_index - 1];
 	if (!m->n) {
 		m->n = slab_take_batch(s, m->obj, MAG_REFILL, gfp);

@@ -77,22 +77,23 @@ void mm_print_stats(void)
 		     s.shadow_pages_peak, s.shadow_pages_cached, s.shadow_pages_used, s.live_areas,
 		     s.live_vmalloc_pages, s.shadow_lower_bound);
 	kasan_printf("vmkasan: RAM %lu pages now, %lu peak, budget %lu; failed page %lu shadow %lu "
-		     "area %lu percpu %lu\n", s.ram_pages, s.ram_pages_peak, s.ram_budget_pages,
-		     s.failed[0], s.failed[1], s.failed[2], s.failed[3]);
+		     "area %lu percpu %lu slab %lu malloc %lu\n", s.ram_pages, s.ram_pages_peak,
+		     s.ram_budget_pages, s.failed[0], s.failed[1], s.failed[2], s.failed[3], s.failed[4],
+		     s.failed[5]);
 }
 
 /*
  * Every lock of the memory-management side, in the order the code nests
  * them (a stripe before the frame locks and the cache, the depot before
- * the slab before the frames), so that nothing moves while the platform
- * copies memory at fork.
+ * the slab before the frames; the large-kmalloc lock, a leaf, last), so
+ * that nothing moves while the platform copies memory at fork.
  */
 void mm_lock_all(bool lock)
 {
 	static void (*const order[])(bool) = {
 		quarantine_lock_all, slab_lock_all,
 		pcpu_lock_all, vmalloc_lock_all, depot_lock_all, page_alloc_lock_meta,
-		shadow_lock_all, page_alloc_lock_frames,
+		shadow_lock_all, page_alloc_lock_frames, kmalloc_lock_all,
 	};
 
 	if (!mem_map)

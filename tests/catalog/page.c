@@ -4,10 +4,13 @@
  * A freed page is poisoned 0xFF: a later access is a use-after-free
  * (Linux's name) and the report dumps the physical page.  get_page() of a
  * free page and __free_pages() of the wrong order are bad calls, reported
- * at the struct page, which the report names as such.  Heap memory and an
- * uninstrumented global of the executable's data, poisoned by hand, are
- * no stack, no variable and no page the runtime knows: their reports
- * describe nothing (before, any mapping passed for a stack).
+ * at the struct page, which the report names as such.  An uninstrumented
+ * global of the executable's data, poisoned by hand, is no stack, no
+ * variable and no page the runtime knows: its report describes nothing
+ * (before, any mapping passed for a stack).  Heap memory poisoned by
+ * hand is a malloc object (malloc=kasan, the default): described as
+ * Linux describes a kmalloc object, 72 bytes inside the 128-byte object
+ * of kmalloc-128, whatever the poison's value made the bug type.
  *
  * vmalloc_write_past_end: a 16-byte write at offset 2992 of a 3000-byte
  * vmalloc region.  The report describes the access address, as Linux

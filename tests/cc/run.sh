@@ -4,7 +4,9 @@
 #  1. Compile and link in separate steps with clang and -Werror: the link
 #     step gets no compiler-only flags (clang warned about each -mllvm).
 #  2. The C++ drivers g++ and clang++ build an instrumented program whose
-#     bug is reported with its source line.
+#     bug is reported with its source line; C++ heap use (new/delete,
+#     containers, exceptions, std::thread) is clean on the runtime's
+#     malloc, and a read after delete[] is reported at its line.
 #  3. `make CC=clang` builds the runtime (no gcc-only flag), and a program
 #     linked with that runtime reports its bug.
 # Prints TAP-style lines, then "N passed, N failed".
@@ -48,6 +50,32 @@ for cxx in g++ clang++; do
 		ok "--cc=$cxx builds a C++ program that reports with its line"
 	else
 		not_ok "--cc=$cxx builds a C++ program that reports with its line" "$OUT/oob-$cxx.err"
+	fi
+done
+
+# 2b. C++ on the runtime's malloc: new/delete, containers, exceptions and
+#     threads are clean; a read after delete[] is reported at its line.
+BUGLINE=$(grep -n 'BUG \*/' "$ROOT/tests/cc/heap.cc" | cut -d: -f1)
+for cxx in g++ clang++; do
+	bin=$OUT/heap-$cxx
+	if ! "$CC_WRAP" --cc=$cxx -g -O1 "$ROOT/tests/cc/heap.cc" -o "$bin" -lpthread >"$bin.log" 2>&1; then
+		not_ok "--cc=$cxx: heap.cc builds" "$bin.log"
+		continue
+	fi
+	env -u VMKASAN_OPTIONS "$bin" >"$bin.out" 2>"$bin.err"
+	if [ $? = 0 ] && [ ! -s "$bin.err" ] && grep -qx clean "$bin.out"; then
+		ok "--cc=$cxx: new/delete, containers, exceptions, std::thread on the runtime's malloc: no report"
+	else
+		not_ok "--cc=$cxx: C++ heap use is clean" "$bin.out" "$bin.err"
+	fi
+	env -u VMKASAN_OPTIONS "$bin" bug >"$bin-bug.out" 2>"$bin-bug.err"
+	rc=$?
+	if [ $rc = 1 ] && grep -q '^BUG: KASAN: slab-use-after-free in main' "$bin-bug.err" &&
+		grep -q "^ main+0x[0-9a-f]*/0x[0-9a-f]* .*heap\.cc:$BUGLINE " "$bin-bug.err" &&
+		[ "$(grep -c '^BUG: KASAN' "$bin-bug.err")" = 1 ] && grep -qx 'went on' "$bin-bug.out"; then
+		ok "--cc=$cxx: a read after delete[] is a slab-use-after-free at heap.cc:$BUGLINE"
+	else
+		not_ok "--cc=$cxx: a read after delete[] is reported (exit $rc)" "$bin-bug.out" "$bin-bug.err"
 	fi
 done
 

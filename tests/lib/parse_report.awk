@@ -24,8 +24,12 @@
 #   vm_desc       1 if "The buggy address belongs to the virtual mapping at"
 #   loc_n, loc_rel, region_size, region_start
 #                 "The buggy address is located <loc_n> bytes <loc_rel> of\n
-#                 <region_size>-byte region [<region_start>, ...)" (loc_rel: right,
-#                 left or inside)
+#                 [<region_state> ]<region_size>-byte region [<region_start>, ...)"
+#                 (loc_rel: right, left or inside; region_state: allocated, freed
+#                 or empty)
+#   slab_obj, slab_cache
+#                 "The buggy address belongs to the object at <slab_obj>\n
+#                 which belongs to the cache <slab_cache> of size N"
 #   mem           1 if the "Memory state around the buggy address:" block is there
 #   mem_rows      number of shadow rows in it; mem_marked: rows starting with '>'
 #   mem_caret     1 if the line after the '>' row holds a '^'
@@ -150,10 +154,19 @@ state == "pagedump" { page_dump = $0; state = ""; next }
 	state = "region"
 	next
 }
+/^The buggy address belongs to the object at / { slab_obj = normhex($NF); state = "cache"; next }
+state == "cache" {
+	if ($1 == "which" && $5 == "cache") slab_cache = $6
+	state = ""
+	next
+}
 state == "region" {
-	region_size = $1
+	# Slab objects: " allocated 128-byte region [...)" (Linux 6.12)
+	i = 1
+	if ($1 == "allocated" || $1 == "freed") { region_state = $1; i = 2 }
+	region_size = $i
 	sub(/-byte$/, "", region_size)
-	region_start = $3
+	region_start = $(i + 2)
 	gsub(/[\[,]/, "", region_start)
 	region_start = normhex(region_start)
 	state = ""
@@ -222,6 +235,9 @@ END {
 	print "loc_rel=" loc_rel
 	print "region_size=" region_size
 	print "region_start=" region_start
+	print "region_state=" region_state
+	print "slab_obj=" slab_obj
+	print "slab_cache=" slab_cache
 	print "mem=" mem
 	print "mem_rows=" rows
 	print "mem_marked=" marked

@@ -9,8 +9,13 @@
 #define _GNU_SOURCE
 #include <vmkasan.h>
 #include <errno.h>
+#include <iconv.h>
+#include <locale.h>
 #include <malloc.h>
+#include <netdb.h>
 #include <pthread.h>
+#include <pwd.h>
+#include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -348,6 +353,120 @@ static __attribute__((noinline)) void clean_libc(void)
 	printf("DONE\n");
 }
 
+/* More of libc allocating with our malloc, freeing with our free, or
+ * keeping blocks until exit: locales, NSS (getpwnam, getaddrinfo: its
+ * modules may be dlopen'd), iconv (gconv modules, dlopen'd), regex, a
+ * pthread key whose destructor frees, atexit handlers that free. */
+static char *at_exit_block;
+static pthread_key_t key;
+
+static void free_at_exit(void)
+{
+	free(at_exit_block);
+}
+
+static void key_gone(void *p)
+{
+	if (strcmp(p, "per-thread"))
+		printf("FAIL key destructor got a bad value\n");
+	free(p);
+}
+
+static void *key_thread(void *arg)
+{
+	(void)arg;
+	pthread_setspecific(key, strdup("per-thread"));
+	return NULL;
+}
+
+static __attribute__((noinline)) void clean_libc_more(void)
+{
+	char in[] = "caf\xe9", out[16] = { 0 }, *ip = in, *op = out, *s;
+	size_t il = 4, ol = sizeof(out) - 1;
+	struct addrinfo *ai = NULL;
+	struct passwd *pw;
+	pthread_t t[4];
+	regmatch_t m[2];
+	regex_t re;
+	iconv_t cd;
+
+	at_exit_block = malloc(4000);
+	atexit(free_at_exit);
+	if (!setlocale(LC_ALL, "C.UTF-8") && !setlocale(LC_ALL, "C"))
+		FAIL("setlocale");
+	s = strdup(setlocale(LC_ALL, NULL));	/* libc's string, our copy */
+	free(s);
+	pw = getpwnam("root");
+	if (!pw || pw->pw_uid != 0)
+		FAIL("getpwnam(root)");
+	if (getaddrinfo("localhost", "80", NULL, &ai) == 0)
+		freeaddrinfo(ai);	/* (no resolver needed: /etc/hosts or none) */
+	cd = iconv_open("UTF-8", "ISO-8859-1");
+	if (cd == (iconv_t)-1)
+		FAIL("iconv_open");
+	if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || strcmp(out, "caf\xc3\xa9"))
+		FAIL("iconv");
+	iconv_close(cd);
+	if (regcomp(&re, "([a-z]+)[0-9]+", REG_EXTENDED))
+		FAIL("regcomp");
+	if (regexec(&re, "..abc123", 2, m, 0) || m[1].rm_so != 2 || m[1].rm_eo != 5)
+		FAIL("regexec");
+	regfree(&re);
+	if (pthread_key_create(&key, key_gone))
+		FAIL("pthread_key_create");
+	for (int i = 0; i < 4; i++)
+		pthread_create(&t[i], NULL, key_thread, NULL);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	setlocale(LC_ALL, "C");
+	printf("DONE\n");
+}
+
+/*
+ * Fault injection on the malloc path (fail_path=malloc): one attempt per
+ * call, whatever the block needs below (slab, pages, a vmalloc area and
+ * its shadow), and none of it on the other paths; "all" leaves malloc
+ * alone.  Prints what failed for run.sh; stdout is unbuffered so that
+ * printf allocates nothing among the counted calls.
+ */
+static __attribute__((noinline)) void malloc_faults(void)
+{
+	static const char *const names[VMKASAN_FAIL_NR] = { "page", "shadow", "area", "percpu", "slab",
+							     "malloc" };
+	struct vmkasan_stats a, b;
+	void *p[64], *large, *big;
+	int nulls = 0, first = -1;
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	vmkasan_get_stats(&a);
+	for (int i = 0; i < 64; i++) {
+		errno = 0;
+		p[i] = malloc(24);
+		if (!p[i]) {
+			if (errno != ENOMEM)
+				FAIL("malloc returned NULL with errno %d", errno);
+			nulls++;
+			if (first < 0)
+				first = i;
+		}
+	}
+	large = malloc(20000);
+	big = malloc(1 << 20);
+	if (big)
+		memset(big, 1, 1 << 20);
+	vmkasan_get_stats(&b);
+	printf("NULLS %d FIRST %d LARGE %s BIG %s\n", nulls, first, large ? "ok" : "null",
+	       big ? "ok" : "null");
+	for (int i = 0; i < VMKASAN_FAIL_NR; i++)
+		printf("PATH %s failed %lu injected %lu\n", names[i], b.failed[i] - a.failed[i],
+		       b.injected[i] - a.injected[i]);
+	for (int i = 0; i < 64; i++)
+		free(p[i]);
+	free(large);
+	free(big);
+	printf("DONE\n");
+}
+
 static __attribute__((noinline)) void clean_api(void)
 {
 	void *a[8];
@@ -578,6 +697,7 @@ static const struct { const char *name; void (*fn)(void); int clean; } cases[] =
 	{ "strcpy_oob", strcpy_oob, 0 }, { "strlen_uaf", strlen_uaf, 0 },
 	{ "clean_libc", clean_libc, 1 }, { "clean_api", clean_api, 1 },
 	{ "clean_threads", clean_threads, 1 }, { "clean_bad_fp", clean_bad_fp, 1 },
+	{ "clean_libc_more", clean_libc_more, 1 }, { "malloc_faults", malloc_faults, 1 },
 };
 
 int main(int argc, char **argv)

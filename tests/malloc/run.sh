@@ -15,14 +15,20 @@
 #                row; exactly one report; the allocator still works
 #                afterwards (DONE); exit status 1
 #  clean cases   no report, exit 0: libc's own allocations (getline, fopen,
-#                asprintf, open_memstream), every API function and its
+#                asprintf, open_memstream, qsort; setlocale, getpwnam,
+#                getaddrinfo, iconv, regex, a pthread key destructor and an
+#                atexit handler that free), every API function and its
 #                edge cases, 8 threads of malloc/realloc/free with forks,
 #                malloc from code whose rbp is not a frame pointer
 #  link modes    -static and --shared-runtime: clean and bug cases
-#  options       every case sets malloc=kasan (the default is libc's
-#                malloc, but in -static); malloc=libc (no checking, no
-#                report), no malloc= at all, quarantine_size=0
-#                (the freed slot is reused at once: uaf_later is missed)
+#  options       every case runs with no VMKASAN_OPTIONS (malloc=kasan is
+#                the default); malloc=libc (no checking, no report),
+#                quarantine_size=0 (the freed slot is reused at once:
+#                uaf_later is missed)
+#  faults        fail_path=malloc: one attempt per call (fail_nth=N fails
+#                the N-th call, fail_prob=1 every one, big blocks too),
+#                counted on path malloc only; fail_path=all and the
+#                kernel-API paths by name leave malloc alone
 set -u
 export LC_ALL=C
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -63,7 +69,7 @@ memcpy_oob|slab-out-of-bounds|Write of size 101|A|kmalloc-128 of size 128|0 byte
 strcpy_oob|slab-out-of-bounds|Write of size 9|A|kmalloc-16 of size 16|0 bytes inside of/ allocated 8-byte region|slab
 strlen_uaf|slab-use-after-free|Read of size 1|AF|kmalloc-16 of size 16|0 bytes inside of/ freed 16-byte region|slab
 '
-CLEAN="clean_libc clean_api clean_threads clean_bad_fp"
+CLEAN="clean_libc clean_libc_more clean_api clean_threads clean_bad_fp"
 
 build() {	# build NAME vmkasan-cc-args...
 	local b=$1; shift
@@ -84,7 +90,7 @@ check_bug() {
 	local b=$1 c=$2 type=$3 access=$4 tracks=$5 cache=$6 loc=$7 kind=$8
 	local d=$OUT/run-$b bin=$OUT/cases-$b err why=()
 	mkdir -p "$d"
-	VMKASAN_OPTIONS=malloc=kasan timeout 60 "$bin" "$c" >"$d/$c.out" 2>"$d/$c.err"
+	env -u VMKASAN_OPTIONS timeout 60 "$bin" "$c" >"$d/$c.out" 2>"$d/$c.err"
 	echo $? >"$d/$c.rc"
 	err=$d/$c.err
 	local addr pid line1 expect
@@ -143,8 +149,7 @@ check_bug() {
 check_clean() {	# check_clean BUILD CASE [OPTIONS]
 	local b=$1 c=$2 opts=${3:-} d=$OUT/run-$1
 	mkdir -p "$d"
-	# malloc=kasan first: the default is libc's malloc (but in -static).
-	VMKASAN_OPTIONS=malloc=kasan${opts:+:$opts} timeout 180 "$OUT/cases-$b" "$c" >"$d/$c$opts.out" 2>"$d/$c$opts.err"
+	VMKASAN_OPTIONS=$opts timeout 180 "$OUT/cases-$b" "$c" >"$d/$c$opts.out" 2>"$d/$c$opts.err"
 	local rc=$?
 	if [ $rc = 0 ] && [ ! -s "$d/$c$opts.err" ] && grep -q '^DONE' "$d/$c$opts.out" && ! grep -q FAIL "$d/$c$opts.out"; then
 		ok "$b: $c${opts:+ ($opts)}: clean, no report"
@@ -176,16 +181,57 @@ if [ -x "$bin" ]; then
 		ok "malloc=libc: libc's allocator, unchecked (uaf_later not reported)"
 	else not_ok "malloc=libc: libc's allocator" "$d/libc.out" "$d/libc.err"; fi
 	check_clean $b clean_threads quarantine_size=0
-	# No malloc= at all: libc's in a dynamic program, the runtime's in a
-	# -static one (which has no other).
-	VMKASAN_OPTIONS= timeout 60 "$bin" uaf_later >"$d/default.out" 2>"$d/default.err"
-	if [ $? = 0 ] && [ ! -s "$d/default.err" ] && grep -q '^DONE' "$d/default.out"; then
-		ok "default malloc: libc's in a dynamic program (uaf_later not reported)"
-	else not_ok "default malloc: libc's in a dynamic program" "$d/default.out" "$d/default.err"; fi
+	# No malloc= at all: the runtime's, dynamic or -static; malloc=kasan
+	# said explicitly is the same.
+	for o in "" malloc=kasan; do
+		VMKASAN_OPTIONS=$o timeout 60 "$bin" uaf_later >"$d/default$o.out" 2>"$d/default$o.err"
+		if [ $? = 1 ] && grep -q '^BUG: KASAN: slab-use-after-free in uaf_later' "$d/default$o.err"; then
+			ok "malloc ${o:-default}: the runtime's in a dynamic program (uaf_later reported)"
+		else not_ok "malloc ${o:-default}: the runtime's in a dynamic program" "$d/default$o.out" "$d/default$o.err"; fi
+	done
 	VMKASAN_OPTIONS= timeout 60 "$OUT/cases-gcc-static" uaf_later >"$d/default-static.out" 2>"$d/default-static.err"
 	if [ $? = 1 ] && grep -q '^BUG: KASAN: slab-use-after-free in uaf_later' "$d/default-static.err"; then
 		ok "default malloc: the runtime's in a -static program (uaf_later reported)"
 	else not_ok "default malloc: the runtime's in a -static program" "$d/default-static.out" "$d/default-static.err"; fi
+
+	# ---- fault injection on the malloc path ----
+	# faults OPTIONS: runs malloc_faults; F holds its output.
+	faults() {
+		F=$d/faults-${1//[:=+]/_}
+		VMKASAN_OPTIONS=$1 timeout 60 "$bin" malloc_faults >"$F.out" 2>"$F.err"
+		echo $? >"$F.rc"
+	}
+	fline() { grep -m1 "^$1" "$F.out"; }
+	clean_run() { [ "$(cat "$F.rc")" = 0 ] && [ ! -s "$F.err" ] && grep -q '^DONE' "$F.out"; }
+	faults fail_path=malloc:fail_prob=1
+	if clean_run && [ "$(fline NULLS)" = "NULLS 64 FIRST 0 LARGE null BIG null" ] &&
+	   [ "$(fline 'PATH malloc')" = "PATH malloc failed 66 injected 66" ] &&
+	   [ "$(grep -c '^PATH .* failed 0 injected 0$' "$F.out")" = 5 ]; then
+		ok "fail_path=malloc:fail_prob=1: every call fails (ENOMEM), big blocks too, counted on malloc only"
+	else not_ok "fail_path=malloc:fail_prob=1" "$F.out" "$F.err"; fi
+	for o in fail_path=all:fail_prob=1 fail_path=page+shadow+area+slab:fail_prob=1; do
+		faults $o
+		if clean_run && [ "$(fline NULLS)" = "NULLS 0 FIRST -1 LARGE ok BIG ok" ] &&
+		   [ "$(grep -c '^PATH .* failed 0 injected 0$' "$F.out")" = 6 ]; then
+			ok "$o: malloc's calls (and what they allocate below) do not fail"
+		else not_ok "$o: malloc's calls do not fail" "$F.out" "$F.err"; fi
+	done
+	# fail_nth=N: exactly one NULL, the N-th call (counted from start-up,
+	# so the loop's index moves with N).
+	why=
+	for n in 1 2 3 4 5; do
+		faults fail_path=malloc:fail_nth=$n
+		if ! clean_run; then why="fail_nth=$n: exit $(cat "$F.rc")"; break; fi
+		set -- $(fline NULLS)
+		if [ "$2" != 1 ] || [ "$6:$8" != ok:ok ]; then why="fail_nth=$n: $*"; break; fi
+		if [ $n -gt 1 ] && [ "$4" != $((prev + 1)) ]; then
+			why="fail_nth=$n failed call $4 of the loop, fail_nth=$((n - 1)) call $prev"; break
+		fi
+		prev=$4
+	done
+	if [ -z "$why" ]; then
+		ok "fail_path=malloc:fail_nth=1..5: exactly the N-th malloc call fails"
+	else echo "$why" >"$d/nth.why"; not_ok "fail_path=malloc:fail_nth sweep" "$d/nth.why" "$F.out" "$F.err"; fi
 	VMKASAN_OPTIONS=malloc=libc timeout 60 "$OUT/cases-gcc-static" clean_api >"$d/static-libc.out" 2>"$d/static-libc.err"
 	if [ $? = 2 ] && grep -q 'malloc=libc is not possible in a -static program' "$d/static-libc.err"; then
 		ok "-static with malloc=libc: refused with exit status 2"

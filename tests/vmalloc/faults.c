@@ -15,13 +15,18 @@
  * RAM accounting, precisely: ram_pages counts the pages of live areas
  * (identity frames of vmalloc'd memory, not vmap aliases, whose pages
  * alloc_page charged), alloc_page'd pages, vmalloc shadow pages
- * (populated, including the refcount policy's cache) and metadata
- * (area descriptors, stack depot entries, the struct page array), which
- * is charged the first time it is touched and never given back.  So
+ * (populated, including the refcount policy's cache), metadata (area
+ * descriptors, stack depot entries, the struct page array), which is
+ * charged the first time it is touched and never given back, and the
+ * slab side's pages (slab_pages: here only malloc's, the program's and
+ * libc's, e.g. stdout's buffer; its fault path, "malloc", is not part
+ * of fail_path=all).  So
  *   ram_pages - metadata_pages - shadow_pages - live_vmalloc_pages
- * - pages the program holds from alloc_page
+ * - slab_pages - pages the program holds from alloc_page
  * must be the same at the end as at the start, and at the end the only
  * live areas are the first per-cpu chunk (kept for good once made).
+ * The program makes no malloc block big enough to be a vmalloc area
+ * (the checkers' scratch memory is mmap'd: vmtest.h).
  */
 #include <pthread.h>
 #include <time.h>
@@ -32,7 +37,7 @@ static unsigned long nulls, percpu_made;
 
 static unsigned long other_ram(const struct vmkasan_stats *s)
 {
-	return s->ram_pages - s->metadata_pages - s->shadow_pages - s->live_vmalloc_pages;
+	return s->ram_pages - s->metadata_pages - s->shadow_pages - s->live_vmalloc_pages - s->slab_pages;
 }
 
 static void check_final(const char *when)
@@ -45,9 +50,9 @@ static void check_final(const char *when)
 	      s.live_areas, percpu_made ? nr_cpu_ids : 0);
 	CHECK(s.lazy_areas == 0, "%s: %lu lazy areas after vm_unmap_aliases()", when, s.lazy_areas);
 	CHECK(other_ram(&s) == base_other,
-	      "%s: RAM not back: ram %lu - meta %lu - shadow %lu - live pages %lu = %lu, at the start %lu",
-	      when, s.ram_pages, s.metadata_pages, s.shadow_pages, s.live_vmalloc_pages, other_ram(&s),
-	      base_other);
+	      "%s: RAM not back: ram %lu - meta %lu - shadow %lu - live pages %lu - slab %lu = %lu, "
+	      "at the start %lu", when, s.ram_pages, s.metadata_pages, s.shadow_pages,
+	      s.live_vmalloc_pages, s.slab_pages, other_ram(&s), base_other);
 	check_shadow_count(when);
 	/* keep never frees shadow, purge (6.12) keeps the pages areas shared;
 	 * refcount keeps at most the chunk's (and its cache). */
@@ -190,13 +195,17 @@ static void stress(int nthreads, double seconds)
 		pthread_join(t[i], NULL);
 	check_final("after the stress");
 	get_stats(&s);
-	static const char *const names[VMKASAN_FAIL_NR] = { "page", "shadow", "area", "percpu", "slab" };
+	static const char *const names[VMKASAN_FAIL_NR] = { "page", "shadow", "area", "percpu", "slab",
+							     "malloc" };
 
 	for (int p = 0; p < VMKASAN_FAIL_NR; p++) {
-		/* The stress allocates from the vmalloc paths only: the slab
-		 * path sees failures only if malloc is the runtime's. */
-		CHECK(s.injected[p] > 0 || p == VMKASAN_FAIL_SLAB, "no failure injected on the %s path",
-		      names[p]);
+		/* The stress allocates from the vmalloc paths only; malloc's
+		 * (pthread_create's, printf's) path is not in fail_path=all. */
+		if (p == VMKASAN_FAIL_MALLOC)
+			CHECK(s.injected[p] == 0, "%lu failures injected on the malloc path, not in "
+			      "fail_path=all", s.injected[p]);
+		CHECK(s.injected[p] > 0 || p == VMKASAN_FAIL_SLAB || p == VMKASAN_FAIL_MALLOC,
+		      "no failure injected on the %s path", names[p]);
 		CHECK(s.failed[p] >= s.injected[p], "%s path: %lu failed < %lu injected", names[p],
 		      s.failed[p], s.injected[p]);
 		injected += s.injected[p];
@@ -224,8 +233,9 @@ static void snap(struct snap *sn)
 	get_stats(&s);
 	sn->areas = s.live_areas;
 	sn->pages = s.live_vmalloc_pages;
-	/* Cached shadow pages are unused: a failed attempt may leave some. */
-	sn->used = s.ram_pages - s.metadata_pages - s.shadow_pages_cached;
+	/* Cached shadow pages are unused: a failed attempt may leave some.
+	 * Slab pages are malloc's (stdout's buffer, ...), not the op's. */
+	sn->used = s.ram_pages - s.metadata_pages - s.shadow_pages_cached - s.slab_pages;
 	sn->resident = count_resident(USED_SPAN) - s.shadow_pages_cached;
 }
 

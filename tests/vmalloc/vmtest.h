@@ -117,14 +117,37 @@ static nosan unsigned long shadow_resident(unsigned long span, unsigned char *ve
 	return count;
 }
 
+/*
+ * Scratch memory of the checkers (mincore vectors, the model's expected
+ * shadow): from mmap, not malloc.  malloc is the runtime's, so its
+ * blocks take RAM, slab pages and, when big, vmalloc areas: a checker
+ * that took them would change what it measures.
+ */
+static inline void *scratch_alloc(size_t size)
+{
+	void *p = mmap(NULL, size ? size : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		exit(98);
+	}
+	return p;
+}
+
+static inline void scratch_free(void *p, size_t size)
+{
+	if (p)
+		munmap(p, size ? size : 1);
+}
+
 /* Number of present shadow pages in the first span bytes of vmalloc space. */
 static inline unsigned long count_resident(unsigned long span)
 {
 	unsigned long n = span / SHADOW_SPAN, c;
-	unsigned char *vec = malloc(n);
+	unsigned char *vec = scratch_alloc(n);
 
 	c = shadow_resident(span, vec);
-	free(vec);
+	scratch_free(vec, n);
 	return c;
 }
 
