@@ -304,7 +304,7 @@ check_location() {
 # inlined function, innermost first, " name (inlined) .../SRC:line", then
 # " FUNC+0x../0x.. .../SRC:line [module+0x..]" at the call site.
 check_inlined_trace() {
-	local t=$1 err=$2 func=$3 src=$4 out=$5 names=() lines=() trace=() i k want got
+	local t=$1 err=$2 func=$3 src=$4 out=$5 names=() lines=() trace=() i k want got name line
 	while read -r name line; do
 		names+=("$name")
 		lines+=("$line")
