@@ -105,8 +105,8 @@ void kasan_report_lock_all(bool lock)
 
 /*
  * Print the trace lines of one frame: first one line per function
- * inlined at pc, innermost first, "<prefix>func (inlined) file:line" (as
- * ASan and the kernel's decode_stacktrace.sh show them), then the
+ * inlined at pc, innermost first, "<prefix>func (inlined) file:line" (ASan
+ * and the kernel's decode_stacktrace.sh list inlined calls too), then the
  * physical frame, whose file:line is then the call site of the outermost
  * inlined one.  Returns true when pc is in main(), where traces stop
  * (what lies below is libc's start-up).
