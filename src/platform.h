@@ -88,6 +88,12 @@ bool plat_on_signal_stack(uintptr_t sp, uintptr_t alt[2], uintptr_t thread[2]);
 bool plat_read_safe(void *dst, uintptr_t src, size_t n);
 
 /* Unwinding and symbols. */
+#define PLAT_MAX_INLINED 8
+struct plat_inlined_frame {
+	const char *func;	/* NULL if unknown */
+	const char *file;	/* NULL if unknown */
+	unsigned line;
+};
 struct plat_symbol {
 	const char *module;
 	uintptr_t module_off;
@@ -95,6 +101,11 @@ struct plat_symbol {
 	uintptr_t func_off, func_size;
 	const char *file;
 	unsigned line;
+	/* Functions inlined at pc, innermost first, each with its own
+	 * file:line; file:line above is then the call site in func.  A port
+	 * without debug info leaves n_inlined 0. */
+	unsigned n_inlined;
+	struct plat_inlined_frame inlined[PLAT_MAX_INLINED];
 };
 bool plat_symbolize(uintptr_t pc, bool is_return_addr, struct plat_symbol *out);
 

@@ -31,7 +31,7 @@ PARSE=$TESTS/lib/parse_report.awk
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 CASE_TIMEOUT=${CASE_TIMEOUT:-60}
 ALL_BUILDS="gcc-inline gcc-outline clang-inline clang-outline"
-CATALOG_PROGS="global stack unaligned mem wild page dso dso_shrt"
+CATALOG_PROGS="global stack unaligned mem wild page dso dso_shrt inline"
 CLEAN_SRCS="clean.c clean_jumps.c clean_threads.c"
 
 # ---------------------------------------------------------------------------
@@ -56,6 +56,8 @@ build_one() {
 		"${w[@]}" "${f[@]}" -fPIC -c "$TESTS/catalog/dso_lib.c" -o "$dir/dso_shrt_lib.o" &&
 		"$cc" -shared "$dir/dso_shrt_lib.o" -o "$dir/dso_shrt_lib.so" &&
 		"${w[@]}" --shared-runtime "${f[@]}" "$TESTS/catalog/dso.c" -o "$dir/dso_shrt" -ldl ;;
+	inline)	# bugs in inlined helpers, at the level programs ship with
+		"${w[@]}" "${f[@]}" -O2 "${srcs[@]}" -o "$dir/$prog" ;;
 	*)	"${w[@]}" "${f[@]}" "${srcs[@]}" -o "$dir/$prog" ;;
 	esac >"$dir/$prog.log" 2>&1 && touch "$dir/$prog.ok"
 	return 0
@@ -296,6 +298,36 @@ check_location() {
 	[ -z "$want" ] || check_eq "$t: location line" "$got" "$want" "$err"
 }
 
+# check_inlined_trace T ERR FUNC SRC OUT: the first report's call trace
+# starts with the frames the program printed as "FRAME <func> <line>"
+# (physical function first, innermost inlined last): one line per
+# inlined function, innermost first, " name (inlined) .../SRC:line", then
+# " FUNC+0x../0x.. .../SRC:line [module+0x..]" at the call site.
+check_inlined_trace() {
+	local t=$1 err=$2 func=$3 src=$4 out=$5 names=() lines=() trace=() i k want got name line
+	while read -r name line; do
+		names+=("$name")
+		lines+=("$line")
+	done < <(sed -n 's/^FRAME //p' "$out")
+	mapfile -t trace < <(awk '/^Call Trace:$/ { on = 1; next } on && /^$/ { exit } on' "$err")
+	check_eq "$t: physical frame printed as FRAME" "${names[0]}" "$func" "$err"
+	for ((i = ${#names[@]} - 1, k = 0; i >= 0; i--, k++)); do
+		got=${trace[$k]:-}
+		if ((i > 0)); then
+			want=" ${names[$i]} (inlined) */$src:${lines[$i]}"
+			case $got in
+			" ${names[$i]} (inlined) "*"/$src:${lines[$i]}") pass "$t: trace line $((k + 1)): ${names[$i]} inlined at $src:${lines[$i]}" ;;
+			*) fail "$t: trace line $((k + 1)): ${names[$i]} inlined at $src:${lines[$i]}" "got:  '$got'" "want: '$want'" "$(excerpt "$err" 16)" ;;
+			esac
+		else
+			case $got in
+			" $func+0x"*"/0x"*" "*"/$src:${lines[0]} ["*"]") pass "$t: trace line $((k + 1)): $func at the call site $src:${lines[0]}" ;;
+			*) fail "$t: trace line $((k + 1)): $func at the call site $src:${lines[0]}" "got:  '$got'" "$(excerpt "$err" 16)" ;;
+			esac
+		fi
+	done
+}
+
 # check_case BUILD PROG CASE TYPE RW SIZE FUNC DESC BUILDS END STDOUT
 check_case() {
 	local b=$1 prog=$2 name=$3 type=$4 rw=$5 size=$6 func=$7 desc=$8 only=$9 end=${10} want_out=${11}
@@ -340,10 +372,14 @@ check_case() {
 		check_eq "$t: address" "${R[addr]}" "$(normhex "$expect")" "$err"
 	fi
 	check_eq "$t: function on the BUG line" "${R[func]}" "$func" "$err"
-	case ${R[trace1]} in
-	" $func+0x"*"/$src:"[0-9]*) pass "$t: call trace starts in $func ($src:line)" ;;
-	*) fail "$t: call trace starts in $func ($src:line)" "first trace line: '${R[trace1]}'" ;;
-	esac
+	if grep -q '^FRAME ' "$out"; then
+		check_inlined_trace "$t" "$err" "$func" "$src" "$out"
+	else
+		case ${R[trace1]} in
+		" $func+0x"*"/$src:"[0-9]*) pass "$t: call trace starts in $func ($src:line)" ;;
+		*) fail "$t: call trace starts in $func ($src:line)" "first trace line: '${R[trace1]}'" ;;
+		esac
+	fi
 	check_eq "$t: task" "${R[task]}" "$comm/$pid" "$err"
 
 	case $desc in

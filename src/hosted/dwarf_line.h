@@ -2,6 +2,7 @@
 /*
  * A minimal, allocation-free reader of the DWARF line number program
  * (.debug_line), versions 2 to 5, for report-time symbolization.
+ * The inlined-subroutine reader (dwarf_info.h) takes the same sections.
  *
  * The caller maps the sections; this reader only looks at the bytes it
  * is given and bounds-checks every read, so a truncated or corrupt
@@ -27,6 +28,16 @@ struct vmk_dwarf_sections {
 	size_t debug_info_size;
 	const uint8_t *debug_abbrev;
 	size_t debug_abbrev_size;
+	/* Only for inlined frames (dwarf_info.h): DWARF 2-4 and 5 range
+	 * lists, and the DWARF 5 address and string offset tables. */
+	const uint8_t *debug_ranges;
+	size_t debug_ranges_size;
+	const uint8_t *debug_rnglists;
+	size_t debug_rnglists_size;
+	const uint8_t *debug_addr;
+	size_t debug_addr_size;
+	const uint8_t *debug_str_offsets;
+	size_t debug_str_offsets_size;
 };
 
 /*
@@ -42,5 +53,14 @@ struct vmk_dwarf_sections {
  */
 bool vmk_dwarf_find_line(const struct vmk_dwarf_sections *given, uint64_t addr,
 			 char *file_buf, size_t file_buf_size, unsigned *line);
+
+/*
+ * The path of file number file_index (DW_AT_call_file, or a line table
+ * row's file register) of the line program at line_offset in .debug_line
+ * (a unit's DW_AT_stmt_list), joined with its directory like
+ * vmk_dwarf_find_line's.  False, with file_buf "", if it has no name.
+ */
+bool vmk_dwarf_file_name(const struct vmk_dwarf_sections *given, uint64_t line_offset,
+			 uint64_t file_index, char *file_buf, size_t file_buf_size);
 
 #endif /* VMKASAN_HOSTED_DWARF_LINE_H */

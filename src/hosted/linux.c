@@ -460,6 +460,13 @@ static bool to_plat_symbol(bool found, const struct vmk_symbol *s, struct plat_s
 	out->func_size = s->func_size;
 	out->file = s->file;
 	out->line = s->line;
+	_Static_assert(PLAT_MAX_INLINED >= VMK_MAX_INLINED, "room for every inlined frame");
+	out->n_inlined = s->inlined_count;
+	for (unsigned i = 0; i < s->inlined_count; i++) {
+		out->inlined[i].func = s->inlined[i].func;
+		out->inlined[i].file = s->inlined[i].file;
+		out->inlined[i].line = s->inlined[i].line;
+	}
 	return true;
 }
 

@@ -34,6 +34,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dwarf_info.h"
 #include "dwarf_line.h"
 
 _Static_assert(sizeof(void *) == 8, "ELF64 / x86-64 only");
@@ -87,6 +88,7 @@ struct module {
 	size_t index_count;
 	size_t index_bytes;
 	struct vmk_dwarf_sections dwarf;
+	struct vmk_dwarf_info_cache dwarf_info;	/* for inlined frames, built on first use */
 };
 
 static struct module modules[MAX_MODULES];
@@ -97,6 +99,7 @@ static int symbolize_lock;
 static char *string_pool;
 static size_t string_pool_used;
 static char line_file_buf[PATH_MAX];
+static struct vmk_dwarf_inline_chain inline_chain;
 
 /*
  * Callers already serialize reports; this lock only keeps two threads
@@ -411,6 +414,10 @@ static bool use_dwarf(struct module *m, const struct elf_image *img)
 	plain_section(img, ".debug_str", &d.debug_str, &d.debug_str_size);
 	plain_section(img, ".debug_info", &d.debug_info, &d.debug_info_size);
 	plain_section(img, ".debug_abbrev", &d.debug_abbrev, &d.debug_abbrev_size);
+	plain_section(img, ".debug_ranges", &d.debug_ranges, &d.debug_ranges_size);
+	plain_section(img, ".debug_rnglists", &d.debug_rnglists, &d.debug_rnglists_size);
+	plain_section(img, ".debug_addr", &d.debug_addr, &d.debug_addr_size);
+	plain_section(img, ".debug_str_offsets", &d.debug_str_offsets, &d.debug_str_offsets_size);
 	m->dwarf = d;
 	return true;
 }
@@ -524,6 +531,7 @@ static void release_module(struct module *m)
 	unmap_image(&m->debug_image);
 	if (m->index)
 		munmap(m->index, m->index_bytes);
+	vmk_dwarf_info_release(&m->dwarf_info);
 	m->used = false;
 }
 
@@ -793,6 +801,7 @@ static void init_module(struct module *m, const struct phdr_search *s)
 	m->index_count = 0;
 	m->index_bytes = 0;
 	m->dwarf = (struct vmk_dwarf_sections){ 0 };
+	m->dwarf_info = (struct vmk_dwarf_info_cache){ 0 };
 	m->image.base = NULL;
 	m->debug_image.base = NULL;
 
@@ -867,6 +876,45 @@ static const char *intern(const char *s)
 	return copy;
 }
 
+/* ---- inlined frames ---- */
+
+/* Where chain frame f was inlined: a file of the unit's line table, interned. */
+static void call_site(struct module *m, const struct vmk_dwarf_inlined *f, const char **file,
+		      unsigned *line)
+{
+	*file = NULL;
+	*line = f->call_line;
+	if (f->have_call_file && inline_chain.have_line_offset &&
+	    vmk_dwarf_file_name(&m->dwarf, inline_chain.line_offset, f->call_file, line_file_buf,
+				sizeof(line_file_buf)))
+		*file = intern(line_file_buf);
+}
+
+/*
+ * Turn the DWARF chain at file_addr into out->inlined.  Of a chain deeper
+ * than VMK_MAX_INLINED, the innermost frames are kept; the physical
+ * frame's line is always the outermost call site.
+ */
+static void add_inlined_frames(struct module *m, uint64_t file_addr, struct vmk_symbol *out)
+{
+	struct vmk_dwarf_inline_chain *c = &inline_chain;
+
+	if (!m->dwarf.debug_info_size ||
+	    !vmk_dwarf_find_inlined(&m->dwarf, &m->dwarf_info, file_addr, c) || c->count == 0)
+		return;
+
+	unsigned n = c->count < VMK_MAX_INLINED ? c->count : VMK_MAX_INLINED;
+
+	/* The line table's row for pc is in the innermost inlined function. */
+	out->inlined[0] = (struct vmk_inlined_frame){ c->frames[0].name, out->file, out->line };
+	for (unsigned i = 1; i < n; i++) {
+		out->inlined[i].func = c->frames[i].name;
+		call_site(m, &c->frames[i - 1], &out->inlined[i].file, &out->inlined[i].line);
+	}
+	out->inlined_count = n;
+	call_site(m, &c->frames[c->count - 1], &out->file, &out->line);
+}
+
 /* ---- entry points ---- */
 
 static bool symbolize(uintptr_t lookup_addr, uintptr_t pc, bool want_line, struct vmk_symbol *out)
@@ -900,6 +948,8 @@ static bool symbolize(uintptr_t lookup_addr, uintptr_t pc, bool want_line, struc
 				&out->line) &&
 	    line_file_buf[0])
 		out->file = intern(line_file_buf);
+	if (want_line)
+		add_inlined_frames(m, file_addr, out);
 	unlock();
 	return true;
 }

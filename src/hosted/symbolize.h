@@ -17,6 +17,15 @@
 #define VMKASAN_HOSTED_SYMBOLIZE_H
 #include <stdbool.h>
 #include <stdint.h>
+/* Inlined frames kept per address; deeper chains lose their middle frames. */
+#define VMK_MAX_INLINED 8
+
+struct vmk_inlined_frame {
+	const char *func;	/* the inlined function, NULL if its name is unknown */
+	const char *file;	/* NULL if unknown */
+	unsigned line;
+};
+
 struct vmk_symbol {
 	const char *module;      /* full path of the ELF module ("/proc/self/exe" resolved to the real path if possible) */
 	uintptr_t module_off;    /* pc - load bias of that module (what addr2line -e module wants) */
@@ -25,6 +34,14 @@ struct vmk_symbol {
 	uintptr_t func_size;     /* st_size of the symbol */
 	const char *file;        /* source file (with directory if the line table gives one), NULL if unknown */
 	unsigned line;           /* 0 if unknown */
+	/*
+	 * Functions inlined at pc (DWARF inlined subroutines), innermost
+	 * first: inlined[0] holds the line-table file:line of pc, each next
+	 * one the call site of the one before, and file:line above is then
+	 * the call site in func of the outermost.  Only vmk_symbolize fills it.
+	 */
+	unsigned inlined_count;
+	struct vmk_inlined_frame inlined[VMK_MAX_INLINED];
 };
 /* pc: a code address in this process. is_return_addr: pc is a return address; look up the line of
  * pc-1 (the call instruction), but func_off is still computed from pc itself (Linux prints

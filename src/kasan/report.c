@@ -103,8 +103,14 @@ void kasan_report_lock_all(bool lock)
 		kasan_spin_unlock(&report_lock);
 }
 
-/* Print one trace line; returns true when pc is in main(), where
- * traces stop (what lies below is libc's start-up). */
+/*
+ * Print the trace lines of one frame: first one line per function
+ * inlined at pc, innermost first, "<prefix>func (inlined) file:line" (ASan
+ * and the kernel's decode_stacktrace.sh list inlined calls too), then the
+ * physical frame, whose file:line is then the call site of the outermost
+ * inlined one.  Returns true when pc is in main(), where traces stop
+ * (what lies below is libc's start-up).
+ */
 static bool print_symbolized(uintptr_t pc, bool is_return_addr, const char *prefix)
 {
 	struct plat_symbol sym;
@@ -112,6 +118,14 @@ static bool print_symbolized(uintptr_t pc, bool is_return_addr, const char *pref
 	if (!kasan_flags.symbolize || !plat_symbolize(pc, is_return_addr, &sym)) {
 		kasan_printf("%s0x%lx\n", prefix, (unsigned long)pc);
 		return false;
+	}
+	for (unsigned i = 0; i < sym.n_inlined && i < PLAT_MAX_INLINED; i++) {
+		const struct plat_inlined_frame *f = &sym.inlined[i];
+
+		kasan_printf("%s%s (inlined)", prefix, f->func ? f->func : "??");
+		if (f->file)
+			kasan_printf(" %s:%u", f->file, f->line);
+		kasan_printf("\n");
 	}
 	if (sym.func)
 		kasan_printf("%s%s+0x%lx/0x%lx", prefix, sym.func, (unsigned long)sym.func_off,

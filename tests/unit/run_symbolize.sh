@@ -52,9 +52,10 @@ variant() {
 	if ! {
 		$cc $RT_FLAGS $dbg -c "$root/src/hosted/symbolize.c" -o "$dir/symbolize.o" &&
 		$cc $RT_FLAGS $dbg -c "$root/src/hosted/dwarf_line.c" -o "$dir/dwarf_line.o" &&
+		$cc $RT_FLAGS $dbg -c "$root/src/hosted/dwarf_info.c" -o "$dir/dwarf_info.o" &&
 		$cc $TEST_FLAGS $dbg $cc_pie $defines -c "$TEST_SRC" -o "$dir/symbolize_test.o" &&
 		$cc $ld_pie $ldflags $dbg -o "$exe" "$dir/symbolize_test.o" "$dir/symbolize.o" \
-			"$dir/dwarf_line.o" -ldl &&
+			"$dir/dwarf_line.o" "$dir/dwarf_info.o" -ldl &&
 		$cc -std=gnu11 -g $dbg -fPIC -shared -Wl,--build-id=none -DSYMBOLIZE_VICTIM \
 			"$TEST_SRC" -o "$dir/victim.so"
 	} >"$log" 2>&1; then

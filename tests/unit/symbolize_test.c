@@ -23,9 +23,15 @@
 
 int victim_data[8] = { 1 };
 
-__attribute__((noinline)) int victim_function(int x)
+/* Inlined even at -O0: the victim's .debug_info has a chain to read. */
+static inline __attribute__((always_inline)) int victim_helper(int x)
 {
 	return x * 3 + victim_data[x & 7];
+}
+
+__attribute__((noinline)) int victim_function(int x)
+{
+	return victim_helper(x);
 }
 
 #else /* !SYMBOLIZE_VICTIM: the test program */
@@ -41,6 +47,7 @@ __attribute__((noinline)) int victim_function(int x)
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hosted/dwarf_info.h"
 #include "hosted/dwarf_line.h"
 #include "hosted/symbolize.h"
 
@@ -124,6 +131,34 @@ here:	x = x + 1;
 		goto *(void *)*addr;
 }
 
+/*
+ * Two levels of inlining (always_inline holds at -O0 too): the return
+ * address of the call in inlined_inner lies in inlined_inner, inlined
+ * into inlined_outer, inlined into inline_caller.  Each call and its
+ * __LINE__ share a line.
+ */
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+struct inline_lines {
+	uintptr_t ra;
+	unsigned inner, outer, caller;
+};
+
+ALWAYS_INLINE void inlined_inner(struct inline_lines *l)
+{
+	l->ra = return_address_of_caller(); l->inner = __LINE__;
+}
+
+ALWAYS_INLINE void inlined_outer(struct inline_lines *l)
+{
+	inlined_inner(l); l->outer = __LINE__;
+}
+
+NOINLINE void inline_caller(struct inline_lines *l)
+{
+	inlined_outer(l); l->caller = __LINE__;
+}
+
 static uintptr_t libc_return_address;
 
 static int compare_ints(const void *a, const void *b)
@@ -200,6 +235,41 @@ static void test_return_address(void)
 	check(s.line == call_line, "line %u is the call's %u", s.line, call_line);
 	check(s.file && !strcmp(base_name(s.file), "symbolize_test.c"), "file of the call");
 #endif
+}
+
+static void test_inlined(void)
+{
+	struct inline_lines l;
+	struct vmk_symbol s;
+
+	inline_caller(&l);
+	if (!check(vmk_symbolize(l.ra, true, &s), "return address in inlined code symbolizes"))
+		return;
+	describe("inlined", &s);
+	for (unsigned i = 0; i < s.inlined_count; i++)
+		printf("#   inlined[%u]: %s %s:%u\n", i, str_or_null(s.inlined[i].func),
+		       str_or_null(s.inlined[i].file), s.inlined[i].line);
+	check(s.func && !strcmp(s.func, "inline_caller"), "the physical frame is inline_caller");
+#ifdef EXPECT_NO_LINES
+	/* No .debug_line, no .debug_info either (stripped or compressed). */
+	check(s.inlined_count == 0, "no inlined frames without debug info");
+#else
+	if (!check(s.inlined_count == 2, "two inlined frames (got %u)", s.inlined_count))
+		return;
+	check(s.inlined[0].func && !strcmp(s.inlined[0].func, "inlined_inner") &&
+	      s.inlined[0].line == l.inner && s.inlined[0].file &&
+	      !strcmp(base_name(s.inlined[0].file), "symbolize_test.c"),
+	      "innermost: inlined_inner at its call, line %u", l.inner);
+	check(s.inlined[1].func && !strcmp(s.inlined[1].func, "inlined_outer") &&
+	      s.inlined[1].line == l.outer && s.inlined[1].file && s.inlined[1].file[0] == '/' &&
+	      !strcmp(base_name(s.inlined[1].file), "symbolize_test.c"),
+	      "then inlined_outer where it calls inlined_inner, line %u", l.outer);
+	check(s.line == l.caller && s.file && !strcmp(base_name(s.file), "symbolize_test.c"),
+	      "the physical frame's line %u is where inline_caller calls inlined_outer", l.caller);
+#endif
+	/* Data lookups never read .debug_info. */
+	check(vmk_symbolize_data((uintptr_t)&symbolize_test_global[1], &s) && s.inlined_count == 0,
+	      "no inlined frames for data");
 }
 
 static void test_label(void)
@@ -353,20 +423,172 @@ static void test_against_addr2line(void)
 		known = strcmp(line_buf, "??") != 0;
 		vmk_symbolize(addrs[i], false, &s);
 		compared++;
-		bool same = known ? (s.file && !strcmp(base_name(s.file), base_name(line_buf)) &&
-				     s.line == want_line)
-				  : !s.file && s.line == 0;
+
+		/* addr2line without -i gives the line table's row: our innermost frame. */
+		const char *file = s.inlined_count ? s.inlined[0].file : s.file;
+		unsigned line = s.inlined_count ? s.inlined[0].line : s.line;
+		bool same = known ? (file && !strcmp(base_name(file), base_name(line_buf)) &&
+				     line == want_line)
+				  : !file && line == 0;
 
 		if (!same && mismatches++ < 5)
 			printf("# 0x%lx: addr2line %s:%u, we %s:%u\n",
 			       (unsigned long)(addrs[i] - bias), line_buf, want_line,
-			       str_or_null(s.file), s.line);
+			       str_or_null(file), line);
 	}
 	if (out)
 		pclose(out);
 	unlink(tmp_in);
 	check(compared == n && n > 100 && mismatches == 0,
 	      "file:line agrees with %s at %d of %d addresses", tool, compared - mismatches, n);
+#endif
+}
+
+/* One frame of a reference inline chain: "func" then "file:line[ (discriminator N)]". */
+struct ref_frame {
+	char func[256];
+	char file[1024];
+	unsigned line;
+};
+
+#ifndef EXPECT_NO_LINES
+static bool read_ref_frame(FILE *out, char *first, struct ref_frame *f)
+{
+	char buf[1024];
+	char *colon, *space;
+
+	snprintf(f->func, sizeof(f->func), "%.*s", (int)strcspn(first, "\n"), first);
+	if (!fgets(buf, sizeof(buf), out))
+		return false;
+	buf[strcspn(buf, "\n")] = 0;
+	space = strchr(buf, ' ');
+	if (space)
+		*space = 0;
+	colon = strrchr(buf, ':');
+	if (!colon)
+		return false;
+	*colon = 0;
+	f->line = (unsigned)strtoul(colon + 1, NULL, 10);
+	snprintf(f->file, sizeof(f->file), "%s", buf);
+	return true;
+}
+
+/* Does our frame (func may be NULL: not compared) match the reference's? */
+static bool same_frame(const struct ref_frame *want, const char *func, const char *file,
+		       unsigned line)
+{
+	if (func && strcmp(func, want->func))
+		return false;
+	if (!strcmp(want->file, "??"))
+		return !file && line == 0;
+	return file && !strcmp(base_name(file), base_name(want->file)) && line == want->line;
+}
+#endif
+
+/*
+ * The whole inline chain (names, file:line of every frame) against
+ * llvm-addr2line -i, over the runtime's own -O2 code, where many static
+ * helpers are inlined.  The physical frame's name is not compared: ours
+ * is the ELF symbol (foo.constprop.0), the tool's the DWARF one.
+ */
+static void test_inline_chains(void)
+{
+#ifdef EXPECT_NO_LINES
+	skip("no line info in this variant");
+#else
+	char exe[4096], tmp_in[] = "/tmp/symtest_inl_XXXXXX", cmd[8400], buf[1024];
+	uintptr_t bias = main_bias();
+	static uintptr_t addrs[8192];
+	int n = 0, compared = 0, mismatches = 0, with_inlined = 0, max_depth = 0;
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	const char *tool = getenv("INLINE_ADDR2LINE") ? getenv("INLINE_ADDR2LINE") : "llvm-addr2line";
+
+	snprintf(cmd, sizeof(cmd), "command -v '%s' >/dev/null 2>&1", tool);
+	if (len <= 0 || system(cmd) != 0) {
+		check(false, "%s is needed to check inline chains", tool);
+		return;
+	}
+	exe[len] = 0;
+
+	const uintptr_t functions[] = {
+		(uintptr_t)&vmk_symbolize, (uintptr_t)&vmk_dwarf_find_line,
+		(uintptr_t)&vmk_dwarf_find_inlined, (uintptr_t)&vmk_dwarf_file_name,
+		(uintptr_t)&vmk_symbolize_data, (uintptr_t)&inline_caller,
+	};
+
+	for (size_t f = 0; f < sizeof(functions) / sizeof(functions[0]); f++) {
+		struct vmk_symbol s;
+
+		if (!vmk_symbolize(functions[f], false, &s))
+			continue;
+		for (uintptr_t off = 0; off < s.func_size && n < 8192; off += 2)
+			addrs[n++] = functions[f] + off;
+	}
+
+	int fd = mkstemp(tmp_in);
+	FILE *in = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+	if (!in) {
+		skip("cannot create a temporary file");
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		fprintf(in, "0x%lx\n", (unsigned long)(addrs[i] - bias));
+	fclose(in);
+	snprintf(cmd, sizeof(cmd), "'%s' -a -i -f -e '%s' < '%s'", tool, exe, tmp_in);
+
+	FILE *out = popen(cmd, "r");
+	char *pending = out ? fgets(buf, sizeof(buf), out) : NULL;
+
+	for (int i = 0; pending && i < n; i++) {
+		static struct ref_frame want[64];
+		int depth = 0;
+
+		/* "0x<addr>", then frames up to the next address line. */
+		if (strncmp(buf, "0x", 2) != 0)
+			break;
+		while ((pending = fgets(buf, sizeof(buf), out)) && strncmp(buf, "0x", 2) != 0) {
+			char first[1024];
+
+			snprintf(first, sizeof(first), "%s", buf);
+			if (depth < 64 && read_ref_frame(out, first, &want[depth]))
+				depth++;
+		}
+
+		struct vmk_symbol s;
+
+		vmk_symbolize(addrs[i], false, &s);
+		compared++;
+		with_inlined += s.inlined_count > 0;
+		if (depth > max_depth)
+			max_depth = depth;
+
+		bool same = depth == (int)s.inlined_count + 1;
+
+		for (unsigned k = 0; same && k < s.inlined_count; k++)
+			same = same_frame(&want[k], s.inlined[k].func, s.inlined[k].file,
+					  s.inlined[k].line);
+		same = same && same_frame(&want[depth - 1], NULL, s.file, s.line);
+		if (!same && mismatches++ < 5) {
+			printf("# 0x%lx: %s has %d frames:", (unsigned long)(addrs[i] - bias), tool, depth);
+			for (int k = 0; k < depth; k++)
+				printf(" %s@%s:%u", want[k].func, base_name(want[k].file), want[k].line);
+			printf("\n# we have %u inlined:", s.inlined_count);
+			for (unsigned k = 0; k < s.inlined_count; k++)
+				printf(" %s@%s:%u", str_or_null(s.inlined[k].func),
+				       str_or_null(base_name(s.inlined[k].file)), s.inlined[k].line);
+			printf(" then %s@%s:%u\n", str_or_null(s.func), str_or_null(base_name(s.file)),
+			       s.line);
+		}
+	}
+	if (out)
+		pclose(out);
+	unlink(tmp_in);
+	check(compared == n && n > 500 && mismatches == 0,
+	      "inline chains agree with %s at %d of %d addresses", tool, compared - mismatches, n);
+	check(with_inlined > 50 && max_depth >= 3,
+	      "the sample has inlined code: %d addresses, chains up to %d frames", with_inlined,
+	      max_depth);
 #endif
 }
 
@@ -498,6 +720,104 @@ static void test_dwarf_fuzz(void)
 }
 
 /*
+ * Feed mutated copies of our own .debug_info, .debug_abbrev and the
+ * tables they point into to the inlined-frame reader: it must never
+ * crash, and an intact copy must give inline_caller's chain.
+ */
+static void test_dwarf_info_fuzz(void)
+{
+	static const char *const names[] = { ".debug_info", ".debug_abbrev", ".debug_rnglists",
+					      ".debug_ranges", ".debug_addr", ".debug_str_offsets" };
+	enum { N = sizeof(names) / sizeof(names[0]) };
+	size_t size, off[N] = { 0 }, len[N] = { 0 }, str_off = 0, str_len = 0;
+	uint8_t *exe = read_file("/proc/self/exe", &size);
+
+	if (!exe || !elf_section(exe, size, ".debug_info", &off[0], &len[0]) ||
+	    !elf_section(exe, size, ".debug_abbrev", &off[1], &len[1])) {
+		skip("no .debug_line to fuzz");	/* the same variants have neither */
+		free(exe);
+		return;
+	}
+	for (int i = 2; i < N; i++)
+		elf_section(exe, size, names[i], &off[i], &len[i]);
+	elf_section(exe, size, ".debug_str", &str_off, &str_len);
+
+	struct vmk_dwarf_sections d = {
+		.debug_info = exe + off[0], .debug_info_size = len[0],
+		.debug_abbrev = exe + off[1], .debug_abbrev_size = len[1],
+		.debug_rnglists = len[2] ? exe + off[2] : NULL, .debug_rnglists_size = len[2],
+		.debug_ranges = len[3] ? exe + off[3] : NULL, .debug_ranges_size = len[3],
+		.debug_addr = len[4] ? exe + off[4] : NULL, .debug_addr_size = len[4],
+		.debug_str_offsets = len[5] ? exe + off[5] : NULL, .debug_str_offsets_size = len[5],
+		.debug_str = str_len ? exe + str_off : NULL, .debug_str_size = str_len,
+	};
+	struct inline_lines l;
+	static struct vmk_dwarf_inline_chain chain;
+	struct vmk_dwarf_info_cache cache = { 0 };
+
+	inline_caller(&l);
+
+	uint64_t probe = l.ra - 1 - main_bias();
+	bool alone = vmk_dwarf_find_inlined(&d, &cache, probe, &chain);
+
+	check(alone && chain.count == 2 && chain.frames[0].name &&
+	      !strcmp(chain.frames[0].name, "inlined_inner") && chain.frames[1].name &&
+	      !strcmp(chain.frames[1].name, "inlined_outer") && chain.frames[0].call_line == l.outer &&
+	      chain.frames[1].call_line == l.caller && chain.have_line_offset,
+	      "vmk_dwarf_find_inlined alone finds inlined_inner (called at line %u) in inlined_outer "
+	      "(called at line %u)", chain.count ? chain.frames[0].call_line : 0,
+	      chain.count > 1 ? chain.frames[1].call_line : 0);
+	vmk_dwarf_info_release(&cache);
+
+	int found = 0, rounds = 0;
+
+	for (int iter = 0; iter < 1200; iter++) {
+		int which = iter % N;
+
+		if (!len[which])
+			continue;
+		rounds++;
+
+		/* Truncations go to the end of a heap block so overreads would be caught by a sanitizer. */
+		size_t cut = iter % 7 == 0 ? rng() % len[which] : len[which];
+		uint8_t *piece = malloc(cut ? cut : 1);
+		int flips = 1 + (int)(rng() % 8);
+
+		memcpy(piece, exe + off[which], cut);
+		for (int i = 0; cut && i < flips; i++)
+			piece[rng() % cut] = (uint8_t)rng();
+
+		struct vmk_dwarf_sections fuzzed = d;
+		const uint8_t **ptr[N] = { &fuzzed.debug_info, &fuzzed.debug_abbrev,
+					   &fuzzed.debug_rnglists, &fuzzed.debug_ranges,
+					   &fuzzed.debug_addr, &fuzzed.debug_str_offsets };
+		size_t *sz[N] = { &fuzzed.debug_info_size, &fuzzed.debug_abbrev_size,
+				  &fuzzed.debug_rnglists_size, &fuzzed.debug_ranges_size,
+				  &fuzzed.debug_addr_size, &fuzzed.debug_str_offsets_size };
+
+		*ptr[which] = piece;
+		*sz[which] = cut;
+		for (int k = 0; k < 4; k++) {
+			uint64_t addr = k == 0 ? probe : k == 1 ? probe - rng() % 4096 : rng() % 0x100000;
+
+			if (vmk_dwarf_find_inlined(&fuzzed, &cache, addr, &chain)) {
+				found++;
+				/* Touch every name: a bad pointer would crash here. */
+				for (unsigned f = 0; f < chain.count; f++)
+					if (chain.frames[f].name)
+						found += strlen(chain.frames[f].name) > 100000;
+			}
+		}
+		vmk_dwarf_info_release(&cache);
+		free(piece);
+	}
+	check(cache.ranges == NULL && cache.abbrevs == NULL, "release empties the cache");
+	check(rounds > 0, "%d mutated debug-info sections did not crash the reader (%d hits)", rounds,
+	      found);
+	free(exe);
+}
+
+/*
  * Load copies of the victim library, then replace each file on disk (a
  * new inode: the loaded mapping stays intact) with a corrupted version
  * before the symbolizer first opens it.  More than 64 rounds also
@@ -560,10 +880,11 @@ static void test_corrupt_modules(const char *victim)
 			break;
 		case 4: {	/* corrupt inside .debug_line, .symtab, .strtab: most likely to pass the build-id check */
 			static const char *const names[] = { ".debug_line", ".symtab", ".strtab",
-							     ".debug_line_str", ".dynsym" };
+							     ".debug_line_str", ".dynsym", ".debug_info",
+							     ".debug_abbrev" };
 			size_t off, len;
 
-			if (elf_section(orig, size, names[(round / 6) % 5], &off, &len) && len)
+			if (elf_section(orig, size, names[(round / 6) % 7], &off, &len) && len)
 				for (int i = 0; i < 1 + round % 16; i++)
 					bad[off + rng() % len] = (uint8_t)rng();
 			break;
@@ -585,8 +906,11 @@ static void test_corrupt_modules(const char *victim)
 			size_t total = strlen(s.module) + (s.func ? strlen(s.func) : 0) +
 				       (s.file ? strlen(s.file) : 0);
 
+			for (unsigned i = 0; i < s.inlined_count; i++)
+				total += (s.inlined[i].func ? strlen(s.inlined[i].func) : 0) +
+					 (s.inlined[i].file ? strlen(s.inlined[i].file) : 0);
 			named += s.func != NULL;
-			ok = total > 0;
+			ok = total > 0 && s.inlined_count <= VMK_MAX_INLINED;
 		}
 		ok = ok && vmk_symbolize((uintptr_t)fn + 5, true, &s);
 		ok = ok && vmk_symbolize_data((uintptr_t)data + 4, &s) &&
@@ -606,12 +930,15 @@ int main(int argc, char **argv)
 {
 	test_function(base_name(argv[0]));
 	test_return_address();
+	test_inlined();
 	test_label();
 	test_data();
 	test_libc();
 	test_bogus();
 	test_against_addr2line();
+	test_inline_chains();
 	test_dwarf_fuzz();
+	test_dwarf_info_fuzz();
 	test_corrupt_modules(argc > 1 ? argv[1] : NULL);
 	/* After 200 modules the cache has evicted and reloaded: the basics still hold. */
 	test_function(base_name(argv[0]));
