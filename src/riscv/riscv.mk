@@ -42,7 +42,7 @@ $(RV_BUILD)/lib/link.ld: src/riscv/link.ld
 
 $(RV_QEMU): tools/riscv/vmkasan-qemu.in
 	@mkdir -p $(dir $@)
-	cp $< $@ && chmod +x $@
+	sed -e 's|@ROOT@|$(CURDIR)|' $< > $@ && chmod +x $@
 
 $(RV_CC_WRAP): tools/riscv/vmkasan-cc-riscv.in
 	@mkdir -p $(dir $@)
