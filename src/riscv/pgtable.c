@@ -182,6 +182,7 @@ volatile unsigned long rv_tlb_gen, rv_tlb_seen[RV_MAX_HARTS];
 
 void rv_tlb_flush_local(void)
 {
+	RV_EVENT_ADD(flush_all, 1);
 	__asm__ volatile("sfence.vma" ::: "memory");
 }
 
@@ -195,6 +196,7 @@ static void flush_local_range(uintptr_t va, unsigned long n)
 		rv_tlb_flush_local();
 		return;
 	}
+	RV_EVENT_ADD(flush_page, n);
 	for (unsigned long i = 0; i < n; i++)
 		__asm__ volatile("sfence.vma %0" :: "r"(va + (i << PAGE_SHIFT)) : "memory");
 }
@@ -228,10 +230,11 @@ void rv_tlb_flush_remote(void)
 static void flush_remote(void)
 {
 	unsigned me = this_hart()->id;
-	unsigned long online = READ_ONCE(rv_hart_online), gen;
+	unsigned long online = READ_ONCE(rv_hart_online), gen, t0;
 
 	if (!(online & ~(1UL << me)))
 		return;
+	t0 = csr_read(time);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	gen = __atomic_add_fetch(&rv_tlb_gen, 1, __ATOMIC_SEQ_CST);
 	for (unsigned h = 0; h < RV_MAX_HARTS; h++)
@@ -241,6 +244,8 @@ static void flush_remote(void)
 		if (h != me && (online & (1UL << h)))
 			while ((long)(READ_ONCE(rv_tlb_seen[h]) - gen) < 0)
 				plat_cpu_relax();
+	RV_EVENT_ADD(shootdowns, 1);
+	RV_EVENT_ADD(shootdown_wait_us, csr_read(time) - t0);	/* ticks until read */
 }
 
 /* ---- boot ---- */
@@ -368,6 +373,7 @@ bool rv_shadow_map(uintptr_t sp, uintptr_t pa)
 	leaf[vpn(sp, 0)] = pa_pte(pa, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D | PTE_OWNED);
 	leaf_frames[leaf_index(sp)]++;
 	kasan_spin_unlock(&pt_lock);
+	RV_EVENT_ADD(shadow_mapped, 1);
 	return true;
 }
 
@@ -396,6 +402,8 @@ static uintptr_t shadow_unmap_one(uintptr_t sp, uintptr_t *table)
 		}
 	}
 	kasan_spin_unlock(&pt_lock);
+	if (pa)
+		RV_EVENT_ADD(shadow_unmapped, 1);
 	return pa;
 }
 
