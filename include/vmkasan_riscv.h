@@ -40,6 +40,19 @@ VMKASAN_API unsigned long vmk_shadow_resident(void);
 /* Pages of page tables. */
 VMKASAN_API unsigned long vmk_page_table_pages(void);
 
+/* What the port's memory management did since boot (all harts): counts
+ * that do not depend on the host's load, unlike QEMU's timing. */
+struct vmk_events {
+	unsigned long shootdowns;	/* TLB flushes sent to the other harts (and waited for) */
+	unsigned long shootdown_wait_us;/* time spent waiting for the other harts' flushes */
+	unsigned long flush_all;	/* whole-TLB sfence.vma on this hart */
+	unsigned long flush_page;	/* one-page sfence.vma on this hart */
+	unsigned long shadow_mapped;	/* frames put into the vmalloc shadow */
+	unsigned long shadow_unmapped;	/* frames taken out of it */
+	unsigned long stale_fixups;	/* a stale TLB entry mended by a local flush (fault, recheck) */
+};
+VMKASAN_API void vmk_get_events(struct vmk_events *out);
+
 /* Reset the machine and run the program again from the start, with
  * extra_options appended to VMKASAN_OPTIONS and len bytes of data (at
  * most 3 KiB) that the next boot reads back with vmk_restart_data(). */

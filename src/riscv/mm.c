@@ -157,10 +157,11 @@ void plat_frames_put(unsigned long pfn, unsigned long n)
 		*e = 0;
 	}
 	/* this hart at once; the others at the purge */
-	if (n <= 32)
+	if (n <= 32) {
+		RV_EVENT_ADD(flush_page, n);
 		for (unsigned long i = 0; i < n; i++)
 			__asm__ volatile("sfence.vma %0" :: "r"(vmalloc_va(pfn + i)) : "memory");
-	else
+	} else
 		rv_tlb_flush_local();
 }
 

@@ -182,6 +182,7 @@ volatile unsigned long rv_tlb_gen, rv_tlb_seen[RV_MAX_HARTS];
 
 void rv_tlb_flush_local(void)
 {
+	RV_EVENT_ADD(flush_all, 1);
 	__asm__ volatile("sfence.vma" ::: "memory");
 }
 
@@ -195,6 +196,7 @@ static void flush_local_range(uintptr_t va, unsigned long n)
 		rv_tlb_flush_local();
 		return;
 	}
+	RV_EVENT_ADD(flush_page, n);
 	for (unsigned long i = 0; i < n; i++)
 		__asm__ volatile("sfence.vma %0" :: "r"(va + (i << PAGE_SHIFT)) : "memory");
 }
@@ -228,10 +230,11 @@ void rv_tlb_flush_remote(void)
 static void flush_remote(void)
 {
 	unsigned me = this_hart()->id;
-	unsigned long online = READ_ONCE(rv_hart_online), gen;
+	unsigned long online = READ_ONCE(rv_hart_online), gen, t0;
 
 	if (!(online & ~(1UL << me)))
 		return;
+	t0 = csr_read(time);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	gen = __atomic_add_fetch(&rv_tlb_gen, 1, __ATOMIC_SEQ_CST);
 	for (unsigned h = 0; h < RV_MAX_HARTS; h++)
@@ -241,6 +244,8 @@ static void flush_remote(void)
 		if (h != me && (online & (1UL << h)))
 			while ((long)(READ_ONCE(rv_tlb_seen[h]) - gen) < 0)
 				plat_cpu_relax();
+	RV_EVENT_ADD(shootdowns, 1);
+	RV_EVENT_ADD(shootdown_wait_us, csr_read(time) - t0);	/* ticks until read */
 }
 
 /* ---- boot ---- */
@@ -368,6 +373,7 @@ bool rv_shadow_map(uintptr_t sp, uintptr_t pa)
 	leaf[vpn(sp, 0)] = pa_pte(pa, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D | PTE_OWNED);
 	leaf_frames[leaf_index(sp)]++;
 	kasan_spin_unlock(&pt_lock);
+	RV_EVENT_ADD(shadow_mapped, 1);
 	return true;
 }
 
@@ -396,6 +402,8 @@ static uintptr_t shadow_unmap_one(uintptr_t sp, uintptr_t *table)
 		}
 	}
 	kasan_spin_unlock(&pt_lock);
+	if (pa)
+		RV_EVENT_ADD(shadow_unmapped, 1);
 	return pa;
 }
 
@@ -424,8 +432,12 @@ unsigned long rv_shadow_resident(void)
  * then another hart may still read such a frame through a stale entry:
  * it holds only poison (no area uses it any more), so the worst is a
  * report about memory that is indeed unused.  Populating a shadow page
- * again flushes every hart at once (a stale poison entry would report
- * a live area), so no hart can keep the old frame past that.
+ * whose old frame still waits here maps that same frame again (taken
+ * back out of the batch): a hart with a stale entry then reads and
+ * writes the very frame the page has now, and nothing needs flushing.
+ * (A shoot-down there instead costs one per such populate, refcount's
+ * common case -- its released shadow is soon populated again -- and on
+ * a loaded QEMU host each one waits milliseconds for the other vCPU.)
  */
 #define PENDING_MAX 128
 static uintptr_t pending[PENDING_MAX], pending_va[PENDING_MAX];
@@ -448,17 +460,22 @@ static void drain_pending(void)
 		rv_page_free(batch[i]);
 }
 
-/* Is the old frame of shadow page sp still waiting for the shoot-down?
- * Then another hart may still write through it: not before it is gone. */
-static bool pending_at(uintptr_t sp, unsigned long n)
+/* The old frame of shadow page sp, if it still waits for the
+ * shoot-down: taken out of the batch (0: none). */
+static uintptr_t pending_take(uintptr_t sp)
 {
-	bool found = false;
+	uintptr_t pa = 0;
 
 	kasan_spin_lock(&pending_lock);
-	for (unsigned i = 0; i < npending && !found; i++)
-		found = pending_va[i] - sp < (n << PAGE_SHIFT);
+	for (unsigned i = 0; i < npending; i++)
+		if (pending_va[i] == sp) {
+			pa = pending[i];
+			pending[i] = pending[--npending];
+			pending_va[i] = pending_va[npending];
+			break;
+		}
 	kasan_spin_unlock(&pending_lock);
-	return found;
+	return pa;
 }
 
 static void free_after_flush(uintptr_t pa, uintptr_t va)
@@ -488,13 +505,15 @@ static void free_after_flush(uintptr_t pa, uintptr_t va)
 bool plat_shadow_pages_map(uintptr_t sp, unsigned long pfn, unsigned long n)
 {
 	(void)pfn;	/* identity frame numbers are bookkeeping here */
-	if (READ_ONCE(npending) && pending_at(sp, n))
-		drain_pending();
 	for (unsigned long i = 0; i < n; i++) {
-		uintptr_t pa = rv_page_alloc();
+		uintptr_t at = sp + (i << PAGE_SHIFT);
+		uintptr_t old = READ_ONCE(npending) ? pending_take(at) : 0;
+		uintptr_t pa = old ? old : rv_page_alloc();
 
-		if (!pa || !rv_shadow_map(sp + (i << PAGE_SHIFT), pa)) {
-			if (pa)
+		if (!pa || !rv_shadow_map(at, pa)) {
+			if (old)	/* other harts may still see it: back to the batch */
+				free_after_flush(old, at);
+			else if (pa)
 				rv_page_free(pa);
 			plat_shadow_pages_unmap(sp, i);
 			return false;

@@ -111,6 +111,11 @@ bool rv_shadow_map(uintptr_t sp, uintptr_t pa);
 unsigned long rv_shadow_resident(void);
 extern int rv_shadow_unmapped;	/* option: unused shadow unmapped instead of poison */
 
+/* events.c */
+#include <vmkasan_riscv.h>
+extern struct vmk_events rv_events;
+#define RV_EVENT_ADD(field, n) __atomic_add_fetch(&rv_events.field, (n), __ATOMIC_RELAXED)
+
 /* trap.c */
 void rv_trap(struct trap_frame *f);
 extern volatile int rv_in_read_safe;

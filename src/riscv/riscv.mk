@@ -40,9 +40,10 @@ $(RV_BUILD)/lib/link.ld: src/riscv/link.ld
 	@mkdir -p $(dir $@)
 	cp $< $@
 
+# Replaced, not rewritten in place: bash reads a running script as it goes.
 $(RV_QEMU): tools/riscv/vmkasan-qemu.in
 	@mkdir -p $(dir $@)
-	cp $< $@ && chmod +x $@
+	sed -e 's|@ROOT@|$(CURDIR)|' $< > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
 
 $(RV_CC_WRAP): tools/riscv/vmkasan-cc-riscv.in
 	@mkdir -p $(dir $@)

@@ -98,6 +98,7 @@ bool plat_shadow_recheck(uintptr_t addr, size_t size)
 		return false;
 	if (!(READ_ONCE(rv_hart_online) & ~(1UL << this_hart()->id)))
 		return false;
+	RV_EVENT_ADD(stale_fixups, 1);
 	rv_tlb_flush_local();
 	return true;
 }
@@ -200,6 +201,7 @@ void rv_trap(struct trap_frame *f)
 		/* Mapped by another hart since this one cached "invalid". */
 		e = rv_pte(addr, false);
 		if (e && (*e & PTE_V) && (*e & PTE_R) && (!write || (*e & PTE_W))) {
+			RV_EVENT_ADD(stale_fixups, 1);
 			rv_tlb_flush_local();
 			return;
 		}

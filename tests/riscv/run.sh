@@ -214,6 +214,14 @@ expect_addr() {	# NAME: the EXPECT address as the report prints it
 	[ -n "$a" ] && printf '%016x\n' $((16#$a))
 }
 
+# src_line FILE FUNC TEXT: the line of the first TEXT after "FUNC(" in FILE.
+src_line() {
+	awk -v f="$2(" -v t="$3" 'index($0, f) { in_f = 1 } in_f && index($0, t) { print FNR; exit }' "$ROOT/$1"
+}
+# The host's addr2line, which trace-lines.pl asks (none: lines stay as
+# the guest prints them, checked below).
+addr2line=$(command -v riscv64-unknown-elf-addr2line || command -v llvm-addr2line || true)
+
 for b in $BUILDS; do
 	mode=${b#*-} cc=${b%-*}
 	while read -r prog case type rw size func desc builds end stdout; do
@@ -305,6 +313,24 @@ for b in $BUILDS; do
 		'^BUG: KASAN: vmalloc-out-of-bounds in hart1_oob\+' 'by task thread/'
 	check $g.timer_sleep "the timer: a 10 ms sleep on stimecmp and wfi [$b]" 0 '^PASS timer_sleep'
 	check $g.clean "vzalloc reads zero, no report [$b]" 0 '^REPORTS 0$' '^PASS clean'
+	# file:line in traces, from the ELF's DWARF on the host (vmkasan-qemu's
+	# trace-lines.pl): a catalog case's frames (return addresses, looked up
+	# at pc - 1), and the first frame of a report made by a trap (the
+	# faulting pc itself).
+	if [ -n "$addr2line" ]; then
+		l=$(src_line tests/catalog/global.c global_oob_right_read 'p[hide(10)];')
+		m=$(src_line tests/catalog/catalog.h catalog_main 'cases[i].fn();')
+		check $b.global.global_oob_right_read "trace lines carry file:line (global.c:$l, catalog.h:$m) [$b]" 1 \
+			"^ global_oob_right_read\+0x[0-9a-f]+/0x[0-9a-f]+ [^ ]*tests/catalog/global\.c:$l \[global\.elf\+0x[0-9a-f]+\]\$" \
+			"^ main\+0x[0-9a-f]+/0x[0-9a-f]+ [^ ]*tests/catalog/catalog\.h:$m \[global\.elf\+0x[0-9a-f]+\]\$"
+		l=$(src_line tests/riscv/guest.c vmalloc_uaf '(void)v[10];')
+		f=$(out $g.vmalloc_uaf | awk '/^BUG: KASAN: unable-to-handle-page-fault/ { t = 1 } t && /^Call Trace:/ { getline; print; exit }')
+		if [[ $f =~ ^\ vmalloc_uaf\+0x[0-9a-f]+/0x[0-9a-f]+\ [^\ ]*tests/riscv/guest\.c:$l\ \[guest\.elf\+ ]]; then
+			ok "file:line of a trap's pc (guest.c:$l) [$b]"
+		else
+			not_ok "file:line of a trap's pc (guest.c:$l) [$b]" "first frame: ${f:-none}" "output: $OUT/run/$g.vmalloc_uaf.out"
+		fi
+	fi
 	if [ $b = gcc-inline ]; then pols="keep purge refcount"; else pols=refcount; fi
 	pats=()
 	for p in $pols; do pats+=("^## policy $p"); done
@@ -316,4 +342,14 @@ for b in $BUILDS; do
 	if [ "$nsum" = $want ]; then ok "test_vmalloc: 9 Summary lines per policy [$b]"
 	else not_ok "test_vmalloc: 9 Summary lines per policy [$b]" "$nsum Summary lines, wanted $want"; fi
 done
+# No addr2line: the guest's lines go out unchanged.
+if [ -f "$OUT/gcc-inline/global.ok" ]; then
+	f=$(VMKASAN_ADDR2LINE=none "$QEMU" "$OUT/gcc-inline/global.elf" global_oob_right_read 2>&1 |
+		awk '/^Call Trace:/ { getline; print; exit }')
+	if [[ $f =~ ^\ global_oob_right_read\+0x[0-9a-f]+/0x[0-9a-f]+\ \[global\.elf\+0x[0-9a-f]+\]$ ]]; then
+		ok "VMKASAN_ADDR2LINE=none: trace lines as the guest prints them"
+	else
+		not_ok "VMKASAN_ADDR2LINE=none: trace lines as the guest prints them" "first frame: ${f:-none}"
+	fi
+fi
 finish

@@ -189,6 +189,7 @@ struct policy_result {
 		      resident_after_purge, samples, over_goal, reports, integrity, failed[4];
 	double max_ratio, usec[NR_CASES];
 	unsigned long ops[NR_CASES], fails[NR_CASES];
+	struct vmk_events ev;		/* during run_tests */
 };
 struct carry {
 	int next;			/* index into the policy list of this boot */
@@ -289,7 +290,21 @@ static void print_tables(void)
 		for (int k = 0; k < st.npol; k++)
 			printf(" %lu of %lu |", st.r[k].fails[c], st.r[k].ops[c]);
 	}
-	printf("\n\n### Memory per policy (pages of 4 KiB, resident = present PTEs)\n\n"
+	printf("\n\n### TLB and shadow events per policy (guest counters: what was done, not how long it took)\n\n"
+	       "| policy | ops | shoot-downs | waiting for them (ms) | local full flushes | "
+	       "local page flushes | shadow frames mapped | unmapped | stale entries mended |\n"
+	       "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	for (int k = 0; k < st.npol; k++) {
+		const struct policy_result *r = &st.r[k];
+		unsigned long n = 0;
+
+		for (int c = 0; c < NR_CASES; c++)
+			n += r->ops[c];
+		printf("| %s | %lu | %lu | %.1f | %lu | %lu | %lu | %lu | %lu |\n", policy_names[st.pol[k]],
+		       n, r->ev.shootdowns, (double)r->ev.shootdown_wait_us / 1e3, r->ev.flush_all,
+		       r->ev.flush_page, r->ev.shadow_mapped, r->ev.shadow_unmapped, r->ev.stale_fixups);
+	}
+	printf("\n### Memory per policy (pages of 4 KiB, resident = present PTEs)\n\n"
 	       "| policy | exit | peak RAM | peak shadow | peak resident (lower bound then) | final | "
 	       "after vm_unmap_aliases | max resident/LB | samples > 1.1×LB+64 | "
 	       "failed page/shadow/area/percpu | reports | integrity errors |\n"
@@ -458,6 +473,7 @@ int main(int argc, char **argv)
 	static char result[16384];
 	const struct carry *carried;
 	struct vmkasan_stats s;
+	struct vmk_events ev0;
 	struct policy_result *r;
 	size_t len;
 	int rc = parse_args(argc, argv), k;
@@ -488,7 +504,11 @@ int main(int argc, char **argv)
 	f = fmemopen(result, sizeof(result), "w");
 	r = &st.r[k];
 	r->ran = 1;
+	vmk_get_events(&ev0);
 	r->status = run_tests(f);
+	vmk_get_events(&r->ev);
+	for (size_t i = 0; i < sizeof(ev0) / sizeof(unsigned long); i++)
+		((unsigned long *)&r->ev)[i] -= ((unsigned long *)&ev0)[i];
 	fclose(f);
 	parse_result(r, result);
 	r->resident_peak = sum.resident_peak;
