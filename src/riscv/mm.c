@@ -165,11 +165,13 @@ void plat_frames_put(unsigned long pfn, unsigned long n)
 		rv_tlb_flush_local();
 }
 
-/* The lazy purge: other harts may still cache the freed areas. */
+/* The lazy purge: any hart may still cache the freed areas, this one
+ * too (plat_frames_put flushed only the hart that freed them), and the
+ * space is reused after the purge. */
 void plat_frames_release(unsigned long pfn, unsigned long n)
 {
 	if (is_vmalloc_pfn(pfn, n))
-		rv_tlb_flush_remote();
+		rv_tlb_flush_all();
 }
 
 /* ---- vmap aliases and guards ---- */
