@@ -28,13 +28,9 @@ CFLAGS="-O2 -fno-omit-frame-pointer"	# vmkasan-cc adds -fno-omit-frame-pointer
 ALL_CONFIGS="native asan-gcc vmk-gcc-inline vmk-gcc-outline native-clang asan-clang vmk-clang-inline vmk-clang-outline"
 CONFIGS=${BENCH_CONFIGS:-$ALL_CONFIGS}
 
-die() { echo "run-bench: $*" >&2; exit 1; }
-
-case "$REPEAT" in
-''|*[!0-9]*|0) die "BENCH_REPEAT must be a positive integer (got '$REPEAT')" ;;
-esac
-[ -x "$VMKASAN_CC" ] || die "$VMKASAN_CC not found: run 'make' first (or 'make bench')"
-command -v "$CC_GCC" >/dev/null 2>&1 || die "$CC_GCC not found"
+BENCH_NAME=run-bench
+. "$ROOT/bench/lib.sh"
+bench_check_env
 
 if [ -n "${BENCH_PROGS:-}" ]; then
 	PROGS=$BENCH_PROGS
@@ -72,27 +68,9 @@ build() {
 }
 
 # Header: machine and compilers.
-cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
-cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')
-gccv=$("$CC_GCC" --version 2>/dev/null | head -n 1)
-if command -v "$CC_CLANG" >/dev/null 2>&1; then
-	clangv=$("$CC_CLANG" --version 2>/dev/null | head -n 1)
-else
-	clangv="(not found)"
-fi
+bench_open_results
 
-rm -rf "$OUT"
-mkdir -p "$BIN" "$RUNS"
-exec 3>"$RESULTS"
-# out: print to stdout and to results.md
-out() { printf '%s\n' "$*"; printf '%s\n' "$*" >&3; }
-
-out "# vmkasan benchmark"
-out ""
-out "- CPU: ${cpu:-unknown}; cores: $cores; kernel: $(uname -r); load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
-out "- gcc: $gccv"
-out "- clang: $clangv"
-out "- vmkasan: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && [ -z "$(git status --porcelain -- src include tools 2>/dev/null)" ] || echo ' + uncommitted changes in src/include/tools')"
+bench_header "vmkasan benchmark"
 out "- runs: median of $REPEAT wall-clock runs per build, interleaved round-robin"
 out "- native/ASan flags: $CFLAGS; vmkasan: vmkasan-cc --inline|--outline -O2"
 out ""
@@ -164,12 +142,6 @@ while [ "$r" -le "$REPEAT" ]; do
 	r=$((r + 1))
 done
 
-median() {
-	sort -n "$1" | awk '{ v[NR] = $1 } END {
-		if (NR % 2) printf "%.3f", v[(NR + 1) / 2];
-		else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 # Per-program tables.
 for p in $PROGS; do

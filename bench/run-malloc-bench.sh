@@ -37,13 +37,9 @@ Q_ASAN=256M	# ASan's default quarantine_size_mb on 64-bit Linux (compiler-rt asa
 ALL_CONFIGS="native asan-gcc vmk-gcc-q16 vmk-gcc-q256 native-clang asan-clang vmk-clang-q16 vmk-clang-q256"
 CONFIGS=${BENCH_MALLOC_CONFIGS:-$ALL_CONFIGS}
 
-die() { echo "run-malloc-bench: $*" >&2; exit 1; }
-
-case "$REPEAT" in
-''|*[!0-9]*|0) die "BENCH_REPEAT must be a positive integer (got '$REPEAT')" ;;
-esac
-[ -x "$VMKASAN_CC" ] || die "$VMKASAN_CC not found: run 'make' first (or 'make bench')"
-command -v "$CC_GCC" >/dev/null 2>&1 || die "$CC_GCC not found"
+BENCH_NAME=run-malloc-bench
+. "$ROOT/bench/lib.sh"
+bench_check_env
 
 if [ -n "${BENCH_MALLOC_PROGS:-}" ]; then
 	PROGS=$BENCH_MALLOC_PROGS
@@ -98,28 +94,10 @@ run_env() {
 	esac
 }
 
-cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
-cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')
-gccv=$("$CC_GCC" --version 2>/dev/null | head -n 1)
-if command -v "$CC_CLANG" >/dev/null 2>&1; then
-	clangv=$("$CC_CLANG" --version 2>/dev/null | head -n 1)
-else
-	clangv="(not found)"
-fi
-
-rm -rf "$OUT"
-mkdir -p "$BIN" "$RUNS"
+bench_open_results
 "$CC_GCC" -O2 "$ROOT/bench/measure.c" -o "$BIN/measure" || die "cannot build bench/measure.c"
-exec 3>"$RESULTS"
-out() { printf '%s\n' "$*"; printf '%s\n' "$*" >&3; }
 
-out "# vmkasan malloc benchmark"
-out ""
-out "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-out "- CPU: ${cpu:-unknown}; cores: $cores; kernel: $(uname -r); load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
-out "- gcc: $gccv"
-out "- clang: $clangv"
-out "- vmkasan: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && [ -z "$(git status --porcelain -- src include tools bench 2>/dev/null)" ] || echo ' + uncommitted changes')"
+bench_header "vmkasan malloc benchmark"
 out "- runs: median of $REPEAT runs per configuration, interleaved round-robin; wall time and peak RSS (ru_maxrss) of each run"
 out "- native/ASan: $CFLAGS (ASan: -fsanitize=address, ASAN_OPTIONS=detect_leaks=0, default quarantine of 256 MiB)"
 out "- vmkasan: vmkasan-cc --inline -O2 -pthread, VMKASAN_OPTIONS=malloc=kasan:quarantine_size=$Q_SMALL (vmkasan's default) or $Q_ASAN (ASan's default)"
@@ -192,12 +170,6 @@ while [ "$r" -le "$REPEAT" ]; do
 	r=$((r + 1))
 done
 
-median() {
-	sort -n "$1" | awk '{ v[NR] = $1 } END {
-		if (NR % 2) printf "%.3f", v[(NR + 1) / 2];
-		else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 has() { case " $CONFIGS " in *" $1 "*) return 0 ;; esac; return 1; }
 

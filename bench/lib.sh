@@ -1,0 +1,44 @@
+# bench/lib.sh: what run-bench.sh and run-malloc-bench.sh share, sourced
+# after each sets ROOT, OUT, BENCH_NAME and the CC_* defaults: option
+# checks, the results file, its machine header, medians and ratios.
+
+die() { echo "$BENCH_NAME: $*" >&2; exit 1; }
+
+# The environment both scripts take, checked before anything is built.
+bench_check_env() {
+	case "$REPEAT" in
+	''|*[!0-9]*|0) die "BENCH_REPEAT must be a positive integer (got '$REPEAT')" ;;
+	esac
+	[ -x "$VMKASAN_CC" ] || die "$VMKASAN_CC not found: run 'make' first (or 'make bench')"
+	command -v "$CC_GCC" >/dev/null 2>&1 || die "$CC_GCC not found"
+}
+
+# A fresh OUT with BIN and RUNS; results go to RESULTS through out().
+bench_open_results() {
+	rm -rf "$OUT"
+	mkdir -p "$BIN" "$RUNS"
+	exec 3>"$RESULTS"
+}
+out() { printf '%s\n' "$*"; printf '%s\n' "$*" >&3; }
+
+# bench_header TITLE: the machine, compilers and commit the numbers
+# belong to (uncommitted changes under the given paths are flagged).
+bench_header() {
+	local_cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+	local_clang="(not found)"
+	command -v "$CC_CLANG" >/dev/null 2>&1 && local_clang=$("$CC_CLANG" --version 2>/dev/null | head -n 1)
+	out "# $1"
+	out ""
+	out "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	out "- CPU: ${local_cpu:-unknown}; cores: $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?'); kernel: $(uname -r); load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+	out "- gcc: $("$CC_GCC" --version 2>/dev/null | head -n 1)"
+	out "- clang: $local_clang"
+	out "- vmkasan: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && [ -z "$(git status --porcelain -- src include tools bench 2>/dev/null)" ] || echo ' + uncommitted changes')"
+}
+
+median() {
+	sort -n "$1" | awk '{ v[NR] = $1 } END {
+		if (NR % 2) printf "%.3f", v[(NR + 1) / 2];
+		else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
