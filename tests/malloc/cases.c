@@ -472,6 +472,18 @@ static __attribute__((noinline)) void clean_api(void)
 	void *a[8];
 	char *p, *q;
 	size_t sizes[] = { 0, 1, 8, 15, 16, 17, 100, 8192, 8193, 131072, 131073, 5000000 };
+	size_t volatile past_end = 4096;
+
+	/* memchr reads (and checks) only up to its match, as the kernel's
+	 * and ASan's: a bound past the object is no bug when it is found. */
+	p = malloc(100);
+	if (!p)
+		FAIL("malloc(100)");
+	memset(p, 'a', 100);
+	p[42] = '\n';
+	if (memchr(p, '\n', past_end) != p + 42)
+		FAIL("memchr found the wrong byte");
+	free(p);
 
 	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		size_t n = sizes[i];
