@@ -13,9 +13,10 @@ bench_check_env() {
 	command -v "$CC_GCC" >/dev/null 2>&1 || die "$CC_GCC not found"
 }
 
-# A fresh OUT with BIN and RUNS; results go to RESULTS through out().
+# Fresh BIN and RUNS; results go to RESULTS through out().  Only these
+# are removed: the CPU-bound bench's OUT holds the other benches' output.
 bench_open_results() {
-	rm -rf "$OUT"
+	rm -rf "$BIN" "$RUNS" "$RESULTS"
 	mkdir -p "$BIN" "$RUNS"
 	exec 3>"$RESULTS"
 }
