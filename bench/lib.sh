@@ -37,6 +37,27 @@ bench_header() {
 	out "- vmkasan: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && [ -z "$(git status --porcelain -- src include tools bench 2>/dev/null)" ] || echo ' + uncommitted changes')"
 }
 
+# The reference configurations both benches build: native and ASan, with
+# each script's CFLAGS.  reference_build CONFIG SRC OUT fails for any other.
+reference_label() {
+	case "$1" in
+	native) echo "native gcc" ;;
+	native-clang) echo "native clang" ;;
+	asan-gcc) echo "ASan gcc" ;;
+	asan-clang) echo "ASan clang" ;;
+	*) return 1 ;;
+	esac
+}
+reference_build() {
+	case "$1" in
+	native) "$CC_GCC" $CFLAGS "$2" -o "$3" ;;
+	native-clang) "$CC_CLANG" $CFLAGS "$2" -o "$3" ;;
+	asan-gcc) "$CC_GCC" $CFLAGS -fsanitize=address "$2" -o "$3" ;;
+	asan-clang) "$CC_CLANG" $CFLAGS -fsanitize=address "$2" -o "$3" ;;
+	*) return 1 ;;
+	esac
+}
+
 median() {
 	sort -n "$1" | awk '{ v[NR] = $1 } END {
 		if (NR % 2) printf "%.3f", v[(NR + 1) / 2];

@@ -39,11 +39,8 @@ else
 fi
 
 label() {
+	reference_label "$1" && return
 	case "$1" in
-	native) echo "native gcc" ;;
-	native-clang) echo "native clang" ;;
-	asan-gcc) echo "ASan gcc" ;;
-	asan-clang) echo "ASan clang" ;;
 	vmk-gcc-inline) echo "vmkasan gcc inline" ;;
 	vmk-gcc-outline) echo "vmkasan gcc outline" ;;
 	vmk-clang-inline) echo "vmkasan clang inline" ;;
@@ -55,10 +52,7 @@ label() {
 # build <config> <src> <out>
 build() {
 	case "$1" in
-	native) "$CC_GCC" $CFLAGS "$2" -o "$3" ;;
-	native-clang) "$CC_CLANG" $CFLAGS "$2" -o "$3" ;;
-	asan-gcc) "$CC_GCC" $CFLAGS -fsanitize=address "$2" -o "$3" ;;
-	asan-clang) "$CC_CLANG" $CFLAGS -fsanitize=address "$2" -o "$3" ;;
+	native|native-clang|asan-gcc|asan-clang) reference_build "$@" ;;
 	vmk-gcc-inline) "$VMKASAN_CC" --cc="$CC_GCC" --inline -O2 "$2" -o "$3" ;;
 	vmk-gcc-outline) "$VMKASAN_CC" --cc="$CC_GCC" --outline -O2 "$2" -o "$3" ;;
 	vmk-clang-inline) "$VMKASAN_CC" --cc="$CC_CLANG" --inline -O2 "$2" -o "$3" ;;

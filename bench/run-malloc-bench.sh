@@ -48,11 +48,8 @@ else
 fi
 
 label() {
+	reference_label "$1" && return
 	case "$1" in
-	native) echo "native gcc" ;;
-	native-clang) echo "native clang" ;;
-	asan-gcc) echo "ASan gcc" ;;
-	asan-clang) echo "ASan clang" ;;
 	vmk-gcc-q16) echo "vmkasan gcc q=$Q_SMALL" ;;
 	vmk-gcc-q256) echo "vmkasan gcc q=$Q_ASAN" ;;
 	vmk-clang-q16) echo "vmkasan clang q=$Q_SMALL" ;;
@@ -74,10 +71,7 @@ build_of() {
 # build <build> <src> <out>; vmkasan: inline checks (the default).
 build() {
 	case "$1" in
-	native) "$CC_GCC" $CFLAGS "$2" -o "$3" ;;
-	native-clang) "$CC_CLANG" $CFLAGS "$2" -o "$3" ;;
-	asan-gcc) "$CC_GCC" $CFLAGS -fsanitize=address "$2" -o "$3" ;;
-	asan-clang) "$CC_CLANG" $CFLAGS -fsanitize=address "$2" -o "$3" ;;
+	native|native-clang|asan-gcc|asan-clang) reference_build "$@" ;;
 	vmk-gcc) "$VMKASAN_CC" --cc="$CC_GCC" --inline -O2 -pthread "$2" -o "$3" ;;
 	vmk-clang) "$VMKASAN_CC" --cc="$CC_CLANG" --inline -O2 -pthread "$2" -o "$3" ;;
 	esac
@@ -203,6 +197,22 @@ for p in $PROGS; do
 	out ""
 done
 
+# versus_table CC TITLE MEDIAN SHOW: per program, native, ASan and both
+# vmkasan quarantine sizes (medians in RUNS/<prog>.<config>.MEDIAN, shown
+# through SHOW) and their ratios.
+versus_table() {
+	out "## $1: vmkasan (malloc=kasan) vs ASan, $2"
+	out ""
+	out "| program | native | ASan | vmkasan q=$Q_SMALL | vmkasan q=$Q_ASAN | ASan / native | vmkasan q=$Q_SMALL / ASan | vmkasan q=$Q_ASAN / ASan |"
+	out "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	for p in $PROGS; do
+		vn=$(cat "$RUNS/$p.$n.$3"); va=$(cat "$RUNS/$p.$a.$3")
+		v16=$(cat "$RUNS/$p.$k16.$3"); v256=$(cat "$RUNS/$p.$k256.$3")
+		out "| $p | $($4 "$vn") | $($4 "$va") | $($4 "$v16") | $($4 "$v256") | $(ratio "$va" "$vn")x | $(ratio "$v16" "$va")x | $(ratio "$v256" "$va")x |"
+	done
+	out ""
+}
+
 # Per compiler: vmkasan against ASan, time and peak RSS, both quarantine sizes.
 for cc in gcc clang; do
 	if [ "$cc" = gcc ]; then n=native; else n=native-clang; fi
@@ -210,26 +220,8 @@ for cc in gcc clang; do
 	k16=vmk-$cc-q16
 	k256=vmk-$cc-q256
 	has "$n" && has "$a" && has "$k16" && has "$k256" || continue
-	out "## $cc: vmkasan (malloc=kasan) vs ASan, time (median s; x = ratio)"
-	out ""
-	out "| program | native | ASan | vmkasan q=$Q_SMALL | vmkasan q=$Q_ASAN | ASan / native | vmkasan q=$Q_SMALL / ASan | vmkasan q=$Q_ASAN / ASan |"
-	out "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-	for p in $PROGS; do
-		tn=$(cat "$RUNS/$p.$n.tmed"); ta=$(cat "$RUNS/$p.$a.tmed")
-		t16=$(cat "$RUNS/$p.$k16.tmed"); t256=$(cat "$RUNS/$p.$k256.tmed")
-		out "| $p | $tn | $ta | $t16 | $t256 | $(ratio "$ta" "$tn")x | $(ratio "$t16" "$ta")x | $(ratio "$t256" "$ta")x |"
-	done
-	out ""
-	out "## $cc: vmkasan (malloc=kasan) vs ASan, peak RSS (median MiB; x = ratio)"
-	out ""
-	out "| program | native | ASan | vmkasan q=$Q_SMALL | vmkasan q=$Q_ASAN | ASan / native | vmkasan q=$Q_SMALL / ASan | vmkasan q=$Q_ASAN / ASan |"
-	out "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-	for p in $PROGS; do
-		rn=$(cat "$RUNS/$p.$n.rmed"); ra=$(cat "$RUNS/$p.$a.rmed")
-		r16=$(cat "$RUNS/$p.$k16.rmed"); r256=$(cat "$RUNS/$p.$k256.rmed")
-		out "| $p | $(mib "$rn") | $(mib "$ra") | $(mib "$r16") | $(mib "$r256") | $(ratio "$ra" "$rn")x | $(ratio "$r16" "$ra")x | $(ratio "$r256" "$ra")x |"
-	done
-	out ""
+	versus_table "$cc" "time (median s; x = ratio)" tmed echo
+	versus_table "$cc" "peak RSS (median MiB; x = ratio)" rmed mib
 done
 
 # Verdicts: vmkasan <= 1.0x ASan, per program, compiler, quarantine size
