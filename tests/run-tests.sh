@@ -823,8 +823,11 @@ fi
 
 run_suite() {	# name script outdir
 	[ -f "$ROOT/$2" ] || return 0
+	local t0=$(date +%s) rc
 	(cd "$ROOT" && bash "$2" "$3") >"$OUT/$1.log" 2>&1
-	absorb_suite "$1" "$OUT/$1.log" $?
+	rc=$?
+	echo "# suite $1: $(($(date +%s) - t0)) s"
+	absorb_suite "$1" "$OUT/$1.log" $rc
 }
 run_suite vmalloc tests/vmalloc/run.sh build/tests/vmalloc
 run_suite concurrency tests/concurrency/run.sh build/tests/concurrency
