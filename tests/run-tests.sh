@@ -821,24 +821,36 @@ if [ -n "$unit_pid" ]; then
 	absorb_suite unit "$OUT/unit.log" "$(cat "$OUT/unit.rc" 2>/dev/null || echo missing)"
 fi
 
-run_suite() {	# name script outdir
-	[ -f "$ROOT/$2" ] || return 0
-	local t0=$(date +%s) rc
-	(cd "$ROOT" && bash "$2" "$3") >"$OUT/$1.log" 2>&1
-	rc=$?
-	echo "# suite $1: $(($(date +%s) - t0)) s"
-	absorb_suite "$1" "$OUT/$1.log" $rc
+# The suites are independent programs with their own output folders: run
+# them side by side, $SUITE_JOBS at a time (default: nproc), longest first,
+# then absorb their results in a fixed order so the numbering is stable.
+SUITE_JOBS=${SUITE_JOBS:-$JOBS}
+SUITES="vmalloc:tests/vmalloc/run.sh kernel:tests/kernel/run.sh riscv:tests/riscv/run.sh
+malloc:tests/malloc/run.sh cc:tests/cc/run.sh concurrency:tests/concurrency/run.sh
+slab:tests/slab/run.sh test_vmalloc:tools/test_vmalloc/check.sh halt:tests/halt/run.sh
+api:tests/api/run.sh"
+
+start_suite() {	# name script
+	local name=$1 script=$2
+	[ -f "$ROOT/$script" ] || return 0
+	rm -f "$OUT/$name.rc" "$OUT/$name.time"
+	(t0=$(date +%s)
+	 (cd "$ROOT" && bash "$script" "build/tests/$name") >"$OUT/$name.log" 2>&1
+	 echo $? >"$OUT/$name.rc"
+	 echo $(($(date +%s) - t0)) >"$OUT/$name.time") &
 }
-run_suite vmalloc tests/vmalloc/run.sh build/tests/vmalloc
-run_suite concurrency tests/concurrency/run.sh build/tests/concurrency
-run_suite slab tests/slab/run.sh build/tests/slab
-run_suite malloc tests/malloc/run.sh build/tests/malloc
-run_suite kernel tests/kernel/run.sh build/tests/kernel
-run_suite test_vmalloc tools/test_vmalloc/check.sh build/tests/test_vmalloc
-run_suite halt tests/halt/run.sh build/tests/halt
-run_suite api tests/api/run.sh build/tests/api
-run_suite cc tests/cc/run.sh build/tests/cc
-run_suite riscv tests/riscv/run.sh build/tests/riscv
+
+for s in $SUITES; do
+	while [ "$(jobs -rp | wc -l)" -ge "$SUITE_JOBS" ]; do wait -n; done
+	start_suite "${s%%:*}" "${s#*:}"
+done
+wait
+for s in $SUITES; do
+	name=${s%%:*}
+	[ -f "$ROOT/${s#*:}" ] || continue
+	echo "# suite $name: $(cat "$OUT/$name.time" 2>/dev/null || echo '?') s"
+	absorb_suite "$name" "$OUT/$name.log" "$(cat "$OUT/$name.rc" 2>/dev/null || echo missing)"
+done
 
 echo "# total time $(($(date +%s) - start)) s"
 echo "$passed passed, $failed failed"
