@@ -65,12 +65,6 @@ uintptr_t rv_boot_alloc(void)
 	return pa;
 }
 
-/* The pool exists once the core's page allocator has its metadata. */
-static bool pool_ready(void)
-{
-	return READ_ONCE(mem_map) != NULL;
-}
-
 static void drain_pending(void);
 static unsigned npending;
 
@@ -78,7 +72,7 @@ uintptr_t rv_page_alloc(void)
 {
 	unsigned long pfn;
 
-	if (!pool_ready())
+	if (!mm_frame_pool_ready())
 		return rv_boot_alloc();
 	pfn = mm_frame_alloc();
 	if (pfn == ~0UL && READ_ONCE(npending)) {

@@ -3,7 +3,7 @@
 #ifndef VMKASAN_RISCV_H
 #define VMKASAN_RISCV_H
 
-#include "mm/mm.h"
+#include "core.h"
 
 #define csr_read(csr) ({ unsigned long __v; \
 	__asm__ volatile("csrr %0, " #csr : "=r"(__v) :: "memory"); __v; })
