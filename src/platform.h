@@ -27,12 +27,20 @@
 #endif
 #define PLAT_PAGE_SIZE		(1UL << PLAT_PAGE_SHIFT)
 
+/*
+ * The groups below are files of the same name in every port (src/hosted,
+ * src/riscv), so that the ports read side by side; tests/contract holds
+ * that each function is defined in its group's file.
+ */
+
+/* ---- Start-up and options (init.c) ---- */
 /* The option string (VMKASAN_OPTIONS), or NULL. */
 const char *plat_options(void);
 /* The port's own VMKASAN_OPTIONS keys, parsed with the core's (n = 0: none). */
 struct kasan_option;
 const struct kasan_option *plat_port_options(unsigned *n);
 
+/* ---- The machine: bring-up, output, who and where (machine.c) ---- */
 /* Bring the machine up for the core: reserve and map the shadow, install
  * fault handling, open the log.  Called once, options already parsed.
  * On failure writes one line into err. */
@@ -42,27 +50,11 @@ bool plat_init(char *err, size_t errlen);
  * hole in the address space)? */
 bool plat_addr_has_shadow(uintptr_t addr);
 
-/* Anonymous memory for the runtime's own metadata (page granular). */
-void *plat_alloc_pages(size_t size);
-
-/* A report about addr is over: drop any temporary shadow the fault
- * handler installed so that the instrumented check could report it. */
-void plat_report_done(uintptr_t addr);
-/* A check found [addr, addr + size) poisoned.  A port whose CPUs may
- * still see shadow that another CPU has just mapped (it does not wait
- * for their TLB flush at populate time) flushes its own TLB and returns
- * true: the core looks again before reporting.  Hosted: false. */
-bool plat_shadow_recheck(uintptr_t addr, size_t size);
-
 /* A report is starting / over in this thread: keep asynchronous signals
  * and thread cancellation away until it is over, so that the report
  * always ends and no handler of this thread waits for its locks. */
 void plat_report_enter(void);
 void plat_report_exit(void);
-
-/* Called at entry of the allocators: stops a process that shares the
- * runtime's memory with its parent without knowing it (raw clone). */
-void plat_check_process(void);
 
 /* Output of reports: whole lines, already formatted. */
 void plat_write(const char *s, size_t n);
@@ -108,6 +100,28 @@ struct plat_symbol {
 	struct plat_inlined_frame inlined[PLAT_MAX_INLINED];
 };
 bool plat_symbolize(uintptr_t pc, bool is_return_addr, struct plat_symbol *out);
+
+/* Spinning and time. */
+void plat_cpu_relax(void);
+uint64_t plat_time_ns(void);
+
+/* ---- Faults that become reports (fault.c) ---- */
+/* A report about addr is over: drop any temporary shadow the fault
+ * handler installed so that the instrumented check could report it. */
+void plat_report_done(uintptr_t addr);
+/* A check found [addr, addr + size) poisoned.  A port whose CPUs may
+ * still see shadow that another CPU has just mapped (it does not wait
+ * for their TLB flush at populate time) flushes its own TLB and returns
+ * true: the core looks again before reporting.  Hosted: false. */
+bool plat_shadow_recheck(uintptr_t addr, size_t size);
+
+/* ---- Memory: frames, mappings, the vmalloc shadow's pages (mm.c) ---- */
+/* Anonymous memory for the runtime's own metadata (page granular). */
+void *plat_alloc_pages(size_t size);
+
+/* Called at entry of the allocators: stops a process that shares the
+ * runtime's memory with its parent without knowing it (raw clone). */
+void plat_check_process(void);
 
 /*
  * Physical memory for the page allocator and the vmalloc space.  Frames
@@ -161,7 +175,11 @@ unsigned plat_nr_cpus(void);
 /* Number of mappings in the address space (a hosted-only worry). */
 unsigned long plat_vma_count(void);
 
-/* Scheduling and time. */
+/* ---- Threads (sched.c) ---- */
+/* Let another thread run (a spinning lock's waiter). */
+void plat_yield(void);
+
+/* ---- Per-thread slots (optional) ---- */
 /* The address of a pointer-sized slot private to the calling thread, for
  * the malloc fast path's per-thread caches (mm/slab_thread.c), or NULL
  * when the platform has none; plat_thread_watch_exit() asks the platform
@@ -174,8 +192,5 @@ void plat_thread_watch_exit(void);
  * platform has none (weak default; malloc's work is then counted on the
  * paths below it). */
 int *plat_thread_malloc_depth(void);
-void plat_cpu_relax(void);
-void plat_yield(void);
-uint64_t plat_time_ns(void);
 
 #endif /* VMKASAN_CORE_PLATFORM_H */

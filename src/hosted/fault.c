@@ -51,7 +51,7 @@
  *    still a hole.  A thread that was about to read it faults again
  *    and puts it back: harmless.
  *
- * Signals are blocked while fault_lock is held (here and in ram.c's
+ * Signals are blocked while fault_lock is held (here and in mm.c's
  * users), so a handler that interrupted a holder never waits for its
  * own thread.
  */
@@ -96,7 +96,7 @@ static int hole_value(uintptr_t shadow_addr)
 	return vmalloc_shadow_hole(shadow_addr);
 }
 
-/* Put PROT_NONE back (as ram.c and linux.c made it) over a hole page. */
+/* Put PROT_NONE back (as mm.c and machine.c made it) over a hole page. */
 static void unmap_fault_page(uintptr_t page)
 {
 	mmap((void *)page, PLAT_PAGE_SIZE, PROT_NONE,
@@ -155,7 +155,7 @@ static int install_poison(uintptr_t page)
 	return ret;
 }
 
-/* ram.c maps real shadow under the fault lock, signals blocked. */
+/* mm.c maps real shadow under the fault lock, signals blocked. */
 void hosted_fault_lock(sigset_t *old)
 {
 	hosted_block_async_signals(old);

@@ -7,9 +7,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "layout.h"
+#include "port_layout.h"
 
-/* linux.c: reserve [addr, addr + size) at exactly that address, lazily
+/* machine.c: reserve [addr, addr + size) at exactly that address, lazily
  * backed (no RAM until touched); false if anything lives there already
  * or the reservation is refused. */
 enum hosted_prot { HOSTED_PROT_NONE = 0, HOSTED_PROT_READ = 1, HOSTED_PROT_RW = 3 };
@@ -18,7 +18,7 @@ bool hosted_reserve(uintptr_t addr, size_t size, enum hosted_prot prot);
 /* fault.c: is pc in the runtime's own code? (internal-fault messages) */
 bool hosted_pc_in_runtime(uintptr_t pc);
 
-/* linux.c: the process's mappings, from /proc/self/maps */
+/* machine.c: the process's mappings, from /proc/self/maps */
 struct hosted_mapping {
 	uintptr_t start, end, offset;
 	unsigned long inode;

@@ -32,8 +32,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "mm/slab.h"
-#include "mm/malloc.h"
+#include "core.h"
 #include "hosted.h"
 
 /* glibc's own allocator under its exported internal names: present in

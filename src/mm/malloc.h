@@ -10,22 +10,7 @@
 
 #include "mm/mm.h"
 
-/* malloc=kasan (the default): the runtime's checked heap; malloc=libc:
- * the C library's, unchecked (a -static program has none: refused). */
-enum malloc_mode { MALLOC_KASAN, MALLOC_LIBC };
-extern int malloc_mode;
-
-/* NULL on failure (too big, budget, fault injection). */
-void *kasan_malloc(size_t size, size_t align, bool zero, uintptr_t ip, uintptr_t fp);
-/* Is addr memory the runtime hands out (its linear map or vmalloc space)? */
-bool kasan_malloc_owns(uintptr_t addr);
-/* Free what kasan_malloc returned; anything else is reported (fn names
- * the caller: "free", "realloc") and left alone. */
-void kasan_free(const void *p, uintptr_t ip, uintptr_t fp, const char *fn);
-/* realloc of a pointer the runtime owns; size > 0. */
-void *kasan_realloc(void *p, size_t size, uintptr_t ip, uintptr_t fp);
-/* The requested size of the live block starting at p, or 0. */
-size_t kasan_malloc_size(const void *p);
+/* The port-facing half (malloc_mode, kasan_malloc ...) is in core.h. */
 
 /* vmalloc.c: big blocks are vmalloc areas marked as malloc's. */
 void *vmalloc_for_malloc(size_t size, size_t align, uintptr_t ip, uintptr_t fp);

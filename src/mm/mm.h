@@ -6,10 +6,8 @@
 #ifndef VMKASAN_CORE_MM_H
 #define VMKASAN_CORE_MM_H
 
-#include "core.h"
+#include "kasan/kasan.h"
 
-#define PAGE_SHIFT	PLAT_PAGE_SHIFT
-#define PAGE_SIZE	PLAT_PAGE_SIZE
 #define PAGE_MASK	(~(PAGE_SIZE - 1))
 #define PFN_UP(x)	(((x) + PAGE_SIZE - 1) >> PAGE_SHIFT)
 /* One shadow page describes this many bytes of memory (32 KiB). */
@@ -61,9 +59,6 @@ bool frames_charge(unsigned long pfn, unsigned long n, enum fail_path path);
 bool frames_take(unsigned long pfn, unsigned long n, enum fail_path path);
 /* Give them back; release tells the machine to drop the RAM now. */
 void frames_put(unsigned long pfn, unsigned long n, bool release);
-/* Metadata memory (area descriptors, traces), charged to the budget. */
-void *meta_alloc(size_t size);
-void meta_free(void *p, size_t size);
 extern unsigned long ram_pages, ram_pages_peak, ram_budget, meta_pages;
 /* Free vmalloc frames kept resident for reuse instead of released (the
  * hosted port's page faults and hole punches cost more than zeroing). */

@@ -580,3 +580,8 @@ void mm_frame_free(unsigned long pfn)
 {
 	pool_put(pfn);
 }
+
+bool mm_frame_pool_ready(void)
+{
+	return READ_ONCE(mem_map) != NULL;
+}

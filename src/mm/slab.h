@@ -79,23 +79,6 @@ static inline unsigned long slab_quarantine_charge(const struct kmem_cache *s)
 	return s->slot + sizeof(struct slab_meta);
 }
 
-/* Is the byte at addr poisoned?  (Never faults: no shadow counts as poisoned.) */
-static inline bool kasan_region_is_poisoned_byte(uintptr_t addr)
-{
-	int8_t v;
-
-	if (addr < PLAT_PAGE_SIZE || !plat_addr_has_shadow(addr))
-		return true;
-	/* vmalloc shadow may be absent: read it the slow, safe way. */
-	if (addr >= mm_layout.vmalloc_start && addr < mm_layout.vmalloc_end) {
-		if (!plat_read_safe(&v, (uintptr_t)kasan_shadow(addr), 1))
-			return true;
-	} else {
-		v = *kasan_shadow(addr);
-	}
-	return v && (int8_t)(addr & KASAN_GRANULE_MASK) >= v;
-}
-
 /* slab.c */
 /* Allocate from s on behalf of the caller whose frame is (ip, fp). */
 void *slab_alloc(struct kmem_cache *s, size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp);
@@ -139,8 +122,6 @@ void *slab_alloc_fast(struct kmem_cache *s, size_t size, gfp_t gfp, uintptr_t ip
 /* Free a live kmalloc-cache object; false (nothing done) if p is not
  * the start of a live object: the caller takes the checked slow path. */
 bool slab_free_fast(struct slab *sl, uintptr_t p, uintptr_t ip, uintptr_t fp);
-/* The calling thread ends: its magazines and batch go back. */
-void slab_thread_exit(void);
 /* Queue the calling thread's quarantine batch now (vmkasan_quarantine_drain). */
 void slab_thread_flush_quarantine(void);
 /* Take up to max free objects of s off its slabs (marked OBJ_CACHED). */

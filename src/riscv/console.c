@@ -26,14 +26,6 @@ void rv_console_lock(bool lock)
 		kasan_spin_unlock(&console_lock);
 }
 
-void plat_write(const char *s, size_t n)
-{
-	rv_console_lock(true);
-	for (size_t i = 0; i < n; i++)
-		rv_uart_putc(s[i]);
-	rv_console_lock(false);
-}
-
 /* sifive_test: 0x5555 ends QEMU with status 0, 0x3333 | code << 16 with
  * status code. */
 void rv_batch_end(int code);

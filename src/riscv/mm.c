@@ -42,7 +42,7 @@ bool plat_mm_init(struct plat_mm_layout *l, char *err, size_t errlen)
 	l->vmalloc_start = RV_VMALLOC_BASE;
 	l->vmalloc_end = RV_VMALLOC_BASE + RV_VMALLOC_SIZE;
 	l->linear_start = RV_RAM_BASE;
-	/* the last page is the restart mailbox (boot.c) */
+	/* the last page is the restart mailbox (init.c) */
 	l->general_pfns = (rv_ram_size >> PAGE_SHIFT) - 1;
 	l->vmalloc_pfn_base = l->general_pfns;
 	l->shadow_pfn_base = l->vmalloc_pfn_base + vm_pages;
@@ -244,4 +244,22 @@ unsigned plat_nr_cpus(void)
 unsigned long plat_vma_count(void)
 {
 	return READ_ONCE(rv_pt_pages);
+}
+
+/* One address space, no fork or clone: every caller is the process. */
+void plat_check_process(void)
+{
+}
+
+/* The vmalloc shadow's pages are page-table work (pgtable.c); identity
+ * frame numbers are bookkeeping here. */
+bool plat_shadow_pages_map(uintptr_t shadow_page, unsigned long pfn, unsigned long n)
+{
+	(void)pfn;
+	return rv_shadow_pages_map(shadow_page, n);
+}
+
+void plat_shadow_pages_unmap(uintptr_t shadow_page, unsigned long n)
+{
+	rv_shadow_pages_unmap(shadow_page, n);
 }

@@ -65,12 +65,6 @@ uintptr_t rv_boot_alloc(void)
 	return pa;
 }
 
-/* The pool exists once the core's page allocator has its metadata. */
-static bool pool_ready(void)
-{
-	return READ_ONCE(mem_map) != NULL;
-}
-
 static void drain_pending(void);
 static unsigned npending;
 
@@ -78,7 +72,7 @@ uintptr_t rv_page_alloc(void)
 {
 	unsigned long pfn;
 
-	if (!pool_ready())
+	if (!mm_frame_pool_ready())
 		return rv_boot_alloc();
 	pfn = mm_frame_alloc();
 	if (pfn == ~0UL && READ_ONCE(npending)) {
@@ -498,13 +492,12 @@ static void free_after_flush(uintptr_t pa, uintptr_t va)
 	}
 }
 
-/* ---- platform.h: the vmalloc shadow ---- */
+/* ---- the vmalloc shadow's pages (platform.h's, through mm.c) ---- */
 
 #define BATCH 64
 
-bool plat_shadow_pages_map(uintptr_t sp, unsigned long pfn, unsigned long n)
+bool rv_shadow_pages_map(uintptr_t sp, unsigned long n)
 {
-	(void)pfn;	/* identity frame numbers are bookkeeping here */
 	for (unsigned long i = 0; i < n; i++) {
 		uintptr_t at = sp + (i << PAGE_SHIFT);
 		uintptr_t old = READ_ONCE(npending) ? pending_take(at) : 0;
@@ -515,20 +508,20 @@ bool plat_shadow_pages_map(uintptr_t sp, unsigned long pfn, unsigned long n)
 				free_after_flush(old, at);
 			else if (pa)
 				rv_page_free(pa);
-			plat_shadow_pages_unmap(sp, i);
+			rv_shadow_pages_unmap(sp, i);
 			return false;
 		}
 	}
 	/* poison -> frame: this hart at once; another that still sees the
 	 * poison page finds out when a check reports (plat_shadow_recheck)
-	 * or a write faults on the read-only page (trap.c) */
+	 * or a write faults on the read-only page (fault.c) */
 	flush_local_range(sp, n);
 	return true;
 }
 
 /* Swap frames back to the poison page, one flush per batch, then free
  * the frames and emptied tables. */
-void plat_shadow_pages_unmap(uintptr_t sp, unsigned long n)
+void rv_shadow_pages_unmap(uintptr_t sp, unsigned long n)
 {
 	while (n) {
 		uintptr_t frames[BATCH], frame_va[BATCH], tables[BATCH];

@@ -3,7 +3,7 @@
 #ifndef VMKASAN_RISCV_H
 #define VMKASAN_RISCV_H
 
-#include "mm/mm.h"
+#include "core.h"
 
 #define csr_read(csr) ({ unsigned long __v; \
 	__asm__ volatile("csrr %0, " #csr : "=r"(__v) :: "memory"); __v; })
@@ -108,6 +108,8 @@ extern uintptr_t rv_poison_page, rv_gap_page, rv_zero_page;
 extern unsigned long rv_pt_pages;
 /* vmalloc shadow: frames and the poison page */
 bool rv_shadow_map(uintptr_t sp, uintptr_t pa);
+bool rv_shadow_pages_map(uintptr_t sp, unsigned long n);
+void rv_shadow_pages_unmap(uintptr_t sp, unsigned long n);
 unsigned long rv_shadow_resident(void);
 extern int rv_shadow_unmapped;	/* option: unused shadow unmapped instead of poison */
 
@@ -116,7 +118,7 @@ extern int rv_shadow_unmapped;	/* option: unused shadow unmapped instead of pois
 extern struct vmk_events rv_events;
 #define RV_EVENT_ADD(field, n) __atomic_add_fetch(&rv_events.field, (n), __ATOMIC_RELAXED)
 
-/* trap.c */
+/* fault.c */
 void rv_trap(struct trap_frame *f);
 extern volatile int rv_in_read_safe;
 
@@ -127,10 +129,10 @@ struct rv_thread *rv_thread_create(void (*fn)(void *), void *arg, unsigned hart,
 				   const char *name);
 void rv_thread_join(struct rv_thread *t);
 
-/* kallsyms.c */
+/* symbolize.c */
 bool rv_symbolize(uintptr_t pc, const char **name, uintptr_t *off, uintptr_t *size);
 
-/* plat.c: is pc in the runtime's own code? (internal-fault messages) */
+/* machine.c: is pc in the runtime's own code? (internal-fault messages) */
 bool rv_pc_in_runtime(uintptr_t pc);
 
 #endif

@@ -1,6 +1,6 @@
 #!/bin/sh
 # kallsyms.sh NM ELF OUT.S: the function symbols of ELF, sorted by address,
-# as the table src/riscv/kallsyms.c searches (struct rv_ksym), in section
+# as the table src/riscv/symbolize.c searches (struct rv_ksym), in section
 # .kallsyms.  ELF empty ("-"): an empty table, for the first link.
 set -eu
 nm=$1 elf=$2 out=$3

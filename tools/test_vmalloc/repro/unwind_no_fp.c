@@ -9,7 +9,7 @@
  * register, so the walk starts from a garbage "frame pointer";
  * save_trace() asks plat_stack_bounds() for the mapping holding it,
  * which is not the cached thread stack, so find_mapping() opens and
- * reads /proc/self/maps on every call (src/hosted/linux.c).
+ * reads /proc/self/maps on every call (src/hosted/machine.c).
  *
  * Build and run with run.sh; it prints the read() system calls per
  * vmalloc+vfree pair with and without frame pointers.

@@ -30,6 +30,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -301,4 +302,9 @@ int vmkasan_run_on_vmap_stack(void (*fn)(void *), void *arg, size_t stack_size)
 	call_on_stack(fn, arg, ALIGN_DOWN(hi, 16));
 	vmalloc_stack_free(stack);
 	return 0;
+}
+
+void plat_yield(void)
+{
+	sched_yield();
 }

@@ -54,14 +54,6 @@ bool hosted_reserve(uintptr_t addr, size_t size, enum hosted_prot prot)
 	return true;
 }
 
-void *plat_alloc_pages(size_t size)
-{
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
 void plat_write(const char *s, size_t n)
 {
 	while (n) {
@@ -318,11 +310,6 @@ bool plat_stack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
 void plat_cpu_relax(void)
 {
 	__builtin_ia32_pause();
-}
-
-void plat_yield(void)
-{
-	sched_yield();
 }
 
 uint64_t plat_time_ns(void)

@@ -205,7 +205,21 @@ void plat_report_exit(void)
 {
 }
 
-/* One address space, no fork or clone: every caller is the process. */
-void plat_check_process(void)
+/* The machine is up once the vmalloc space has its shadow tables. */
+bool plat_init(char *err, size_t errlen)
 {
+	return rv_pt_vshadow(err, errlen);
+}
+
+void plat_write(const char *s, size_t n)
+{
+	rv_console_lock(true);
+	for (size_t i = 0; i < n; i++)
+		rv_uart_putc(s[i]);
+	rv_console_lock(false);
+}
+
+void plat_die(int exitcode, bool do_abort)
+{
+	rv_exit(do_abort ? 134 : exitcode);
 }

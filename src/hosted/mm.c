@@ -33,10 +33,7 @@
 #include "hosted.h"
 #include "symbolize.h"
 
-#define LINEAR_START	0x500000000000UL
-#define VMALLOC_BASE	0x600000000000UL
-#define VMALLOC_BYTES	(1UL << 40)		/* 1 TiB */
-#define GENERAL_PAGES	(16UL << 20)		/* 64 GiB of alloc_pages() frames */
+/* The regions: port_layout.h. */
 
 static int ram_fd = -1;
 
@@ -462,4 +459,13 @@ void plat_frames_put(unsigned long pfn, unsigned long n)
 {
 	(void)pfn;
 	(void)n;
+}
+
+/* The runtime's own metadata: anonymous, lazily backed. */
+void *plat_alloc_pages(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
 }

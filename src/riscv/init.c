@@ -312,11 +312,6 @@ void rv_exit_program(int status)
 	rv_exit(status);
 }
 
-void plat_die(int exitcode, bool do_abort)
-{
-	rv_exit(do_abort ? 134 : exitcode);
-}
-
 /* In a batch the end of one program is the start of the next: say how
  * it ended, and reset the machine for the next argument set. */
 void rv_batch_end(int code)
@@ -334,9 +329,4 @@ void rv_batch_end(int code)
 	m.magic = MAILBOX_MAGIC;
 	m.batch_index = batch_index + 1;
 	reset_with(&m);
-}
-
-bool plat_init(char *err, size_t errlen)
-{
-	return rv_pt_vshadow(err, errlen);
 }
