@@ -65,6 +65,7 @@ struct kmem_cache *kmalloc_cache_for(size_t size)
 struct large_rec {
 	uintptr_t start;
 	uint32_t size, alloc_stack, free_stack, alloc_pid, free_pid;
+	uint32_t order;		/* malloc's blocks may span one more than size needs */
 };
 #define LARGE_RECENT 64
 static struct large_rec large_recent[LARGE_RECENT];
@@ -175,7 +176,7 @@ bool kmalloc_large_freed(uintptr_t addr, uintptr_t *start, size_t *size, uint32_
 		struct large_rec *r = &large_recent[(large_recent_next - 1 - i) % LARGE_RECENT];
 
 		if (r->start && addr >= r->start &&
-		    addr < r->start + (PAGE_SIZE << order_for(r->size))) {
+		    addr < r->start + (PAGE_SIZE << r->order)) {
 			*start = r->start;
 			*size = r->size;
 			tracks[0] = r->alloc_pid;
@@ -189,9 +190,11 @@ bool kmalloc_large_freed(uintptr_t addr, uintptr_t *start, size_t *size, uint32_
 	return found;
 }
 
-static void *kmalloc_large(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
+/* room >= size: the bytes the pages must hold (malloc asks for a
+ * redzone granule past the block, see kmalloc_large_caller). */
+static void *kmalloc_large(size_t size, size_t room, gfp_t gfp, uintptr_t ip, uintptr_t fp)
 {
-	unsigned order = order_for(size);
+	unsigned order = order_for(room);
 	struct page *pg;
 	uintptr_t p;
 
@@ -211,9 +214,13 @@ static void *kmalloc_large(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
 	return (void *)p;
 }
 
+/* malloc's large blocks: a block whose end met a page end would have
+ * the next (free) page's shadow right behind it, and a one-byte overflow
+ * would read as a use-after-free; one granule of room past the block
+ * keeps a redzone there, so it is slab-out-of-bounds. */
 void *kmalloc_large_caller(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
 {
-	return kmalloc_large(size, gfp, ip, fp);
+	return kmalloc_large(size, ALIGN_UP(size, KASAN_GRANULE_SIZE) + KASAN_GRANULE_SIZE, gfp, ip, fp);
 }
 
 /* Large-kmalloc tracks for reports: allocation (pid, stack). */
@@ -250,6 +257,7 @@ static void free_large(struct page *pg, uintptr_t ip, uintptr_t fp)
 		.start = (uintptr_t)page_address(pg), .size = large_size(pg),
 		.alloc_stack = large_stack(pg), .alloc_pid = large_pid(pg),
 		.free_stack = stack_depot_save_here(fp, ip), .free_pid = (uint32_t)plat_tid(),
+		.order = order,
 	};
 
 	__atomic_store_n(&pg->flags, (uint16_t)(pg->flags & ~PG_large_kmalloc), __ATOMIC_RELEASE);
@@ -298,7 +306,7 @@ static void *do_kmalloc(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
 	if (!size)
 		return ZERO_SIZE_PTR;
 	if (size > KMALLOC_MAX_CACHE_SIZE)
-		return kmalloc_large(size, gfp, ip, fp);
+		return kmalloc_large(size, size, gfp, ip, fp);
 	return slab_alloc(kmalloc_caches[kmalloc_index(size)], size, gfp, ip, fp);
 }
 

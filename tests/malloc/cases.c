@@ -274,6 +274,28 @@ static __attribute__((noinline)) void large_oob_right(void)
 	free(p);
 }
 
+/* Blocks whose end meets a page end: the byte past them is a redzone
+ * of the block (issue 16 item 7), not the next free page's shadow. */
+static __attribute__((noinline)) void page_end_oob_right(void)
+{
+	char *p = malloc(65535);
+
+	HIDE(p);
+	EXPECT(p + 65535);
+	POKE(p[65535], 1);
+	free(p);
+}
+
+static __attribute__((noinline)) void page_end_oob_pow2(void)
+{
+	char *p = malloc(16384);
+
+	HIDE(p);
+	EXPECT(p + 16384);
+	POKE(p[16384], 1);
+	free(p);
+}
+
 static __attribute__((noinline)) void memcpy_oob(void)
 {
 	char *p = malloc(100);
@@ -706,6 +728,8 @@ static const struct { const char *name; void (*fn)(void); int clean; } cases[] =
 	{ "realloc_freed", realloc_freed, 0 }, { "big_oob_right", big_oob_right, 0 },
 	{ "big_uaf", big_uaf, 0 }, { "big_double_free", big_double_free, 0 },
 	{ "large_oob_right", large_oob_right, 0 }, { "memcpy_oob", memcpy_oob, 0 },
+	{ "page_end_oob_right", page_end_oob_right, 0 },
+	{ "page_end_oob_pow2", page_end_oob_pow2, 0 },
 	{ "strcpy_oob", strcpy_oob, 0 }, { "strlen_uaf", strlen_uaf, 0 },
 	{ "clean_libc", clean_libc, 1 }, { "clean_api", clean_api, 1 },
 	{ "clean_threads", clean_threads, 1 }, { "clean_bad_fp", clean_bad_fp, 1 },
