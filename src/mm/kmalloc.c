@@ -21,7 +21,9 @@ static const struct { unsigned size; const char *name; } kmalloc_info[] = {
 #define NR_KMALLOC ARRAY_SIZE(kmalloc_info)
 static struct kmem_cache *kmalloc_caches[NR_KMALLOC];
 
-void kmalloc_init(void)
+/* False when a cache could not be made (the budget is too small):
+ * every kmalloc and malloc path assumes them all. */
+bool kmalloc_init(void)
 {
 	/* 16-byte alignment from kmalloc-16 up: malloc() hands these
 	 * objects out, and C promises max_align_t alignment.  Each class
@@ -31,9 +33,11 @@ void kmalloc_init(void)
 
 		kmalloc_caches[i] = slab_cache_create(kmalloc_info[i].name, size,
 						      size >= 16 ? 16 : 0, 0, NULL, true);
-		if (kmalloc_caches[i])
-			kmalloc_caches[i]->thread_index = (uint8_t)(i + 1);
+		if (!kmalloc_caches[i])
+			return false;
+		kmalloc_caches[i]->thread_index = (uint8_t)(i + 1);
 	}
+	return true;
 }
 
 static unsigned kmalloc_index(size_t size)

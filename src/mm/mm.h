@@ -97,6 +97,12 @@ extern unsigned long shadow_pages_now, shadow_pages_peak, shadow_pages_cached, s
 
 /* ---- vmalloc_setup.c: options, start-up, statistics ---- */
 extern unsigned long ram_budget_bytes;	/* the "ram" option */
+/* The smallest budget the "ram" option takes: the runtime's start-up
+ * (3 pages hosted) and one slab of every kmalloc cache (37 more) are 40
+ * pages, measured; 64 leave room for a thread's first allocations.  A
+ * smaller one left the kmalloc caches unmade, and the first malloc
+ * dereferenced a NULL cache (issue 16 item 6). */
+#define RAM_BUDGET_MIN (256UL << 10)
 extern unsigned long vmalloc_lazy_max_bytes;	/* the "vmalloc_lazy_max" option */
 bool fault_inject_setup(char *err, size_t errlen);
 void percpu_init(void);
