@@ -334,7 +334,7 @@ bool vmap_area_init(char *err, size_t errlen)
 		kasan_snprintf(err, errlen, "vmkasan: no RAM for the vmalloc space's first area");
 		return false;
 	}
-	all->va_start = mm_layout.vmalloc_start;
+	all->va_start = mm_layout.vmalloc_start + VMALLOC_BOTTOM_GUARD;
 	all->va_end = mm_layout.vmalloc_end;
 	vmap_tree_insert(&free_tree, all);
 	return true;

@@ -296,6 +296,19 @@ static __attribute__((noinline)) void page_end_oob_pow2(void)
 	free(p);
 }
 
+/* Just below the lowest vmalloc area (a fresh process's first big
+ * block): the guard at the bottom of the space, next to the block
+ * (issue 16 item 13; it was a bare page fault). */
+static __attribute__((noinline)) void big_below_space(void)
+{
+	char *p = malloc(1 << 20);
+
+	HIDE(p);
+	EXPECT(p - 4000);
+	POKE(p[-4000], 1);
+	free(p);
+}
+
 static __attribute__((noinline)) void memcpy_oob(void)
 {
 	char *p = malloc(100);
@@ -730,6 +743,7 @@ static const struct { const char *name; void (*fn)(void); int clean; } cases[] =
 	{ "large_oob_right", large_oob_right, 0 }, { "memcpy_oob", memcpy_oob, 0 },
 	{ "page_end_oob_right", page_end_oob_right, 0 },
 	{ "page_end_oob_pow2", page_end_oob_pow2, 0 },
+	{ "big_below_space", big_below_space, 0 },
 	{ "strcpy_oob", strcpy_oob, 0 }, { "strlen_uaf", strlen_uaf, 0 },
 	{ "clean_libc", clean_libc, 1 }, { "clean_api", clean_api, 1 },
 	{ "clean_threads", clean_threads, 1 }, { "clean_bad_fp", clean_bad_fp, 1 },
