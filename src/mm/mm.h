@@ -28,6 +28,7 @@ struct page {
 #define PG_slab		0x0008	/* part of a slab: private is its struct slab */
 #define PG_large_kmalloc 0x0010	/* head of a large kmalloc block */
 #define PG_resident_free 0x0020	/* a free vmalloc frame that still holds (stale) data */
+#define PG_shadow_zero	0x0040	/* a zero shadow page of a live area (see shadow_vmalloc.c) */
 
 extern struct page *mem_map;
 
@@ -93,6 +94,13 @@ void kasan_release_vmalloc(uintptr_t start, uintptr_t end, uintptr_t free_start,
 void kasan_poison_vmalloc(uintptr_t start, uintptr_t end, uint8_t value);
 void kasan_unpoison_vmalloc(uintptr_t start, size_t size);
 bool vmalloc_shadow_populated(uintptr_t shadow_addr);
+/* Charge the struct page array's pages that describe [pfn, pfn + n). */
+bool mem_map_cover(unsigned long pfn, unsigned long n);
+/* Zero shadow over [start, end) (32 KiB aligned, inside one area's
+ * accessible bytes): false if it cannot be had, populate instead. */
+bool kasan_zero_vmalloc(uintptr_t start, uintptr_t end);
+/* The area gives its zero shadow back (at free; no poison needed). */
+void kasan_zero_release(uintptr_t start, uintptr_t end);
 extern unsigned long shadow_pages_now, shadow_pages_peak, shadow_pages_cached, shadow_pages_used;
 
 /* ---- vmalloc_setup.c: options, start-up, statistics ---- */

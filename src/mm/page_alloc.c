@@ -51,7 +51,7 @@ void ram_uncharge(unsigned long n)
  * where touched: charge each of its pages once, when a frame it
  * describes is first used.
  */
-static bool mem_map_cover(unsigned long pfn, unsigned long n)
+bool mem_map_cover(unsigned long pfn, unsigned long n)
 {
 	uintptr_t first = ((uintptr_t)&mem_map[pfn] - (uintptr_t)mem_map) >> PAGE_SHIFT;
 	uintptr_t last = ((uintptr_t)&mem_map[pfn + n] - 1 - (uintptr_t)mem_map) >> PAGE_SHIFT;
