@@ -62,6 +62,9 @@ bool frames_charge(unsigned long pfn, unsigned long n, enum fail_path path);
 bool frames_take(unsigned long pfn, unsigned long n, enum fail_path path);
 /* Give them back; release tells the machine to drop the RAM now. */
 void frames_put(unsigned long pfn, unsigned long n, bool release);
+/* The same for a vmalloc area's identity frames, struct pages untouched. */
+bool frames_take_blank(unsigned long pfn, unsigned long n, enum fail_path path);
+void frames_put_blank(unsigned long pfn, unsigned long n);
 /* Metadata memory (area descriptors, traces), charged to the budget. */
 void *meta_alloc(size_t size);
 void meta_free(void *p, size_t size);

@@ -153,7 +153,8 @@ void abandon_area(struct vmap_area *va)
 }
 
 /* Zero the frames of [va, va + n pages) that the purge kept with stale
- * data (PG_resident_free); the others read as zero already. */
+ * data (PG_resident_free), and unmark them; the others read as zero
+ * already. */
 static void zero_resident_frames(uintptr_t va, unsigned long n)
 {
 	unsigned long pfn = identity_pfn(va);
@@ -161,8 +162,21 @@ static void zero_resident_frames(uintptr_t va, unsigned long n)
 	if (!READ_ONCE(frames_resident_free))
 		return;
 	for (unsigned long i = 0; i < n; i++)
-		if (READ_ONCE(mem_map[pfn + i].flags) & PG_resident_free)
+		if (READ_ONCE(mem_map[pfn + i].flags) & PG_resident_free) {
 			plat_memset((void *)(va + (i << PAGE_SHIFT)), 0, PAGE_SIZE);
+			mem_map[pfn + i].flags = 0;
+			__atomic_sub_fetch(&frames_resident_free, 1, __ATOMIC_RELAXED);
+		}
+}
+
+/* The area's frames go back; their struct pages are reset if they were
+ * written (vmalloc_to_page). */
+static void put_area_frames(struct vmap_area *va)
+{
+	if (va->flags & VMK_BLANK_PAGES)
+		frames_put_blank(identity_pfn(va->va_start), va->nr_pages);
+	else
+		frames_put(identity_pfn(va->va_start), va->nr_pages, false);
 }
 
 static size_t guard_size(unsigned long vm_flags)
@@ -217,13 +231,14 @@ static void *vmalloc_common(size_t size, size_t align, uintptr_t start, uintptr_
 	/* Identity frames read as zero when taken: the purge released them, or
 	 * kept them resident, and those are zeroed here. */
 	zero_resident_frames(va->va_start, real >> PAGE_SHIFT);
-	if (!frames_take(identity_pfn(va->va_start), real >> PAGE_SHIFT, FAIL_PAGE)) {
+	if (!frames_take_blank(identity_pfn(va->va_start), real >> PAGE_SHIFT, FAIL_PAGE)) {
 		abandon_area(va);
 		return NULL;
 	}
+	va->flags |= VMK_BLANK_PAGES;
 	va->nr_pages = (uint32_t)(real >> PAGE_SHIFT);
 	if (setup_area_shadow(va, 0, size)) {
-		frames_put(identity_pfn(va->va_start), va->nr_pages, false);
+		put_area_frames(va);
 		abandon_area(va);
 		return NULL;
 	}
@@ -341,7 +356,7 @@ bool free_area(uintptr_t addr, enum free_kind kind, unsigned count, uintptr_t ip
 	if (va->alias_pfns)
 		plat_unmap_alias(va->va_start, va->nr_pages);
 	else if (va->nr_pages)
-		frames_put(identity_pfn(va->va_start), va->nr_pages, false);
+		put_area_frames(va);
 	if (va->flags & VMK_STACK)
 		plat_guard(va->va_start, PAGE_SIZE, false);
 	va->free_trace = stack_depot_save_here(fp, ip);
@@ -387,10 +402,35 @@ unsigned long vmalloc_to_pfn(const void *addr)
 	return pfn;
 }
 
+/* An area's frames get their struct pages (one reference each, as
+ * frames_take gives) the first time one is asked for. */
 struct page *vmalloc_to_page(const void *addr)
 {
-	unsigned long pfn = vmalloc_to_pfn(addr);
+	uintptr_t a = (uintptr_t)addr;
+	unsigned long pfn = 0;
+	struct vmap_area *va;
 
+	kasan_spin_lock(&vmap_area_lock);
+	va = vmap_area_find(&live_tree, a);
+	if (va && a < va->va_start + ((uintptr_t)va->nr_pages << PAGE_SHIFT)) {
+		unsigned long idx = (a - va->va_start) >> PAGE_SHIFT;
+
+		if (va->alias_pfns) {
+			pfn = va->alias_pfns[idx];
+		} else {
+			pfn = identity_pfn(a);
+			if (va->flags & VMK_BLANK_PAGES) {
+				unsigned long first = identity_pfn(va->va_start);
+
+				for (unsigned long i = 0; i < va->nr_pages; i++) {
+					mem_map[first + i].refcount = 1;
+					mem_map[first + i].flags = PG_allocated;
+				}
+				va->flags &= ~VMK_BLANK_PAGES;
+			}
+		}
+	}
+	kasan_spin_unlock(&vmap_area_lock);
 	return pfn ? pfn_to_page(pfn) : NULL;
 }
 

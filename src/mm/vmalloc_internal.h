@@ -24,6 +24,7 @@
 #define VMK_PERCPU	0x00020000u
 #define VMK_STACK	0x00040000u	/* first page is a hardware guard */
 #define VMK_MALLOC	0x00080000u	/* a big malloc() block: free()d, not vfree()d */
+#define VMK_BLANK_PAGES	0x00100000u	/* its frames' struct pages not written yet */
 
 /* vmalloc.c: live areas. */
 extern struct vmap_tree live_tree;
