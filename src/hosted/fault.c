@@ -190,6 +190,10 @@ static bool zero_shadow_write(uintptr_t addr)
 	int r;
 	bool mapped = true;
 
+	/* Not vmalloc shadow: not ours, and no lock taken (a fault of the
+	 * runtime's own that holds it must not hang here). */
+	if (vmalloc_shadow_hole(addr) == HOLE_NOT_OURS)
+		return false;
 	hosted_fault_lock(&old);
 	r = kasan_shadow_zero_write(addr, &pfn);
 	if (r == 1 && pfn)

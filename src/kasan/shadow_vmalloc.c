@@ -596,6 +596,9 @@ bool kasan_zero_vmalloc(uintptr_t start, uintptr_t end)
 	unsigned long n;
 	bool took = false, ok = false;
 
+#ifndef PLAT_HAS_SHADOW_ZERO
+	return false;	/* (the port cannot: populate as any other shadow) */
+#endif
 	if (vmalloc_shadow_policy == SHADOW_OFF)
 		return false;
 	shadow_pages_of(start, end, &first, &last);
