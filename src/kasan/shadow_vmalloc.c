@@ -657,7 +657,9 @@ int kasan_shadow_zero_write(uintptr_t shadow_addr, unsigned long *pfn)
 		return 0;
 	}
 	page->refcount = 1;
-	__atomic_fetch_or(&page->flags, (uint16_t)PG_allocated, __ATOMIC_RELEASE);
+	/* A store, no 16-bit RMW (RISC-V has none): nobody else changes a
+	 * zero page's flags but under the fault lock, which we hold. */
+	__atomic_store_n(&page->flags, (uint16_t)(flags | PG_allocated), __ATOMIC_RELEASE);
 	count_populated(1);
 	__atomic_add_fetch(&shadow_pages_used, 1, __ATOMIC_RELAXED);
 	*pfn = shadow_pfn(sp);
