@@ -524,7 +524,11 @@ void kasan_release_vmalloc(uintptr_t start, uintptr_t end, uintptr_t free_start,
 		struct page *page = pfn_to_page(shadow_pfn(sp));
 		bool unused = false;
 
-		if (sp < last && mem >= free_start && mem + SHADOW_PAGE_SPAN <= free_end) {
+		/* Only a populate under the create lock, which we hold, makes a
+		 * page present: an absent one (a big area's zero run given back)
+		 * is passed over without its stripe. */
+		if (sp < last && mem >= free_start && mem + SHADOW_PAGE_SPAN <= free_end &&
+		    (READ_ONCE(page->flags) & PG_allocated)) {
 			kasan_spin_lock(stripe(sp));
 			unused = (page->flags & PG_allocated) && !page->refcount;
 			if (unused)
