@@ -96,6 +96,7 @@ check: all
 bench: all
 	$(Q)bench/run-bench.sh
 	$(Q)bench/run-malloc-bench.sh
+	$(Q)bench/run-vmalloc-bench.sh
 	$(Q)$(TV_DIR)/bench.sh $(BUILD)/bench/test_vmalloc
 
 install: all

@@ -203,6 +203,12 @@ extern int vmalloc_shadow_policy;
  * none: vmalloc_shadow=off); -2 if it is present or being made by a
  * populate (a fault there is retried). */
 int vmalloc_shadow_hole(uintptr_t shadow_addr);
+/* A write fault on the shadow byte at shadow_addr, under
+ * plat_shadow_zero_lock: 1 if it is a zero shadow page, now charged,
+ * whose identity frame *pfn the port maps writable (0 in *pfn: mapped
+ * already, retry); 0 if the RAM budget has no frame for it; -1 if it is
+ * no zero shadow page. */
+int kasan_shadow_zero_write(uintptr_t shadow_addr, unsigned long *pfn);
 /* A hardware fault at addr in the vmalloc space: reports a vmap stack's
  * guard page hit and returns true, or returns false. */
 bool vmalloc_explain_fault(uintptr_t addr, bool write, uintptr_t ip, uintptr_t fp);

@@ -145,6 +145,10 @@ struct plat_mm_layout {
 	/* Pages of real RAM the pool may use: the RAM budget can be no
 	 * larger.  0: no limit from the machine (hosted). */
 	unsigned long ram_limit_pages;
+	/* The most pages one request may have backed: larger ones fail at
+	 * once (hosted: RAM + swap, Linux's heuristic overcommit check, which
+	 * ASan's allocator meets too).  0: only the budget limits them. */
+	unsigned long request_limit_pages;
 };
 bool plat_mm_init(struct plat_mm_layout *l, char *err, size_t errlen);
 /* The RAM behind frames [pfn, pfn + n) goes back to the machine. */
@@ -169,6 +173,14 @@ void plat_unmap_alias(uintptr_t va, unsigned long n);
  * address. */
 bool plat_shadow_pages_map(uintptr_t shadow_page, unsigned long pfn, unsigned long n);
 void plat_shadow_pages_unmap(uintptr_t shadow_page, unsigned long n);
+/* Zero shadow (kasan/shadow_vmalloc.c): map n vmalloc shadow pages so
+ * that they read as zero without a frame, and fault on a write, which
+ * the port hands to kasan_shadow_zero_write() (core.h) under the lock
+ * below, which the caller holds here too.  False: not done (no mappings
+ * left, or the port cannot), and the core populates them as usual. */
+bool plat_shadow_zero_map(uintptr_t shadow_page, unsigned long n);
+/* Serialise zero shadow pages' changes with the port's fault path. */
+void plat_shadow_zero_lock(bool lock);
 /* Make [va, va + n) fault on every access (a stack guard), or undo it. */
 bool plat_guard(uintptr_t va, size_t n, bool guard);
 unsigned plat_nr_cpus(void);

@@ -704,11 +704,16 @@ for b in $builds; do
 	# fail_path names are joined by '+' only, none of them empty.
 	check_option_error "$b" ram=100 ram
 	check_option_error "$b" ram=4095 ram
+	# A budget that cannot hold the runtime's kmalloc caches is refused,
+	# the minimum named (ram=8192 died in the first malloc: issue 16 #6).
+	check_option_error "$b" ram=8192 ram
+	check "$b options 'ram=8192': the error names the minimum (256K)" \
+		"$(grep -q 'at least 256K' "$O_ERR"; echo $?)" "$(excerpt "$O_ERR" 3)"
 	check_option_error "$b" vmalloc_shadow_cache=1k vmalloc_shadow_cache
 	check_option_error "$b" fail_path=page+ fail_path
 	check_option_error "$b" fail_path=+page fail_path
 	check_option_error "$b" fail_path=page/shadow fail_path
-	for o in ram=0 ram=8M vmalloc_shadow_cache=1024 fail_path=page+shadow fail_path=all; do
+	for o in ram=0 ram=256K ram=8M vmalloc_shadow_cache=1024 fail_path=page+shadow fail_path=all; do
 		opts_run "$b" "$o" none
 		check_eq "$b options '$o' accepted: exit status 0" "$O_RC" 0 "$O_ERR"
 	done

@@ -168,6 +168,50 @@ void hosted_fault_unlock(const sigset_t *old)
 	restore_signals(old);
 }
 
+/* kasan_zero_release() and kasan_zero_vmalloc()'s callers: the same
+ * lock as the write path below; one holder per thread at a time. */
+static __thread sigset_t zero_lock_mask __attribute__((tls_model("initial-exec")));
+
+void plat_shadow_zero_lock(bool lock)
+{
+	if (lock)
+		hosted_fault_lock(&zero_lock_mask);
+	else
+		hosted_fault_unlock(&zero_lock_mask);
+}
+
+/* A write to a zero shadow page (core.h): its frame goes in, writable,
+ * and the write is retried.  False: not a zero page. */
+static bool zero_shadow_write(uintptr_t addr)
+{
+	uintptr_t page = ALIGN_DOWN(addr, PLAT_PAGE_SIZE);
+	unsigned long pfn = 0;
+	sigset_t old;
+	int r;
+	bool mapped = true;
+
+	/* Not vmalloc shadow: not ours, and no lock taken (a fault of the
+	 * runtime's own that holds it must not hang here). */
+	if (vmalloc_shadow_hole(addr) == HOLE_NOT_OURS)
+		return false;
+	hosted_fault_lock(&old);
+	r = kasan_shadow_zero_write(addr, &pfn);
+	if (r == 1 && pfn)
+		mapped = hosted_shadow_frame_map(page, pfn);
+	hosted_fault_unlock(&old);
+	if (r < 0)
+		return false;
+	if (!r || !mapped) {
+		kasan_printf("vmkasan: out of memory: the shadow of vmalloc address %p needs a frame "
+			     "and %s\n", (void *)kasan_shadow_to_mem((void *)addr),
+			     !r ? "the RAM budget has none left (option ram)" : "no mapping is left");
+		plat_die(kasan_flags.exitcode, true);
+	}
+	if (!pfn)
+		sched_yield();
+	return true;
+}
+
 /* The report is over: give back the poison page it needed (a page of
  * RAM-less mapping, but a VMA), if it is still a hole.  Another thread
  * about to read it faults and puts it back (see above).  Safe from
@@ -452,6 +496,10 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
 		kasan_flags.multi_shot = 1;
 		kasan_report(&a);
 		plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
+	}
+	if (sig == SIGSEGV && write && zero_shadow_write(addr)) {
+		errno = saved_errno;
+		return;
 	}
 	if (sig == SIGSEGV && (value = hole_value(addr)) != HOLE_NOT_OURS) {
 		/* A read of absent shadow (the instrumented check): make it read

@@ -48,6 +48,8 @@ void hosted_setup_altstack(void);
  * may want.  *old receives the mask to restore. */
 void hosted_block_async_signals(sigset_t *old);
 void hosted_fault_lock(sigset_t *old);
+/* ram.c, under the fault lock: map a zero shadow page's frame writable. */
+bool hosted_shadow_frame_map(uintptr_t shadow_page, unsigned long pfn);
 void hosted_fault_unlock(const sigset_t *old);
 
 #endif

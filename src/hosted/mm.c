@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include "core.h"
@@ -60,6 +61,7 @@ bool plat_mm_init(struct plat_mm_layout *l, char *err, size_t errlen)
 	unsigned long vm_pages = VMALLOC_BYTES >> PLAT_PAGE_SHIFT;
 	uintptr_t vshadow = (uintptr_t)kasan_shadow(VMALLOC_BASE);
 	size_t vshadow_len = VMALLOC_BYTES >> KASAN_SHADOW_SCALE_SHIFT;
+	struct sysinfo si;
 
 	l->vmalloc_start = VMALLOC_BASE;
 	l->vmalloc_end = VMALLOC_BASE + VMALLOC_BYTES;
@@ -68,6 +70,9 @@ bool plat_mm_init(struct plat_mm_layout *l, char *err, size_t errlen)
 	l->vmalloc_pfn_base = GENERAL_PAGES;
 	l->shadow_pfn_base = GENERAL_PAGES + vm_pages;
 	l->nr_pfns = l->shadow_pfn_base + (vshadow_len >> PLAT_PAGE_SHIFT);
+	if (!sysinfo(&si))
+		l->request_limit_pages = (unsigned long)((si.totalram + si.totalswap) * si.mem_unit) >>
+					 PLAT_PAGE_SHIFT;
 
 	ram_fd = memfd_create("vmkasan-ram", MFD_CLOEXEC);
 	if (ram_fd < 0 || ftruncate(ram_fd, frame_offset(l->nr_pfns))) {
@@ -245,6 +250,27 @@ bool plat_shadow_pages_map(uintptr_t sp, unsigned long pfn, unsigned long n)
 	ok = map_shared(sp, n << PLAT_PAGE_SHIFT, frame_offset(pfn), MAP_FIXED);
 	hosted_fault_unlock(&old);
 	return ok;
+}
+
+/*
+ * Zero shadow: a private read-only anonymous mapping.  This kernel has
+ * no shared zero page (reading one allocates a page), so a read costs a
+ * page per 32 KiB of vmalloc space read, still only what is touched; a
+ * write faults, and fault.c maps the page's identity frame over it.
+ */
+bool plat_shadow_zero_map(uintptr_t sp, unsigned long n)
+{
+	/* (The fault lock is held: fork, which takes the maps lock before
+	 * it, waits on the core's create lock, held too.) */
+	return maps_reserve(1, MAP_HEADROOM / 2) &&
+	       mmap((void *)sp, n << PLAT_PAGE_SHIFT, PROT_READ,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == (void *)sp;
+}
+
+/* Under the fault lock: a zero shadow page becomes its identity frame. */
+bool hosted_shadow_frame_map(uintptr_t sp, unsigned long pfn)
+{
+	return map_shared(sp, PLAT_PAGE_SIZE, frame_offset(pfn), MAP_FIXED);
 }
 
 void plat_shadow_pages_unmap(uintptr_t sp, unsigned long n)

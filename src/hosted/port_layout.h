@@ -29,6 +29,9 @@
 #define PLAT_PAGE_SHIFT		12
 /* Addresses at or above this are not user addresses at all. */
 #define PLAT_ADDR_LIMIT		0x800000000000UL
+/* The port maps vmalloc shadow that reads as zero without a frame
+ * (plat_shadow_zero_map in ram.c). */
+#define PLAT_HAS_SHADOW_ZERO	1
 /* x86-64 frame pointer: [rbp] = caller's rbp, [rbp + 8] = return address. */
 #define PLAT_FRAME_RECORD_OFFSET 0
 

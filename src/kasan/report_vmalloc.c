@@ -167,6 +167,13 @@ bool kasan_describe_vmalloc(uintptr_t addr)
 			return true;
 		}
 	}
+	/* The bottom guard: described by the area right above it, if any. */
+	if (live == NOT_FOUND && addr < VMALLOC_START + VMALLOC_BOTTOM_GUARD &&
+	    find_area_copy(&vmap_area_lock, &live_tree, VMALLOC_START + VMALLOC_BOTTOM_GUARD,
+			   &copy) == FOUND) {
+		describe_live(&copy, addr);
+		return true;
+	}
 	if (live == BUSY || lazy == BUSY) {
 		kasan_printf("The buggy address lies in the vmalloc space; its mapping cannot be looked up:\n"
 			     " the report interrupted vmalloc code that holds the area lock.\n");

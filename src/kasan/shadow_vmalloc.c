@@ -63,7 +63,7 @@ bool vmalloc_shadow_populated(uintptr_t shadow_addr)
 {
 	uintptr_t sp = ALIGN_DOWN(shadow_addr, PAGE_SIZE);
 
-	return READ_ONCE(pfn_to_page(shadow_pfn(sp))->flags) & PG_allocated;
+	return READ_ONCE(pfn_to_page(shadow_pfn(sp))->flags) & (PG_allocated | PG_shadow_zero);
 }
 
 /*
@@ -83,7 +83,8 @@ int vmalloc_shadow_hole(uintptr_t shadow_addr)
 	 * zeros: nothing there is absent. */
 	if (vmalloc_shadow_policy == SHADOW_OFF)
 		return -1;
-	if (READ_ONCE(pfn_to_page(shadow_pfn(sp))->flags) & (PG_allocated | PG_shadow_creating))
+	if (READ_ONCE(pfn_to_page(shadow_pfn(sp))->flags) &
+	    (PG_allocated | PG_shadow_creating | PG_shadow_zero))
 		return -2;
 	return KASAN_VMALLOC_INVALID;
 }
@@ -523,7 +524,11 @@ void kasan_release_vmalloc(uintptr_t start, uintptr_t end, uintptr_t free_start,
 		struct page *page = pfn_to_page(shadow_pfn(sp));
 		bool unused = false;
 
-		if (sp < last && mem >= free_start && mem + SHADOW_PAGE_SPAN <= free_end) {
+		/* Only a populate under the create lock, which we hold, makes a
+		 * page present: an absent one (a big area's zero run given back)
+		 * is passed over without its stripe. */
+		if (sp < last && mem >= free_start && mem + SHADOW_PAGE_SPAN <= free_end &&
+		    (READ_ONCE(page->flags) & PG_allocated)) {
 			kasan_spin_lock(stripe(sp));
 			unused = (page->flags & PG_allocated) && !page->refcount;
 			if (unused)
@@ -538,6 +543,163 @@ void kasan_release_vmalloc(uintptr_t start, uintptr_t end, uintptr_t free_start,
 		}
 	}
 	kasan_spin_unlock(&create_lock);
+}
+
+/*
+ * ---- zero shadow: big areas cost what is touched ----
+ *
+ * The review of v4 asked "couldn't we switch back and forth from the
+ * zero page to a real page on demand?".  The shadow pages whose whole
+ * 32 KiB lies inside one area's accessible bytes only have to read as
+ * zero: the port maps them so (plat_shadow_zero_map) without a frame,
+ * marked PG_shadow_zero.  Nothing writes them unless something must
+ * (a realloc shrinking the block, the frames of a stack running in it):
+ * that write faults, and the port's fault path calls
+ * kasan_shadow_zero_write(), which charges the page's identity frame
+ * (zero: a released shadow frame is punched) for the port to map
+ * writable.  At free the run is not poisoned: it is given back at once
+ * (kasan_zero_release), and a use after free reads absent shadow, which
+ * the fault path reports at the real address as for any freed area
+ * whose shadow is gone.  Zero pages are exclusive to their area (no
+ * neighbour shares a page wholly inside it), so they never enter the
+ * refcount cache or the purge.  Their state changes under the port's
+ * fault lock (plat_shadow_zero_lock), so a fault never sees half of one.
+ */
+/*
+ * A page present under the new run has no user (the run lies inside a
+ * new area, and freed areas keep their space until the purge): kept by
+ * keep, cached by refcount, awaiting the purge.  Its frame goes now, as
+ * an eviction would take it, and the zero mapping replaces its own.
+ * Caller holds the create lock and sp's stripe; true if it went.
+ */
+static bool take_unused(uintptr_t sp, struct page *page)
+{
+	if (page->refcount)
+		return false;
+	if (page->flags & PG_shadow_cached) {
+		kasan_spin_lock(&cache_lock);
+		if (page->private & LRU_ON)
+			lru_unlink(shadow_index(sp));
+		kasan_spin_unlock(&cache_lock);
+	}
+	frames_put(shadow_pfn(sp), 1, false);
+	plat_frames_release(shadow_pfn(sp), 1);
+	count_populated(-1);
+	return true;
+}
+
+/*
+ * Under the create lock (no populate, eviction or purge runs) and the
+ * port's fault lock (no write fault is served until the run is mapped):
+ * the run's pages are this new area's alone, so their flags change here
+ * without their stripes, in one pass.
+ */
+bool kasan_zero_vmalloc(uintptr_t start, uintptr_t end)
+{
+	uintptr_t first, last, sp;
+	unsigned long n;
+	bool took = false, ok = false;
+
+#ifndef PLAT_HAS_SHADOW_ZERO
+	return false;	/* (the port cannot: populate as any other shadow) */
+#endif
+	if (vmalloc_shadow_policy == SHADOW_OFF)
+		return false;
+	shadow_pages_of(start, end, &first, &last);
+	n = (last - first) >> PAGE_SHIFT;
+	if (!mem_map_cover(shadow_pfn(first), n))
+		return false;
+	kasan_spin_lock(&create_lock);
+	plat_shadow_zero_lock(true);
+	for (sp = first; sp < last; sp += PAGE_SIZE) {
+		struct page *page = pfn_to_page(shadow_pfn(sp));
+
+		if (page->flags & (PG_shadow_creating | PG_shadow_zero))
+			break;
+		if (page->flags & PG_allocated) {
+			bool gone;
+
+			kasan_spin_lock(stripe(sp));
+			gone = take_unused(sp, page);
+			kasan_spin_unlock(stripe(sp));
+			if (!gone)
+				break;
+			took = true;
+		}
+		page->flags = PG_shadow_zero;
+	}
+	ok = sp == last && plat_shadow_zero_map(first, n);
+	if (!ok) {
+		/* Pages whose frames went are absent now: so must their mappings be. */
+		for (uintptr_t p = first; p < sp; p += PAGE_SIZE)
+			pfn_to_page(shadow_pfn(p))->flags = 0;
+		if (took)
+			plat_shadow_pages_unmap(first, (sp - first) >> PAGE_SHIFT);
+	}
+	plat_shadow_zero_lock(false);
+	kasan_spin_unlock(&create_lock);
+	return ok;
+}
+
+int kasan_shadow_zero_write(uintptr_t shadow_addr, unsigned long *pfn)
+{
+	uintptr_t sp = ALIGN_DOWN(shadow_addr, PAGE_SIZE);
+	struct page *page;
+	uint16_t flags;
+
+	if (!mem_map || shadow_addr < vshadow_start() || shadow_addr >= vshadow_end())
+		return -1;
+	page = pfn_to_page(shadow_pfn(sp));
+	flags = __atomic_load_n(&page->flags, __ATOMIC_ACQUIRE);
+	if (!(flags & PG_shadow_zero))
+		return -1;
+	*pfn = 0;
+	if (flags & PG_allocated)
+		return 1;	/* mapped writable already: retry */
+	if (!ram_charge(1)) {
+		count_failure(FAIL_SHADOW);
+		return 0;
+	}
+	page->refcount = 1;
+	/* A store, no 16-bit RMW (RISC-V has none): nobody else changes a
+	 * zero page's flags but under the fault lock, which we hold. */
+	__atomic_store_n(&page->flags, (uint16_t)(flags | PG_allocated), __ATOMIC_RELEASE);
+	count_populated(1);
+	__atomic_add_fetch(&shadow_pages_used, 1, __ATOMIC_RELAXED);
+	*pfn = shadow_pfn(sp);
+	return 1;
+}
+
+void kasan_zero_release(uintptr_t start, uintptr_t end)
+{
+	uintptr_t first, last, run = 0;
+	unsigned long n;
+
+	shadow_pages_of(start, end, &first, &last);
+	n = (last - first) >> PAGE_SHIFT;
+	plat_shadow_zero_lock(true);
+	for (uintptr_t sp = first; sp <= last; sp += PAGE_SIZE) {
+		struct page *page = sp < last ? pfn_to_page(shadow_pfn(sp)) : NULL;
+		bool written = page && (page->flags & PG_allocated);
+
+		if (page) {
+			page->flags = 0;
+			page->refcount = 0;
+		}
+		if (written && !run)
+			run = sp;
+		if (!written && run) {
+			unsigned long k = (sp - run) >> PAGE_SHIFT;
+
+			plat_frames_release(shadow_pfn(run), k);
+			ram_uncharge(k);
+			count_populated(-(long)k);
+			__atomic_sub_fetch(&shadow_pages_used, k, __ATOMIC_RELAXED);
+			run = 0;
+		}
+	}
+	plat_shadow_pages_unmap(first, n);
+	plat_shadow_zero_lock(false);
 }
 
 void kasan_poison_vmalloc(uintptr_t start, uintptr_t end, uint8_t value)

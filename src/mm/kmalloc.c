@@ -21,7 +21,9 @@ static const struct { unsigned size; const char *name; } kmalloc_info[] = {
 #define NR_KMALLOC ARRAY_SIZE(kmalloc_info)
 static struct kmem_cache *kmalloc_caches[NR_KMALLOC];
 
-void kmalloc_init(void)
+/* False when a cache could not be made (the budget is too small):
+ * every kmalloc and malloc path assumes them all. */
+bool kmalloc_init(void)
 {
 	/* 16-byte alignment from kmalloc-16 up: malloc() hands these
 	 * objects out, and C promises max_align_t alignment.  Each class
@@ -31,9 +33,11 @@ void kmalloc_init(void)
 
 		kmalloc_caches[i] = slab_cache_create(kmalloc_info[i].name, size,
 						      size >= 16 ? 16 : 0, 0, NULL, true);
-		if (kmalloc_caches[i])
-			kmalloc_caches[i]->thread_index = (uint8_t)(i + 1);
+		if (!kmalloc_caches[i])
+			return false;
+		kmalloc_caches[i]->thread_index = (uint8_t)(i + 1);
 	}
+	return true;
 }
 
 static unsigned kmalloc_index(size_t size)
@@ -65,6 +69,7 @@ struct kmem_cache *kmalloc_cache_for(size_t size)
 struct large_rec {
 	uintptr_t start;
 	uint32_t size, alloc_stack, free_stack, alloc_pid, free_pid;
+	uint32_t order;		/* malloc's blocks may span one more than size needs */
 };
 #define LARGE_RECENT 64
 static struct large_rec large_recent[LARGE_RECENT];
@@ -175,7 +180,7 @@ bool kmalloc_large_freed(uintptr_t addr, uintptr_t *start, size_t *size, uint32_
 		struct large_rec *r = &large_recent[(large_recent_next - 1 - i) % LARGE_RECENT];
 
 		if (r->start && addr >= r->start &&
-		    addr < r->start + (PAGE_SIZE << order_for(r->size))) {
+		    addr < r->start + (PAGE_SIZE << r->order)) {
 			*start = r->start;
 			*size = r->size;
 			tracks[0] = r->alloc_pid;
@@ -189,9 +194,11 @@ bool kmalloc_large_freed(uintptr_t addr, uintptr_t *start, size_t *size, uint32_
 	return found;
 }
 
-static void *kmalloc_large(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
+/* room >= size: the bytes the pages must hold (malloc asks for a
+ * redzone granule past the block, see kmalloc_large_caller). */
+static void *kmalloc_large(size_t size, size_t room, gfp_t gfp, uintptr_t ip, uintptr_t fp)
 {
-	unsigned order = order_for(size);
+	unsigned order = order_for(room);
 	struct page *pg;
 	uintptr_t p;
 
@@ -211,9 +218,13 @@ static void *kmalloc_large(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
 	return (void *)p;
 }
 
+/* malloc's large blocks: a block whose end met a page end would have
+ * the next (free) page's shadow right behind it, and a one-byte overflow
+ * would read as a use-after-free; one granule of room past the block
+ * keeps a redzone there, so it is slab-out-of-bounds. */
 void *kmalloc_large_caller(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
 {
-	return kmalloc_large(size, gfp, ip, fp);
+	return kmalloc_large(size, ALIGN_UP(size, KASAN_GRANULE_SIZE) + KASAN_GRANULE_SIZE, gfp, ip, fp);
 }
 
 /* Large-kmalloc tracks for reports: allocation (pid, stack). */
@@ -250,6 +261,7 @@ static void free_large(struct page *pg, uintptr_t ip, uintptr_t fp)
 		.start = (uintptr_t)page_address(pg), .size = large_size(pg),
 		.alloc_stack = large_stack(pg), .alloc_pid = large_pid(pg),
 		.free_stack = stack_depot_save_here(fp, ip), .free_pid = (uint32_t)plat_tid(),
+		.order = order,
 	};
 
 	__atomic_store_n(&pg->flags, (uint16_t)(pg->flags & ~PG_large_kmalloc), __ATOMIC_RELEASE);
@@ -298,7 +310,7 @@ static void *do_kmalloc(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
 	if (!size)
 		return ZERO_SIZE_PTR;
 	if (size > KMALLOC_MAX_CACHE_SIZE)
-		return kmalloc_large(size, gfp, ip, fp);
+		return kmalloc_large(size, size, gfp, ip, fp);
 	return slab_alloc(kmalloc_caches[kmalloc_index(size)], size, gfp, ip, fp);
 }
 

@@ -57,8 +57,12 @@ static void *malloc_block(size_t size, size_t align, bool zero, uintptr_t ip, ui
 	if (align <= MALLOC_ALIGN && size <= KMALLOC_MAX_CACHE_SIZE)
 		return slab_alloc_fast(kmalloc_cache_for(size < MALLOC_MIN_CLASS ? MALLOC_MIN_CLASS : size),
 				       size, zero ? __GFP_ZERO : 0, ip, fp);
-	/* (A 0-byte aligned block is a page with nothing usable in it.) */
-	if (size <= MALLOC_LARGE_MAX && align <= PAGE_SIZE)
+	/* (A 0-byte aligned block is a page with nothing usable in it.)
+	 * The pages hold a redzone granule past the block (an overflow is
+	 * out-of-bounds, not the next free page's use-after-free), within
+	 * the largest order that MALLOC_LARGE_MAX needs. */
+	if (ALIGN_UP(size, KASAN_GRANULE_SIZE) + KASAN_GRANULE_SIZE <= MALLOC_LARGE_MAX &&
+	    align <= PAGE_SIZE)
 		return kmalloc_large_caller(size, zero ? __GFP_ZERO : 0, ip, fp);
 	if (size > (1UL << 40))
 		return NULL;

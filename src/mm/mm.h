@@ -26,6 +26,7 @@ struct page {
 #define PG_slab		0x0008	/* part of a slab: private is its struct slab */
 #define PG_large_kmalloc 0x0010	/* head of a large kmalloc block */
 #define PG_resident_free 0x0020	/* a free vmalloc frame that still holds (stale) data */
+#define PG_shadow_zero	0x0040	/* a zero shadow page of a live area (see shadow_vmalloc.c) */
 
 extern struct page *mem_map;
 
@@ -59,6 +60,9 @@ bool frames_charge(unsigned long pfn, unsigned long n, enum fail_path path);
 bool frames_take(unsigned long pfn, unsigned long n, enum fail_path path);
 /* Give them back; release tells the machine to drop the RAM now. */
 void frames_put(unsigned long pfn, unsigned long n, bool release);
+/* The same for a vmalloc area's identity frames, struct pages untouched. */
+bool frames_take_blank(unsigned long pfn, unsigned long n, enum fail_path path);
+void frames_put_blank(unsigned long pfn, unsigned long n);
 extern unsigned long ram_pages, ram_pages_peak, ram_budget, meta_pages;
 /* Free vmalloc frames kept resident for reuse instead of released (the
  * hosted port's page faults and hole punches cost more than zeroing). */
@@ -88,10 +92,23 @@ void kasan_release_vmalloc(uintptr_t start, uintptr_t end, uintptr_t free_start,
 void kasan_poison_vmalloc(uintptr_t start, uintptr_t end, uint8_t value);
 void kasan_unpoison_vmalloc(uintptr_t start, size_t size);
 bool vmalloc_shadow_populated(uintptr_t shadow_addr);
+/* Charge the struct page array's pages that describe [pfn, pfn + n). */
+bool mem_map_cover(unsigned long pfn, unsigned long n);
+/* Zero shadow over [start, end) (32 KiB aligned, inside one area's
+ * accessible bytes): false if it cannot be had, populate instead. */
+bool kasan_zero_vmalloc(uintptr_t start, uintptr_t end);
+/* The area gives its zero shadow back (at free; no poison needed). */
+void kasan_zero_release(uintptr_t start, uintptr_t end);
 extern unsigned long shadow_pages_now, shadow_pages_peak, shadow_pages_cached, shadow_pages_used;
 
 /* ---- vmalloc_setup.c: options, start-up, statistics ---- */
 extern unsigned long ram_budget_bytes;	/* the "ram" option */
+/* The smallest budget the "ram" option takes: the runtime's start-up
+ * (3 pages hosted) and one slab of every kmalloc cache (37 more) are 40
+ * pages, measured; 64 leave room for a thread's first allocations.  A
+ * smaller one left the kmalloc caches unmade, and the first malloc
+ * dereferenced a NULL cache (issue 16 item 6). */
+#define RAM_BUDGET_MIN (256UL << 10)
 extern unsigned long vmalloc_lazy_max_bytes;	/* the "vmalloc_lazy_max" option */
 bool fault_inject_setup(char *err, size_t errlen);
 void percpu_init(void);

@@ -590,15 +590,18 @@ unsigned int kmem_cache_size(struct kmem_cache *s)
 
 bool slab_init(char *err, size_t errlen)
 {
-	(void)err;
-	(void)errlen;
 	if (!cache_layout(&kmem_cache_boot, sizeof(struct kmem_cache), 0, 0))
 		return false;
 	cache_name(&kmem_cache_boot, "kmem_cache");
 	kmem_cache_boot.magic = CACHE_MAGIC;
 	kmem_cache_cache = &kmem_cache_boot;
 	all_caches = &kmem_cache_boot;
-	kmalloc_init();
+	if (!kmalloc_init()) {
+		kasan_snprintf(err, errlen, "vmkasan: the RAM budget (%lu KiB) cannot hold the "
+			       "runtime's kmalloc caches; it needs at least %lu KiB",
+			       ram_budget << (PAGE_SHIFT - 10), RAM_BUDGET_MIN >> 10);
+		return false;
+	}
 	return true;
 }
 

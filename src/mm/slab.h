@@ -109,7 +109,7 @@ bool slab_init(char *err, size_t errlen);
 
 /* kmalloc.c */
 struct kmem_cache *kmalloc_cache_for(size_t size);
-void kmalloc_init(void);
+bool kmalloc_init(void);
 bool kmalloc_large_addr(uintptr_t addr, uintptr_t *start, size_t *size);
 /* A recently freed large kmalloc holding addr: tracks = alloc pid, stack,
  * free pid, stack. */

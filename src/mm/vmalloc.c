@@ -40,18 +40,91 @@ static unsigned long tid32(void)
 }
 
 /*
+ * Big areas: the shadow pages wholly inside the accessible bytes read as
+ * zero without a frame (kasan_zero_vmalloc) when the run is at least
+ * this long; shorter runs cost little to write, and each run is a
+ * mapping of its own.  Not for stacks (their frames write the shadow
+ * everywhere) nor per-cpu chunks (their allocations do).
+ */
+#define ZERO_SHADOW_MIN (8 * SHADOW_PAGE_SPAN)
+
+static bool zero_run(struct vmap_area *va, size_t from, size_t size)
+{
+	uintptr_t zs = ALIGN_UP(va->va_start + from, SHADOW_PAGE_SPAN);
+	uintptr_t ze = ALIGN_DOWN(va->va_start + from + size, SHADOW_PAGE_SPAN);
+
+	va->zero_start = va->zero_end = 0;
+	if (!(va->flags & VM_ALLOC) || (va->flags & (VMK_STACK | VMK_PERCPU)) ||
+	    ze < zs + ZERO_SHADOW_MIN || !kasan_zero_vmalloc(zs, ze))
+		return false;
+	va->zero_start = zs;
+	va->zero_end = ze;
+	return true;
+}
+
+/* Poison [start, end) but the area's zero run (which reads as zero). */
+static void poison_around_zero(const struct vmap_area *va, uintptr_t start, uintptr_t end,
+			       uint8_t value)
+{
+	if (!va->zero_end) {
+		kasan_poison_vmalloc(start, end, value);
+		return;
+	}
+	kasan_poison_vmalloc(start, va->zero_start, value);
+	kasan_poison_vmalloc(va->zero_end, end, value);
+}
+
+/*
  * Shadow for a new area: present, poisoned as invalid over the whole
  * area and guard (a shared page may hold a previous owner's "freed"
- * poison), then the owner's bytes unpoisoned to the byte.
+ * poison), then the owner's bytes unpoisoned to the byte; a big area's
+ * zero run is only mapped, and only the pages around it are written.
  */
 int setup_area_shadow(struct vmap_area *va, size_t accessible_from, size_t size)
 {
+	uintptr_t acc = va->va_start + accessible_from;
+
+	if (zero_run(va, accessible_from, size)) {
+		/* (A populate that fails gives back what it took.) */
+		if (kasan_populate_vmalloc(va->va_start, va->zero_start))
+			goto fail;
+		if (kasan_populate_vmalloc(va->zero_end, va->va_end)) {
+			kasan_depopulate_vmalloc(va->va_start, va->zero_start);
+			goto fail;
+		}
+		va->flags |= VM_KASAN;
+		poison_around_zero(va, va->va_start, va->va_end, KASAN_VMALLOC_INVALID);
+		kasan_unpoison_vmalloc(acc, va->zero_start - acc);
+		kasan_unpoison_vmalloc(va->zero_end, acc + size - va->zero_end);
+		return 0;
+	}
 	if (kasan_populate_vmalloc(va->va_start, va->va_end))
 		return -1;
 	va->flags |= VM_KASAN;
 	kasan_poison_vmalloc(va->va_start, va->va_end, KASAN_VMALLOC_INVALID);
-	kasan_unpoison_vmalloc(va->va_start + accessible_from, size);
+	kasan_unpoison_vmalloc(acc, size);
 	return 0;
+fail:
+	kasan_zero_release(va->zero_start, va->zero_end);
+	va->zero_start = va->zero_end = 0;
+	return -1;
+}
+
+/* The area's shadow, poisoned with value but for the zero run (given
+ * back as it is), stops being its own. */
+static void release_area_shadow(struct vmap_area *va, uint8_t value)
+{
+	poison_around_zero(va, va->va_start, va->va_end, value);
+	if (!(va->flags & VM_KASAN))
+		return;
+	if (!va->zero_end) {
+		kasan_depopulate_vmalloc(va->va_start, va->va_end);
+		return;
+	}
+	kasan_depopulate_vmalloc(va->va_start, va->zero_start);
+	kasan_depopulate_vmalloc(va->zero_end, va->va_end);
+	kasan_zero_release(va->zero_start, va->zero_end);
+	va->zero_start = va->zero_end = 0;
 }
 
 void insert_live(struct vmap_area *va, uintptr_t ip, uintptr_t fp)
@@ -71,10 +144,8 @@ void abandon_area(struct vmap_area *va)
 {
 	uintptr_t start = va->va_start, end = va->va_end, fs, fe;
 
-	if (va->flags & VM_KASAN) {
-		kasan_poison_vmalloc(va->va_start, va->va_end, KASAN_VMALLOC_INVALID);
-		kasan_depopulate_vmalloc(va->va_start, va->va_end);
-	}
+	if (va->flags & VM_KASAN)
+		release_area_shadow(va, KASAN_VMALLOC_INVALID);
 	free_vmap_block(va, &fs, &fe);
 	/* Only the area's own shadow pages: the merged free block can be
 	 * the whole 1 TiB space, 32M shadow pages to walk. */
@@ -82,7 +153,8 @@ void abandon_area(struct vmap_area *va)
 }
 
 /* Zero the frames of [va, va + n pages) that the purge kept with stale
- * data (PG_resident_free); the others read as zero already. */
+ * data (PG_resident_free), and unmark them; the others read as zero
+ * already. */
 static void zero_resident_frames(uintptr_t va, unsigned long n)
 {
 	unsigned long pfn = identity_pfn(va);
@@ -90,13 +162,46 @@ static void zero_resident_frames(uintptr_t va, unsigned long n)
 	if (!READ_ONCE(frames_resident_free))
 		return;
 	for (unsigned long i = 0; i < n; i++)
-		if (READ_ONCE(mem_map[pfn + i].flags) & PG_resident_free)
+		if (READ_ONCE(mem_map[pfn + i].flags) & PG_resident_free) {
 			plat_memset((void *)(va + (i << PAGE_SHIFT)), 0, PAGE_SIZE);
+			mem_map[pfn + i].flags = 0;
+			__atomic_sub_fetch(&frames_resident_free, 1, __ATOMIC_RELAXED);
+		}
+}
+
+/* The area's frames go back; their struct pages are reset if they were
+ * written (vmalloc_to_page). */
+static void put_area_frames(struct vmap_area *va)
+{
+	if (va->flags & VMK_BLANK_PAGES)
+		frames_put_blank(identity_pfn(va->va_start), va->nr_pages);
+	else
+		frames_put(identity_pfn(va->va_start), va->nr_pages, false);
 }
 
 static size_t guard_size(unsigned long vm_flags)
 {
 	return vm_flags & VM_NO_GUARD ? 0 : PAGE_SIZE;
+}
+
+/*
+ * A request whose pages cannot be had fails before anything is done:
+ * more than the machine can back at all (mm_layout.request_limit_pages),
+ * or than the RAM budget has left.  Without this, malloc(1UL << 39)
+ * wrote 2 GiB of struct pages (and before zero shadow, 64 GiB of
+ * shadow) until the machine's OOM killer ended it.  Counted as a page
+ * failure.
+ */
+static bool pages_can_be_had(size_t bytes)
+{
+	unsigned long n = bytes >> PAGE_SHIFT, used = READ_ONCE(ram_pages);
+
+	if ((mm_layout.request_limit_pages && n > mm_layout.request_limit_pages) ||
+	    (ram_budget && (used > ram_budget || n > ram_budget - used))) {
+		count_failure(FAIL_PAGE);
+		return false;
+	}
+	return true;
 }
 
 static void *vmalloc_common(size_t size, size_t align, uintptr_t start, uintptr_t end,
@@ -116,6 +221,8 @@ static void *vmalloc_common(size_t size, size_t align, uintptr_t start, uintptr_
 	if (!end || end > VMALLOC_END)
 		end = VMALLOC_END;
 	real = ALIGN_UP(size, PAGE_SIZE);
+	if (!pages_can_be_had(real))
+		return NULL;
 	va = alloc_vmap_area(real + guard_size(vm_flags), align, start, end);
 	if (!va)
 		return NULL;
@@ -124,13 +231,14 @@ static void *vmalloc_common(size_t size, size_t align, uintptr_t start, uintptr_
 	/* Identity frames read as zero when taken: the purge released them, or
 	 * kept them resident, and those are zeroed here. */
 	zero_resident_frames(va->va_start, real >> PAGE_SHIFT);
-	if (!frames_take(identity_pfn(va->va_start), real >> PAGE_SHIFT, FAIL_PAGE)) {
+	if (!frames_take_blank(identity_pfn(va->va_start), real >> PAGE_SHIFT, FAIL_PAGE)) {
 		abandon_area(va);
 		return NULL;
 	}
+	va->flags |= VMK_BLANK_PAGES;
 	va->nr_pages = (uint32_t)(real >> PAGE_SHIFT);
 	if (setup_area_shadow(va, 0, size)) {
-		frames_put(identity_pfn(va->va_start), va->nr_pages, false);
+		put_area_frames(va);
 		abandon_area(va);
 		return NULL;
 	}
@@ -244,13 +352,11 @@ bool free_area(uintptr_t addr, enum free_kind kind, unsigned count, uintptr_t ip
 		return false;
 	}
 
-	kasan_poison_vmalloc(va->va_start, va->va_end, KASAN_VMALLOC_FREED);
-	if (va->flags & VM_KASAN)
-		kasan_depopulate_vmalloc(va->va_start, va->va_end);
+	release_area_shadow(va, KASAN_VMALLOC_FREED);
 	if (va->alias_pfns)
 		plat_unmap_alias(va->va_start, va->nr_pages);
 	else if (va->nr_pages)
-		frames_put(identity_pfn(va->va_start), va->nr_pages, false);
+		put_area_frames(va);
 	if (va->flags & VMK_STACK)
 		plat_guard(va->va_start, PAGE_SIZE, false);
 	va->free_trace = stack_depot_save_here(fp, ip);
@@ -296,10 +402,35 @@ unsigned long vmalloc_to_pfn(const void *addr)
 	return pfn;
 }
 
+/* An area's frames get their struct pages (one reference each, as
+ * frames_take gives) the first time one is asked for. */
 struct page *vmalloc_to_page(const void *addr)
 {
-	unsigned long pfn = vmalloc_to_pfn(addr);
+	uintptr_t a = (uintptr_t)addr;
+	unsigned long pfn = 0;
+	struct vmap_area *va;
 
+	kasan_spin_lock(&vmap_area_lock);
+	va = vmap_area_find(&live_tree, a);
+	if (va && a < va->va_start + ((uintptr_t)va->nr_pages << PAGE_SHIFT)) {
+		unsigned long idx = (a - va->va_start) >> PAGE_SHIFT;
+
+		if (va->alias_pfns) {
+			pfn = va->alias_pfns[idx];
+		} else {
+			pfn = identity_pfn(a);
+			if (va->flags & VMK_BLANK_PAGES) {
+				unsigned long first = identity_pfn(va->va_start);
+
+				for (unsigned long i = 0; i < va->nr_pages; i++) {
+					mem_map[first + i].refcount = 1;
+					mem_map[first + i].flags = PG_allocated;
+				}
+				va->flags &= ~VMK_BLANK_PAGES;
+			}
+		}
+	}
+	kasan_spin_unlock(&vmap_area_lock);
 	return pfn ? pfn_to_page(pfn) : NULL;
 }
 
@@ -349,7 +480,9 @@ size_t vmalloc_malloc_size(uintptr_t addr)
 }
 
 /* A live malloc block at addr takes size bytes in place when its pages
- * hold them: the rest of the area is poisoned invalid again. */
+ * hold them: the rest of the area is poisoned invalid again, from the
+ * smaller of the two sizes on.  Not when that would cut into the zero
+ * run (realloc moves the block: a copy of the new size). */
 bool vmalloc_malloc_resize(uintptr_t addr, size_t size)
 {
 	struct vmap_area *va;
@@ -358,11 +491,15 @@ bool vmalloc_malloc_resize(uintptr_t addr, size_t size)
 	kasan_spin_lock(&vmap_area_lock);
 	va = vmap_area_find(&live_tree, addr);
 	if (va && va->va_start == addr && (va->flags & VMK_MALLOC) &&
-	    size <= ((size_t)va->nr_pages << PAGE_SHIFT)) {
+	    size <= ((size_t)va->nr_pages << PAGE_SHIFT) &&
+	    (size == va->size || addr + size >= va->zero_end)) {
 		if (size != va->size) {
-			kasan_poison_vmalloc(addr, addr + ((size_t)va->nr_pages << PAGE_SHIFT),
+			uintptr_t from = addr + ALIGN_DOWN(size < va->size ? size : va->size,
+							   KASAN_GRANULE_SIZE);
+
+			kasan_poison_vmalloc(from, addr + ((size_t)va->nr_pages << PAGE_SHIFT),
 					     KASAN_VMALLOC_INVALID);
-			kasan_unpoison_vmalloc(addr, size);
+			kasan_unpoison_vmalloc(from, addr + size - from);
 			va->size = size;
 		}
 		ok = true;

@@ -24,6 +24,7 @@
 #define VMK_PERCPU	0x00020000u
 #define VMK_STACK	0x00040000u	/* first page is a hardware guard */
 #define VMK_MALLOC	0x00080000u	/* a big malloc() block: free()d, not vfree()d */
+#define VMK_BLANK_PAGES	0x00100000u	/* its frames' struct pages not written yet */
 
 /* vmalloc.c: live areas. */
 extern struct vmap_tree live_tree;
@@ -54,6 +55,15 @@ void free_vmap_block(struct vmap_area *va, uintptr_t *fs, uintptr_t *fe);
 void free_vmap_area_lazy(struct vmap_area *va);
 void purge_vmap_area_lazy(void);
 bool vmap_area_init(char *err, size_t errlen);
+/*
+ * The bottom of the space is never handed out: an access just below the
+ * lowest area lands in this guard, whose shadow is never present (no
+ * area shares its shadow page), and is reported as vmalloc-out-of-bounds
+ * next to that area, as Linux reports an access into an area's guard
+ * page.  Below the space lies unmapped memory that only a bare page fault
+ * would report (issue 16 item 13).  One shadow page's span: no frame.
+ */
+#define VMALLOC_BOTTOM_GUARD SHADOW_PAGE_SPAN
 void vmap_area_counters(unsigned long *lazy, unsigned long *purges);
 void vmap_area_lock_all(bool lock);
 /* Recently purged areas, so a late access still says "freed". */

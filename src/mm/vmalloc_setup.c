@@ -12,8 +12,9 @@ unsigned long vmap_stack_size = 1UL << 20;
 static const char *const policy_names[] = { "keep", "purge", "refcount", "off", NULL };
 
 const struct kasan_option mm_options[] = {
-	{ "ram", OPT_LIMIT, &ram_budget_bytes, NULL, PAGE_SIZE, 0,
-	  "RAM budget of the page allocator, e.g. 32M (0: no limit; else at least one page)" },
+	{ "ram", OPT_LIMIT, &ram_budget_bytes, NULL, RAM_BUDGET_MIN, 0,
+	  "RAM budget of the page allocator, e.g. 32M (0: no limit; else at least 256K, "
+	  "what the runtime's start-up and one slab of every kmalloc cache take)" },
 	{ "vmalloc_shadow", OPT_ENUM, &vmalloc_shadow_policy, policy_names, 0, 0,
 	  "vmalloc shadow policy: keep (v4), purge (mainline), refcount (default), off" },
 	{ "vmalloc_shadow_cache", OPT_COUNT, &vmalloc_shadow_cache_max, NULL, 0, 1024,

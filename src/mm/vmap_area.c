@@ -188,12 +188,19 @@ static struct vmap_area *sort_by_address(struct vmap_area *list)
  * costs a memset (vmalloc_common zeroes it), a released one a page fault
  * and a hole punch on the hosted port.  False: over the limit, release.
  */
+#define KEEP_RESIDENT_AREA_MAX 64	/* pages */
+
 static bool keep_resident(unsigned long pfn, unsigned long n)
 {
 	uint8_t vec[512];
 	unsigned long total = 0;
 
-	if (READ_ONCE(frames_resident_free) + n > FRAMES_RESIDENT_FREE_MAX)
+	/* A big area is mostly untouched (it costs what is touched): asking
+	 * which of its frames hold data costs more than the hole punch over
+	 * them does (a page-cache lookup per frame, measured: a quarter of a
+	 * 1 MiB vmalloc+vfree), and its reuse at once is the small areas' pattern. */
+	if (n > KEEP_RESIDENT_AREA_MAX ||
+	    READ_ONCE(frames_resident_free) + n > FRAMES_RESIDENT_FREE_MAX)
 		return false;
 	for (unsigned long done = 0; done < n; done += sizeof(vec)) {
 		unsigned long m = n - done < sizeof(vec) ? n - done : sizeof(vec);
@@ -334,7 +341,7 @@ bool vmap_area_init(char *err, size_t errlen)
 		kasan_snprintf(err, errlen, "vmkasan: no RAM for the vmalloc space's first area");
 		return false;
 	}
-	all->va_start = mm_layout.vmalloc_start;
+	all->va_start = mm_layout.vmalloc_start + VMALLOC_BOTTOM_GUARD;
 	all->va_end = mm_layout.vmalloc_end;
 	vmap_tree_insert(&free_tree, all);
 	return true;

@@ -22,6 +22,7 @@ struct vmap_area {
 	depot_handle_t alloc_trace, free_trace;
 	uint32_t alloc_tid, free_tid;
 	unsigned long *alias_pfns;	/* vmap/vm_map_ram: the frames mapped */
+	uintptr_t zero_start, zero_end;	/* its zero shadow, if any (vmalloc.c) */
 	struct vmap_area *purge_next;
 };
 

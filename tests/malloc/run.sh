@@ -65,11 +65,15 @@ big_oob_right|vmalloc-out-of-bounds|Write of size 1|-|-|0 bytes to the right of/
 big_uaf|vmalloc-out-of-bounds|Read of size 1|F|-|-|vmalloc
 big_double_free|double-free or invalid-free|Free|F|-|-|vmalloc
 large_oob_right|slab-out-of-bounds|Write of size 1|A|-|0 bytes to the right of/ allocated 20000-byte region|slab
+page_end_oob_right|slab-out-of-bounds|Write of size 1|A|-|0 bytes to the right of/ allocated 65535-byte region|slab
+page_end_oob_pow2|slab-out-of-bounds|Write of size 1|A|-|0 bytes to the right of/ allocated 16384-byte region|slab
+big_below_space|vmalloc-out-of-bounds|Write of size 1|-|-|4000 bytes to the left of/ 1048576-byte region|vmalloc
+big_realloc_shrink_oob|vmalloc-out-of-bounds|Write of size 1|-|-|0 bytes to the right of/ 300001-byte region|vmalloc
 memcpy_oob|slab-out-of-bounds|Write of size 101|A|kmalloc-128 of size 128|0 bytes inside of/ allocated 100-byte region|slab
 strcpy_oob|slab-out-of-bounds|Write of size 9|A|kmalloc-16 of size 16|0 bytes inside of/ allocated 8-byte region|slab
 strlen_uaf|slab-use-after-free|Read of size 1|AF|kmalloc-16 of size 16|0 bytes inside of/ freed 16-byte region|slab
 '
-CLEAN="clean_libc clean_libc_more clean_api clean_threads clean_bad_fp"
+CLEAN="clean_libc clean_libc_more clean_api clean_threads clean_bad_fp clean_big"
 
 build() {	# build NAME vmkasan-cc-args...
 	local b=$1; shift
