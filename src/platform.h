@@ -114,6 +114,9 @@ void plat_report_done(uintptr_t addr);
  * for their TLB flush at populate time) flushes its own TLB and returns
  * true: the core looks again before reporting.  Hosted: false. */
 bool plat_shadow_recheck(uintptr_t addr, size_t size);
+/* Serialise zero shadow pages' changes (mm.c's plat_shadow_zero_map)
+ * with the fault path that hands their write faults to the core. */
+void plat_shadow_zero_lock(bool lock);
 
 /* ---- Memory: frames, mappings, the vmalloc shadow's pages (mm.c) ---- */
 /* Anonymous memory for the runtime's own metadata (page granular). */
@@ -179,8 +182,6 @@ void plat_shadow_pages_unmap(uintptr_t shadow_page, unsigned long n);
  * below, which the caller holds here too.  False: not done (no mappings
  * left, or the port cannot), and the core populates them as usual. */
 bool plat_shadow_zero_map(uintptr_t shadow_page, unsigned long n);
-/* Serialise zero shadow pages' changes with the port's fault path. */
-void plat_shadow_zero_lock(bool lock);
 /* Make [va, va + n) fault on every access (a stack guard), or undo it. */
 bool plat_guard(uintptr_t va, size_t n, bool guard);
 unsigned plat_nr_cpus(void);

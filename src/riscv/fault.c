@@ -219,3 +219,9 @@ void rv_trap(struct trap_frame *f)
 	}
 	fatal(f, write);
 }
+
+/* No zero shadow on this port (mm.c), so nothing to serialise. */
+void plat_shadow_zero_lock(bool lock)
+{
+	(void)lock;
+}

@@ -519,22 +519,6 @@ bool rv_shadow_pages_map(uintptr_t sp, unsigned long n)
 	return true;
 }
 
-/* Zero shadow (platform.h): not on this port yet; the core populates
- * such pages as any others.  (The way to it: a read-only zero frame in
- * the shadow PTEs, like the poison page, and trap.c handing a write
- * fault on it to kasan_shadow_zero_write.) */
-bool plat_shadow_zero_map(uintptr_t sp, unsigned long n)
-{
-	(void)sp;
-	(void)n;
-	return false;
-}
-
-void plat_shadow_zero_lock(bool lock)
-{
-	(void)lock;
-}
-
 /* Swap frames back to the poison page, one flush per batch, then free
  * the frames and emptied tables. */
 void rv_shadow_pages_unmap(uintptr_t sp, unsigned long n)
