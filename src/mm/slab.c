@@ -478,6 +478,7 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsign
 }
 
 void rcu_barrier(void);
+void kvfree_rcu_barrier(void);
 
 void kmem_cache_destroy(struct kmem_cache *s)
 {
@@ -488,7 +489,10 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	if (!s || !cache_usable(s, ip, fp))
 		return;
 	/* Objects freed by RCU or waiting in the quarantine are not left
-	 * over: finish their frees first, as the kernel does. */
+	 * over: finish their frees first, as Linux 6.12 does (mm/slab_common.c:
+	 * kvfree_rcu_barrier() for kfree_rcu()s in flight, which may hold
+	 * this cache's objects; rcu_barrier() for SLAB_TYPESAFE_BY_RCU). */
+	kvfree_rcu_barrier();
 	if (s->flags & SLAB_TYPESAFE_BY_RCU)
 		rcu_barrier();
 	quarantine_remove_cache(s);
