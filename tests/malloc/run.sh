@@ -68,6 +68,7 @@ large_oob_right|slab-out-of-bounds|Write of size 1|A|-|0 bytes to the right of/ 
 memcpy_oob|slab-out-of-bounds|Write of size 101|A|kmalloc-128 of size 128|0 bytes inside of/ allocated 100-byte region|slab
 strcpy_oob|slab-out-of-bounds|Write of size 9|A|kmalloc-16 of size 16|0 bytes inside of/ allocated 8-byte region|slab
 strlen_uaf|slab-use-after-free|Read of size 1|AF|kmalloc-16 of size 16|0 bytes inside of/ freed 16-byte region|slab
+bcmp_oob|slab-out-of-bounds|Read of size 11|A|kmalloc-16 of size 16|0 bytes inside of/ allocated 10-byte region|slab
 '
 CLEAN="clean_libc clean_libc_more clean_api clean_threads clean_bad_fp"
 
