@@ -7,6 +7,7 @@
 #     bug is reported with its source line; C++ heap use (new/delete,
 #     containers, exceptions, std::thread) is clean on the runtime's
 #     malloc, and a read after delete[] is reported at its line.
+#     Use after scope is reported at -O0 too (scope.cc).
 #  3. `make CC=clang` builds the runtime (no gcc-only flag), and a program
 #     linked with that runtime reports its bug.
 # Prints TAP-style lines, then "N passed, N failed".
@@ -76,6 +77,35 @@ for cxx in g++ clang++; do
 		ok "--cc=$cxx: a read after delete[] is a slab-use-after-free at heap.cc:$BUGLINE"
 	else
 		not_ok "--cc=$cxx: a read after delete[] is reported (exit $rc)" "$bin-bug.out" "$bin-bug.err"
+	fi
+done
+
+# 2c. use after scope at -O0 (LLVM's use-after-scope-types.cpp types, in
+#     scope.cc): each of the 11 cases reports a use-after-scope of x in
+#     its frame and goes on, with both C++ drivers.
+for cxx in clang++ g++; do
+	bin=$OUT/scope-$cxx-O0
+	rm -f "$bin.why"
+	if ! "$CC_WRAP" --cc=$cxx -g -O0 "$ROOT/tests/cc/scope.cc" -o "$bin" >"$bin.log" 2>&1; then
+		not_ok "--cc=$cxx -O0: scope.cc builds" "$bin.log"
+		continue
+	fi
+	n=$("$bin") missed=""
+	for i in $(seq 0 $((n - 1))); do
+		env -u VMKASAN_OPTIONS "$bin" $i >"$bin.$i.out" 2>"$bin.$i.err"
+		rc=$?
+		if [ $rc != 1 ] || [ "$(grep -c '^BUG: KASAN' "$bin.$i.err")" != 1 ] ||
+			! grep -q '^BUG: KASAN: use-after-scope in ' "$bin.$i.err" ||
+			! grep -Eq '^(Read|Write) of size [0-9]+ at addr ' "$bin.$i.err" ||
+			! grep -q "^ \[[0-9]*, [0-9]*) 'x" "$bin.$i.err" || ! grep -qx 'went on' "$bin.$i.out"; then
+			missed="$missed $i"
+		fi
+	done
+	if [ "$n" = 11 ] && [ -z "$missed" ]; then
+		ok "--cc=$cxx -O0: use after scope of all 11 types reported"
+	else
+		echo "cases $n, missed:$missed" >"$bin.why"
+		not_ok "--cc=$cxx -O0: use after scope of each type" "$bin.why" "$bin.${missed# }.err"
 	fi
 done
 
