@@ -109,6 +109,28 @@ for cxx in clang++ g++; do
 	fi
 done
 
+# 2d. cancellation (cancel.c): a thread with a deferred cancellation
+#     pending prints its report whole, goes on after it, and is cancelled
+#     at its next cancellation point, as README says.
+for cc in gcc clang; do
+	bin=$OUT/cancel-$cc
+	if ! "$CC_WRAP" --cc=$cc -g -O1 -Wall "$ROOT/tests/cc/cancel.c" -o "$bin" -lpthread >"$bin.log" 2>&1; then
+		not_ok "--cc=$cc: cancel.c builds" "$bin.log"
+		continue
+	fi
+	env -u VMKASAN_OPTIONS timeout 60 "$bin" >"$bin.out" 2>"$bin.err"
+	rc=$?
+	if [ $rc = 1 ] && [ "$(grep -c '^BUG: KASAN' "$bin.err")" = 1 ] &&
+		grep -q '^BUG: KASAN: slab-out-of-bounds in victim' "$bin.err" &&
+		[ "$(grep -c '^==========' "$bin.err")" = 2 ] && grep -q '^Memory state around' "$bin.err" &&
+		grep -qx 'cancelled 1 after_report 1 after_testcancel 0' "$bin.out"; then
+		ok "--cc=$cc: a pending cancellation waits out the report, acts at the next cancellation point"
+	else
+		echo "exit $rc" >>"$bin.out"
+		not_ok "--cc=$cc: cancellation around a report" "$bin.out" "$bin.err"
+	fi
+done
+
 # 3. the runtime built by clang
 REL=${OUT#"$ROOT"/}
 if [ "$REL" = "$OUT" ]; then REL=build/tests/cc; fi
