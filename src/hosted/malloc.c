@@ -293,6 +293,7 @@ __interpose void free(void *p)
 		libc_free(p);
 		return;
 	}
+	kasan_free_check_kind(p, MALLOC_KIND_MALLOC, "free()", IP, FP);
 	kasan_free(p, IP, FP, "free");
 }
 
@@ -333,10 +334,12 @@ static void *do_realloc(void *p, size_t size, uintptr_t ip, uintptr_t fp)
 		 * README documents the choice). */
 		if (in_boot_arena(p))
 			return NULL;
-		if (libc_owns(p))
+		if (libc_owns(p)) {
 			libc_free(p);
-		else
+		} else {
+			kasan_free_check_kind(p, MALLOC_KIND_MALLOC, "realloc()", ip, fp);
 			kasan_free(p, ip, fp, "realloc");
+		}
 		return NULL;
 	}
 	if (in_boot_arena(p)) {
@@ -355,6 +358,7 @@ static void *do_realloc(void *p, size_t size, uintptr_t ip, uintptr_t fp)
 		kasan_free(p, ip, fp, "realloc");	/* reported: not heap memory */
 		return NULL;
 	}
+	kasan_free_check_kind(p, MALLOC_KIND_MALLOC, "realloc()", ip, fp);
 	n = kasan_realloc(p, size, ip, fp);
 	if (!n)
 		errno = ENOMEM;
@@ -502,3 +506,106 @@ __interpose char *strndup(const char *s, size_t max)
 		return NULL;
 	return dup_checked(s, max, IP, FP);
 }
+
+/*
+ * C++ operator new and delete (Itanium C++ ABI names, x86-64: size_t is
+ * m), weak like the names above, so that a block remembers which kind of
+ * function allocated it (malloc, new, new[]) and a free by another kind is
+ * reported as alloc-dealloc-mismatch (ASan's name for it).  They allocate
+ * as malloc does.  On failure the throwing forms call the new-handler
+ * while there is one, then throw std::bad_alloc, through libstdc++'s own
+ * functions (weak: a C program has none, and never calls these).  The
+ * nothrow forms return NULL without calling the handler (a C frame cannot
+ * catch what it might throw).  Sized and aligned deletes free as the
+ * plain ones do.
+ */
+typedef void (*new_handler_fn)(void);
+extern new_handler_fn _ZSt15get_new_handlerv(void) __attribute__((weak));
+extern void _ZSt17__throw_bad_allocv(void) __attribute__((weak, noreturn));
+
+static __always_inline void *cxx_alloc(size_t size, size_t align, enum malloc_kind kind,
+				       bool nothrow, uintptr_t ip, uintptr_t fp)
+{
+	void *p;
+
+	for (;;) {
+		if (!ready())
+			return boot_alloc(size, align);
+		if (use_libc())
+			p = align > 16 ? libc_memalign(align, size) : libc_malloc(size);
+		else
+			p = kasan_malloc(size, align, false, ip, fp);
+		if (p) {
+			if (!use_libc())
+				kasan_malloc_set_kind(p, kind);
+			return p;
+		}
+		if (nothrow || !_ZSt15get_new_handlerv || !_ZSt15get_new_handlerv())
+			break;
+		_ZSt15get_new_handlerv()();
+	}
+	if (nothrow)
+		return NULL;
+	if (_ZSt17__throw_bad_allocv)
+		_ZSt17__throw_bad_allocv();
+	SAY("vmkasan: operator new: out of memory, and no C++ runtime to throw std::bad_alloc\n");
+	plat_die(2, true);
+}
+
+static __always_inline void cxx_free(void *p, enum malloc_kind kind, const char *fn, uintptr_t ip,
+				     uintptr_t fp)
+{
+	if (!p || in_boot_arena(p) || !ready())
+		return;
+	if (libc_owns(p)) {
+		libc_free(p);
+		return;
+	}
+	kasan_free_check_kind(p, kind, fn, ip, fp);
+	kasan_free(p, ip, fp, fn);
+}
+
+#define NEW_OP(name, align, kind, nothrow, ...)					\
+	__interpose void *name(size_t size, ##__VA_ARGS__);			\
+	__interpose void *name(size_t size, ##__VA_ARGS__)			\
+	{									\
+		return cxx_alloc(size, align, kind, nothrow, IP, FP);		\
+	}
+#define DELETE_OP(name, kind, fn, ...)						\
+	__interpose void name(void *p, ##__VA_ARGS__);				\
+	__interpose void name(void *p, ##__VA_ARGS__)				\
+	{									\
+		cxx_free(p, kind, fn, IP, FP);					\
+	}
+#define N MALLOC_KIND_NEW
+#define A MALLOC_KIND_NEW_ARRAY
+#define ALIGN_ARG size_t align_val
+#define NOTHROW_ARG __attribute__((unused)) const void *nothrow_tag
+
+/* new, new[]; their aligned and nothrow forms */
+NEW_OP(_Znwm, 16, N, false)
+NEW_OP(_Znam, 16, A, false)
+NEW_OP(_ZnwmRKSt9nothrow_t, 16, N, true, NOTHROW_ARG)
+NEW_OP(_ZnamRKSt9nothrow_t, 16, A, true, NOTHROW_ARG)
+NEW_OP(_ZnwmSt11align_val_t, align_val, N, false, ALIGN_ARG)
+NEW_OP(_ZnamSt11align_val_t, align_val, A, false, ALIGN_ARG)
+NEW_OP(_ZnwmSt11align_val_tRKSt9nothrow_t, align_val, N, true, ALIGN_ARG, NOTHROW_ARG)
+NEW_OP(_ZnamSt11align_val_tRKSt9nothrow_t, align_val, A, true, ALIGN_ARG, NOTHROW_ARG)
+
+/* delete, delete[]; sized, aligned, nothrow */
+#define D "operator delete"
+#define DA "operator delete []"
+DELETE_OP(_ZdlPv, N, D)
+DELETE_OP(_ZdaPv, A, DA)
+#define SIZE_ARG __attribute__((unused)) size_t size
+#define ALIGN_UNUSED __attribute__((unused)) size_t align_val
+DELETE_OP(_ZdlPvm, N, D, SIZE_ARG)
+DELETE_OP(_ZdaPvm, A, DA, SIZE_ARG)
+DELETE_OP(_ZdlPvRKSt9nothrow_t, N, D, NOTHROW_ARG)
+DELETE_OP(_ZdaPvRKSt9nothrow_t, A, DA, NOTHROW_ARG)
+DELETE_OP(_ZdlPvSt11align_val_t, N, D, ALIGN_UNUSED)
+DELETE_OP(_ZdaPvSt11align_val_t, A, DA, ALIGN_UNUSED)
+DELETE_OP(_ZdlPvmSt11align_val_t, N, D, SIZE_ARG, ALIGN_UNUSED)
+DELETE_OP(_ZdaPvmSt11align_val_t, A, DA, SIZE_ARG, ALIGN_UNUSED)
+DELETE_OP(_ZdlPvSt11align_val_tRKSt9nothrow_t, N, D, ALIGN_UNUSED, NOTHROW_ARG)
+DELETE_OP(_ZdaPvSt11align_val_tRKSt9nothrow_t, A, DA, ALIGN_UNUSED, NOTHROW_ARG)

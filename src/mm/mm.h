@@ -28,6 +28,8 @@ struct page {
 #define PG_slab		0x0008	/* part of a slab: private is its struct slab */
 #define PG_large_kmalloc 0x0010	/* head of a large kmalloc block */
 #define PG_resident_free 0x0020	/* a free vmalloc frame that still holds (stale) data */
+#define PG_malloc_kind_shift 6	/* large kmalloc head: enum malloc_kind (malloc.h) */
+#define PG_malloc_kind	0x00c0
 
 extern struct page *mem_map;
 

@@ -203,6 +203,7 @@ void slab_set_live(struct slab *sl, uint32_t idx, size_t size, uint32_t stack)
 	struct slab_meta *m = &sl->meta[idx];
 
 	m->size = (uint32_t)size;
+	m->kind = 0;	/* MALLOC_KIND_MALLOC until operator new says otherwise */
 	m->alloc_stack = stack;
 	m->alloc_pid = (uint32_t)plat_tid();
 	m->free_stack = 0;

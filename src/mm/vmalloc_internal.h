@@ -24,6 +24,8 @@
 #define VMK_PERCPU	0x00020000u
 #define VMK_STACK	0x00040000u	/* first page is a hardware guard */
 #define VMK_MALLOC	0x00080000u	/* a big malloc() block: free()d, not vfree()d */
+#define VMK_MALLOC_KIND_SHIFT 20	/* a big malloc block's enum malloc_kind (malloc.h) */
+#define VMK_MALLOC_KIND	0x00300000u
 
 /* vmalloc.c: live areas. */
 extern struct vmap_tree live_tree;

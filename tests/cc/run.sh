@@ -59,7 +59,7 @@ done
 BUGLINE=$(grep -n 'BUG \*/' "$ROOT/tests/cc/heap.cc" | cut -d: -f1)
 for cxx in g++ clang++; do
 	bin=$OUT/heap-$cxx
-	if ! "$CC_WRAP" --cc=$cxx -g -O1 "$ROOT/tests/cc/heap.cc" -o "$bin" -lpthread >"$bin.log" 2>&1; then
+	if ! "$CC_WRAP" --cc=$cxx -g -O1 -std=gnu++17 -fsized-deallocation "$ROOT/tests/cc/heap.cc" -o "$bin" -lpthread >"$bin.log" 2>&1; then
 		not_ok "--cc=$cxx: heap.cc builds" "$bin.log"
 		continue
 	fi
@@ -77,6 +77,58 @@ for cxx in g++ clang++; do
 		ok "--cc=$cxx: a read after delete[] is a slab-use-after-free at heap.cc:$BUGLINE"
 	else
 		not_ok "--cc=$cxx: a read after delete[] is reported (exit $rc)" "$bin-bug.out" "$bin-bug.err"
+	fi
+done
+
+# 2b'. alloc-dealloc-mismatch (mismatch.cc): a block freed by the wrong
+#     kind of function (new[]/delete, new/delete[], new/free, malloc/delete,
+#     new[]/realloc; slab, large and vmalloc blocks) is reported once, with
+#     both kinds named, the call's line and the allocation's track (for a
+#     vmalloc block: the mapping's creator); the program goes on.  (-O0:
+#     at -O1 clang merges the branches' delete calls into one line.)
+# case | deallocation named | allocation named
+MISMATCH='
+new_array_delete|operator delete|operator new []
+new_delete_array|operator delete []|operator new
+new_free|free()|operator new
+new_array_free|free()|operator new []
+malloc_delete|operator delete|malloc()
+malloc_delete_array|operator delete []|malloc()
+big_new_array_delete|operator delete|operator new []
+new_realloc|realloc()|operator new []
+'
+for cxx in g++ clang++; do
+	bin=$OUT/mismatch-$cxx
+	if ! "$CC_WRAP" --cc=$cxx -g -O0 "$ROOT/tests/cc/mismatch.cc" -o "$bin" >"$bin.log" 2>&1; then
+		not_ok "--cc=$cxx: mismatch.cc builds" "$bin.log"
+		continue
+	fi
+	bad=""
+	while IFS='|' read -r c dealloc alloc; do
+		[ -n "$c" ] || continue
+		line=$(grep -n "BUG $c \*/" "$ROOT/tests/cc/mismatch.cc" | cut -d: -f1)
+		env -u VMKASAN_OPTIONS "$bin" $c >"$bin.$c.out" 2>"$bin.$c.err"
+		rc=$?
+		addr=$(sed -n 's/^EXPECT 0x\(.*\)/\1/p' "$bin.$c.out")
+		expect=$(printf '%016x' "0x${addr:-0}")
+		if [ $rc = 1 ] && [ "$(grep -c '^BUG: KASAN' "$bin.$c.err")" = 1 ] &&
+			grep -q '^BUG: KASAN: alloc-dealloc-mismatch in main+0x' "$bin.$c.err" &&
+			grep -q "^Free of addr $expect by task " "$bin.$c.err" &&
+			grep -qF "$dealloc of $expect, allocated by $alloc" "$bin.$c.err" &&
+			sed -n '/^Call Trace:/{n;p;q}' "$bin.$c.err" | grep -q "^ main+0x.*mismatch\.cc:$line " &&
+			grep -Eq '^Allocated by task |^ \[[0-9a-f]+, [0-9a-f]+\) created by:' "$bin.$c.err" &&
+			grep -qx 'went on' "$bin.$c.out"; then
+			:
+		else
+			bad="$bad $c"
+		fi
+	done <<<"$MISMATCH"
+	if [ -z "$bad" ]; then
+		ok "--cc=$cxx: 8 alloc-dealloc-mismatches (slab, large, vmalloc blocks) reported once each, at their line"
+	else
+		c=${bad%% *}; [ -n "$c" ] || c=${bad# }; c=${c%% *}
+		echo "wrong:$bad" >"$bin.why"
+		not_ok "--cc=$cxx: alloc-dealloc-mismatch" "$bin.why" "$bin.${bad# }.err"
 	fi
 done
 
