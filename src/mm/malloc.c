@@ -184,15 +184,13 @@ static int block_kind(uintptr_t a, int set)
 		f = __atomic_load_n(&pg->flags, __ATOMIC_ACQUIRE);
 		if (!(f & PG_large_kmalloc))
 			return -1;
-		if (set >= 0) {
-			uint16_t n;
-
-			do
-				n = (uint16_t)((f & ~PG_malloc_kind) |
-					       (((unsigned)set << PG_malloc_kind_shift) & PG_malloc_kind));
-			while (!__atomic_compare_exchange_n(&pg->flags, &f, n, false, __ATOMIC_ACQ_REL,
-							    __ATOMIC_ACQUIRE));
-		}
+		/* A plain store, as kmalloc.c's: a live block's head flags change
+		 * only under its owner (no 16-bit compare-and-swap on RISC-V). */
+		if (set >= 0)
+			__atomic_store_n(&pg->flags,
+					 (uint16_t)((f & ~PG_malloc_kind) |
+						    (((unsigned)set << PG_malloc_kind_shift) & PG_malloc_kind)),
+					 __ATOMIC_RELEASE);
 		return (f & PG_malloc_kind) >> PG_malloc_kind_shift;
 	}
 	if (in_vmalloc(a))
