@@ -215,6 +215,9 @@ VMKASAN_API void __rcu_read_lock(void);
 VMKASAN_API void __rcu_read_unlock(void);
 /* kfree_rcu(ptr, field) / kvfree_rcu: kvfree(ptr) after a grace period. */
 VMKASAN_API void kvfree_call_rcu(struct rcu_head *head, void *ptr);
+/* Returns once every kvfree_call_rcu() made before it has freed (Linux
+ * 6.12: kmem_cache_destroy() calls it first). */
+VMKASAN_API void kvfree_rcu_barrier(void);
 
 /* The kernel's KASAN hooks that kernel code (and its test suite) calls:
  * explicit checks, reported like an instrumented access by the caller;

@@ -21,8 +21,13 @@
  *    earliest expiry; flush_delayed_work() queues one now and flushes;
  *  - destroy_workqueue() drains (works queued by running works run too;
  *    delayed ones run now) and then ends the worker.
- * The queue remembers itself in work->data, so a work is used with one
- * queue at a time (as the kernel requires of concurrent users).
+ * work->data names the queue by its id (never reused), not its address:
+ * as Linux finds an idle work's pool through the pool id in work->data
+ * (get_work_pool(): idr_find, NULL once the pool is gone), flush_work()
+ * and cancel_work_sync() look the id up among the live queues, so on a
+ * work whose queue was destroyed they read nothing freed and return
+ * false.  A work is used with one queue at a time (as the kernel
+ * requires of concurrent users).
  */
 #ifndef VMKASAN_WORKQUEUE_H
 #define VMKASAN_WORKQUEUE_H
@@ -30,7 +35,7 @@
 struct work_struct;
 typedef void (*work_func_t)(struct work_struct *work);
 struct work_struct {
-	atomic_long_t data;	/* the queue's address | flags below */
+	atomic_long_t data;	/* the queue's id << __VMK_WORK_ID_SHIFT | flags below */
 	struct list_head entry;
 	work_func_t func;
 };
@@ -38,6 +43,7 @@ struct work_struct {
 #define WORK_STRUCT_PENDING (1UL << WORK_STRUCT_PENDING_BIT)
 #define __VMK_WORK_DELAYED 2UL		/* pending on the delayed list */
 #define __VMK_WORK_FLAGS 7UL
+#define __VMK_WORK_ID_SHIFT 3
 
 struct delayed_work {
 	struct work_struct work;
@@ -52,6 +58,8 @@ struct workqueue_struct {
 	struct work_struct *running;	/* identity only: it may be freed */
 	bool draining;
 	pthread_t worker;
+	unsigned long id;		/* in work->data; never reused */
+	struct list_head live;		/* on __vmk_wq_live while it exists */
 	char name[24];
 };
 
@@ -103,26 +111,58 @@ static inline void __vmk_list_unlink(struct list_head *n)
 #define destroy_work_on_stack(w) do { } while (0)
 #define destroy_delayed_work_on_stack(d) do { } while (0)
 
+/* The live queues and the last id given; lock order: __vmk_wq_live_lock, then
+ * a queue's lock.  Few queues exist: a list is enough. */
+__VMK_WEAK pthread_mutex_t __vmk_wq_live_lock = PTHREAD_MUTEX_INITIALIZER;
+__VMK_WEAK struct list_head __vmk_wq_live = { &__vmk_wq_live, &__vmk_wq_live };
+__VMK_WEAK unsigned long __vmk_wq_last_id;
+
 static inline unsigned long __vmk_work_data(struct work_struct *w)
 {
 	return (unsigned long)__atomic_load_n(&w->data.counter, __ATOMIC_ACQUIRE);
 }
+static inline long __vmk_work_word(struct workqueue_struct *wq, unsigned long flags)
+{
+	return (long)(wq->id << __VMK_WORK_ID_SHIFT | flags);
+}
 static inline void __vmk_work_set(struct work_struct *w, struct workqueue_struct *wq, unsigned long flags)
 {
-	__atomic_store_n(&w->data.counter, (long)((unsigned long)wq | flags), __ATOMIC_RELEASE);
+	__atomic_store_n(&w->data.counter, __vmk_work_word(wq, flags), __ATOMIC_RELEASE);
 }
-/* The queue a work was last queued on, locked; NULL if never queued. */
+/* The live queue with this id, locked, or NULL (never queued: id 0, or
+ * its queue destroyed). */
+static inline struct workqueue_struct *__vmk_wq_lock_id(unsigned long id)
+{
+	struct workqueue_struct *found = NULL;
+	struct list_head *p;
+
+	if (!id)
+		return NULL;
+	pthread_mutex_lock(&__vmk_wq_live_lock);
+	for (p = __vmk_wq_live.next; p != &__vmk_wq_live; p = p->next) {
+		struct workqueue_struct *wq = container_of(p, struct workqueue_struct, live);
+
+		if (wq->id == id) {
+			found = wq;
+			pthread_mutex_lock(&wq->lock);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&__vmk_wq_live_lock);
+	return found;
+}
+/* The queue a work was last queued on, locked; NULL if never queued or
+ * that queue is gone.  Re-read under its lock: the work may have moved. */
 static inline struct workqueue_struct *__vmk_work_lock_queue(struct work_struct *w)
 {
 	for (;;) {
-		struct workqueue_struct *wq = (void *)(__vmk_work_data(w) & ~__VMK_WORK_FLAGS);
+		unsigned long id = __vmk_work_data(w) >> __VMK_WORK_ID_SHIFT;
+		struct workqueue_struct *wq = __vmk_wq_lock_id(id);
 
-		if (!wq)
-			return NULL;
-		pthread_mutex_lock(&wq->lock);
-		if ((void *)(__vmk_work_data(w) & ~__VMK_WORK_FLAGS) == wq)
+		if ((__vmk_work_data(w) >> __VMK_WORK_ID_SHIFT) == id)
 			return wq;
-		pthread_mutex_unlock(&wq->lock);
+		if (wq)
+			pthread_mutex_unlock(&wq->lock);
 	}
 }
 
@@ -196,10 +236,14 @@ __VMK_WEAK struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned in
 	pthread_cond_init(&wq->cond, NULL);
 	INIT_LIST_HEAD(&wq->works);
 	INIT_LIST_HEAD(&wq->delayed);
+	wq->id = __atomic_add_fetch(&__vmk_wq_last_id, 1, __ATOMIC_RELAXED);
 	if (pthread_create(&wq->worker, NULL, __vmk_worker_main, wq)) {
 		kfree(wq);
 		return NULL;
 	}
+	pthread_mutex_lock(&__vmk_wq_live_lock);
+	__vmk_list_insert(&wq->live, &__vmk_wq_live);
+	pthread_mutex_unlock(&__vmk_wq_live_lock);
 	return wq;
 }
 #define alloc_ordered_workqueue(fmt, flags, ...) \
@@ -242,7 +286,7 @@ __VMK_WEAK bool queue_work(struct workqueue_struct *wq, struct work_struct *w)
 	/* Claim PENDING atomically: another queue may race for the work. */
 	while (!(old & WORK_STRUCT_PENDING)) {
 		if (__atomic_compare_exchange_n(&w->data.counter, &old,
-						(long)((unsigned long)wq | WORK_STRUCT_PENDING),
+						__vmk_work_word(wq, WORK_STRUCT_PENDING),
 						false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
 			__vmk_list_insert(&w->entry, wq->works.prev);
 			pthread_cond_broadcast(&wq->cond);
@@ -272,7 +316,7 @@ __VMK_WEAK bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_w
 	old = __atomic_load_n(&d->work.data.counter, __ATOMIC_RELAXED);
 	while (!(old & WORK_STRUCT_PENDING)) {
 		if (__atomic_compare_exchange_n(&d->work.data.counter, &old,
-						(long)((unsigned long)wq | WORK_STRUCT_PENDING | __VMK_WORK_DELAYED),
+						__vmk_work_word(wq, WORK_STRUCT_PENDING | __VMK_WORK_DELAYED),
 						false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
 			d->expires_ns = __vmk_now_ns() + (u64)delay * (1000000000ull / HZ);
 			__vmk_list_insert(&d->work.entry, wq->delayed.prev);
@@ -404,7 +448,9 @@ static inline bool __vmk_cancel_work(struct work_struct *w, bool sync)
 #define cancel_delayed_work_sync(d) __vmk_cancel_work(&(d)->work, true)
 
 /* Drains: runs everything queued (delayed works at once, and works the
- * running ones queue), then ends the worker and frees the queue. */
+ * running ones queue), then ends the worker, takes the queue's id out of
+ * the live list (works that name it are idle from now on), waits for
+ * whoever found it before that, and frees the queue. */
 __VMK_WEAK void destroy_workqueue(struct workqueue_struct *wq)
 {
 	if (!wq)
@@ -414,6 +460,11 @@ __VMK_WEAK void destroy_workqueue(struct workqueue_struct *wq)
 	pthread_cond_broadcast(&wq->cond);
 	pthread_mutex_unlock(&wq->lock);
 	pthread_join(wq->worker, NULL);
+	pthread_mutex_lock(&__vmk_wq_live_lock);
+	__vmk_list_unlink(&wq->live);
+	pthread_mutex_unlock(&__vmk_wq_live_lock);
+	pthread_mutex_lock(&wq->lock);
+	pthread_mutex_unlock(&wq->lock);
 	pthread_mutex_destroy(&wq->lock);
 	pthread_cond_destroy(&wq->cond);
 	kfree(wq);

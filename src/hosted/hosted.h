@@ -31,6 +31,9 @@ void hosted_note_thread_stack(void);
 
 /* fault.c */
 bool hosted_install_fault_handler(char *err, size_t errlen);
+/* malloc.c: whose malloc the program reaches; false (err says why)
+ * when the runtime came too late to interpose it. */
+bool hosted_malloc_setup(char *err, size_t errlen);
 /* Per-thread alternate signal stack so that a stack overflow can still
  * be reported; called for the main thread at start and by every thread
  * the runtime creates. */

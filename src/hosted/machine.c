@@ -529,6 +529,8 @@ bool plat_init(char *err, size_t errlen)
 {
 	if (!open_log(err, errlen))
 		return false;
+	if (!hosted_malloc_setup(err, errlen))
+		return false;
 	if (!reserve_region("low shadow", LOW_SHADOW_START, LOW_SHADOW_END, HOSTED_PROT_RW, err, errlen) ||
 	    !reserve_region("shadow gap", SHADOW_GAP_START, SHADOW_GAP_END, HOSTED_PROT_NONE, err, errlen) ||
 	    !reserve_region("high shadow", HIGH_SHADOW_START, HIGH_SHADOW_END, HOSTED_PROT_RW, err, errlen))

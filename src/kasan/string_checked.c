@@ -273,6 +273,23 @@ __public int memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
+/* bcmp: zero iff equal.  clang turns memcmp(...) == 0 into a call to it,
+ * so it is checked like memcmp (both ranges whole, as compiler-rt's
+ * interceptor does by default), or libc's would read unchecked. */
+__public int bcmp(const void *a, const void *b, size_t n);
+__public int bcmp(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+
+	if (!kasan_check_range((uintptr_t)a, n, false, CALLER_IP, CALLER_FP) ||
+	    !kasan_check_range((uintptr_t)b, n, false, CALLER_IP, CALLER_FP))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (x[i] != y[i])
+			return 1;
+	return 0;
+}
+
 /* strscpy: the kernel's, returns the length copied or -E2BIG (-7). */
 __public long strscpy(char *d, const char *s, size_t size);
 __public long strscpy(char *d, const char *s, size_t size)

@@ -264,7 +264,8 @@ static void free_large(struct page *pg, uintptr_t ip, uintptr_t fp)
 		.order = order,
 	};
 
-	__atomic_store_n(&pg->flags, (uint16_t)(pg->flags & ~PG_large_kmalloc), __ATOMIC_RELEASE);
+	__atomic_store_n(&pg->flags, (uint16_t)(pg->flags & ~(PG_large_kmalloc | PG_malloc_kind)),
+			 __ATOMIC_RELEASE);
 	kasan_poison(r.start, bytes, KASAN_PAGE_FREE);
 	kasan_spin_lock(&large_lock);
 	slot = large_recent_next++ % LARGE_RECENT;

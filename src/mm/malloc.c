@@ -160,6 +160,78 @@ static bool live_size(uintptr_t a, size_t *size)
 	return false;
 }
 
+/* The kind of the live block starting at a, -1 if none; set >= 0
+ * replaces it. */
+static int block_kind(uintptr_t a, int set)
+{
+	if (!kasan_ready)
+		return -1;
+	if (in_linear(a)) {
+		struct slab *sl = addr_to_slab(a);
+		struct page *pg;
+		uint16_t f;
+		uint32_t idx;
+		int kind;
+
+		if (sl) {
+			if (!slab_obj_index(sl, a, &idx) || a != slab_obj_addr(sl, idx) ||
+			    __atomic_load_n(&sl->meta[idx].state, __ATOMIC_ACQUIRE) != OBJ_LIVE)
+				return -1;
+			kind = sl->meta[idx].kind;
+			if (set >= 0)
+				WRITE_ONCE(sl->meta[idx].kind, (uint8_t)set);
+			return kind;
+		}
+		if (a & (PAGE_SIZE - 1))
+			return -1;
+		pg = pfn_to_page((a - mm_layout.linear_start) >> PAGE_SHIFT);
+		f = __atomic_load_n(&pg->flags, __ATOMIC_ACQUIRE);
+		if (!(f & PG_large_kmalloc))
+			return -1;
+		/* A plain store, as kmalloc.c's: a live block's head flags change
+		 * only under its owner (no 16-bit compare-and-swap on RISC-V). */
+		if (set >= 0)
+			__atomic_store_n(&pg->flags,
+					 (uint16_t)((f & ~PG_malloc_kind) |
+						    (((unsigned)set << PG_malloc_kind_shift) & PG_malloc_kind)),
+					 __ATOMIC_RELEASE);
+		return (f & PG_malloc_kind) >> PG_malloc_kind_shift;
+	}
+	if (in_vmalloc(a))
+		return vmalloc_malloc_kind(a, set);
+	return -1;
+}
+
+void kasan_malloc_set_kind(const void *p, enum malloc_kind kind)
+{
+	if (p && kind != MALLOC_KIND_MALLOC)
+		block_kind((uintptr_t)p, (int)kind);
+}
+
+/* "free()" and "operator new []": the names in the report's line. */
+static const char *const kind_alloc_name[] = {
+	[MALLOC_KIND_MALLOC] = "malloc()",
+	[MALLOC_KIND_NEW] = "operator new",
+	[MALLOC_KIND_NEW_ARRAY] = "operator new []",
+};
+
+void kasan_free_check_kind(const void *p, enum malloc_kind kind, const char *fn, uintptr_t ip,
+			   uintptr_t fp)
+{
+	char detail[160];
+	int have;
+
+	if (!p)
+		return;
+	have = block_kind((uintptr_t)p, -1);
+	if (have < 0 || have == (int)kind || have >= (int)ARRAY_SIZE(kind_alloc_name))
+		return;	/* not a live block (kasan_free says why), or the right kind */
+	block_kind((uintptr_t)p, (int)kind);	/* reported once: freed as `kind` now */
+	kasan_snprintf(detail, sizeof(detail), "%s of %p, allocated by %s", fn, p,
+		       kind_alloc_name[have]);
+	report_slab_bad_free("alloc-dealloc-mismatch", (uintptr_t)p, ip, fp, detail);
+}
+
 size_t kasan_malloc_size(const void *p)
 {
 	size_t size = 0;

@@ -27,6 +27,8 @@ struct page {
 #define PG_large_kmalloc 0x0010	/* head of a large kmalloc block */
 #define PG_resident_free 0x0020	/* a free vmalloc frame that still holds (stale) data */
 #define PG_shadow_zero	0x0040	/* a zero shadow page of a live area (see shadow_vmalloc.c) */
+#define PG_malloc_kind_shift 7	/* large kmalloc head: enum malloc_kind (malloc.h) */
+#define PG_malloc_kind	0x0180
 
 extern struct page *mem_map;
 

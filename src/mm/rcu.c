@@ -109,6 +109,12 @@ static void kvfree_cb(struct rcu_head *h)
 }
 
 
+/* The frees ride on the one callback list: waiting for them is a barrier. */
+void kvfree_rcu_barrier(void)
+{
+	run_callbacks(true);
+}
+
 void kvfree_call_rcu(struct rcu_head *head, void *ptr)
 {
 	struct kvfree_node *n = meta_alloc(sizeof(*n));

@@ -203,6 +203,7 @@ void slab_set_live(struct slab *sl, uint32_t idx, size_t size, uint32_t stack)
 	struct slab_meta *m = &sl->meta[idx];
 
 	m->size = (uint32_t)size;
+	m->kind = 0;	/* MALLOC_KIND_MALLOC until operator new says otherwise */
 	m->alloc_stack = stack;
 	m->alloc_pid = (uint32_t)plat_tid();
 	m->free_stack = 0;
@@ -478,6 +479,7 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsign
 }
 
 void rcu_barrier(void);
+void kvfree_rcu_barrier(void);
 
 void kmem_cache_destroy(struct kmem_cache *s)
 {
@@ -488,7 +490,10 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	if (!s || !cache_usable(s, ip, fp))
 		return;
 	/* Objects freed by RCU or waiting in the quarantine are not left
-	 * over: finish their frees first, as the kernel does. */
+	 * over: finish their frees first, as Linux 6.12 does (mm/slab_common.c:
+	 * kvfree_rcu_barrier() for kfree_rcu()s in flight, which may hold
+	 * this cache's objects; rcu_barrier() for SLAB_TYPESAFE_BY_RCU). */
+	kvfree_rcu_barrier();
 	if (s->flags & SLAB_TYPESAFE_BY_RCU)
 		rcu_barrier();
 	quarantine_remove_cache(s);

@@ -34,6 +34,7 @@ struct slab_meta {
 	 * (LIVE -> QUARANTINED) outside the cache lock, so two racing
 	 * frees of one object make one free and one double-free report. */
 	uint8_t state;
+	uint8_t kind;				/* enum malloc_kind (malloc.h) */
 };
 
 struct kmem_cache;

@@ -479,6 +479,25 @@ size_t vmalloc_malloc_size(uintptr_t addr)
 	return size;
 }
 
+/* The kind of the live malloc block starting at addr (and, set >= 0, it
+ * becomes set), or -1 if there is none. */
+int vmalloc_malloc_kind(uintptr_t addr, int set)
+{
+	struct vmap_area *va;
+	int kind = -1;
+
+	kasan_spin_lock(&vmap_area_lock);
+	va = vmap_area_find(&live_tree, addr);
+	if (va && va->va_start == addr && (va->flags & VMK_MALLOC)) {
+		kind = (int)((va->flags & VMK_MALLOC_KIND) >> VMK_MALLOC_KIND_SHIFT);
+		if (set >= 0)
+			va->flags = (va->flags & ~VMK_MALLOC_KIND) |
+				    (((uint32_t)set << VMK_MALLOC_KIND_SHIFT) & VMK_MALLOC_KIND);
+	}
+	kasan_spin_unlock(&vmap_area_lock);
+	return kind;
+}
+
 /* A live malloc block at addr takes size bytes in place when its pages
  * hold them: the rest of the area is poisoned invalid again, from the
  * smaller of the two sizes on.  Not when that would cut into the zero

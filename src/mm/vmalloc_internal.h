@@ -25,6 +25,8 @@
 #define VMK_STACK	0x00040000u	/* first page is a hardware guard */
 #define VMK_MALLOC	0x00080000u	/* a big malloc() block: free()d, not vfree()d */
 #define VMK_BLANK_PAGES	0x00100000u	/* its frames' struct pages not written yet */
+#define VMK_MALLOC_KIND_SHIFT 21	/* a big malloc block's enum malloc_kind (malloc.h) */
+#define VMK_MALLOC_KIND	0x00600000u
 
 /* vmalloc.c: live areas. */
 extern struct vmap_tree live_tree;

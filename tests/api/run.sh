@@ -50,7 +50,7 @@ grep -q VMALLOC_END "$OUT/api.names" && echo VMALLOC_START >>"$OUT/api.names"
 sort -u -o "$OUT/api.names" "$OUT/api.names"
 nm -D --defined-only "$LIB/libvmkasan.so" | awk '{ print $3 }' | sort -u >"$OUT/so.names"
 nm "$LIB/libvmkasan.a" | awk 'NF == 3 && $2 ~ /^[TDBRCVW]$/ { print $3 }' | sort -u >"$OUT/a.names"
-expected_extra='^(__asan_.*|memcpy|memmove|memset|pthread_create|vmkasan_start|strlen|strnlen|strchr|strrchr|strcmp|strncmp|strcpy|strncpy|strcat|strncat|strstr|memchr|memcmp|strscpy|pthread_join|pthread_tryjoin_np|pthread_detach|malloc|free|calloc|realloc|reallocarray|posix_memalign|aligned_alloc|memalign|valloc|pvalloc|malloc_usable_size|strdup|strndup)$'
+expected_extra='^(__asan_.*|memcpy|memmove|memset|pthread_create|vmkasan_start|strlen|strnlen|strchr|strrchr|strcmp|strncmp|strcpy|strncpy|strcat|strncat|strstr|memchr|memcmp|bcmp|strscpy|pthread_join|pthread_tryjoin_np|pthread_detach|malloc|free|calloc|realloc|reallocarray|posix_memalign|aligned_alloc|memalign|valloc|pvalloc|malloc_usable_size|strdup|strndup|_Zn[wa]m.*|_Zd[la]Pv.*)$'
 for lib in so a; do
 	missing=$(comm -23 "$OUT/api.names" "$OUT/$lib.names" | tr '\n' ' ')
 	extra=$(comm -13 "$OUT/api.names" "$OUT/$lib.names" | grep -Ev "$expected_extra" | tr '\n' ' ')

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
 // C++ on the runtime's malloc (malloc=kasan, the default): operator
-// new/delete, the containers, iostreams, exceptions (their objects come
-// from malloc too) and std::thread run without a report; with an
+// new/delete in every form (sized, aligned, nothrow; each allocation
+// freed by its own kind: no alloc-dealloc-mismatch), the containers,
+// iostreams, exceptions (their objects come from malloc too) and
+// std::thread run without a report; with an
 // argument, a read after delete[] is reported as a slab-use-after-free
 // at the line marked BUG, and the program goes on.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -13,6 +17,41 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+struct alignas(64) Wide {
+	char b[100];
+};
+
+/* Every form of operator new and delete, each pair matched. */
+static int operators()
+{
+	void *p = ::operator new(24);
+	::operator delete(p, 24);	/* sized */
+	p = ::operator new[](40);
+	::operator delete[](p, 40);
+	p = ::operator new(100, std::align_val_t(128));
+	if ((unsigned long)p & 127)
+		return 1;
+	::operator delete(p, std::align_val_t(128));
+	p = ::operator new[](100, std::align_val_t(256));
+	::operator delete[](p, 100, std::align_val_t(256));
+	p = ::operator new(8, std::nothrow);
+	::operator delete(p, std::nothrow);
+	p = ::operator new[](8, std::align_val_t(64), std::nothrow);
+	::operator delete[](p, std::align_val_t(64), std::nothrow);
+	Wide *w = new Wide, *wa = new Wide[3];
+	if ((unsigned long)w & 63 || (unsigned long)wa & 63)
+		return 1;
+	delete w;
+	delete[] wa;
+	std::string *s = new std::string[2]{ "a", "b" };
+	delete[] s;
+	char *d = strdup("from malloc, freed with free");
+	std::free(d);
+	std::shared_ptr<Wide> sp = std::make_shared<Wide>();
+	std::unique_ptr<int[]> ua = std::make_unique<int[]>(5);
+	return 0;
+}
 
 static int clean()
 {
@@ -48,7 +87,7 @@ static int clean()
 int main(int argc, char **argv)
 {
 	(void)argv;
-	if (clean())
+	if (clean() || operators())
 		return 3;
 	std::puts("clean");
 	if (argc > 1) {

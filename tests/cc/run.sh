@@ -7,6 +7,7 @@
 #     bug is reported with its source line; C++ heap use (new/delete,
 #     containers, exceptions, std::thread) is clean on the runtime's
 #     malloc, and a read after delete[] is reported at its line.
+#     Use after scope is reported at -O0 too (scope.cc).
 #  3. `make CC=clang` builds the runtime (no gcc-only flag), and a program
 #     linked with that runtime reports its bug.
 # Prints TAP-style lines, then "N passed, N failed".
@@ -58,7 +59,7 @@ done
 BUGLINE=$(grep -n 'BUG \*/' "$ROOT/tests/cc/heap.cc" | cut -d: -f1)
 for cxx in g++ clang++; do
 	bin=$OUT/heap-$cxx
-	if ! "$CC_WRAP" --cc=$cxx -g -O1 "$ROOT/tests/cc/heap.cc" -o "$bin" -lpthread >"$bin.log" 2>&1; then
+	if ! "$CC_WRAP" --cc=$cxx -g -O1 -std=gnu++17 -fsized-deallocation "$ROOT/tests/cc/heap.cc" -o "$bin" -lpthread >"$bin.log" 2>&1; then
 		not_ok "--cc=$cxx: heap.cc builds" "$bin.log"
 		continue
 	fi
@@ -76,6 +77,109 @@ for cxx in g++ clang++; do
 		ok "--cc=$cxx: a read after delete[] is a slab-use-after-free at heap.cc:$BUGLINE"
 	else
 		not_ok "--cc=$cxx: a read after delete[] is reported (exit $rc)" "$bin-bug.out" "$bin-bug.err"
+	fi
+done
+
+# 2b'. alloc-dealloc-mismatch (mismatch.cc): a block freed by the wrong
+#     kind of function (new[]/delete, new/delete[], new/free, malloc/delete,
+#     new[]/realloc; slab, large and vmalloc blocks) is reported once, with
+#     both kinds named, the call's line and the allocation's track (for a
+#     vmalloc block: the mapping's creator); the program goes on.  (-O0:
+#     at -O1 clang merges the branches' delete calls into one line.)
+# case | deallocation named | allocation named
+MISMATCH='
+new_array_delete|operator delete|operator new []
+new_delete_array|operator delete []|operator new
+new_free|free()|operator new
+new_array_free|free()|operator new []
+malloc_delete|operator delete|malloc()
+malloc_delete_array|operator delete []|malloc()
+big_new_array_delete|operator delete|operator new []
+new_realloc|realloc()|operator new []
+'
+for cxx in g++ clang++; do
+	bin=$OUT/mismatch-$cxx
+	if ! "$CC_WRAP" --cc=$cxx -g -O0 "$ROOT/tests/cc/mismatch.cc" -o "$bin" >"$bin.log" 2>&1; then
+		not_ok "--cc=$cxx: mismatch.cc builds" "$bin.log"
+		continue
+	fi
+	bad=""
+	while IFS='|' read -r c dealloc alloc; do
+		[ -n "$c" ] || continue
+		line=$(grep -n "BUG $c \*/" "$ROOT/tests/cc/mismatch.cc" | cut -d: -f1)
+		env -u VMKASAN_OPTIONS "$bin" $c >"$bin.$c.out" 2>"$bin.$c.err"
+		rc=$?
+		addr=$(sed -n 's/^EXPECT 0x\(.*\)/\1/p' "$bin.$c.out")
+		expect=$(printf '%016x' "0x${addr:-0}")
+		if [ $rc = 1 ] && [ "$(grep -c '^BUG: KASAN' "$bin.$c.err")" = 1 ] &&
+			grep -q '^BUG: KASAN: alloc-dealloc-mismatch in main+0x' "$bin.$c.err" &&
+			grep -q "^Free of addr $expect by task " "$bin.$c.err" &&
+			grep -qF "$dealloc of $expect, allocated by $alloc" "$bin.$c.err" &&
+			sed -n '/^Call Trace:/{n;p;q}' "$bin.$c.err" | grep -q "^ main+0x.*mismatch\.cc:$line " &&
+			grep -Eq '^Allocated by task |^ \[[0-9a-f]+, [0-9a-f]+\) created by:' "$bin.$c.err" &&
+			grep -qx 'went on' "$bin.$c.out"; then
+			:
+		else
+			bad="$bad $c"
+		fi
+	done <<<"$MISMATCH"
+	if [ -z "$bad" ]; then
+		ok "--cc=$cxx: 8 alloc-dealloc-mismatches (slab, large, vmalloc blocks) reported once each, at their line"
+	else
+		c=${bad%% *}; [ -n "$c" ] || c=${bad# }; c=${c%% *}
+		echo "wrong:$bad" >"$bin.why"
+		not_ok "--cc=$cxx: alloc-dealloc-mismatch" "$bin.why" "$bin.${bad# }.err"
+	fi
+done
+
+# 2c. use after scope at -O0 (LLVM's use-after-scope-types.cpp types, in
+#     scope.cc): each of the 11 cases reports a use-after-scope of x in
+#     its frame and goes on, with both C++ drivers.
+for cxx in clang++ g++; do
+	bin=$OUT/scope-$cxx-O0
+	rm -f "$bin.why"
+	if ! "$CC_WRAP" --cc=$cxx -g -O0 "$ROOT/tests/cc/scope.cc" -o "$bin" >"$bin.log" 2>&1; then
+		not_ok "--cc=$cxx -O0: scope.cc builds" "$bin.log"
+		continue
+	fi
+	n=$("$bin") missed=""
+	for i in $(seq 0 $((n - 1))); do
+		env -u VMKASAN_OPTIONS "$bin" $i >"$bin.$i.out" 2>"$bin.$i.err"
+		rc=$?
+		if [ $rc != 1 ] || [ "$(grep -c '^BUG: KASAN' "$bin.$i.err")" != 1 ] ||
+			! grep -q '^BUG: KASAN: use-after-scope in ' "$bin.$i.err" ||
+			! grep -Eq '^(Read|Write) of size [0-9]+ at addr ' "$bin.$i.err" ||
+			! grep -q "^ \[[0-9]*, [0-9]*) 'x" "$bin.$i.err" || ! grep -qx 'went on' "$bin.$i.out"; then
+			missed="$missed $i"
+		fi
+	done
+	if [ "$n" = 11 ] && [ -z "$missed" ]; then
+		ok "--cc=$cxx -O0: use after scope of all 11 types reported"
+	else
+		echo "cases $n, missed:$missed" >"$bin.why"
+		not_ok "--cc=$cxx -O0: use after scope of each type" "$bin.why" "$bin.${missed# }.err"
+	fi
+done
+
+# 2d. cancellation (cancel.c): a thread with a deferred cancellation
+#     pending prints its report whole, goes on after it, and is cancelled
+#     at its next cancellation point, as README says.
+for cc in gcc clang; do
+	bin=$OUT/cancel-$cc
+	if ! "$CC_WRAP" --cc=$cc -g -O1 -Wall "$ROOT/tests/cc/cancel.c" -o "$bin" -lpthread >"$bin.log" 2>&1; then
+		not_ok "--cc=$cc: cancel.c builds" "$bin.log"
+		continue
+	fi
+	env -u VMKASAN_OPTIONS timeout 60 "$bin" >"$bin.out" 2>"$bin.err"
+	rc=$?
+	if [ $rc = 1 ] && [ "$(grep -c '^BUG: KASAN' "$bin.err")" = 1 ] &&
+		grep -q '^BUG: KASAN: slab-out-of-bounds in victim' "$bin.err" &&
+		[ "$(grep -c '^==========' "$bin.err")" = 2 ] && grep -q '^Memory state around' "$bin.err" &&
+		grep -qx 'cancelled 1 after_report 1 after_testcancel 0' "$bin.out"; then
+		ok "--cc=$cc: a pending cancellation waits out the report, acts at the next cancellation point"
+	else
+		echo "exit $rc" >>"$bin.out"
+		not_ok "--cc=$cc: cancellation around a report" "$bin.out" "$bin.err"
 	fi
 done
 

@@ -284,6 +284,40 @@ static void wq_destroy_drains(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&d.runs), 1);
 }
 
+/* Linux 6.12 finds an idle work's pool through the id in work->data,
+ * never through the queue: flushing or cancelling a work that has run
+ * on a queue since destroyed is allowed and returns false. */
+static void wq_idle_work_after_destroy(struct kunit *test)
+{
+	struct workqueue_struct *wq = alloc_workqueue("vmk_gone", 0, 0);
+	struct probe p;
+	struct dprobe d = { 0 };
+
+	KUNIT_ASSERT_NOT_NULL(test, wq);
+	probe_init(&p);
+	INIT_DELAYED_WORK(&d.dw, dprobe_fn);
+	KUNIT_EXPECT_TRUE(test, queue_work(wq, &p.work));
+	KUNIT_EXPECT_TRUE(test, queue_delayed_work(wq, &d.dw, 60 * HZ));
+	destroy_workqueue(wq);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p.runs), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&d.runs), 1);
+	KUNIT_EXPECT_FALSE(test, flush_work(&p.work));
+	KUNIT_EXPECT_FALSE(test, cancel_work_sync(&p.work));
+	KUNIT_EXPECT_FALSE(test, cancel_work(&p.work));
+	KUNIT_EXPECT_FALSE(test, flush_delayed_work(&d.dw));
+	KUNIT_EXPECT_FALSE(test, cancel_delayed_work_sync(&d.dw));
+	/* A new queue (perhaps at the old one's address) does not take the
+	 * idle work for its own. */
+	wq = alloc_workqueue("vmk_new", 0, 0);
+	KUNIT_ASSERT_NOT_NULL(test, wq);
+	KUNIT_EXPECT_FALSE(test, flush_work(&p.work));
+	KUNIT_EXPECT_TRUE(test, queue_work(wq, &p.work));
+	KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&p.ran, 10 * HZ), 0UL);
+	flush_work(&p.work);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p.runs), 2);
+	destroy_workqueue(wq);
+}
+
 /* schedule_work: system_wq's worker, "kworker/events". */
 static void wq_system_wq(struct kunit *test)
 {
@@ -442,6 +476,7 @@ static struct kunit_case vmk_threads_cases[] = {
 	KUNIT_CASE(wq_cancel_work_sync),
 	KUNIT_CASE(wq_delayed_work),
 	KUNIT_CASE(wq_destroy_drains),
+	KUNIT_CASE(wq_idle_work_after_destroy),
 	KUNIT_CASE(wq_system_wq),
 	KUNIT_CASE(kthread_run_stop),
 	KUNIT_CASE(kthread_bind_cpu),

@@ -365,6 +365,24 @@ static __attribute__((noinline)) void strlen_uaf(void)
 	(void)n;
 }
 
+/* clang turns memcmp(...) == 0 into a call to bcmp: that one is checked
+ * too (gcc calls memcmp here). */
+static __attribute__((noinline)) void bcmp_oob(void)
+{
+	char *p = malloc(10), *q = malloc(16);
+	size_t volatile n = 11;
+	int same;
+
+	memset(p, 'a', 10);
+	memset(q, 'b', 16);
+	HIDE(p);
+	EXPECT(p);
+	same = memcmp(p, q, n) == 0;
+	printf("SAME %d\n", same);
+	free(p);
+	free(q);
+}
+
 /* ---- clean cases: no report, exit 0 ---- */
 
 static int cmp(const void *a, const void *b)
@@ -834,6 +852,7 @@ static const struct { const char *name; void (*fn)(void); int clean; } cases[] =
 	{ "big_below_space", big_below_space, 0 },
 	{ "big_realloc_shrink_oob", big_realloc_shrink_oob, 0 }, { "clean_big", clean_big, 1 },
 	{ "strcpy_oob", strcpy_oob, 0 }, { "strlen_uaf", strlen_uaf, 0 },
+	{ "bcmp_oob", bcmp_oob, 0 },
 	{ "clean_libc", clean_libc, 1 }, { "clean_api", clean_api, 1 },
 	{ "clean_threads", clean_threads, 1 }, { "clean_bad_fp", clean_bad_fp, 1 },
 	{ "clean_libc_more", clean_libc_more, 1 }, { "malloc_faults", malloc_faults, 1 },

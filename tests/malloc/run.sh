@@ -72,6 +72,7 @@ big_realloc_shrink_oob|vmalloc-out-of-bounds|Write of size 1|-|-|0 bytes to the 
 memcpy_oob|slab-out-of-bounds|Write of size 101|A|kmalloc-128 of size 128|0 bytes inside of/ allocated 100-byte region|slab
 strcpy_oob|slab-out-of-bounds|Write of size 9|A|kmalloc-16 of size 16|0 bytes inside of/ allocated 8-byte region|slab
 strlen_uaf|slab-use-after-free|Read of size 1|AF|kmalloc-16 of size 16|0 bytes inside of/ freed 16-byte region|slab
+bcmp_oob|slab-out-of-bounds|Read of size 11|A|kmalloc-16 of size 16|0 bytes inside of/ allocated 10-byte region|slab
 '
 CLEAN="clean_libc clean_libc_more clean_api clean_threads clean_bad_fp clean_big"
 
@@ -240,6 +241,65 @@ if [ -x "$bin" ]; then
 	if [ $? = 2 ] && grep -q 'malloc=libc is not possible in a -static program' "$d/static-libc.err"; then
 		ok "-static with malloc=libc: refused with exit status 2"
 	else not_ok "-static with malloc=libc: refused" "$d/static-libc.err"; fi
+fi
+
+# A program with its own allocator (own_malloc.c): links with every way of
+# linking the runtime, its allocator serves the calls, no heap report, and
+# the runtime still checks the rest (a global overflow).
+d=$OUT/own
+mkdir -p "$d"
+for how in "gcc" "clang" "gcc --shared-runtime" "gcc -static" "clang -static"; do
+	set -- $how
+	name=own-$1${2:+$2}
+	bin=$d/$name
+	if ! "$CC_WRAP" --cc=$1 ${2:-} -g -O1 -fno-builtin -Wall "$ROOT/tests/malloc/own_malloc.c" \
+		-o "$bin" >"$bin.build" 2>&1; then
+		not_ok "$how: a program with its own malloc links" "$bin.build"
+		continue
+	fi
+	env -u VMKASAN_OPTIONS timeout 60 "$bin" >"$bin.out" 2>"$bin.err"
+	rc=$?
+	env -u VMKASAN_OPTIONS timeout 60 "$bin" bug >"$bin-bug.out" 2>"$bin-bug.err"
+	rcb=$?
+	if [ $rc = 0 ] && [ ! -s "$bin.err" ] && grep -q '^mine 1 1 1 1 calls ' "$bin.out" &&
+		grep -qx done "$bin.out" && [ $rcb = 1 ] &&
+		[ "$(grep -c '^BUG: KASAN' "$bin-bug.err")" = 1 ] &&
+		grep -q '^BUG: KASAN: global-out-of-bounds in main' "$bin-bug.err"; then
+		ok "$how: the program's own malloc wins (every call its own, no heap report), the rest is checked"
+	else
+		echo "exit $rc, with the bug $rcb" >>"$bin.out"
+		not_ok "$how: the program's own malloc" "$bin.out" "$bin.err" "$bin-bug.err"
+	fi
+done
+
+# An instrumented library built with --shared-runtime, dlopen'ed by an
+# uninstrumented program: libvmkasan.so comes after the C library and
+# cannot interpose malloc, so start-up refuses with a message (exit 2);
+# with LD_PRELOAD the heap bug is reported.
+d=$OUT/dlopen
+mkdir -p "$d"
+if "$CC_WRAP" --cc=gcc --shared-runtime -g -O1 -shared -fPIC "$ROOT/tests/malloc/dlopen_lib.c" \
+	-o "$d/libbug.so" >"$d/build.log" 2>&1 && cc -g "$ROOT/tests/malloc/dlopen_main.c" -o "$d/main" -ldl >>"$d/build.log" 2>&1; then
+	env -u VMKASAN_OPTIONS timeout 60 "$d/main" "$d/libbug.so" >"$d/plain.out" 2>"$d/plain.err"
+	rc=$?
+	if [ $rc = 2 ] && grep -q 'libvmkasan.so was loaded after the C library' "$d/plain.err" &&
+		grep -q 'LD_PRELOAD=' "$d/plain.err" && ! grep -q '^read' "$d/plain.out"; then
+		ok "dlopen'ed --shared-runtime library in an uninstrumented program: refused, exit 2, says why"
+	else
+		echo "exit $rc" >>"$d/plain.out"
+		not_ok "dlopen'ed --shared-runtime library: refused" "$d/plain.out" "$d/plain.err"
+	fi
+	so=$(sed -n 's/.*LD_PRELOAD=\([^ ]*libvmkasan\.so\).*/\1/p' "$d/plain.err" | head -1)
+	env -u VMKASAN_OPTIONS LD_PRELOAD="$so" timeout 60 "$d/main" "$d/libbug.so" >"$d/preload.out" 2>"$d/preload.err"
+	rc=$?
+	if [ -n "$so" ] && [ $rc = 1 ] && grep -q '^BUG: KASAN: slab-out-of-bounds in lib_heap_oob' "$d/preload.err"; then
+		ok "... with the LD_PRELOAD it suggests: the library's heap bug is reported"
+	else
+		echo "exit $rc, LD_PRELOAD=$so" >>"$d/preload.out"
+		not_ok "... with LD_PRELOAD: the heap bug is reported" "$d/preload.out" "$d/preload.err"
+	fi
+else
+	not_ok "dlopen test builds" "$d/build.log"
 fi
 
 echo "$PASS passed, $FAIL failed"

@@ -393,6 +393,27 @@ static __attribute__((noinline)) void clean_api(void)
 	printf("DONE\n");
 }
 
+/* Objects freed with kfree_rcu(), then their cache destroyed at once:
+ * Linux 6.12's kmem_cache_destroy() first waits for the kfree_rcu()s in
+ * flight (kvfree_rcu_barrier()), so nothing is left and no free is bad. */
+struct rcu_obj {
+	long payload[4];
+	struct rcu_head rcu;
+};
+
+static __attribute__((noinline)) void clean_kfree_rcu_destroy(void)
+{
+	struct kmem_cache *c = kmem_cache_create("kfree_rcu_cache", sizeof(struct rcu_obj), 0, 0, NULL);
+	struct rcu_obj *o[16];
+
+	for (int i = 0; i < 16; i++)
+		o[i] = kmem_cache_alloc(c, GFP_KERNEL);
+	for (int i = 0; i < 16; i++)
+		kvfree_call_rcu(&o[i]->rcu, o[i]);	/* kfree_rcu(o[i], rcu) */
+	kmem_cache_destroy(c);
+	printf("DONE\n");
+}
+
 static int ctor_calls;
 static void ctor(void *p)
 {
@@ -488,7 +509,8 @@ static const struct { const char *name; void (*fn)(void); int clean; } cases[] =
 	{ "krealloc_less", krealloc_less, 0 }, { "krealloc_uaf", krealloc_uaf, 0 },
 	{ "rcu_uaf", rcu_uaf, 0 },
 	{ "clean_api", clean_api, 1 }, { "clean_ctor", clean_ctor, 1 },
-	{ "clean_threads", clean_threads, 1 }, { "failures", failures, 1 },
+	{ "clean_threads", clean_threads, 1 },
+	{ "clean_kfree_rcu_destroy", clean_kfree_rcu_destroy, 1 }, { "failures", failures, 1 },
 };
 
 int main(int argc, char **argv)

@@ -14,7 +14,8 @@
 #                physical page line, the caret row; exactly one report;
 #                the program goes on, the allocator still works (DONE)
 #                and the exit status is 1
-#  clean cases   no report, exit 0 (API results, constructors, 8 threads)
+#  clean cases   no report, exit 0 (API results, constructors, 8 threads,
+#                kfree_rcu() then kmem_cache_destroy() at once)
 #  failures      fault injection on path slab (fail_nth sweep, fail_prob)
 #                and a small RAM budget: NULLs, no report, nothing left
 #  options       quarantine_size=0: the freed slot is reused by the next
@@ -139,7 +140,7 @@ for b in $BUILDS; do
 		[ -n "$c" ] || continue
 		check_bug "$b" "$c" "$type" "$access" "$tracks" "$cache" "$loc"
 	done <<<"$TABLE"
-	for c in clean_api clean_ctor clean_threads; do check_clean "$b" "$c"; done
+	for c in clean_api clean_ctor clean_threads clean_kfree_rcu_destroy; do check_clean "$b" "$c"; done
 done
 
 # ---- failures: fault injection and the RAM budget (one build) ----
