@@ -12,13 +12,10 @@
 
 volatile unsigned long rv_hart_go __attribute__((section(".data")));
 uint64_t rv_m_save[RV_MAX_HARTS][4];
-/* Boot stacks: hart 0's runs main() (the kernel's init task has a
- * static stack too); a secondary hart's runs only its idle loop.
+/* Boot stacks: hart 0's brings the runtime up, then main() moves to a
+ * vmap stack (sched.c); a secondary hart's runs only its idle loop.
  * Threads run on vmap stacks. */
-#define MAIN_STACK	(256 * 1024)
-char rv_main_stack[MAIN_STACK] __attribute__((aligned(16)));
 char rv_boot_stacks[RV_MAX_HARTS][16384] __attribute__((aligned(16)));
-__asm__(".globl rv_main_stack_top\n.set rv_main_stack_top, rv_main_stack + 262144");
 static char trap_stacks[RV_MAX_HARTS][TRAP_STACK] __attribute__((aligned(16)));
 
 struct rv_hart rv_harts[RV_MAX_HARTS];
@@ -125,7 +122,7 @@ extern void (*__init_array_end[])(void);
 int main(int argc, char **argv);
 void rv_s_boot(unsigned long hartid, uintptr_t fdt);
 void rv_s_secondary(unsigned long hartid);
-void rv_start_main(int (*fn)(int, char **), int argc, char **argv);
+__attribute__((noreturn)) void rv_start_main(void (*fn)(void *));
 
 __attribute__((noreturn)) void rv_m_boot(unsigned long hartid, uintptr_t fdt);
 void rv_m_boot(unsigned long hartid, uintptr_t fdt)
@@ -254,6 +251,26 @@ const char *rv_prog_name(void)
 	return slash;
 }
 
+__attribute__((noreturn)) void rv_exit_program(int status);
+
+/* On main's vmap stack: the program's constructors (instrumented code,
+ * gcc and clang register globals there), then main(). */
+static __attribute__((noreturn)) void run_program(void *unused)
+{
+	(void)unused;
+	for (void (**f)(void) = __init_array_start; f < __init_array_end; f++)
+		(*f)();
+	if (batch_mode) {
+		char line[48];
+
+		kasan_snprintf(line, sizeof(line), "@@vmkasan-run %u\n", batch_index);
+		plat_write(line, kasan_strlen(line));
+	}
+	/* The other harts join on the same page tables. */
+	__atomic_store_n(&rv_hart_go, 1, __ATOMIC_SEQ_CST);
+	rv_exit_program(main(argc, argv));
+}
+
 void rv_s_boot(unsigned long hartid, uintptr_t fdt)
 {
 	char err[200];
@@ -276,17 +293,7 @@ void rv_s_boot(unsigned long hartid, uintptr_t fdt)
 	use_page_tables();
 	__atomic_or_fetch(&rv_hart_online, 1UL << hartid, __ATOMIC_SEQ_CST);
 	kasan_init();
-	for (void (**f)(void) = __init_array_start; f < __init_array_end; f++)
-		(*f)();
-	if (batch_mode) {
-		char line[48];
-
-		kasan_snprintf(line, sizeof(line), "@@vmkasan-run %u\n", batch_index);
-		plat_write(line, kasan_strlen(line));
-	}
-	/* The other harts join on the same page tables. */
-	__atomic_store_n(&rv_hart_go, 1, __ATOMIC_SEQ_CST);
-	rv_start_main(main, argc, argv);
+	rv_start_main(run_program);
 }
 
 void rv_s_secondary(unsigned long hartid)
@@ -299,7 +306,6 @@ void rv_s_secondary(unsigned long hartid)
 
 /* ---- the end ---- */
 
-__attribute__((noreturn)) void rv_exit_program(int status);
 void rv_exit_program(int status)
 {
 	if (kasan_ready && kasan_flags.print_stats) {

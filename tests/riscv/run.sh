@@ -129,7 +129,7 @@ catalog_rows() {	# prog case type rw size func desc builds end stdout, for this 
 }
 GUEST_CASES="unused_vmalloc_read poison_swap vmalloc_oob vmalloc_uaf double_vfree vmap_oob
 	vm_map_ram_bad_count percpu_oob null_read device_read unmapped_ram_read kernel_va_read
-	metadata_read wild_jump stack_overflow stack_guard_pte oom timer_sleep clean"
+	metadata_read wild_jump stack_overflow stack_guard_pte main_stack_overflow oom timer_sleep clean"
 for b in $BUILDS; do
 	catalog_rows "${b#*-}" | while read -r prog case rest; do
 		job "$b.$prog.$case $b $prog 1 - $case"
@@ -297,6 +297,10 @@ for b in $BUILDS; do
 	check $g.stack_overflow "vmap stack overflow hits the guard [$b]" 1 '^BUG: KASAN: stack-overflow in recurse\+' \
 		'by task thread/' 'guard page below it' '^ recurse\+'
 	check $g.stack_guard_pte "a thread's guard page is a guard PTE [$b]" 0 '^PASS stack_guard_pte'
+	# main's stack is a vmap stack too (the task is the program, pid 1)
+	check $g.main_stack_overflow "main's stack overflow hits its guard [$b]" 1 \
+		'^BUG: KASAN: stack-overflow in recurse\+' 'by task guest\.elf/1$' 'guard page below it' \
+		'^ recurse\+' '!' '^STACK '
 	for pol in keep purge refcount unmapped nocache; do
 		check $g.model_$pol "seeded model test, page tables as truth: $pol [$b]" 0 '^PASS model' '!' '^BUG'
 	done
