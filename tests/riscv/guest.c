@@ -192,6 +192,19 @@ static noinline void wild_jump(void)
 	f();
 }
 
+/* Traps that are no memory access: told as Linux riscv's die() does. */
+static noinline void illegal_insn(void)
+{
+	__asm__ volatile("unimp");
+	printf("AFTER illegal_insn\n");
+}
+
+static noinline void breakpoint(void)
+{
+	__asm__ volatile("ebreak");
+	printf("AFTER breakpoint\n");
+}
+
 /* ---- vmap stacks ---- */
 
 static noinline int recurse(int n)
@@ -643,7 +656,7 @@ static const struct { const char *name; void (*fn)(void); } cases[] = {
 	CASE(unused_vmalloc_read), CASE(poison_swap), CASE(vmalloc_oob), CASE(vmalloc_uaf),
 	CASE(double_vfree), CASE(vmap_oob), CASE(vm_map_ram_bad_count), CASE(percpu_oob),
 	CASE(null_read), CASE(device_read), CASE(unmapped_ram_read), CASE(kernel_va_read),
-	CASE(metadata_read), CASE(wild_jump), CASE(stack_overflow), CASE(stack_guard_pte),
+	CASE(metadata_read), CASE(wild_jump), CASE(illegal_insn), CASE(breakpoint), CASE(stack_overflow), CASE(stack_guard_pte),
 	CASE(main_stack_overflow),
 	CASE(oom), CASE(fault_inject), CASE(smp_race), CASE(smp_report), CASE(smp_handoff),
 	CASE(timer_sleep), CASE(clean),

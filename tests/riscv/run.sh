@@ -129,7 +129,7 @@ catalog_rows() {	# prog case type rw size func desc builds end stdout, for this 
 }
 GUEST_CASES="unused_vmalloc_read poison_swap vmalloc_oob vmalloc_uaf double_vfree vmap_oob
 	vm_map_ram_bad_count percpu_oob null_read device_read unmapped_ram_read kernel_va_read
-	metadata_read wild_jump stack_overflow stack_guard_pte main_stack_overflow oom timer_sleep clean"
+	metadata_read wild_jump illegal_insn breakpoint stack_overflow stack_guard_pte main_stack_overflow oom timer_sleep clean"
 for b in $BUILDS; do
 	catalog_rows "${b#*-}" | while read -r prog case rest; do
 		job "$b.$prog.$case $b $prog 1 - $case"
@@ -294,6 +294,19 @@ for b in $BUILDS; do
 		'^BUG: KASAN: wild-memory-access in metadata_read\+' '^AFTER metadata_read'
 	check $g.wild_jump "a jump to nowhere [$b]" 1 '^BUG: KASAN: unable-to-handle-page-fault' \
 		'^Execute of addr 0000000012345678' '^ main\+'
+	# Linux riscv's die() for a kernel trap that is no access
+	# (arch/riscv/kernel/traps.c): "Oops - illegal instruction [#1]", or
+	# "Kernel BUG" for ebreak, the registers (process.c __show_regs), the
+	# instruction halfwords with the faulting one in brackets.
+	check $g.illegal_insn "an illegal instruction: Linux's oops, with the pc [$b]" 1 \
+		'^Oops - illegal instruction \[#1\]$' '^epc : illegal_insn\+0x[0-9a-f]+/0x[0-9a-f]+$' \
+		'^epc : [0-9a-f]{16} ra : [0-9a-f]{16} sp : [0-9a-f]{16}$' \
+		'^status: [0-9a-f]{16} badaddr: [0-9a-f]{16} cause: 0000000000000002$' \
+		'^ illegal_insn\+0x' '^Code: ([0-9a-f]{4} ){10}\(0000\) [0-9a-f]{4}' \
+		'!' 'unable-to-handle-page-fault' '!' '^AFTER'
+	check $g.breakpoint "ebreak: Linux's \"Kernel BUG\" oops [$b]" 1 \
+		'^Kernel BUG \[#1\]$' '^epc : breakpoint\+0x' 'cause: 0000000000000003$' \
+		'^Code: ([0-9a-f]{4} ){10}\(9002\)' '!' 'unable-to-handle-page-fault' '!' '^AFTER'
 	check $g.stack_overflow "vmap stack overflow hits the guard [$b]" 1 '^BUG: KASAN: stack-overflow in recurse\+' \
 		'by task thread/' 'guard page below it' '^ recurse\+'
 	check $g.stack_guard_pte "a thread's guard page is a guard PTE [$b]" 0 '^PASS stack_guard_pte'
