@@ -43,6 +43,7 @@ if [ "${1:-}" = --build-one ]; then	# BUILD PROG
 	b=$2 prog=$3 cc=${2%-*} mode=${2#*-} dir=$OUT/$2
 	case $prog in
 	guest) src=$ROOT/tests/riscv/guest.c ;;
+	libc) src=$ROOT/tests/riscv/libc.c ;;
 	test_vmalloc) src="-DTV_INSTRUMENTED=1 -I$ROOT/tools/test_vmalloc $ROOT/tools/test_vmalloc/guest/test_vmalloc.c" ;;
 	*) src=$ROOT/tests/catalog/$prog.c ;;
 	esac
@@ -101,7 +102,7 @@ mkdir -p "$OUT/run"
 for b in $BUILDS; do mkdir -p "$OUT/$b"; done
 
 # ---- build ----
-progs="guest test_vmalloc $CATALOG_PROGS"
+progs="guest libc test_vmalloc $CATALOG_PROGS"
 for b in $BUILDS; do for p in $progs; do echo "$b $p"; done; done |
 	xargs -r -P "$JOBS" -L 1 "$0" --build-one
 for b in $BUILDS; do
@@ -130,6 +131,7 @@ catalog_rows() {	# prog case type rw size func desc builds end stdout, for this 
 GUEST_CASES="unused_vmalloc_read poison_swap vmalloc_oob vmalloc_uaf double_vfree vmap_oob
 	vm_map_ram_bad_count percpu_oob null_read device_read unmapped_ram_read kernel_va_read
 	metadata_read wild_jump illegal_insn breakpoint stack_overflow stack_guard_pte main_stack_overflow oom timer_sleep clean"
+LIBC_CASES="malloc_overflow malloc_sane aligned_oob aligned_underflow free_inside"
 for b in $BUILDS; do
 	catalog_rows "${b#*-}" | while read -r prog case rest; do
 		job "$b.$prog.$case $b $prog 1 - $case"
@@ -139,6 +141,9 @@ for b in $BUILDS; do
 		# release swaps the poison page straight back.
 		if [ $c = poison_swap ]; then o=vmalloc_shadow_cache=0; else o=-; fi
 		job "$b.guest.$c $b guest 1 $o $c"
+	done
+	for c in $LIBC_CASES; do
+		job "$b.libc.$c $b libc 1 - $c"
 	done
 	job "$b.guest.unmapped_shadow_read $b guest 1 vmalloc_shadow_unmapped=1 unused_vmalloc_read"
 	job "$b.guest.poison_swap_keep $b guest 1 vmalloc_shadow=keep poison_swap"
@@ -348,6 +353,22 @@ for b in $BUILDS; do
 			not_ok "file:line of a trap's pc (guest.c:$l) [$b]" "first frame: ${f:-none}" "output: $OUT/run/$g.vmalloc_uaf.out"
 		fi
 	fi
+	# the guest C library: sizes that wrap or cannot fit fail with ENOMEM
+	# (glibc's malloc(3)), aligned blocks keep their redzones
+	l=$b.libc
+	check $l.malloc_overflow "malloc/calloc/realloc/aligned_alloc/posix_memalign of SIZE_MAX - k: NULL, ENOMEM [$b]" 0 \
+		'^PASS malloc_overflow' '!' '^FAIL' '!' '^BUG'
+	check $l.malloc_sane "aligned blocks are aligned, realloc keeps contents, calloc zeroes [$b]" 0 \
+		'^PASS malloc_sane' '!' '^FAIL' '!' '^BUG'
+	check $l.aligned_oob "aligned_alloc: one byte past the block [$b]" 1 \
+		'^BUG: KASAN: vmalloc-out-of-bounds in aligned_oob\+' "^Read of size 1 at addr $(expect_addr $l.aligned_oob) " \
+		'^AFTER aligned_oob'
+	check $l.aligned_underflow "aligned_alloc: one byte before the block [$b]" 1 \
+		'^BUG: KASAN: vmalloc-out-of-bounds in aligned_underflow\+' \
+		"^Read of size 1 at addr $(expect_addr $l.aligned_underflow) " '^AFTER aligned_underflow'
+	check $l.free_inside "free() of a pointer inside a block: invalid free at that pointer [$b]" 1 \
+		'^BUG: KASAN: double-free or invalid-free in free_inside\+' \
+		"^Free of addr $(expect_addr $l.free_inside) " '^AFTER free_inside'
 	if [ $b = gcc-inline ]; then pols="keep purge refcount"; else pols=refcount; fi
 	pats=()
 	for p in $pols; do pats+=("^## policy $p"); done
