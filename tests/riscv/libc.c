@@ -1,11 +1,15 @@
 /*
  * The guest C library (src/riscv/libc), run by tests/riscv/run.sh: the
  * allocator's size arithmetic (no request may wrap into a tiny block),
- * the aligned allocators and their redzones.  argv[1] names the case;
+ * the aligned allocators and their redzones, and the headers programs
+ * written for a hosted libc include (<alloca.h>, <malloc.h>,
+ * <inttypes.h>, <sys/types.h>, <strings.h>).  argv[1] names the case;
  * "PASS <case>" when its own checks hold, "AFTER <case>" after a bad
  * access it survived.
  */
+#include <alloca.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <malloc.h>
 #include <stdbool.h>
@@ -14,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/types.h>
 #include <unistd.h>
 #include <vmkasan.h>
 
@@ -149,10 +155,39 @@ static noinline void free_inside(void)
 	free(p);
 }
 
+/* <alloca.h>'s alloca: the compiler's, with redzones. */
+static noinline void alloca_oob(void)
+{
+	size_t n = hide_n(10);
+	volatile char *p = hide(alloca(n));
+
+	printf("EXPECT %p\n", (void *)(p + n));
+	(void)p[n];
+	printf("AFTER alloca_oob\n");
+}
+
+/* What the other headers give, used. */
+static noinline void headers(void)
+{
+	char buf[64];
+	int64_t big = INT64_MIN;
+	ssize_t s = -1;
+	off_t o = 4096;
+	uintmax_t m = UINTMAX_MAX;
+
+	snprintf(buf, sizeof(buf), "%" PRId64 " %" PRIx32 " %" PRIu64, big, (uint32_t)0xbeef, (uint64_t)m);
+	CHECK(!strcmp(buf, "-9223372036854775808 beef 18446744073709551615"), "PRI macros: %s", buf);
+	CHECK(s < 0 && o == 4096 && sizeof(pid_t) == 4 && sizeof(size_t) == sizeof(ssize_t), "sys/types");
+	CHECK(!strcasecmp("KASAN", "kasan") && strncasecmp("abc", "abd", 3) < 0, "strcasecmp");
+	CHECK(INT_MAX == 0x7fffffff && LONG_MAX == INT64_MAX, "limits");
+	if (!failures && !vmkasan_report_count())
+		printf("PASS headers\n");
+}
+
 #define CASE(f) { #f, f }
 static const struct { const char *name; void (*fn)(void); } cases[] = {
 	CASE(malloc_overflow), CASE(malloc_sane), CASE(aligned_oob), CASE(aligned_underflow),
-	CASE(free_inside),
+	CASE(free_inside), CASE(alloca_oob), CASE(headers),
 };
 
 int main(int argc, char **argv)

@@ -131,7 +131,7 @@ catalog_rows() {	# prog case type rw size func desc builds end stdout, for this 
 GUEST_CASES="unused_vmalloc_read poison_swap vmalloc_oob vmalloc_uaf double_vfree vmap_oob
 	vm_map_ram_bad_count percpu_oob null_read device_read unmapped_ram_read kernel_va_read
 	metadata_read wild_jump illegal_insn breakpoint stack_overflow stack_guard_pte main_stack_overflow oom timer_sleep clean"
-LIBC_CASES="malloc_overflow malloc_sane aligned_oob aligned_underflow free_inside"
+LIBC_CASES="malloc_overflow malloc_sane aligned_oob aligned_underflow free_inside alloca_oob headers"
 for b in $BUILDS; do
 	catalog_rows "${b#*-}" | while read -r prog case rest; do
 		job "$b.$prog.$case $b $prog 1 - $case"
@@ -354,7 +354,8 @@ for b in $BUILDS; do
 		fi
 	fi
 	# the guest C library: sizes that wrap or cannot fit fail with ENOMEM
-	# (glibc's malloc(3)), aligned blocks keep their redzones
+	# (glibc's malloc(3)), aligned blocks keep their redzones, the
+	# headers programs for a hosted libc include
 	l=$b.libc
 	check $l.malloc_overflow "malloc/calloc/realloc/aligned_alloc/posix_memalign of SIZE_MAX - k: NULL, ENOMEM [$b]" 0 \
 		'^PASS malloc_overflow' '!' '^FAIL' '!' '^BUG'
@@ -369,6 +370,10 @@ for b in $BUILDS; do
 	check $l.free_inside "free() of a pointer inside a block: invalid free at that pointer [$b]" 1 \
 		'^BUG: KASAN: double-free or invalid-free in free_inside\+' \
 		"^Free of addr $(expect_addr $l.free_inside) " '^AFTER free_inside'
+	check $l.alloca_oob "<alloca.h>: alloca out of bounds [$b]" 1 \
+		'^BUG: KASAN: alloca-out-of-bounds in alloca_oob\+' "^Read of size 1 at addr $(expect_addr $l.alloca_oob) " \
+		'^AFTER alloca_oob'
+	check $l.headers "<inttypes.h>, <sys/types.h>, <strings.h>, <malloc.h> [$b]" 0 '^PASS headers' '!' '^FAIL'
 	if [ $b = gcc-inline ]; then pols="keep purge refcount"; else pols=refcount; fi
 	pats=()
 	for p in $pols; do pats+=("^## policy $p"); done

@@ -2,6 +2,7 @@
 #ifndef _VMK_STDLIB_H
 #define _VMK_STDLIB_H
 #include <stddef.h>
+#include "alloca.h"
 #define EXIT_SUCCESS 0
 #define EXIT_FAILURE 1
 __attribute__((noreturn)) void exit(int status);
