@@ -36,10 +36,12 @@ const struct kasan_option *plat_port_options(unsigned *n)
 }
 
 extern unsigned long rv_ram_size;
-static char bootargs[16384];
+/* The command line and argv live in boot pages sized to it: vmkasan-qemu
+ * refuses only what QEMU cannot be given (README). */
+static char *bootargs;
 static const char *options;
 static int argc;
-static char *argv[64];
+static char **argv;
 
 /*
  * The last page of RAM survives a reset of the machine (QEMU reloads the
@@ -59,7 +61,7 @@ static struct mailbox restart;		/* what this boot was given */
 static bool restarted;
 static unsigned batch_index, batch_count = 1;
 static bool batch_mode;		/* "--batch" on the command line: runs are framed */
-static char all_options[512];
+static char *all_options;
 
 static struct mailbox *mailbox(void)
 {
@@ -202,12 +204,39 @@ static char *next_word(char **s)
 	return w;
 }
 
+/* n bytes of consecutive boot pages (before the page pool takes the
+ * rest of RAM); a command line too big for RAM stops the boot. */
+static void *boot_buffer(size_t n)
+{
+	uintptr_t first = rv_boot_alloc();
+
+	for (size_t done = PAGE_SIZE; first && done < n; done += PAGE_SIZE)
+		if (!rv_boot_alloc())
+			first = 0;
+	if (!first) {
+		static const char msg[] = "vmkasan: no RAM for the command line\n";
+
+		plat_write(msg, sizeof(msg) - 1);
+		rv_exit(2);
+	}
+	return (void *)first;
+}
+
 /* "[VMKASAN_OPTIONS=...] [--] argv0 args... [--next argv0 args...]...":
  * this boot takes the argument set its batch index names. */
-static void parse_bootargs(void)
+static void parse_bootargs(const char *line, size_t len)
 {
-	char *s = bootargs, *w;
+	char *s, *w;
 	unsigned set = 0;
+	size_t words = 1;
+
+	bootargs = boot_buffer(len + 1);
+	plat_memcpy(bootargs, line, len);
+	bootargs[len] = 0;
+	for (size_t i = 0; i < len; i++)
+		words += bootargs[i] == ' ';
+	argv = boot_buffer((words + 2) * sizeof(*argv));
+	s = bootargs;
 
 	while ((w = next_word(&s))) {
 		if (!argc && !set && !kasan_strncmp(w, "VMKASAN_OPTIONS=", 16)) {
@@ -224,21 +253,25 @@ static void parse_bootargs(void)
 			set++;
 			continue;
 		}
-		if (set == batch_index && argc < (int)ARRAY_SIZE(argv) - 1)
+		if (set == batch_index)
 			argv[argc++] = w;
 	}
 	batch_count = set + 1;
 	if (!argc)
 		argv[argc++] = (char *)"prog";
 	argv[argc] = NULL;
+	/* the command line's options, then those a restart added */
+	if (!options)
+		options = "";
+	len = kasan_strlen(options) + 1 + kasan_strlen(restart.options) + 1;
+	all_options = boot_buffer(len);
+	kasan_snprintf(all_options, len, "%s%s%s", options, options[0] && restart.options[0] ? ":" : "",
+		       restart.options);
 }
 
-/* The command line's options, then those a restart added. */
 const char *plat_options(void)
 {
-	kasan_snprintf(all_options, sizeof(all_options), "%s%s%s", options ? options : "",
-		       options && restart.options[0] ? ":" : "", restart.options);
-	return all_options;
+	return all_options ? all_options : "";
 }
 
 const char *rv_prog_name(void)
@@ -274,16 +307,19 @@ static __attribute__((noreturn)) void run_program(void *unused)
 void rv_s_boot(unsigned long hartid, uintptr_t fdt)
 {
 	char err[200];
+	const char *line;
+	size_t len;
 	unsigned cpus;
 
 	rv_ram_size = 32UL << 20;
-	rv_fdt_parse(fdt, bootargs, sizeof(bootargs), &cpus);
+	rv_fdt_parse(fdt, &line, &len, &cpus);
 	if (cpus)
 		rv_nr_harts = cpus < RV_MAX_HARTS ? cpus : RV_MAX_HARTS;
 	read_mailbox();
-	parse_bootargs();
 	/* the mailbox page is not the pool's */
 	rv_boot_alloc_init((uintptr_t)__image_end, RV_RAM_BASE + rv_ram_size - PAGE_SIZE);
+	/* copied out of the device tree, whose RAM the pool takes later */
+	parse_bootargs(line, len);
 	enter_hart((unsigned)hartid);
 	if (!rv_pt_boot(err, sizeof(err))) {
 		plat_write(err, kasan_strlen(err));

@@ -44,6 +44,7 @@ if [ "${1:-}" = --build-one ]; then	# BUILD PROG
 	case $prog in
 	guest) src=$ROOT/tests/riscv/guest.c ;;
 	libc) src=$ROOT/tests/riscv/libc.c ;;
+	args) src=$ROOT/tests/riscv/args.c ;;
 	test_vmalloc) src="-DTV_INSTRUMENTED=1 -I$ROOT/tools/test_vmalloc $ROOT/tools/test_vmalloc/guest/test_vmalloc.c" ;;
 	*) src=$ROOT/tests/catalog/$prog.c ;;
 	esac
@@ -102,7 +103,7 @@ mkdir -p "$OUT/run"
 for b in $BUILDS; do mkdir -p "$OUT/$b"; done
 
 # ---- build ----
-progs="guest libc test_vmalloc $CATALOG_PROGS"
+progs="guest libc args test_vmalloc $CATALOG_PROGS"
 for b in $BUILDS; do for p in $progs; do echo "$b $p"; done; done |
 	xargs -r -P "$JOBS" -L 1 "$0" --build-one
 for b in $BUILDS; do
@@ -385,6 +386,46 @@ for b in $BUILDS; do
 	if [ "$nsum" = $want ]; then ok "test_vmalloc: 9 Summary lines per policy [$b]"
 	else not_ok "test_vmalloc: 9 Summary lines per policy [$b]" "$nsum Summary lines, wanted $want"; fi
 done
+# ---- vmkasan-qemu: the command line ----
+# (no batch: arguments here have spaces; each run is bounded by
+# `timeout` as a hang guard, not as a measurement)
+# args_check DESC ARGS...: the guest sees exactly ARGS, byte for byte
+# (the guest prints each in hex; perl writes what it must print)
+args_check() {
+	local desc=$1 f=$OUT/run/args.out r why=()
+	shift
+	timeout 120 "$QEMU" --timeout=60 "$OUT/gcc-inline/args.elf" args "$@" >"$f" 2>&1
+	r=$?
+	[ $r = 0 ] || why+=("exit status $r")
+	perl -e 'printf "ARGC %d\n", @ARGV + 1; printf "ARG %d %s\n", $_ + 1, unpack("H*", $ARGV[$_]) for 0 .. $#ARGV' \
+		-- args "$@" >"$f.want"
+	grep -E '^ARGC? ' "$f" | cmp -s - "$f.want" ||
+		why+=("$(grep -m1 '^ARGC' "$f" || echo 'no ARGC line'), wanted $(($# + 2)); first difference:"
+		      "$(grep -E '^ARGC? ' "$f" | cmp - "$f.want" 2>&1 | head -1)")
+	if [ ${#why[@]} -eq 0 ]; then ok "$desc"; else not_ok "$desc" "${why[@]}" "output: $f"; fi
+}
+# refused DESC WANT_PATTERN ARGS...: status 125 (usage) and a message
+refused() {
+	local desc=$1 pat=$2 f=$OUT/run/refused.out r why=()
+	shift 2
+	timeout 60 "$QEMU" --timeout=5 "$@" >"$f" 2>&1
+	r=$?
+	[ $r = 125 ] || why+=("exit status $r, wanted 125 (usage)")
+	grep -qE -- "$pat" "$f" || why+=("no line matching: $pat")
+	if [ ${#why[@]} -eq 0 ]; then ok "$desc"; else not_ok "$desc" "${why[@]}" "output: $(head -c 300 "$f")"; fi
+}
+if [ -f "$OUT/gcc-inline/args.ok" ]; then
+	many=()
+	for i in $(seq 1 300); do many+=("a$i"); done
+	many+=("two words" "" "%41" "100%" "$(printf 'tab\there')" "quote\"'" "$(printf '\303\251t\303\251')" '*?[x]\')
+	args_check "vmkasan-qemu: 308 arguments (specials, empty, %xx-like) all reach the guest" "${many[@]}"
+	spaces=$(printf '%40000s' '')
+	args_check "vmkasan-qemu: an argument of 40000 spaces (120000 bytes encoded) reaches the guest" "$spaces" x
+	# (one host exec argument is at most 128 KiB, so it takes encoding to go past)
+	refused "vmkasan-qemu: a command line over QEMU's 131071 bytes is refused, saying the limit" \
+		'^vmkasan-qemu: the arguments take 1500[0-9]+ bytes .* more than the 131071 ' \
+		"$OUT/gcc-inline/args.elf" "$(printf '%50000s' '')"
+fi
 # No addr2line: the guest's lines go out unchanged.
 if [ -f "$OUT/gcc-inline/global.ok" ]; then
 	f=$(VMKASAN_ADDR2LINE=none "$QEMU" "$OUT/gcc-inline/global.elf" global_oob_right_read 2>&1 |
