@@ -47,6 +47,7 @@ struct rv_thread {
 	unsigned long tid;
 	unsigned hart;
 	volatile int done;
+	int malloc_depth;		/* plat_thread_malloc_depth() */
 	char name[16];
 };
 

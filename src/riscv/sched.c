@@ -171,7 +171,12 @@ void rv_start_main(void (*fn)(void *))
 	struct rv_thread *t = &this_hart()->boot;
 	uintptr_t lo, hi;
 
+	/* The runtime's own, like its boot allocations: no fault injection
+	 * (inside the malloc family's bracket, only "malloc" is injected,
+	 * and only by malloc itself). */
+	fault_malloc_enter();
 	t->vm_stack = vmalloc_stack_alloc(MAIN_STACK, &lo, &hi);
+	fault_malloc_leave();
 	if (!t->vm_stack) {
 		kasan_printf("vmkasan: no RAM for main's %u KiB vmap stack\n", MAIN_STACK / 1024);
 		rv_exit(2);
@@ -180,6 +185,14 @@ void rv_start_main(void (*fn)(void *))
 	t->stack_hi = hi;
 	rv_call_on_stack(fn, NULL, ALIGN_DOWN(hi, 16));
 	__builtin_unreachable();
+}
+
+/* Fault injection's per-thread bracket (platform.h). */
+int *plat_thread_malloc_depth(void)
+{
+	struct rv_hart *h = this_hart();
+
+	return h && h->cur ? &h->cur->malloc_depth : NULL;
 }
 
 /* ---- the public API of threads (vmkasan_riscv.h) ---- */
