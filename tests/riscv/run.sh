@@ -386,7 +386,7 @@ for b in $BUILDS; do
 	if [ "$nsum" = $want ]; then ok "test_vmalloc: 9 Summary lines per policy [$b]"
 	else not_ok "test_vmalloc: 9 Summary lines per policy [$b]" "$nsum Summary lines, wanted $want"; fi
 done
-# ---- vmkasan-qemu: the command line ----
+# ---- vmkasan-qemu: the command line, refusals, the timeout ----
 # (no batch: arguments here have spaces; each run is bounded by
 # `timeout` as a hang guard, not as a measurement)
 # args_check DESC ARGS...: the guest sees exactly ARGS, byte for byte
@@ -425,6 +425,35 @@ if [ -f "$OUT/gcc-inline/args.ok" ]; then
 	refused "vmkasan-qemu: a command line over QEMU's 131071 bytes is refused, saying the limit" \
 		'^vmkasan-qemu: the arguments take 1500[0-9]+ bytes .* more than the 131071 ' \
 		"$OUT/gcc-inline/args.elf" "$(printf '%50000s' '')"
+	d=$OUT/run/files
+	mkdir -p "$d/adir"
+	: >"$d/empty.elf"
+	printf 'not a program\n' >"$d/text.elf"
+	printf '\177ELF\002\001' >"$d/short.elf"
+	printf 'int main(void) { for (;;); }\n' >"$d/host.c"
+	refused "vmkasan-qemu: a missing file is a usage error" ': no such file$' "$d/nosuch.elf"
+	refused "vmkasan-qemu: a directory is a usage error" ': is a directory' "$d/adir"
+	refused "vmkasan-qemu: an empty file is a usage error" ': is empty' "$d/empty.elf"
+	refused "vmkasan-qemu: a text file is not an ELF" ': not an ELF file' "$d/text.elf"
+	refused "vmkasan-qemu: a truncated ELF header" ': truncated ELF header' "$d/short.elf"
+	if cc "$d/host.c" -o "$d/host.elf" 2>/dev/null; then
+		refused "vmkasan-qemu: a host ELF is refused, not run until the timeout" 'an ELF for .*, not RISC-V' "$d/host.elf"
+	fi
+	if riscv64-unknown-elf-gcc -c "$d/host.c" -o "$d/obj.o" 2>/dev/null; then
+		refused "vmkasan-qemu: a RISC-V object file is not an executable" 'a relocatable object' "$d/obj.o"
+	fi
+	refused "vmkasan-qemu: an unknown option" 'unknown option --frobnicate' --frobnicate "$OUT/gcc-inline/args.elf"
+	refused "vmkasan-qemu: no program" '^usage: vmkasan-qemu'
+	# a guest that never exits: 124, and vmkasan-qemu says why
+	f=$OUT/run/hang.out
+	timeout 60 "$QEMU" --timeout=2 "$OUT/gcc-inline/args.elf" hang >"$f" 2>&1
+	r=$?
+	if [ $r = 124 ] && grep -q '^vmkasan-qemu: the guest did not exit within 2 s and was killed' "$f"; then
+		ok "vmkasan-qemu: a guest that never exits: status 124, said in its own words"
+	else
+		not_ok "vmkasan-qemu: a guest that never exits: status 124, said in its own words" "exit status $r" \
+			"output: $(head -c 300 "$f")"
+	fi
 fi
 # No addr2line: the guest's lines go out unchanged.
 if [ -f "$OUT/gcc-inline/global.ok" ]; then
