@@ -83,6 +83,7 @@ fi
 n=0 passed=0 failed=0
 ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; }
 not_ok() {
+	local l
 	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift
 	for l in "$@"; do printf '#   %s\n' "$l"; done
 }
@@ -357,24 +358,24 @@ for b in $BUILDS; do
 	# the guest C library: sizes that wrap or cannot fit fail with ENOMEM
 	# (glibc's malloc(3)), aligned blocks keep their redzones, the
 	# headers programs for a hosted libc include
-	l=$b.libc
-	check $l.malloc_overflow "malloc/calloc/realloc/aligned_alloc/posix_memalign of SIZE_MAX - k: NULL, ENOMEM [$b]" 0 \
+	lc=$b.libc
+	check $lc.malloc_overflow "malloc/calloc/realloc/aligned_alloc/posix_memalign of SIZE_MAX - k: NULL, ENOMEM [$b]" 0 \
 		'^PASS malloc_overflow' '!' '^FAIL' '!' '^BUG'
-	check $l.malloc_sane "aligned blocks are aligned, realloc keeps contents, calloc zeroes [$b]" 0 \
+	check $lc.malloc_sane "aligned blocks are aligned, realloc keeps contents, calloc zeroes [$b]" 0 \
 		'^PASS malloc_sane' '!' '^FAIL' '!' '^BUG'
-	check $l.aligned_oob "aligned_alloc: one byte past the block [$b]" 1 \
-		'^BUG: KASAN: vmalloc-out-of-bounds in aligned_oob\+' "^Read of size 1 at addr $(expect_addr $l.aligned_oob) " \
+	check $lc.aligned_oob "aligned_alloc: one byte past the block [$b]" 1 \
+		'^BUG: KASAN: vmalloc-out-of-bounds in aligned_oob\+' "^Read of size 1 at addr $(expect_addr $lc.aligned_oob) " \
 		'^AFTER aligned_oob'
-	check $l.aligned_underflow "aligned_alloc: one byte before the block [$b]" 1 \
+	check $lc.aligned_underflow "aligned_alloc: one byte before the block [$b]" 1 \
 		'^BUG: KASAN: vmalloc-out-of-bounds in aligned_underflow\+' \
-		"^Read of size 1 at addr $(expect_addr $l.aligned_underflow) " '^AFTER aligned_underflow'
-	check $l.free_inside "free() of a pointer inside a block: invalid free at that pointer [$b]" 1 \
+		"^Read of size 1 at addr $(expect_addr $lc.aligned_underflow) " '^AFTER aligned_underflow'
+	check $lc.free_inside "free() of a pointer inside a block: invalid free at that pointer [$b]" 1 \
 		'^BUG: KASAN: double-free or invalid-free in free_inside\+' \
-		"^Free of addr $(expect_addr $l.free_inside) " '^AFTER free_inside'
-	check $l.alloca_oob "<alloca.h>: alloca out of bounds [$b]" 1 \
-		'^BUG: KASAN: alloca-out-of-bounds in alloca_oob\+' "^Read of size 1 at addr $(expect_addr $l.alloca_oob) " \
+		"^Free of addr $(expect_addr $lc.free_inside) " '^AFTER free_inside'
+	check $lc.alloca_oob "<alloca.h>: alloca out of bounds [$b]" 1 \
+		'^BUG: KASAN: alloca-out-of-bounds in alloca_oob\+' "^Read of size 1 at addr $(expect_addr $lc.alloca_oob) " \
 		'^AFTER alloca_oob'
-	check $l.headers "<inttypes.h>, <sys/types.h>, <strings.h>, <malloc.h> [$b]" 0 '^PASS headers' '!' '^FAIL'
+	check $lc.headers "<inttypes.h>, <sys/types.h>, <strings.h>, <malloc.h> [$b]" 0 '^PASS headers' '!' '^FAIL'
 	if [ $b = gcc-inline ]; then pols="keep purge refcount"; else pols=refcount; fi
 	pats=()
 	for p in $pols; do pats+=("^## policy $p"); done
