@@ -103,7 +103,9 @@ struct rv_thread *rv_thread_create(void (*fn)(void *), void *arg, unsigned hart,
 {
 	struct rv_thread *t;
 
-	if (hart >= rv_nr_harts)
+	/* more than the space could never be had, and rounding it up to
+	 * pages could wrap to a stack of no pages */
+	if (hart >= rv_nr_harts || size > RV_VMALLOC_SIZE)
 		return NULL;
 	t = meta_alloc(sizeof(*t));
 	if (!t)

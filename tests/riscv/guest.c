@@ -237,6 +237,29 @@ static noinline void main_stack_overflow(void)
 	printf("STACK %d\n", recurse(0));
 }
 
+/* A stack size that wraps when rounded to pages (or that no vmalloc
+ * space holds) gives no thread, not a stack of no pages. */
+static void no_op(void *arg)
+{
+	(void)arg;
+}
+
+static noinline void huge_stack(void)
+{
+	for (size_t k = 0; k <= 8192; k += k < 16 ? 1 : 1021) {
+		vmk_thread_t *t = vmk_thread_create(no_op, NULL, 0, SIZE_MAX - k);
+
+		CHECK(!t, "vmk_thread_create with a stack of SIZE_MAX - %zu bytes", k);
+		if (t)
+			vmk_thread_join(t);
+	}
+	CHECK(!vmk_thread_create(no_op, NULL, 0, 1UL << 40), "a 1 TiB stack");
+	CHECK(vmkasan_run_on_vmap_stack(no_op, NULL, SIZE_MAX - 100) == -1,
+	      "vmkasan_run_on_vmap_stack with a stack of SIZE_MAX - 100 bytes");
+	if (!failures && !vmkasan_report_count())
+		printf("PASS huge_stack\n");
+}
+
 static void guard_probe(void *arg)
 {
 	char here;
@@ -657,7 +680,7 @@ static const struct { const char *name; void (*fn)(void); } cases[] = {
 	CASE(double_vfree), CASE(vmap_oob), CASE(vm_map_ram_bad_count), CASE(percpu_oob),
 	CASE(null_read), CASE(device_read), CASE(unmapped_ram_read), CASE(kernel_va_read),
 	CASE(metadata_read), CASE(wild_jump), CASE(illegal_insn), CASE(breakpoint), CASE(stack_overflow), CASE(stack_guard_pte),
-	CASE(main_stack_overflow),
+	CASE(main_stack_overflow), CASE(huge_stack),
 	CASE(oom), CASE(fault_inject), CASE(smp_race), CASE(smp_report), CASE(smp_handoff),
 	CASE(timer_sleep), CASE(clean),
 };

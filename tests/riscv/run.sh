@@ -132,7 +132,7 @@ catalog_rows() {	# prog case type rw size func desc builds end stdout, for this 
 }
 GUEST_CASES="unused_vmalloc_read poison_swap vmalloc_oob vmalloc_uaf double_vfree vmap_oob
 	vm_map_ram_bad_count percpu_oob null_read device_read unmapped_ram_read kernel_va_read
-	metadata_read wild_jump illegal_insn breakpoint stack_overflow stack_guard_pte main_stack_overflow oom timer_sleep clean"
+	metadata_read wild_jump illegal_insn breakpoint stack_overflow stack_guard_pte main_stack_overflow huge_stack oom timer_sleep clean"
 LIBC_CASES="malloc_overflow malloc_sane aligned_oob aligned_underflow free_inside alloca_oob headers"
 for b in $BUILDS; do
 	catalog_rows "${b#*-}" | while read -r prog case rest; do
@@ -318,6 +318,8 @@ for b in $BUILDS; do
 		'by task thread/' 'guard page below it' '^ recurse\+'
 	check $g.stack_guard_pte "a thread's guard page is a guard PTE [$b]" 0 '^PASS stack_guard_pte'
 	# main's stack is a vmap stack too (the task is the program, pid 1)
+	check $g.huge_stack "a thread stack of SIZE_MAX - k bytes: no thread, not a stack of no pages [$b]" 0 \
+		'^PASS huge_stack' '!' '^BUG' '!' '^FAIL'
 	check $g.main_stack_overflow "main's stack overflow hits its guard [$b]" 1 \
 		'^BUG: KASAN: stack-overflow in recurse\+' 'by task guest\.elf/1$' 'guard page below it' \
 		'^ recurse\+' '!' '^STACK '
