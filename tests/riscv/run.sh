@@ -201,7 +201,7 @@ check() {
 	*) [ "$r" = "$want" ] || why+=("exit status $r, wanted $want") ;;
 	esac
 	[ "$r" = 124 ] && why+=("the guest hung: killed by the timeout")
-	[ "$r" = 125 ] && why+=("the guest never ended this run (its batch died first)")
+	[ "$r" = 125 ] && why+=("the guest never ended this run (its batch died first), or vmkasan-qemu refused to start (125)")
 	local neg=no
 	for p in "$@"; do
 		if [ "$p" = '!' ]; then neg=yes; continue; fi
