@@ -207,8 +207,8 @@ static __attribute__((noreturn)) void oops(struct trap_frame *f, const char *wha
 	};
 	static unsigned long count;
 	char task[32];
+	bool own = kasan_report_begin(f->sepc);	/* false: inside this thread's report */
 
-	kasan_report_begin(f->sepc);
 	plat_task_name(task, sizeof(task));
 	kasan_printf("%s [#%lu]\n", what, ++count);
 	kasan_printf("CPU: %u PID: %lu Comm: %s\n", this_hart()->id, plat_tid(), task);
@@ -224,7 +224,8 @@ static __attribute__((noreturn)) void oops(struct trap_frame *f, const char *wha
 		     (unsigned long)f->stval, (unsigned long)f->scause);
 	kasan_print_trace(f->sepc, f->x[8], false);
 	dump_code(f->sepc);
-	kasan_report_end();
+	if (own)
+		kasan_report_end();
 	plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
 }
 

@@ -52,22 +52,23 @@ static void *block_alloc(size_t n, size_t align)
 }
 
 /*
- * The header of a live block, or NULL when p is not one: it is looked at
- * only inside a live area that p's offset fits (this file is not
- * instrumented, and a bad pointer must not make it read anywhere).
+ * The header of a live block, or NULL when p is not one: it is read only
+ * inside a live area that p's offset fits, and only where a page is
+ * mapped (this file is not instrumented, and a bad pointer must not make
+ * it read anywhere, nor fault).
  */
 static struct header *block_of(void *p)
 {
 	uintptr_t start, end, a = (uintptr_t)p;
 	bool is_stack;
-	struct header *h;
+	struct header h;
 
-	if (!vmalloc_area_bounds(a, &start, &end, &is_stack) || is_stack || a - start < HDR)
+	if (!vmalloc_area_bounds(a, &start, &end, &is_stack) || is_stack || a - start < HDR ||
+	    !plat_read_safe(&h, (uintptr_t)header_of(p), sizeof(h)))
 		return NULL;
-	h = header_of(p);
-	if (h->offset != a - start || h->size > end - a)
+	if (h.offset != a - start || h.size > end - a)
 		return NULL;
-	return h;
+	return header_of(p);
 }
 
 void *malloc(size_t n)
