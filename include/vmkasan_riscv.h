@@ -26,6 +26,9 @@ VMKASAN_API void vmk_thread_join(vmk_thread_t *t);
 VMKASAN_API void vmk_yield(void);
 VMKASAN_API unsigned vmk_hart_id(void);
 VMKASAN_API unsigned vmk_nr_harts(void);
+/* The calling thread's stack, [*lo, *hi): a vmap stack (main's too)
+ * with a guard page below *lo. */
+VMKASAN_API void vmk_stack_bounds(const void **lo, const void **hi);
 
 /* Sleep on the hart's timer (Sstc stimecmp and wfi): the hart does
  * nothing else meanwhile.  vmk_timer_wakes() counts this hart's wakes. */

@@ -148,6 +148,87 @@ static __attribute__((noreturn)) void wild_shadow_fault(struct trap_frame *f, bo
 	plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
 }
 
+/*
+ * A trap that is no memory access (an illegal instruction, ebreak, a
+ * misaligned pc) has no address for a KASAN report: it is told as Linux
+ * riscv's die() tells it for the kernel (arch/riscv/kernel/traps.c,
+ * process.c __show_regs): "<what> [#n]", the task, epc and ra as
+ * symbols, the registers, status/badaddr/cause, the trace, and the
+ * instruction halfwords around the pc with the faulting one in brackets.
+ */
+static const char *oops_name(unsigned long cause)
+{
+	switch (cause) {
+	case CAUSE_ILLEGAL: return "Oops - illegal instruction";
+	case CAUSE_BREAKPOINT: return "Kernel BUG";	/* BUG() is ebreak there */
+	case CAUSE_INSN_MISALIGNED: return "Oops - instruction address misaligned";
+	case CAUSE_LOAD_PAGE: case CAUSE_STORE_PAGE: case CAUSE_INSN_PAGE:
+	case CAUSE_LOAD_ACCESS: case CAUSE_STORE_ACCESS: case CAUSE_INSN_ACCESS:
+	case CAUSE_LOAD_MISALIGNED: case CAUSE_STORE_MISALIGNED:
+		return NULL;	/* accesses: reported by address */
+	default: return "Oops - unknown exception";
+	}
+}
+
+static void print_sym(const char *label, uintptr_t pc)
+{
+	struct plat_symbol sym;
+
+	if (plat_symbolize(pc, false, &sym) && sym.func)
+		kasan_printf("%s%s+0x%lx/0x%lx\n", label, sym.func, (unsigned long)sym.func_off,
+			     (unsigned long)sym.func_size);
+	else
+		kasan_printf("%s0x%lx\n", label, (unsigned long)pc);
+}
+
+static void dump_code(uintptr_t pc)
+{
+	char line[80];
+	size_t n = 0;
+	uint16_t h;
+
+	for (int i = -10; i < 2; i++) {
+		if (!plat_read_safe(&h, pc + 2 * i, 2)) {
+			kasan_printf("Code: Unable to access instruction at 0x%lx.\n",
+				     (unsigned long)(pc + 2 * i));
+			return;
+		}
+		n += (size_t)kasan_snprintf(line + n, sizeof(line) - n, i ? "%04x " : "(%04x) ", h);
+	}
+	kasan_printf("Code: %s\n", line);
+}
+
+static __attribute__((noreturn)) void oops(struct trap_frame *f, const char *what)
+{
+	static const char *const names[32] = {
+		"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2",
+		"a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9",
+		"s10", "s11", "t3", "t4", "t5", "t6",
+	};
+	static unsigned long count;
+	char task[32];
+	bool own = kasan_report_begin(f->sepc);	/* false: inside this thread's report */
+
+	plat_task_name(task, sizeof(task));
+	kasan_printf("%s [#%lu]\n", what, ++count);
+	kasan_printf("CPU: %u PID: %lu Comm: %s\n", this_hart()->id, plat_tid(), task);
+	print_sym("epc : ", f->sepc);
+	print_sym(" ra : ", f->x[1]);
+	kasan_printf("epc : %016lx ra : %016lx sp : %016lx\n", (unsigned long)f->sepc,
+		     (unsigned long)f->x[1], (unsigned long)f->x[2]);
+	/* then gp to t6 in register order, three a line */
+	for (unsigned i = 3; i < 32; i++)
+		kasan_printf(" %-3s: %016lx%s", names[i], (unsigned long)f->x[i],
+			     (i % 3 == 2 || i == 31) ? "\n" : "");
+	kasan_printf("status: %016lx badaddr: %016lx cause: %016lx\n", (unsigned long)f->sstatus,
+		     (unsigned long)f->stval, (unsigned long)f->scause);
+	kasan_print_trace(f->sepc, f->x[8], false);
+	dump_code(f->sepc);
+	if (own)
+		kasan_report_end();
+	plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
+}
+
 static __attribute__((noreturn)) void fatal(struct trap_frame *f, bool write)
 {
 	unsigned long cause = f->scause;
@@ -169,6 +250,8 @@ static __attribute__((noreturn)) void fatal(struct trap_frame *f, bool write)
 		kasan_print_trace(ip, fp, false);
 		plat_die(kasan_flags.exitcode, true);
 	}
+	if (oops_name(cause))
+		oops(f, oops_name(cause));
 	kasan_snprintf(detail, sizeof(detail), "(%s, scause %lu, stval %p)", cause_name(cause),
 		       cause, (void *)addr);
 	a.detail = detail;

@@ -3,7 +3,8 @@
  * The few facts the port needs from the flattened device tree QEMU
  * passes in a1: /chosen/bootargs (the program's arguments and options),
  * the number of harts under /cpus, and the size of /memory.  Read once
- * at boot: the tree sits in RAM the page pool reuses later.
+ * at boot: the tree sits in RAM the page pool reuses later (the caller
+ * copies the bootargs out before).
  */
 #include "riscv.h"
 
@@ -31,14 +32,15 @@ static bool prefix(const char *s, const char *p)
 	return true;
 }
 
-bool rv_fdt_parse(uintptr_t fdt, char *bootargs, size_t len, unsigned *nr_cpus)
+bool rv_fdt_parse(uintptr_t fdt, const char **bootargs, size_t *len, unsigned *nr_cpus)
 {
 	const uint8_t *base = (const uint8_t *)fdt, *p, *end;
 	const char *strings;
 	const char *path[4] = { 0 };
 	int depth = 0;
 
-	bootargs[0] = 0;
+	*bootargs = "";
+	*len = 0;
 	*nr_cpus = 0;
 	if (!fdt || be32(base) != FDT_MAGIC)
 		return false;
@@ -67,10 +69,10 @@ bool rv_fdt_parse(uintptr_t fdt, char *bootargs, size_t len, unsigned *nr_cpus)
 
 			if (depth == 2 && path[1] && !kasan_strcmp(path[1], "chosen") &&
 			    !kasan_strcmp(pname, "bootargs")) {
-				size_t n = plen < len ? plen : len - 1;
-
-				plat_memcpy(bootargs, val, n);
-				bootargs[n] = 0;
+				/* the string and its NUL; its length, not the NUL's place */
+				*bootargs = (const char *)val;
+				for (*len = 0; *len < plen && val[*len]; ++*len)
+					;
 			}
 			if (depth == 2 && path[1] && prefix(path[1], "memory") &&
 			    !kasan_strcmp(pname, "reg") && plen >= 16)

@@ -12,13 +12,10 @@
 
 volatile unsigned long rv_hart_go __attribute__((section(".data")));
 uint64_t rv_m_save[RV_MAX_HARTS][4];
-/* Boot stacks: hart 0's runs main() (the kernel's init task has a
- * static stack too); a secondary hart's runs only its idle loop.
+/* Boot stacks: hart 0's brings the runtime up, then main() moves to a
+ * vmap stack (sched.c); a secondary hart's runs only its idle loop.
  * Threads run on vmap stacks. */
-#define MAIN_STACK	(256 * 1024)
-char rv_main_stack[MAIN_STACK] __attribute__((aligned(16)));
 char rv_boot_stacks[RV_MAX_HARTS][16384] __attribute__((aligned(16)));
-__asm__(".globl rv_main_stack_top\n.set rv_main_stack_top, rv_main_stack + 262144");
 static char trap_stacks[RV_MAX_HARTS][TRAP_STACK] __attribute__((aligned(16)));
 
 struct rv_hart rv_harts[RV_MAX_HARTS];
@@ -39,10 +36,12 @@ const struct kasan_option *plat_port_options(unsigned *n)
 }
 
 extern unsigned long rv_ram_size;
-static char bootargs[16384];
+/* The command line and argv live in boot pages sized to it: vmkasan-qemu
+ * refuses only what QEMU cannot be given (README). */
+static char *bootargs;
 static const char *options;
 static int argc;
-static char *argv[64];
+static char **argv;
 
 /*
  * The last page of RAM survives a reset of the machine (QEMU reloads the
@@ -62,7 +61,7 @@ static struct mailbox restart;		/* what this boot was given */
 static bool restarted;
 static unsigned batch_index, batch_count = 1;
 static bool batch_mode;		/* "--batch" on the command line: runs are framed */
-static char all_options[512];
+static char *all_options;
 
 static struct mailbox *mailbox(void)
 {
@@ -125,7 +124,7 @@ extern void (*__init_array_end[])(void);
 int main(int argc, char **argv);
 void rv_s_boot(unsigned long hartid, uintptr_t fdt);
 void rv_s_secondary(unsigned long hartid);
-void rv_start_main(int (*fn)(int, char **), int argc, char **argv);
+__attribute__((noreturn)) void rv_start_main(void (*fn)(void *));
 
 __attribute__((noreturn)) void rv_m_boot(unsigned long hartid, uintptr_t fdt);
 void rv_m_boot(unsigned long hartid, uintptr_t fdt)
@@ -205,12 +204,39 @@ static char *next_word(char **s)
 	return w;
 }
 
+/* n bytes of consecutive boot pages (before the page pool takes the
+ * rest of RAM); a command line too big for RAM stops the boot. */
+static void *boot_buffer(size_t n)
+{
+	uintptr_t first = rv_boot_alloc();
+
+	for (size_t done = PAGE_SIZE; first && done < n; done += PAGE_SIZE)
+		if (!rv_boot_alloc())
+			first = 0;
+	if (!first) {
+		static const char msg[] = "vmkasan: no RAM for the command line\n";
+
+		plat_write(msg, sizeof(msg) - 1);
+		rv_exit(2);
+	}
+	return (void *)first;
+}
+
 /* "[VMKASAN_OPTIONS=...] [--] argv0 args... [--next argv0 args...]...":
  * this boot takes the argument set its batch index names. */
-static void parse_bootargs(void)
+static void parse_bootargs(const char *line, size_t len)
 {
-	char *s = bootargs, *w;
+	char *s, *w;
 	unsigned set = 0;
+	size_t words = 1;
+
+	bootargs = boot_buffer(len + 1);
+	plat_memcpy(bootargs, line, len);
+	bootargs[len] = 0;
+	for (size_t i = 0; i < len; i++)
+		words += bootargs[i] == ' ';
+	argv = boot_buffer((words + 2) * sizeof(*argv));
+	s = bootargs;
 
 	while ((w = next_word(&s))) {
 		if (!argc && !set && !kasan_strncmp(w, "VMKASAN_OPTIONS=", 16)) {
@@ -227,21 +253,25 @@ static void parse_bootargs(void)
 			set++;
 			continue;
 		}
-		if (set == batch_index && argc < (int)ARRAY_SIZE(argv) - 1)
+		if (set == batch_index)
 			argv[argc++] = w;
 	}
 	batch_count = set + 1;
 	if (!argc)
 		argv[argc++] = (char *)"prog";
 	argv[argc] = NULL;
+	/* the command line's options, then those a restart added */
+	if (!options)
+		options = "";
+	len = kasan_strlen(options) + 1 + kasan_strlen(restart.options) + 1;
+	all_options = boot_buffer(len);
+	kasan_snprintf(all_options, len, "%s%s%s", options, options[0] && restart.options[0] ? ":" : "",
+		       restart.options);
 }
 
-/* The command line's options, then those a restart added. */
 const char *plat_options(void)
 {
-	kasan_snprintf(all_options, sizeof(all_options), "%s%s%s", options ? options : "",
-		       options && restart.options[0] ? ":" : "", restart.options);
-	return all_options;
+	return all_options ? all_options : "";
 }
 
 const char *rv_prog_name(void)
@@ -254,28 +284,13 @@ const char *rv_prog_name(void)
 	return slash;
 }
 
-void rv_s_boot(unsigned long hartid, uintptr_t fdt)
-{
-	char err[200];
-	unsigned cpus;
+__attribute__((noreturn)) void rv_exit_program(int status);
 
-	rv_ram_size = 32UL << 20;
-	rv_fdt_parse(fdt, bootargs, sizeof(bootargs), &cpus);
-	if (cpus)
-		rv_nr_harts = cpus < RV_MAX_HARTS ? cpus : RV_MAX_HARTS;
-	read_mailbox();
-	parse_bootargs();
-	/* the mailbox page is not the pool's */
-	rv_boot_alloc_init((uintptr_t)__image_end, RV_RAM_BASE + rv_ram_size - PAGE_SIZE);
-	enter_hart((unsigned)hartid);
-	if (!rv_pt_boot(err, sizeof(err))) {
-		plat_write(err, kasan_strlen(err));
-		plat_write("\n", 1);
-		rv_exit(2);
-	}
-	use_page_tables();
-	__atomic_or_fetch(&rv_hart_online, 1UL << hartid, __ATOMIC_SEQ_CST);
-	kasan_init();
+/* On main's vmap stack: the program's constructors (instrumented code,
+ * gcc and clang register globals there), then main(). */
+static __attribute__((noreturn)) void run_program(void *unused)
+{
+	(void)unused;
 	for (void (**f)(void) = __init_array_start; f < __init_array_end; f++)
 		(*f)();
 	if (batch_mode) {
@@ -286,7 +301,35 @@ void rv_s_boot(unsigned long hartid, uintptr_t fdt)
 	}
 	/* The other harts join on the same page tables. */
 	__atomic_store_n(&rv_hart_go, 1, __ATOMIC_SEQ_CST);
-	rv_start_main(main, argc, argv);
+	rv_exit_program(main(argc, argv));
+}
+
+void rv_s_boot(unsigned long hartid, uintptr_t fdt)
+{
+	char err[200];
+	const char *line;
+	size_t len;
+	unsigned cpus;
+
+	rv_ram_size = 32UL << 20;
+	rv_fdt_parse(fdt, &line, &len, &cpus);
+	if (cpus)
+		rv_nr_harts = cpus < RV_MAX_HARTS ? cpus : RV_MAX_HARTS;
+	read_mailbox();
+	/* the mailbox page is not the pool's */
+	rv_boot_alloc_init((uintptr_t)__image_end, RV_RAM_BASE + rv_ram_size - PAGE_SIZE);
+	/* copied out of the device tree, whose RAM the pool takes later */
+	parse_bootargs(line, len);
+	enter_hart((unsigned)hartid);
+	if (!rv_pt_boot(err, sizeof(err))) {
+		plat_write(err, kasan_strlen(err));
+		plat_write("\n", 1);
+		rv_exit(2);
+	}
+	use_page_tables();
+	__atomic_or_fetch(&rv_hart_online, 1UL << hartid, __ATOMIC_SEQ_CST);
+	kasan_init();
+	rv_start_main(run_program);
 }
 
 void rv_s_secondary(unsigned long hartid)
@@ -299,7 +342,6 @@ void rv_s_secondary(unsigned long hartid)
 
 /* ---- the end ---- */
 
-__attribute__((noreturn)) void rv_exit_program(int status);
 void rv_exit_program(int status)
 {
 	if (kasan_ready && kasan_flags.print_stats) {

@@ -182,7 +182,7 @@ int vmkasan_run_on_vmap_stack(void (*fn)(void *), void *arg, size_t stack_size)
 	uintptr_t lo, hi;
 	void *stack;
 
-	if (!kasan_ready || !fn)
+	if (!kasan_ready || !fn || stack_size > RV_VMALLOC_SIZE)	/* (as rv_thread_create) */
 		return -1;
 	stack = vmalloc_stack_alloc(stack_size ? stack_size : 64 * 1024, &lo, &hi);
 	if (!stack)

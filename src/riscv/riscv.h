@@ -47,6 +47,7 @@ struct rv_thread {
 	unsigned long tid;
 	unsigned hart;
 	volatile int done;
+	int malloc_depth;		/* plat_thread_malloc_depth() */
 	char name[16];
 };
 
@@ -85,7 +86,7 @@ __attribute__((noreturn)) void rv_exit(int code);
 void rv_console_lock(bool lock);
 
 /* fdt.c: facts from the device tree, copied out before its RAM is reused */
-bool rv_fdt_parse(uintptr_t fdt, char *bootargs, size_t len, unsigned *nr_cpus);
+bool rv_fdt_parse(uintptr_t fdt, const char **bootargs, size_t *len, unsigned *nr_cpus);
 
 /* pgtable.c */
 extern pte_t *rv_root;

@@ -18,7 +18,7 @@ void rv_thread_main(struct rv_thread *t);
 void rv_sched_init_hart(unsigned id)
 {
 	struct rv_hart *h = &rv_harts[id];
-	extern char rv_boot_stacks[][16384], rv_main_stack[];
+	extern char rv_boot_stacks[][16384];
 
 	h->boot.tid = 1000 + id;
 	h->boot.hart = id;
@@ -26,10 +26,9 @@ void rv_sched_init_hart(unsigned id)
 	h->boot.stack_hi = (uintptr_t)rv_boot_stacks[id] + 16384;
 	kasan_snprintf(h->boot.name, sizeof(h->boot.name), "hart%u", id);
 	if (id == 0) {
-		/* main's task: getpid() is 1 */
+		/* main's task: getpid() is 1; its stack becomes a vmap
+		 * stack in rv_start_main() */
 		h->boot.tid = 1;
-		h->boot.stack_lo = (uintptr_t)rv_main_stack;
-		h->boot.stack_hi = (uintptr_t)rv_main_stack + 256 * 1024;
 		kasan_snprintf(h->boot.name, sizeof(h->boot.name), "%s", rv_prog_name());
 	}
 	h->cur = &h->boot;
@@ -104,7 +103,9 @@ struct rv_thread *rv_thread_create(void (*fn)(void *), void *arg, unsigned hart,
 {
 	struct rv_thread *t;
 
-	if (hart >= rv_nr_harts)
+	/* more than the space could never be had, and rounding it up to
+	 * pages could wrap to a stack of no pages */
+	if (hart >= rv_nr_harts || size > RV_VMALLOC_SIZE)
 		return NULL;
 	t = meta_alloc(sizeof(*t));
 	if (!t)
@@ -155,13 +156,45 @@ void rv_secondary_loop(void)
 
 /* ---- main ---- */
 
-__attribute__((noreturn)) void rv_exit_program(int status);
+#define MAIN_STACK	(256 * 1024)
 
-/* main() runs on hart 0's boot thread: the runtime and its fault
- * injection are up by then, and nothing can fail between here and main. */
-void rv_start_main(int (*fn)(int, char **), int argc, char **argv)
+void rv_call_on_stack(void (*fn)(void *), void *arg, uintptr_t top);
+
+/*
+ * main() runs as hart 0's boot thread, on a vmap stack like every other
+ * thread's (Linux's VMAP_STACK gives every task one): an overflow of
+ * main's stack faults on the guard page below it and is reported as a
+ * stack overflow, where a static stack would run into whatever lies
+ * below.  fn (the constructors, then main) never returns.
+ */
+__attribute__((noreturn)) void rv_start_main(void (*fn)(void *));
+void rv_start_main(void (*fn)(void *))
 {
-	rv_exit_program(fn(argc, argv));
+	struct rv_thread *t = &this_hart()->boot;
+	uintptr_t lo, hi;
+
+	/* The runtime's own, like its boot allocations: no fault injection
+	 * (inside the malloc family's bracket, only "malloc" is injected,
+	 * and only by malloc itself). */
+	fault_malloc_enter();
+	t->vm_stack = vmalloc_stack_alloc(MAIN_STACK, &lo, &hi);
+	fault_malloc_leave();
+	if (!t->vm_stack) {
+		kasan_printf("vmkasan: no RAM for main's %u KiB vmap stack\n", MAIN_STACK / 1024);
+		rv_exit(2);
+	}
+	t->stack_lo = lo;
+	t->stack_hi = hi;
+	rv_call_on_stack(fn, NULL, ALIGN_DOWN(hi, 16));
+	__builtin_unreachable();
+}
+
+/* Fault injection's per-thread bracket (platform.h). */
+int *plat_thread_malloc_depth(void)
+{
+	struct rv_hart *h = this_hart();
+
+	return h && h->cur ? &h->cur->malloc_depth : NULL;
 }
 
 /* ---- the public API of threads (vmkasan_riscv.h) ---- */
@@ -189,6 +222,14 @@ unsigned vmk_hart_id(void)
 unsigned vmk_nr_harts(void)
 {
 	return rv_nr_harts;
+}
+
+void vmk_stack_bounds(const void **lo, const void **hi)
+{
+	struct rv_thread *t = this_hart()->cur;
+
+	*lo = (const void *)t->stack_lo;
+	*hi = (const void *)t->stack_hi;
 }
 
 int vmk_pte_state(const void *addr)

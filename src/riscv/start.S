@@ -17,15 +17,14 @@ _start:
 	csrw	mtvec, t0
 	li	t0, MAX_HARTS
 	bgeu	a0, t0, park
-	/* boot stack of this hart (hart 0's is main's: big); s0 = 0 ends
-	 * every frame chain */
-	la	sp, rv_main_stack_top
-	beqz	a0, 0f
+	/* the top of this hart's boot stack (main moves to a vmap stack
+	 * once the runtime is up); s0 = 0 ends every frame chain */
 	la	sp, rv_boot_stacks
 	li	t0, BOOT_STACK
-	mul	t1, a0, t0
+	addi	t1, a0, 1
+	mul	t1, t1, t0
 	add	sp, sp, t1
-0:	li	s0, 0
+	li	s0, 0
 	/* M-mode scratch: three words per hart for the IPI handler */
 	la	t0, rv_m_save
 	slli	t1, a0, 5

@@ -43,6 +43,8 @@ if [ "${1:-}" = --build-one ]; then	# BUILD PROG
 	b=$2 prog=$3 cc=${2%-*} mode=${2#*-} dir=$OUT/$2
 	case $prog in
 	guest) src=$ROOT/tests/riscv/guest.c ;;
+	libc) src=$ROOT/tests/riscv/libc.c ;;
+	args) src=$ROOT/tests/riscv/args.c ;;
 	test_vmalloc) src="-DTV_INSTRUMENTED=1 -I$ROOT/tools/test_vmalloc $ROOT/tools/test_vmalloc/guest/test_vmalloc.c" ;;
 	*) src=$ROOT/tests/catalog/$prog.c ;;
 	esac
@@ -81,6 +83,7 @@ fi
 n=0 passed=0 failed=0
 ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; }
 not_ok() {
+	local l
 	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift
 	for l in "$@"; do printf '#   %s\n' "$l"; done
 }
@@ -101,7 +104,7 @@ mkdir -p "$OUT/run"
 for b in $BUILDS; do mkdir -p "$OUT/$b"; done
 
 # ---- build ----
-progs="guest test_vmalloc $CATALOG_PROGS"
+progs="guest libc args test_vmalloc $CATALOG_PROGS"
 for b in $BUILDS; do for p in $progs; do echo "$b $p"; done; done |
 	xargs -r -P "$JOBS" -L 1 "$0" --build-one
 for b in $BUILDS; do
@@ -129,7 +132,8 @@ catalog_rows() {	# prog case type rw size func desc builds end stdout, for this 
 }
 GUEST_CASES="unused_vmalloc_read poison_swap vmalloc_oob vmalloc_uaf double_vfree vmap_oob
 	vm_map_ram_bad_count percpu_oob null_read device_read unmapped_ram_read kernel_va_read
-	metadata_read wild_jump stack_overflow stack_guard_pte oom timer_sleep clean"
+	metadata_read wild_jump illegal_insn breakpoint stack_overflow stack_guard_pte main_stack_overflow huge_stack oom timer_sleep clean"
+LIBC_CASES="malloc_overflow malloc_sane aligned_oob aligned_underflow free_inside alloca_oob headers"
 for b in $BUILDS; do
 	catalog_rows "${b#*-}" | while read -r prog case rest; do
 		job "$b.$prog.$case $b $prog 1 - $case"
@@ -139,6 +143,9 @@ for b in $BUILDS; do
 		# release swaps the poison page straight back.
 		if [ $c = poison_swap ]; then o=vmalloc_shadow_cache=0; else o=-; fi
 		job "$b.guest.$c $b guest 1 $o $c"
+	done
+	for c in $LIBC_CASES; do
+		job "$b.libc.$c $b libc 1 - $c"
 	done
 	job "$b.guest.unmapped_shadow_read $b guest 1 vmalloc_shadow_unmapped=1 unused_vmalloc_read"
 	job "$b.guest.poison_swap_keep $b guest 1 vmalloc_shadow=keep poison_swap"
@@ -194,7 +201,7 @@ check() {
 	*) [ "$r" = "$want" ] || why+=("exit status $r, wanted $want") ;;
 	esac
 	[ "$r" = 124 ] && why+=("the guest hung: killed by the timeout")
-	[ "$r" = 125 ] && why+=("the guest never ended this run (its batch died first)")
+	[ "$r" = 125 ] && why+=("the guest never ended this run (its batch died first), or vmkasan-qemu refused to start (125)")
 	local neg=no
 	for p in "$@"; do
 		if [ "$p" = '!' ]; then neg=yes; continue; fi
@@ -294,9 +301,28 @@ for b in $BUILDS; do
 		'^BUG: KASAN: wild-memory-access in metadata_read\+' '^AFTER metadata_read'
 	check $g.wild_jump "a jump to nowhere [$b]" 1 '^BUG: KASAN: unable-to-handle-page-fault' \
 		'^Execute of addr 0000000012345678' '^ main\+'
+	# Linux riscv's die() for a kernel trap that is no access
+	# (arch/riscv/kernel/traps.c): "Oops - illegal instruction [#1]", or
+	# "Kernel BUG" for ebreak, the registers (process.c __show_regs), the
+	# instruction halfwords with the faulting one in brackets.
+	check $g.illegal_insn "an illegal instruction: Linux's oops, with the pc [$b]" 1 \
+		'^Oops - illegal instruction \[#1\]$' '^epc : illegal_insn\+0x[0-9a-f]+/0x[0-9a-f]+$' \
+		'^epc : [0-9a-f]{16} ra : [0-9a-f]{16} sp : [0-9a-f]{16}$' \
+		'^status: [0-9a-f]{16} badaddr: [0-9a-f]{16} cause: 0000000000000002$' \
+		'^ illegal_insn\+0x' '^Code: ([0-9a-f]{4} ){10}\(0000\) [0-9a-f]{4}' \
+		'!' 'unable-to-handle-page-fault' '!' '^AFTER'
+	check $g.breakpoint "ebreak: Linux's \"Kernel BUG\" oops [$b]" 1 \
+		'^Kernel BUG \[#1\]$' '^epc : breakpoint\+0x' 'cause: 0000000000000003$' \
+		'^Code: ([0-9a-f]{4} ){10}\(9002\)' '!' 'unable-to-handle-page-fault' '!' '^AFTER'
 	check $g.stack_overflow "vmap stack overflow hits the guard [$b]" 1 '^BUG: KASAN: stack-overflow in recurse\+' \
 		'by task thread/' 'guard page below it' '^ recurse\+'
 	check $g.stack_guard_pte "a thread's guard page is a guard PTE [$b]" 0 '^PASS stack_guard_pte'
+	# main's stack is a vmap stack too (the task is the program, pid 1)
+	check $g.huge_stack "a thread stack of SIZE_MAX - k bytes: no thread, not a stack of no pages [$b]" 0 \
+		'^PASS huge_stack' '!' '^BUG' '!' '^FAIL'
+	check $g.main_stack_overflow "main's stack overflow hits its guard [$b]" 1 \
+		'^BUG: KASAN: stack-overflow in recurse\+' 'by task guest\.elf/1$' 'guard page below it' \
+		'^ recurse\+' '!' '^STACK '
 	for pol in keep purge refcount unmapped nocache; do
 		check $g.model_$pol "seeded model test, page tables as truth: $pol [$b]" 0 '^PASS model' '!' '^BUG'
 	done
@@ -331,6 +357,27 @@ for b in $BUILDS; do
 			not_ok "file:line of a trap's pc (guest.c:$l) [$b]" "first frame: ${f:-none}" "output: $OUT/run/$g.vmalloc_uaf.out"
 		fi
 	fi
+	# the guest C library: sizes that wrap or cannot fit fail with ENOMEM
+	# (glibc's malloc(3)), aligned blocks keep their redzones, the
+	# headers programs for a hosted libc include
+	lc=$b.libc
+	check $lc.malloc_overflow "malloc/calloc/realloc/aligned_alloc/posix_memalign of SIZE_MAX - k: NULL, ENOMEM [$b]" 0 \
+		'^PASS malloc_overflow' '!' '^FAIL' '!' '^BUG'
+	check $lc.malloc_sane "aligned blocks are aligned, realloc keeps contents, calloc zeroes [$b]" 0 \
+		'^PASS malloc_sane' '!' '^FAIL' '!' '^BUG'
+	check $lc.aligned_oob "aligned_alloc: one byte past the block [$b]" 1 \
+		'^BUG: KASAN: vmalloc-out-of-bounds in aligned_oob\+' "^Read of size 1 at addr $(expect_addr $lc.aligned_oob) " \
+		'^AFTER aligned_oob'
+	check $lc.aligned_underflow "aligned_alloc: one byte before the block [$b]" 1 \
+		'^BUG: KASAN: vmalloc-out-of-bounds in aligned_underflow\+' \
+		"^Read of size 1 at addr $(expect_addr $lc.aligned_underflow) " '^AFTER aligned_underflow'
+	check $lc.free_inside "free() of a pointer inside a block: invalid free at that pointer [$b]" 1 \
+		'^BUG: KASAN: double-free or invalid-free in free_inside\+' \
+		"^Free of addr $(expect_addr $lc.free_inside) " '^AFTER free_inside'
+	check $lc.alloca_oob "<alloca.h>: alloca out of bounds [$b]" 1 \
+		'^BUG: KASAN: alloca-out-of-bounds in alloca_oob\+' "^Read of size 1 at addr $(expect_addr $lc.alloca_oob) " \
+		'^AFTER alloca_oob'
+	check $lc.headers "<inttypes.h>, <sys/types.h>, <strings.h>, <malloc.h> [$b]" 0 '^PASS headers' '!' '^FAIL'
 	if [ $b = gcc-inline ]; then pols="keep purge refcount"; else pols=refcount; fi
 	pats=()
 	for p in $pols; do pats+=("^## policy $p"); done
@@ -342,6 +389,75 @@ for b in $BUILDS; do
 	if [ "$nsum" = $want ]; then ok "test_vmalloc: 9 Summary lines per policy [$b]"
 	else not_ok "test_vmalloc: 9 Summary lines per policy [$b]" "$nsum Summary lines, wanted $want"; fi
 done
+# ---- vmkasan-qemu: the command line, refusals, the timeout ----
+# (no batch: arguments here have spaces; each run is bounded by
+# `timeout` as a hang guard, not as a measurement)
+# args_check DESC ARGS...: the guest sees exactly ARGS, byte for byte
+# (the guest prints each in hex; perl writes what it must print)
+args_check() {
+	local desc=$1 f=$OUT/run/args.out r why=()
+	shift
+	timeout 120 "$QEMU" --timeout=60 "$OUT/gcc-inline/args.elf" args "$@" >"$f" 2>&1
+	r=$?
+	[ $r = 0 ] || why+=("exit status $r")
+	perl -e 'printf "ARGC %d\n", @ARGV + 1; printf "ARG %d %s\n", $_ + 1, unpack("H*", $ARGV[$_]) for 0 .. $#ARGV' \
+		-- args "$@" >"$f.want"
+	grep -E '^ARGC? ' "$f" | cmp -s - "$f.want" ||
+		why+=("$(grep -m1 '^ARGC' "$f" || echo 'no ARGC line'), wanted $(($# + 2)); first difference:"
+		      "$(grep -E '^ARGC? ' "$f" | cmp - "$f.want" 2>&1 | head -1)")
+	if [ ${#why[@]} -eq 0 ]; then ok "$desc"; else not_ok "$desc" "${why[@]}" "output: $f"; fi
+}
+# refused DESC WANT_PATTERN ARGS...: status 125 (usage) and a message
+refused() {
+	local desc=$1 pat=$2 f=$OUT/run/refused.out r why=()
+	shift 2
+	timeout 60 "$QEMU" --timeout=5 "$@" >"$f" 2>&1
+	r=$?
+	[ $r = 125 ] || why+=("exit status $r, wanted 125 (usage)")
+	grep -qE -- "$pat" "$f" || why+=("no line matching: $pat")
+	if [ ${#why[@]} -eq 0 ]; then ok "$desc"; else not_ok "$desc" "${why[@]}" "output: $(head -c 300 "$f")"; fi
+}
+if [ -f "$OUT/gcc-inline/args.ok" ]; then
+	many=()
+	for i in $(seq 1 300); do many+=("a$i"); done
+	many+=("two words" "" "%41" "100%" "$(printf 'tab\there')" "quote\"'" "$(printf '\303\251t\303\251')" '*?[x]\')
+	args_check "vmkasan-qemu: 308 arguments (specials, empty, %xx-like) all reach the guest" "${many[@]}"
+	spaces=$(printf '%40000s' '')
+	args_check "vmkasan-qemu: an argument of 40000 spaces (120000 bytes encoded) reaches the guest" "$spaces" x
+	# (one host exec argument is at most 128 KiB, so it takes encoding to go past)
+	refused "vmkasan-qemu: a command line over QEMU's 131071 bytes is refused, saying the limit" \
+		'^vmkasan-qemu: the arguments take 1500[0-9]+ bytes .* more than the 131071 ' \
+		"$OUT/gcc-inline/args.elf" "$(printf '%50000s' '')"
+	d=$OUT/run/files
+	mkdir -p "$d/adir"
+	: >"$d/empty.elf"
+	printf 'not a program\n' >"$d/text.elf"
+	printf '\177ELF\002\001' >"$d/short.elf"
+	printf 'int main(void) { for (;;); }\n' >"$d/host.c"
+	refused "vmkasan-qemu: a missing file is a usage error" ': no such file$' "$d/nosuch.elf"
+	refused "vmkasan-qemu: a directory is a usage error" ': is a directory' "$d/adir"
+	refused "vmkasan-qemu: an empty file is a usage error" ': is empty' "$d/empty.elf"
+	refused "vmkasan-qemu: a text file is not an ELF" ': not an ELF file' "$d/text.elf"
+	refused "vmkasan-qemu: a truncated ELF header" ': truncated ELF header' "$d/short.elf"
+	if cc "$d/host.c" -o "$d/host.elf" 2>/dev/null; then
+		refused "vmkasan-qemu: a host ELF is refused, not run until the timeout" 'an ELF for .*, not RISC-V' "$d/host.elf"
+	fi
+	if riscv64-unknown-elf-gcc -c "$d/host.c" -o "$d/obj.o" 2>/dev/null; then
+		refused "vmkasan-qemu: a RISC-V object file is not an executable" 'a relocatable object' "$d/obj.o"
+	fi
+	refused "vmkasan-qemu: an unknown option" 'unknown option --frobnicate' --frobnicate "$OUT/gcc-inline/args.elf"
+	refused "vmkasan-qemu: no program" '^usage: vmkasan-qemu'
+	# a guest that never exits: 124, and vmkasan-qemu says why
+	f=$OUT/run/hang.out
+	timeout 60 "$QEMU" --timeout=2 "$OUT/gcc-inline/args.elf" hang >"$f" 2>&1
+	r=$?
+	if [ $r = 124 ] && grep -q '^vmkasan-qemu: the guest did not exit within 2 s and was killed' "$f"; then
+		ok "vmkasan-qemu: a guest that never exits: status 124, said in its own words"
+	else
+		not_ok "vmkasan-qemu: a guest that never exits: status 124, said in its own words" "exit status $r" \
+			"output: $(head -c 300 "$f")"
+	fi
+fi
 # No addr2line: the guest's lines go out unchanged.
 if [ -f "$OUT/gcc-inline/global.ok" ]; then
 	f=$(VMKASAN_ADDR2LINE=none "$QEMU" "$OUT/gcc-inline/global.elf" global_oob_right_read 2>&1 |

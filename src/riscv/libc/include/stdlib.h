@@ -2,6 +2,7 @@
 #ifndef _VMK_STDLIB_H
 #define _VMK_STDLIB_H
 #include <stddef.h>
+#include "alloca.h"
 #define EXIT_SUCCESS 0
 #define EXIT_FAILURE 1
 __attribute__((noreturn)) void exit(int status);
@@ -17,11 +18,16 @@ unsigned long long strtoull(const char *s, char **end, int base);
 double strtod(const char *s, char **end);
 double atof(const char *s);
 int abs(int v);
-/* Until the runtime has a slab: blocks are vmalloc areas (libc/malloc.c). */
+/* Blocks are vmalloc areas (libc/malloc.c); a size that cannot be had
+ * fails with ENOMEM. */
 void *malloc(size_t n);
 void *calloc(size_t n, size_t size);
 void *realloc(void *p, size_t n);
+void *reallocarray(void *p, size_t n, size_t size);
 void free(void *p);
+void *aligned_alloc(size_t align, size_t n);
+int posix_memalign(void **out, size_t align, size_t n);
+void *valloc(size_t n);
 long labs(long v);
 char *getenv(const char *name);
 int rand(void);

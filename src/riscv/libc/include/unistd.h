@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #ifndef _VMK_UNISTD_H
 #define _VMK_UNISTD_H
-typedef int pid_t;
+#include "sys/types.h"
 /* The main thread's id (reports name tasks by thread id). */
 pid_t getpid(void);
 pid_t gettid(void);
