@@ -181,6 +181,10 @@ struct kasan_access {
 };
 __hidden void kasan_report(const struct kasan_access *access);
 __hidden void kasan_report_lock_all(bool lock);
+/* Bracket a port's own fatal-fault text (an oops) as one report: false
+ * when this thread is already inside a report (then do not end it). */
+__hidden bool kasan_report_begin(uintptr_t addr);
+__hidden void kasan_report_end(void);
 __hidden void kasan_print_trace(uintptr_t ip, uintptr_t fp, int is_return_addr);
 __hidden extern unsigned long kasan_reports;
 /* A fault inside the copy of a checked mem* call: the call's caller. */
@@ -220,6 +224,13 @@ bool vmalloc_area_bounds(uintptr_t addr, uintptr_t *start, uintptr_t *end, bool 
  * stack is [*lo, *hi).  Options vmap_stack and vmap_stack_size. */
 void *vmalloc_stack_alloc(size_t size, uintptr_t *lo, uintptr_t *hi);
 void vmalloc_stack_free(void *stack);
+/* Around the work of one call of the program's malloc family: inside,
+ * only FAIL_MALLOC is injected (once per call, at its start) and the
+ * failures of the paths below (lib/fault_inject.c) count as FAIL_MALLOC, so the program's
+ * heap never shows up on the kernel-API paths (page, shadow, area,
+ * slab), nor they on its. */
+void fault_malloc_enter(void);
+void fault_malloc_leave(void);
 extern int vmap_stack;
 extern unsigned long vmap_stack_size;
 
@@ -273,6 +284,16 @@ bool kasan_malloc_owns(uintptr_t addr);
 void kasan_free(const void *p, uintptr_t ip, uintptr_t fp, const char *fn);
 /* realloc of a pointer the runtime owns; size > 0. */
 void *kasan_realloc(void *p, size_t size, uintptr_t ip, uintptr_t fp);
+/* What allocated a block (ASan tells them apart too): kept in its
+ * out-of-line metadata (slab object meta, large kmalloc head page, big
+ * block's area), MALLOC unless operator new set it. */
+enum malloc_kind { MALLOC_KIND_MALLOC, MALLOC_KIND_NEW, MALLOC_KIND_NEW_ARRAY };
+void kasan_malloc_set_kind(const void *p, enum malloc_kind kind);
+/* Before freeing p by `fn` (free, realloc, operator delete, operator
+ * delete []), which expects a block of `kind`: a live block of another
+ * kind is reported (alloc-dealloc-mismatch) and then taken as `kind`. */
+void kasan_free_check_kind(const void *p, enum malloc_kind kind, const char *fn, uintptr_t ip,
+			   uintptr_t fp);
 /* The requested size of the live block starting at p, or 0. */
 size_t kasan_malloc_size(const void *p);
 /* A thread ends: its per-thread allocation caches go back. */

@@ -25,8 +25,6 @@ __hidden uintptr_t kasan_find_first_bad_addr(uintptr_t addr, size_t size);
 __hidden extern uintptr_t kasan_unchecked_start, kasan_unchecked_end;
 
 /* ---- report.c ---- */
-__hidden bool kasan_report_begin(uintptr_t addr);
-__hidden void kasan_report_end(void);
 __hidden void kasan_print_pcs(const uintptr_t *pcs, int n);
 /* "The buggy address is located N bytes {to the left,to the right,inside}
  * of\n S-byte region [start, end)", for describers (addr: the access's). */

@@ -12,17 +12,6 @@
 
 /* The port-facing half (malloc_mode, kasan_malloc ...) is in core.h. */
 
-/* What allocated a block (ASan tells them apart too): kept in its
- * out-of-line metadata (slab object meta, large kmalloc head page, big
- * block's area), MALLOC unless operator new set it. */
-enum malloc_kind { MALLOC_KIND_MALLOC, MALLOC_KIND_NEW, MALLOC_KIND_NEW_ARRAY };
-void kasan_malloc_set_kind(const void *p, enum malloc_kind kind);
-/* Before freeing p by `fn` (free, realloc, operator delete, operator
- * delete []), which expects a block of `kind`: a live block of another
- * kind is reported (alloc-dealloc-mismatch) and then taken as `kind`. */
-void kasan_free_check_kind(const void *p, enum malloc_kind kind, const char *fn, uintptr_t ip,
-			   uintptr_t fp);
-
 /* vmalloc.c: big blocks are vmalloc areas marked as malloc's. */
 void *vmalloc_for_malloc(size_t size, size_t align, uintptr_t ip, uintptr_t fp);
 bool vfree_for_malloc(uintptr_t addr, uintptr_t ip, uintptr_t fp);

@@ -43,13 +43,7 @@ static inline uintptr_t pfn_to_virt(unsigned long pfn)
 enum fail_path { FAIL_PAGE, FAIL_SHADOW, FAIL_AREA, FAIL_PERCPU, FAIL_SLAB, FAIL_MALLOC, FAIL_NR };
 bool should_fail(enum fail_path path);
 void count_failure(enum fail_path path);
-/* Around the work of one call of the program's malloc family: inside,
- * only FAIL_MALLOC is injected (once per call, at its start) and the
- * failures of the paths below count as FAIL_MALLOC, so the program's
- * heap never shows up on the kernel-API paths (page, shadow, area,
- * slab), nor they on its. */
-void fault_malloc_enter(void);
-void fault_malloc_leave(void);
+/* fault_malloc_enter/leave: core.h */
 extern unsigned long fail_count[FAIL_NR], fail_injected[FAIL_NR];
 
 /* ---- page_alloc.c ---- */
