@@ -563,6 +563,42 @@ static __attribute__((noinline)) void on_big_stack(void)
 	swapcontext(&co_ctx, &main_ctx);
 }
 
+/* Big blocks (zero shadow over their middle) made, grown, shrunk and
+ * freed by several threads at once, their bytes checked across realloc. */
+static void *big_thread(void *arg)
+{
+	unsigned seed = (unsigned)(uintptr_t)arg;
+	char *slots[8] = { 0 };
+	size_t len[8] = { 0 };
+
+	for (int i = 0; i < 100; i++) {
+		unsigned k = (seed = seed * 1103515245 + 12345) >> 8;
+		unsigned j = k % 8;
+		size_t n = (300UL << 10) + (k % (2UL << 20));
+
+		if (slots[j] && k % 3 == 0) {
+			char first = slots[j][0], mid = slots[j][len[j] / 2 < n ? len[j] / 2 : 0];
+
+			slots[j] = realloc(slots[j], n);
+			if (!slots[j] || slots[j][0] != first ||
+			    slots[j][len[j] / 2 < n ? len[j] / 2 : 0] != mid)
+				FAIL("realloc of a big block lost its bytes");
+		} else {
+			free(slots[j]);
+			slots[j] = malloc(n);
+			if (!slots[j])
+				FAIL("malloc(%zu)", n);
+		}
+		len[j] = n;
+		slots[j][0] = (char)j;
+		slots[j][n / 2] = (char)(j + 1);
+		slots[j][n - 1] = (char)(j + 2);
+	}
+	for (int j = 0; j < 8; j++)
+		free(slots[j]);
+	return NULL;
+}
+
 /*
  * Big blocks cost what is touched (issue 16 item 1, issue 19): an
  * untouched malloc(2 GiB) takes no shadow frames (its peak RSS grows by
@@ -605,6 +641,22 @@ static __attribute__((noinline)) void clean_big(void)
 	if (swapcontext(&main_ctx, &co_ctx))
 		FAIL("swapcontext");
 	free(s);
+
+	pthread_t t[4];
+	pid_t pid;
+	int st;
+
+	for (int i = 0; i < 4; i++)
+		pthread_create(&t[i], NULL, big_thread, (void *)(uintptr_t)(i + 7));
+	pid = fork();
+	if (!pid) {
+		big_thread((void *)(uintptr_t)99);
+		_exit(0);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+		FAIL("fork child: status %d", st);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
 	printf("DONE\n");
 }
 
