@@ -180,8 +180,10 @@ static int unhex(char c)
 }
 
 /* Words of the command line, %xx-decoded in place (vmkasan-qemu encodes
- * spaces and anything unprintable). */
-static char *next_word(char **s)
+ * spaces and anything unprintable, and the first byte of an argument
+ * that would read as one of its markers: *escaped says the word begins
+ * with an escape, so it is no marker). */
+static char *next_word(char **s, bool *escaped)
 {
 	char *w, *out;
 
@@ -190,6 +192,7 @@ static char *next_word(char **s)
 	if (!**s)
 		return NULL;
 	w = out = *s;
+	*escaped = **s == '%';
 	while (**s && **s != ' ') {
 		if (**s == '%' && unhex((*s)[1]) >= 0 && unhex((*s)[2]) >= 0) {
 			*out++ = (char)(unhex((*s)[1]) << 4 | unhex((*s)[2]));
@@ -229,6 +232,7 @@ static void parse_bootargs(const char *line, size_t len)
 	char *s, *w;
 	unsigned set = 0;
 	size_t words = 1;
+	bool escaped;
 
 	bootargs = boot_buffer(len + 1);
 	plat_memcpy(bootargs, line, len);
@@ -238,18 +242,18 @@ static void parse_bootargs(const char *line, size_t len)
 	argv = boot_buffer((words + 2) * sizeof(*argv));
 	s = bootargs;
 
-	while ((w = next_word(&s))) {
-		if (!argc && !set && !kasan_strncmp(w, "VMKASAN_OPTIONS=", 16)) {
+	while ((w = next_word(&s, &escaped))) {
+		if (escaped)
+			;	/* an argument, whatever it reads */
+		else if (!argc && !set && !kasan_strncmp(w, "VMKASAN_OPTIONS=", 16)) {
 			options = w + 16;
 			continue;
-		}
-		if (!argc && !kasan_strcmp(w, "--"))
+		} else if (!argc && !kasan_strcmp(w, "--")) {
 			continue;
-		if (!argc && !set && !kasan_strcmp(w, "--batch")) {
+		} else if (!argc && !set && !kasan_strcmp(w, "--batch")) {
 			batch_mode = true;
 			continue;
-		}
-		if (!kasan_strcmp(w, "--next")) {
+		} else if (!kasan_strcmp(w, "--next")) {
 			set++;
 			continue;
 		}

@@ -420,8 +420,8 @@ refused() {
 if [ -f "$OUT/gcc-inline/args.ok" ]; then
 	many=()
 	for i in $(seq 1 300); do many+=("a$i"); done
-	many+=("two words" "" "%41" "100%" "$(printf 'tab\there')" "quote\"'" "$(printf '\303\251t\303\251')" '*?[x]\')
-	args_check "vmkasan-qemu: 308 arguments (specials, empty, %xx-like) all reach the guest" "${many[@]}"
+	many+=("two words" "" "%41" "100%" "$(printf 'tab\there')" "quote\"'" "$(printf '\303\251t\303\251')" '*?[x]\' -- --next --batch VMKASAN_OPTIONS=halt_on_error=0 -)
+	args_check "vmkasan-qemu: 313 arguments (specials, empty, %xx-like, like its markers) all reach the guest" "${many[@]}"
 	spaces=$(printf '%40000s' '')
 	args_check "vmkasan-qemu: an argument of 40000 spaces (120000 bytes encoded) reaches the guest" "$spaces" x
 	# (one host exec argument is at most 128 KiB, so it takes encoding to go past)
