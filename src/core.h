@@ -5,9 +5,10 @@
  *
  * Start-up: the port calls kasan_init() as early as it can (before any
  * instrumented code runs); kasan_ready says it has finished.
- * Faults: an access the hardware refused becomes a report through
- * kasan_report(); the vmalloc space tells the fault handler what an
- * absent shadow byte stands for and explains faults on its guards.
+ * Faults: an access the hardware refused and the port cannot resolve
+ * becomes a report through kasan_report_fatal_fault(), which words it
+ * (a vmap stack's guard page, a wild address, a page fault); the vmalloc
+ * space tells the fault handler what an absent shadow byte stands for.
  * Threads: the port runs threads on vmalloc'd stacks when vmap_stack is
  * set.  fork: mm_lock_all() holds every allocator lock across it.
  */
@@ -30,9 +31,12 @@ extern int vmalloc_shadow_policy;
  * none: vmalloc_shadow=off); -2 if it is present or being made by a
  * populate (a fault there is retried). */
 int vmalloc_shadow_hole(uintptr_t shadow_addr);
-/* A hardware fault at addr in the vmalloc space: reports a vmap stack's
- * guard page hit and returns true, or returns false. */
-bool vmalloc_explain_fault(uintptr_t addr, bool write, uintptr_t ip, uintptr_t fp);
+/* A fatal fault becomes a report, and the task dies.  The port fills
+ * what the hardware said: addr (or addr_unknown), write, ip and fp of
+ * the faulting code (fault set: ip is a faulting pc, not a return
+ * address), op "Access"/"Execute" where it was no load or store, a
+ * detail line with the hardware's own words; never the bug type. */
+__attribute__((noreturn)) void kasan_report_fatal_fault(const struct kasan_access *fault);
 /* The live area holding addr: its mapped pages [*start, *end), and
  * whether it is a vmap stack. */
 bool vmalloc_area_bounds(uintptr_t addr, uintptr_t *start, uintptr_t *end, bool *is_stack);

@@ -106,7 +106,9 @@ static bool on_own_stack(uintptr_t a)
 void kasan_free(const void *p, uintptr_t ip, uintptr_t fp, const char *fn)
 {
 	uintptr_t a = (uintptr_t)p;
-	char detail[160];
+	struct kasan_bad_free bad = {
+		.fn = fn, .addr = a, .ip = ip, .fp = fp, .counter = &slab_bad_frees,
+	};
 
 	if (!p)
 		return;
@@ -122,10 +124,8 @@ void kasan_free(const void *p, uintptr_t ip, uintptr_t fp, const char *fn)
 		vfree_for_malloc(a, ip, fp);	/* reports a double or wrong free */
 		return;
 	}
-	kasan_snprintf(detail, sizeof(detail), "%s() of %p, %s", fn, p,
-		       on_own_stack(a) ? "on the stack of the calling task" :
-		       "which malloc did not return (not heap memory)");
-	report_slab_bad_free("invalid-free", a, ip, fp, detail);
+	bad.reason = on_own_stack(a) ? KASAN_FREE_ON_STACK : KASAN_FREE_NOT_HEAP;
+	kasan_report_bad_free(&bad);
 }
 
 /* The requested size of the live block at p; false when p is not the

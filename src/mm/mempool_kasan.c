@@ -9,6 +9,17 @@
  */
 #include "mm/slab.h"
 
+static bool bad_free(enum kasan_free_reason why, uintptr_t a, uintptr_t ip, uintptr_t fp)
+{
+	struct kasan_bad_free f = {
+		.reason = why, .fn = "mempool_free", .addr = a, .ip = ip, .fp = fp,
+		.counter = &slab_bad_frees,
+	};
+
+	kasan_report_bad_free(&f);
+	return false;
+}
+
 static bool check_live(uintptr_t a, uintptr_t ip, uintptr_t fp, struct slab **slp, uint32_t *idx)
 {
 	struct slab *sl = addr_to_slab(a);
@@ -17,33 +28,20 @@ static bool check_live(uintptr_t a, uintptr_t ip, uintptr_t fp, struct slab **sl
 
 	*slp = sl;
 	if (sl) {
-		if (!slab_obj_index(sl, a, idx) || a != slab_obj_addr(sl, *idx)) {
-			report_slab_bad_free("invalid-free", a, ip, fp,
-					     "mempool_free() of a pointer that is not an object start");
-			return false;
-		}
-		if (sl->meta[*idx].state != OBJ_LIVE || kasan_region_is_poisoned_byte(a)) {
-			report_slab_bad_free("double-free", a, ip, fp,
-					     "mempool_free() of an element already in the pool or freed");
-			return false;
-		}
+		if (!slab_obj_index(sl, a, idx) || a != slab_obj_addr(sl, *idx))
+			return bad_free(KASAN_FREE_NOT_OBJECT_START, a, ip, fp);
+		if (sl->meta[*idx].state != OBJ_LIVE || kasan_region_is_poisoned_byte(a))
+			return bad_free(KASAN_FREE_ALREADY_IN_POOL, a, ip, fp);
 		return true;
 	}
 	if (kmalloc_large_addr(a, &start, &size)) {
-		if (a != start) {
-			report_slab_bad_free("invalid-free", a, ip, fp,
-					     "mempool_free() of a pointer inside a large element");
-			return false;
-		}
-		if (kasan_region_is_poisoned_byte(a)) {
-			report_slab_bad_free("double-free", a, ip, fp,
-					     "mempool_free() of an element already in the pool");
-			return false;
-		}
+		if (a != start)
+			return bad_free(KASAN_FREE_INSIDE_POOL_ELEMENT, a, ip, fp);
+		if (kasan_region_is_poisoned_byte(a))
+			return bad_free(KASAN_FREE_ALREADY_IN_POOL, a, ip, fp);
 		return true;
 	}
-	report_slab_bad_free("invalid-free", a, ip, fp, "mempool_free() of memory kmalloc did not return");
-	return false;
+	return bad_free(KASAN_FREE_NOT_KMALLOC, a, ip, fp);
 }
 
 bool kasan_mempool_poison_object(void *ptr)
@@ -96,9 +94,7 @@ bool kasan_mempool_poison_pages(struct page *page, unsigned int order)
 	uintptr_t a = (uintptr_t)page_address(page);
 
 	if (kasan_region_is_poisoned_byte(a)) {
-		report_slab_bad_free("double-free", a, CALLER_IP, CALLER_FP,
-				     "mempool_free() of pages already in the pool or freed");
-		return false;
+		return bad_free(KASAN_FREE_ALREADY_IN_POOL, a, CALLER_IP, CALLER_FP);
 	}
 	kasan_poison(a, PAGE_SIZE << order, KASAN_PAGE_FREE);
 	return true;

@@ -51,20 +51,20 @@ malloc_oob_left|slab-out-of-bounds|Read of size 1|?|kmalloc-64 of size 64|-|slab
 calloc_oob_right|slab-out-of-bounds|Read of size 4|A|kmalloc-64 of size 64|0 bytes to the right of/ allocated 40-byte region|slab
 realloc_oob_right|slab-out-of-bounds|Write of size 1|A|kmalloc-256 of size 256|0 bytes to the right of/ allocated 200-byte region|slab
 realloc_uaf|slab-use-after-free|Read of size 1|AF|kmalloc-32 of size 32|5 bytes inside of/ freed 32-byte region|slab
-memalign_oob_right|slab-out-of-bounds|Write of size 1|A|-|0 bytes to the right of/ allocated 100-byte region|slab
+memalign_oob_right|slab-out-of-bounds|Write of size 1|-|-|-|slab
 strdup_oob_right|slab-out-of-bounds|Read of size 1|A|kmalloc-16 of size 16|0 bytes to the right of/ allocated 11-byte region|slab
 strdup_oob_left|slab-out-of-bounds|Write of size 1|?|kmalloc-16 of size 16|-|slab
 uaf_later|slab-use-after-free|Read of size 8|AF|kmalloc-64 of size 64|0 bytes inside of/ freed 64-byte region|slab
-double_free|double-free|Free|AF|kmalloc-64 of size 64|0 bytes inside of/ freed 64-byte region|slab
-free_middle|invalid-free|Free|A|kmalloc-64 of size 64|8 bytes inside of/ allocated 50-byte region|slab
+double_free|double-free|Free|AF|kmalloc-64 of size 64|0 bytes inside of/ 64-byte region|slab
+free_middle|invalid-free|Free|A|kmalloc-64 of size 64|8 bytes inside of/ 50-byte region|slab
 free_stack|invalid-free|Free|-|-|-|stack
 free_global|invalid-free|Free|-|-|-|global
 free_vmalloc|double-free or invalid-free|Free|-|-|0 bytes inside of/ 5000-byte region|vmalloc
-realloc_freed|double-free|Free|AF|kmalloc-64 of size 64|0 bytes inside of/ freed 64-byte region|slab
+realloc_freed|double-free|Free|AF|kmalloc-64 of size 64|0 bytes inside of/ 64-byte region|slab
 big_oob_right|vmalloc-out-of-bounds|Write of size 1|-|-|0 bytes to the right of/ 300000-byte region|vmalloc
 big_uaf|vmalloc-out-of-bounds|Read of size 1|F|-|-|vmalloc
 big_double_free|double-free or invalid-free|Free|F|-|-|vmalloc
-large_oob_right|slab-out-of-bounds|Write of size 1|A|-|0 bytes to the right of/ allocated 20000-byte region|slab
+large_oob_right|slab-out-of-bounds|Write of size 1|-|-|-|slab
 memcpy_oob|slab-out-of-bounds|Write of size 101|A|kmalloc-128 of size 128|0 bytes inside of/ allocated 100-byte region|slab
 strcpy_oob|slab-out-of-bounds|Write of size 9|A|kmalloc-16 of size 16|0 bytes inside of/ allocated 8-byte region|slab
 strlen_uaf|slab-use-after-free|Read of size 1|AF|kmalloc-16 of size 16|0 bytes inside of/ freed 16-byte region|slab
