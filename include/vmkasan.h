@@ -225,6 +225,11 @@ VMKASAN_API bool __kasan_check_read(const volatile void *p, unsigned int size);
 VMKASAN_API bool __kasan_check_write(const volatile void *p, unsigned int size);
 VMKASAN_API bool kasan_check_byte(const void *addr);
 VMKASAN_API bool kasan_mempool_poison_object(void *ptr);
+/* The same, reported on ip: the return address of the API function that
+ * called it (Linux passes mempool_free's _RET_IP_, its caller). */
+VMKASAN_API bool __kasan_mempool_poison_object(void *ptr, unsigned long ip);
+VMKASAN_API bool __kasan_mempool_poison_pages(struct page *page, unsigned int order,
+					      unsigned long ip);
 VMKASAN_API void kasan_mempool_unpoison_object(void *ptr, size_t size);
 VMKASAN_API bool kasan_mempool_poison_pages(struct page *page, unsigned int order);
 VMKASAN_API void kasan_mempool_unpoison_pages(struct page *page, unsigned int order);

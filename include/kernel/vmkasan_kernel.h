@@ -412,11 +412,12 @@ __VMK_WEAK void mempool_free_slab(void *e, void *data) { kmem_cache_free(data, e
 __VMK_WEAK void *mempool_alloc_pages(gfp_t gfp, void *data) { return alloc_pages(gfp, (unsigned)(long)data); }
 __VMK_WEAK void mempool_free_pages(void *e, void *data) { __free_pages(e, (unsigned)(long)data); }
 
-static inline bool __vmk_pool_poison(mempool_t *pool, void *e)
+/* ip: mempool_free's caller, whom a bad free names (as in Linux). */
+static inline bool __vmk_pool_poison(mempool_t *pool, void *e, unsigned long ip)
 {
 	if (pool->kind == 3)
-		return kasan_mempool_poison_pages(e, (unsigned)(long)pool->pool_data);
-	return kasan_mempool_poison_object(e);
+		return __kasan_mempool_poison_pages(e, (unsigned)(long)pool->pool_data, ip);
+	return __kasan_mempool_poison_object(e, ip);
 }
 static inline void __vmk_pool_unpoison(mempool_t *pool, void *e)
 {
@@ -457,7 +458,7 @@ __VMK_WEAK int __vmk_mempool_init(mempool_t *pool, int min_nr, mempool_alloc_t *
 			mempool_exit(pool);
 			return -ENOMEM;
 		}
-		if (__vmk_pool_poison(pool, e))
+		if (__vmk_pool_poison(pool, e, (unsigned long)__builtin_return_address(0)))
 			pool->elements[pool->curr_nr++] = e;
 	}
 	return 0;
@@ -506,7 +507,7 @@ __VMK_WEAK void mempool_free(void *e, mempool_t *pool)
 	if (!e)
 		return;
 	if (pool->curr_nr < pool->min_nr) {
-		if (__vmk_pool_poison(pool, e))
+		if (__vmk_pool_poison(pool, e, (unsigned long)__builtin_return_address(0)))
 			pool->elements[pool->curr_nr++] = e;
 		return;
 	}

@@ -288,8 +288,13 @@ struct kasan_flags {
 	int exitcode;
 	int symbolize;
 	int print_stats;
+	int frame_format;	/* FRAME_FULL or FRAME_LINUX */
 	char log_path[256];
 };
+/* frame_format: "full" (inlined frames, file:line, [binary+0xoff]) or
+ * "linux": the kernel's " func+0xoff/0xsize [module]", which Linux's
+ * scripts/decode_stacktrace.sh decorates with file:line. */
+enum { FRAME_FULL, FRAME_LINUX };
 __hidden extern struct kasan_flags kasan_flags;
 /* Parse "k=v:k=v" (':' or ',' separated).  On error writes one line into
  * err and returns false. */

@@ -104,6 +104,34 @@ void kasan_report_lock_all(bool lock)
 }
 
 /*
+ * The kernel's frame line, " func+0xoff/0xsize", with " [name]" where
+ * Linux prints a module's name: code outside the program, in a shared
+ * object.  Linux's scripts/decode_stacktrace.sh reads the symbol as the
+ * last word (or the one before a [module]) and adds file:line itself.
+ */
+static bool print_linux_frame(const struct plat_symbol *sym, const char *prefix)
+{
+	const char *base = sym->module ? sym->module : "";
+
+	for (const char *p = base; *p; p++)
+		if (*p == '/')
+			base = p + 1;
+	if (sym->func)
+		kasan_printf("%s%s+0x%lx/0x%lx", prefix, sym->func, (unsigned long)sym->func_off,
+			     (unsigned long)sym->func_size);
+	else
+		kasan_printf("%s0x%lx", prefix, (unsigned long)sym->module_off);
+	for (const char *p = base; *p; p++) {
+		if (!kasan_strncmp(p, ".so", 3)) {
+			kasan_printf(" [%s]", base);
+			break;
+		}
+	}
+	kasan_printf("\n");
+	return sym->func && !kasan_strcmp(sym->func, "main");
+}
+
+/*
  * Print the trace lines of one frame: first one line per function
  * inlined at pc, innermost first, "<prefix>func (inlined) file:line" (ASan
  * and the kernel's decode_stacktrace.sh list inlined calls too), then the
@@ -119,6 +147,8 @@ static bool print_symbolized(uintptr_t pc, bool is_return_addr, const char *pref
 		kasan_printf("%s0x%lx\n", prefix, (unsigned long)pc);
 		return false;
 	}
+	if (kasan_flags.frame_format == FRAME_LINUX)
+		return print_linux_frame(&sym, prefix);
 	for (unsigned i = 0; i < sym.n_inlined && i < PLAT_MAX_INLINED; i++) {
 		const struct plat_inlined_frame *f = &sym.inlined[i];
 

@@ -483,9 +483,10 @@ void kfree_sensitive(const void *p)
 	uintptr_t ip = CALLER_IP, fp = CALLER_FP;
 	size_t n = 0;
 
-	/* A live object is wiped first; a freed one goes to kfree, which
-	 * reports the double free. */
-	if (p && p != ZERO_SIZE_PTR && !kasan_region_is_poisoned_byte((uintptr_t)p))
+	/* A live object is wiped first.  Linux's ksize() checks the first
+	 * byte (kasan_check_byte), so a freed object is a use-after-free
+	 * report, and then kfree's double free: two reports. */
+	if (p && p != ZERO_SIZE_PTR && kasan_check_range((uintptr_t)p, 1, false, ip, fp))
 		n = usable_size(p, ip, fp);
 	if (n)
 		plat_memset((void *)p, 0, n);

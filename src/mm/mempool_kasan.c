@@ -44,9 +44,49 @@ static bool check_live(uintptr_t a, uintptr_t ip, uintptr_t fp, struct slab **sl
 	return bad_free(KASAN_FREE_NOT_KMALLOC, a, ip, fp);
 }
 
+/*
+ * The frame holding ip: the API function's caller, one frame above the
+ * API function (fp: the API function's frame); fp itself when ip is in
+ * the API function (the plain entry points).
+ */
+static uintptr_t frame_of(uintptr_t ip, uintptr_t caller_ip, uintptr_t fp)
+{
+	uintptr_t rec[2];
+
+	if (ip == caller_ip)
+		return fp;
+	if (!(fp & 7) && plat_read_safe(rec, fp + PLAT_FRAME_RECORD_OFFSET, sizeof(rec)) &&
+	    rec[1] == ip)
+		return rec[0];
+	return 0;
+}
+
+static bool poison_object(void *ptr, uintptr_t ip, uintptr_t fp);
+static bool poison_pages(struct page *page, unsigned int order, uintptr_t ip, uintptr_t fp);
+
 bool kasan_mempool_poison_object(void *ptr)
 {
-	uintptr_t a = (uintptr_t)ptr, ip = CALLER_IP, fp = CALLER_FP, start;
+	return poison_object(ptr, CALLER_IP, CALLER_FP);
+}
+
+bool __kasan_mempool_poison_object(void *ptr, unsigned long ip)
+{
+	return poison_object(ptr, ip, frame_of(ip, CALLER_IP, CALLER_FP));
+}
+
+bool kasan_mempool_poison_pages(struct page *page, unsigned int order)
+{
+	return poison_pages(page, order, CALLER_IP, CALLER_FP);
+}
+
+bool __kasan_mempool_poison_pages(struct page *page, unsigned int order, unsigned long ip)
+{
+	return poison_pages(page, order, ip, frame_of(ip, CALLER_IP, CALLER_FP));
+}
+
+static bool poison_object(void *ptr, uintptr_t ip, uintptr_t fp)
+{
+	uintptr_t a = (uintptr_t)ptr, start;
 	struct slab *sl;
 	uint32_t idx;
 	size_t size;
@@ -69,10 +109,18 @@ bool kasan_mempool_poison_object(void *ptr)
 
 void kasan_mempool_unpoison_object(void *ptr, size_t size)
 {
-	uintptr_t a = (uintptr_t)ptr;
+	uintptr_t a = (uintptr_t)ptr, start;
 	struct slab *sl = addr_to_slab(a);
+	size_t large;
 
 	kasan_unpoison(a, size);
+	/* A large element's tail is a redzone again, not a freed page (Linux:
+	 * poison_kmalloc_large_redzone): an overflow is slab-out-of-bounds. */
+	if (!sl && kmalloc_large_addr(a, &start, &large) && start == a &&
+	    ALIGN_UP(size, KASAN_GRANULE_SIZE) < ALIGN_UP(large, PAGE_SIZE))
+		kasan_poison(ALIGN_UP(a + size, KASAN_GRANULE_SIZE),
+			     ALIGN_UP(large, PAGE_SIZE) - ALIGN_UP(size, KASAN_GRANULE_SIZE),
+			     KASAN_PAGE_REDZONE);
 	if (sl && ALIGN_UP(size, KASAN_GRANULE_SIZE) < sl->cache->obj_span)
 		kasan_poison(ALIGN_UP(a + size, KASAN_GRANULE_SIZE),
 			     sl->cache->obj_span - ALIGN_UP(size, KASAN_GRANULE_SIZE),
@@ -89,13 +137,12 @@ void kasan_mempool_unpoison_object(void *ptr, size_t size)
 	}
 }
 
-bool kasan_mempool_poison_pages(struct page *page, unsigned int order)
+static bool poison_pages(struct page *page, unsigned int order, uintptr_t ip, uintptr_t fp)
 {
 	uintptr_t a = (uintptr_t)page_address(page);
 
-	if (kasan_region_is_poisoned_byte(a)) {
-		return bad_free(KASAN_FREE_ALREADY_IN_POOL, a, CALLER_IP, CALLER_FP);
-	}
+	if (kasan_region_is_poisoned_byte(a))
+		return bad_free(KASAN_FREE_ALREADY_IN_POOL, a, ip, fp);
 	kasan_poison(a, PAGE_SIZE << order, KASAN_PAGE_FREE);
 	return true;
 }

@@ -359,7 +359,8 @@ static bool cache_usable(struct kmem_cache *s, uintptr_t ip, uintptr_t fp)
 {
 	if (s == &kmem_cache_boot)
 		return true;
-	if (!kasan_check_range((uintptr_t)s, sizeof(*s), false, ip, fp))
+	/* One byte, as Linux's kasan_check_byte(s) in kmem_cache_destroy. */
+	if (!kasan_check_range((uintptr_t)s, 1, false, ip, fp))
 		return false;
 	return READ_ONCE(s->magic) == CACHE_MAGIC;
 }

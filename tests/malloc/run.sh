@@ -133,7 +133,7 @@ check_bug() {
 	case $kind in
 	slab)	grep -q "^The buggy address belongs to the physical page:" "$err" || why+=("no physical page") ;;
 	vmalloc) grep -q "^The buggy address belongs to .*virtual mapping at" "$err" || why+=("no virtual mapping line") ;;
-	stack)	grep -q "is located in stack of task" "$err" || why+=("no stack description") ;;
+	stack)	grep -q "^The buggy address belongs to stack of task" "$err" || why+=("no stack description") ;;
 	global)	grep -q "^The buggy address belongs to the variable:" "$err" || why+=("no variable line") ;;
 	none)	grep -q "^The buggy address belongs to" "$err" && why+=("a description of unknown memory") ;;
 	esac
