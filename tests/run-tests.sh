@@ -427,7 +427,11 @@ check_case() {
 		case $cache in *:*) where=:${cache#*:}; cache=${cache%%:*} ;; esac
 		check_eq "$t: belongs to an object of the cache" "${R[slab_cache]}" "$cache" "$err"
 		check_eq "$t: the object is the region described" "${R[slab_obj]}" "${R[region_start]}" "$err"
-		check_eq "$t: the object is allocated" "${R[region_state]}" allocated "$err"
+		# Linux's describe_object_addr(): the state follows the bug type.
+		local want_state=
+		case $type in slab-out-of-bounds) want_state=allocated ;;
+		slab-use-after-free) want_state=freed ;; esac
+		check_eq "$t: the region state follows the bug type" "${R[region_state]}" "$want_state" "$err"
 		check_eq "$t: describes the physical page" "${R[page_desc]}" 1 "$err"
 		check_location "$t" "$err" "$where"
 		;;
