@@ -74,6 +74,20 @@ for cc in gcc clang; do
 		esac
 	done
 	echo "# $cc: $good of $all reporting cases match Linux 6.12; differ:$differ"
+	# Bitops and atomics: one report per operation, and what Linux's
+	# plain-C arch parts add (test_bit, atomic_read/set, the fallbacks'
+	# reads, try_cmpxchg's *old): the count and accesses must be Linux's.
+	# (The title differs where the compiler inlines the test's helper.)
+	for c in kasan_bitops_generic kasan_atomics; do
+		want=$(grep "^$c|" "$HERE/kasan_test_c.expected" | cut -d'|' -f2,4,5)
+		got=$(grep "^$c|" "$OUT/$cc.sum" | cut -d'|' -f2,4,5)
+		if [ -n "$want" ] && [ "$want" = "$got" ]; then
+			ok "$cc: $c: $(echo "$want" | wc -l) reports, each access as Linux's"
+		else
+			diff <(echo "$want") <(echo "$got") >"$OUT/$cc.$c.count"
+			not_ok "$cc: $c: reports and accesses as Linux's" "$OUT/$cc.$c.count"
+		fi
+	done
 done
 
 # 3. decode_stacktrace.sh decorates the linux frame format.
