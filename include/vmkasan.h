@@ -139,6 +139,12 @@ VMKASAN_API extern unsigned int nr_cpu_ids;
  * vmap_stack_size option) with a guard page below it.  Returns 0, or -1
  * if the stack could not be allocated. */
 VMKASAN_API int vmkasan_run_on_vmap_stack(void (*fn)(void *), void *arg, size_t stack_size);
+/* Run fn(arg) as a task of its own, as the kernel runs a kthread: a new
+ * thread named comm (at most 15 characters shown) on a vmalloc'd stack
+ * of stack_size bytes (0: vmap_stack_size), and wait for it.  Returns 0,
+ * or -1 if the thread or its stack could not be made.  Hosted port. */
+VMKASAN_API int vmkasan_run_task(void (*fn)(void *), void *arg, const char *comm,
+				 size_t stack_size);
 
 /* ------------------------------------------------------------------ */
 /*

@@ -64,12 +64,14 @@ build_one() {
 }
 
 # --run-one BUILD PROG ARG: run build/tests/BUILD/PROG ARG with default
-# options; keeps ARG.out, ARG.err and ARG.rc in build/tests/BUILD/run/PROG/.
+# options but frame_format=full (the catalog checks file:line and inlined
+# frames in traces); keeps ARG.out, ARG.err and ARG.rc in
+# build/tests/BUILD/run/PROG/.
 run_one() {
 	local b=$1 prog=$2 arg=$3 dir=$OUT/$1/run/$2 rc
 	mkdir -p "$dir"
 	# (the shell's own "Aborted" messages go to /dev/null)
-	(cd "$dir" && env -u VMKASAN_OPTIONS timeout -k 5 "$CASE_TIMEOUT" \
+	(cd "$dir" && VMKASAN_OPTIONS=frame_format=full timeout -k 5 "$CASE_TIMEOUT" \
 		"$OUT/$b/$prog" "$arg" >"$arg.out" 2>"$arg.err") 2>/dev/null
 	rc=$?
 	echo "$rc" >"$dir/$arg.rc"

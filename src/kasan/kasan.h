@@ -216,6 +216,8 @@ __hidden void kasan_report_end(void);
 __hidden void kasan_report_lock_all(bool lock);
 __hidden void kasan_print_trace(uintptr_t ip, uintptr_t fp, int is_return_addr);
 __hidden void kasan_print_pcs(const uintptr_t *pcs, int n);
+/* Linux's %pS: "func+0xoff/0xsize" (no newline). */
+__hidden void kasan_print_symbol(uintptr_t pc);
 /* "Allocated by task N:" and its stack. */
 __hidden void kasan_print_track(const struct kasan_track *t, const char *prefix);
 /* "The buggy address is located N bytes {to the left,to the right,inside}
@@ -288,13 +290,13 @@ struct kasan_flags {
 	int exitcode;
 	int symbolize;
 	int print_stats;
-	int frame_format;	/* FRAME_FULL or FRAME_LINUX */
+	int frame_format;	/* FRAME_LINUX or FRAME_FULL */
 	char log_path[256];
 };
-/* frame_format: "full" (inlined frames, file:line, [binary+0xoff]) or
- * "linux": the kernel's " func+0xoff/0xsize [module]", which Linux's
- * scripts/decode_stacktrace.sh decorates with file:line. */
-enum { FRAME_FULL, FRAME_LINUX };
+/* frame_format: "linux" (the default), the kernel's " func+0xoff/0xsize
+ * [module]", which Linux's scripts/decode_stacktrace.sh decorates with
+ * file:line; or "full": inlined frames, file:line, [binary+0xoff]. */
+enum { FRAME_LINUX, FRAME_FULL };
 __hidden extern struct kasan_flags kasan_flags;
 /* Parse "k=v:k=v" (':' or ',' separated).  On error writes one line into
  * err and returns false. */

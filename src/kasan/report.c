@@ -170,6 +170,18 @@ static bool print_symbolized(uintptr_t pc, bool is_return_addr, const char *pref
 	return sym.func && !kasan_strcmp(sym.func, "main");
 }
 
+/* Linux's %pS of pc: "func+0xoff/0xsize", or the bare address. */
+void kasan_print_symbol(uintptr_t pc)
+{
+	struct plat_symbol sym;
+
+	if (kasan_flags.symbolize && plat_symbolize(pc, false, &sym) && sym.func)
+		kasan_printf("%s+0x%lx/0x%lx", sym.func, (unsigned long)sym.func_off,
+			     (unsigned long)sym.func_size);
+	else
+		kasan_printf("0x%lx", (unsigned long)pc);
+}
+
 /* A stored trace (allocation, free), cut after main like live ones. */
 void kasan_print_pcs(const uintptr_t *pcs, int n)
 {
@@ -192,8 +204,12 @@ void kasan_print_trace(uintptr_t ip, uintptr_t fp, int is_return_addr)
 	for (int depth = 0; fp && depth < 64; depth++) {
 		uintptr_t frame[2];
 
+		/* A zero saved frame pointer marks the outermost frame (glibc's
+		 * clone clears it, as the x86-64 ABI suggests): what called it
+		 * is the thread's start-up, no code of the program, as the
+		 * kernel's unwinder ends a task's trace at its first frame. */
 		if ((fp & 7) || !plat_read_safe(frame, fp + PLAT_FRAME_RECORD_OFFSET, sizeof(frame)) ||
-		    !frame[1])
+		    !frame[1] || !frame[0])
 			break;
 		if (print_symbolized(frame[1], true, " "))
 			break;

@@ -65,6 +65,26 @@ static void describe_live(const struct vmalloc_info *vi, uintptr_t addr)
 		kasan_printf("(in the mapping's guard page)\n");
 }
 
+/*
+ * An address on a vmap stack, as Linux describes one (CONFIG_VMAP_STACK):
+ * the task's frame, then vmalloc_dump_obj()'s line for the stack's area
+ * ("a N-page vmalloc region starting at X allocated at <caller>"; the
+ * stack without its guard page), then the physical page behind it.
+ */
+static void describe_vmap_stack(const struct vmalloc_info *vi, uintptr_t addr)
+{
+	uintptr_t stack = vi->start + PAGE_SIZE;
+
+	kasan_describe_stack(addr);
+	kasan_printf("\nThe buggy address belongs to a %lu-page vmalloc region starting at 0x%lx "
+		     "allocated at ", (unsigned long)((vi->mapped_end - stack) >> PAGE_SHIFT),
+		     (unsigned long)stack);
+	kasan_print_symbol(stack_depot_first_pc(vi->alloc.stack));
+	kasan_printf("\n");
+	if (vi->pfn)
+		kasan_describe_pfn(vi->pfn);
+}
+
 bool kasan_describe_vmalloc(uintptr_t addr)
 {
 	struct vmalloc_info vi;
@@ -73,8 +93,10 @@ bool kasan_describe_vmalloc(uintptr_t addr)
 	case VMALLOC_OUTSIDE:
 		return false;
 	case VMALLOC_LIVE:
-		if (vi.flags & VMK_STACK && addr >= vi.start + PAGE_SIZE && addr < vi.mapped_end)
-			return kasan_describe_stack(addr);
+		if (vi.flags & VMK_STACK && addr >= vi.start + PAGE_SIZE && addr < vi.mapped_end) {
+			describe_vmap_stack(&vi, addr);
+			return true;
+		}
 		describe_live(&vi, addr);
 		/* Then the frame behind it, as Linux does after vmalloc_dump_obj. */
 		if (vi.pfn) {

@@ -272,13 +272,14 @@ static bool describe_stack(uintptr_t addr, uintptr_t bad)
 
 	struct plat_symbol sym;
 
-	/* Linux's kasan_print_address_stack_frame() words. */
+	/* Linux's kasan_print_address_stack_frame() words.  A dynamic
+	 * alloca lies below its function's frame, where Linux's search for
+	 * a frame (downwards, to the frame's left redzone) finds none: the
+	 * task's line only. */
 	kasan_printf("The buggy address belongs to stack of task %s/%lu\n", comm, plat_tid());
 	if (alloca_area)
-		kasan_printf(" and is located in a dynamic alloca area below the frame:\n");
-	else
-		kasan_printf(" and is located at offset %lu in frame:\n",
-			     (unsigned long)(addr - frame));
+		return true;
+	kasan_printf(" and is located at offset %lu in frame:\n", (unsigned long)(addr - frame));
 	if (kasan_flags.symbolize && plat_symbolize(words[2], false, &sym) && sym.func)
 		kasan_printf(" %s+0x%lx/0x%lx\n", sym.func, (unsigned long)sym.func_off,
 			     (unsigned long)sym.func_size);

@@ -18,7 +18,7 @@ struct kasan_flags kasan_flags = {
 
 static int show_help;
 
-static const char *const frame_formats[] = { "full", "linux", NULL };
+static const char *const frame_formats[] = { "linux", "full", NULL };
 
 static const struct kasan_option options[] = {
 	{ "halt_on_error", OPT_BOOL, &kasan_flags.halt_on_error, NULL, 0, 1,
@@ -34,8 +34,9 @@ static const struct kasan_option options[] = {
 	{ "symbolize", OPT_BOOL, &kasan_flags.symbolize, NULL, 0, 1,
 	  "print function+off/size and file:line in traces" },
 	{ "frame_format", OPT_ENUM, &kasan_flags.frame_format, frame_formats, 0, 0,
-	  "trace lines: full (inlined frames, file:line, [binary+0xoff]) or linux (func+0xoff/0xsize "
-	  "[module] only, as the kernel prints them: for scripts/decode_stacktrace.sh)" },
+	  "trace lines: linux (func+0xoff/0xsize [module], as the kernel prints them, which "
+	  "scripts/decode_stacktrace.sh decorates) or full (inlined frames, file:line, "
+	  "[binary+0xoff])" },
 	{ "print_stats", OPT_BOOL, &kasan_flags.print_stats, NULL, 0, 1,
 	  "print shadow and report statistics at exit" },
 	{ "help", OPT_BOOL, &show_help, NULL, 0, 1, "print this list at start-up" },

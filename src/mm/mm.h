@@ -82,6 +82,8 @@ typedef uint32_t depot_handle_t;
 #define DEPOT_HANDLE_BITS 21
 depot_handle_t stack_depot_save_here(uintptr_t fp, uintptr_t ip);
 void stack_depot_print(depot_handle_t h);
+/* The innermost pc of a stored trace (the allocating call), 0 if none. */
+uintptr_t stack_depot_first_pc(depot_handle_t h);
 
 /* ---- vmalloc shadow (shadow_vmalloc.c) ---- */
 extern unsigned long vmalloc_shadow_cache_max;

@@ -7,10 +7,14 @@
 #     against kasan_test_c.expected: what Linux 6.12 (generic KASAN, UML,
 #     x86-64) prints for the same cases, the UML-only details written by
 #     Linux's rules (%pS of a global: symbol+off/size; no pids; strrchr,
-#     which arch/um/Makefile renames kernel_strrchr).  The
+#     which arch/um/Makefile renames kernel_strrchr; a stack object on a
+#     CONFIG_VMAP_STACK task, which UML has not: the task's line, then
+#     vmalloc_dump_obj's "a 8-page vmalloc region" for x86-64 KASAN's
+#     32 KiB THREAD_SIZE, then the physical page).  The
 #     cases in MATCH must match; the others are listed as diagnostics.
 #  3. scripts/decode_stacktrace.sh (from the tarball) decorates every
-#     frame of a report printed with frame_format=linux, with no warning.
+#     frame of a report printed with the default frame line, with no
+#     warning; frame_format=full keeps the rich line.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${1:-$ROOT/build/tests/report}
@@ -47,7 +51,8 @@ kmem_cache_invalid_free kmem_cache_rcu_uaf mempool_kmalloc_oob_right mempool_kma
 mempool_slab_oob_right mempool_kmalloc_uaf mempool_kmalloc_large_uaf mempool_slab_uaf
 mempool_page_alloc_uaf mempool_kmalloc_double_free mempool_kmalloc_large_double_free
 mempool_page_alloc_double_free mempool_kmalloc_invalid_free mempool_kmalloc_large_invalid_free
-vmalloc_oob copy_user_test_oob kasan_memchr kasan_memcmp kasan_strings"
+vmalloc_oob copy_user_test_oob kasan_memchr kasan_memcmp kasan_strings kasan_stack_oob
+kasan_alloca_oob_left kasan_alloca_oob_right"
 
 rm -rf "$OUT/src" && mkdir -p "$OUT/src" &&
 	tar -xf "$TARBALL" -C "$OUT/src" "$SRC" "$DEC" || { not_ok "extract $SRC $DEC"; finish; exit 1; }
@@ -74,6 +79,14 @@ for cc in gcc clang; do
 		esac
 	done
 	echo "# $cc: $good of $all reporting cases match Linux 6.12; differ:$differ"
+	# Each case runs as Linux runs it: a task of its own, kunit_try_catch.
+	tasks=$(sed -n 's|^.* at addr [0-9a-f]* by task \([^/]*\)/[0-9]*$|\1|p; s|^Free of addr [0-9a-f]* by task \([^/]*\)/[0-9]*$|\1|p' "$OUT/$cc.log" | sort | uniq -c)
+	if [ "$(echo "$tasks" | wc -l)" = 1 ] && [ "$(echo $tasks | cut -d' ' -f2)" = kunit_try_catch ]; then
+		ok "$cc: every report's task is kunit_try_catch ($(echo $tasks | cut -d' ' -f1) reports)"
+	else
+		echo "$tasks" >"$OUT/$cc.tasks"
+		not_ok "$cc: every report's task is kunit_try_catch" "$OUT/$cc.tasks"
+	fi
 	# Bitops and atomics: one report per operation, and what Linux's
 	# plain-C arch parts add (test_bit, atomic_read/set, the fallbacks'
 	# reads, try_cmpxchg's *old): the count and accesses must be Linux's.
@@ -90,19 +103,53 @@ for cc in gcc clang; do
 	done
 done
 
-# 3. decode_stacktrace.sh decorates the linux frame format.
+# 3. The default frame line is the kernel's: decode_stacktrace.sh (the
+# tarball's) decorates every frame with file:line and warns of nothing.
+# decode_one NAME BIN LOG PATTERN: the report of LOG whose BUG line
+# matches PATTERN, through the script; sets FRAMES, DECORATED.
+decode_one() {
+	local name=$1 bin=$2 log=$3 pat=$4
+	awk -v pat="$pat" '$0 ~ pat { on = 1 } on { print } on && /^====/ { exit }' "$log" >"$OUT/$name.report"
+	bash "$OUT/src/$DEC" "$bin" <"$OUT/$name.report" >"$OUT/$name.decoded" 2>"$OUT/$name.decode-err"
+	# Trace lines: one space, then func+0xoff/0xsize, nothing after.
+	FRAMES=$(grep -c '^ [A-Za-z_][A-Za-z0-9_.]*+0x[0-9a-f]*/0x[0-9a-f]*$' "$OUT/$name.report")
+	DECORATED=$(grep -c '^[A-Za-z_][A-Za-z0-9_.]* (.*:[0-9]*\( (discriminator [0-9]*)\)\{0,1\})' "$OUT/$name.decoded")
+}
+if "$ROOT/build/bin/vmkasan-cc" --cc=gcc -g -O1 "$HERE/frames.c" -o "$OUT/frames" >"$OUT/frames.build" 2>&1; then
+	env -u VMKASAN_OPTIONS "$OUT/frames" >"$OUT/frames.out" 2>"$OUT/frames.log"
+	decode_one frames "$OUT/frames" "$OUT/frames.log" '^BUG: KASAN: slab-use-after-free in use'
+	# use, main; make, main; drop, main: six frames at least.
+	if [ "$FRAMES" -ge 6 ] && [ "$DECORATED" = "$FRAMES" ] && [ ! -s "$OUT/frames.decode-err" ] &&
+		! grep -q 'Cannot find\|WARNING' "$OUT/frames.decoded" &&
+		grep -q '^use (.*frames.c:[0-9]*)' "$OUT/frames.decoded"; then
+		ok "default frame lines: decode_stacktrace.sh decorates all $FRAMES frames with file:line, no warning"
+	else
+		echo "frames $FRAMES decorated $DECORATED" >"$OUT/frames.why"
+		not_ok "default frame lines: decode_stacktrace.sh decorates every frame" "$OUT/frames.why" \
+			"$OUT/frames.report" "$OUT/frames.decoded" "$OUT/frames.decode-err"
+	fi
+	VMKASAN_OPTIONS=frame_format=full "$OUT/frames" >/dev/null 2>"$OUT/frames-full.log"
+	if grep -q '^ use+0x[0-9a-f]*/0x[0-9a-f]* .*frames.c:[0-9]* \[.*frames+0x[0-9a-f]*\]$' "$OUT/frames-full.log"; then
+		ok "frame_format=full: func+off/size file:line [binary+0xoff]"
+	else
+		not_ok "frame_format=full: the rich frame line" "$OUT/frames-full.log"
+	fi
+else
+	not_ok "frames.c builds" "$OUT/frames.build"
+fi
+# The kernel suite: a KUnit case's report, every frame (the test, the
+# KUnit task it runs in).
 bin=$OUT/kasan_test-gcc
 if [ -x "$bin" ]; then
-	env VMKASAN_OPTIONS=frame_format=linux timeout 300 "$bin" >"$OUT/linux-frames.log" 2>&1
-	awk '/^BUG: KASAN: slab-out-of-bounds in kmalloc_oob_right/ { on = 1 } on { print } on && /^====/ { exit }' \
-		"$OUT/linux-frames.log" >"$OUT/one.log"
-	bash "$OUT/src/$DEC" "$bin" <"$OUT/one.log" >"$OUT/decoded.log" 2>"$OUT/decoded.err"
-	frames=$(grep -c '^kmalloc_oob_right ' "$OUT/decoded.log")
-	deco=$(grep -c '^kmalloc_oob_right (.*kasan_test_c.c:[0-9]*)' "$OUT/decoded.log")
-	if [ "$frames" -ge 2 ] && [ "$deco" = "$frames" ] && ! grep -q 'Cannot find' "$OUT/decoded.err" "$OUT/decoded.log"; then
-		ok "decode_stacktrace.sh decorates the test's frames with file:line, no warning"
+	decode_one kunit "$bin" "$OUT/gcc.log" '^BUG: KASAN: slab-out-of-bounds in kmalloc_oob_right'
+	n=$(grep -c '^kmalloc_oob_right (.*kasan_test_c.c:[0-9]*)' "$OUT/kunit.decoded")
+	if [ "$n" -ge 2 ] && [ "$DECORATED" = "$FRAMES" ] && [ ! -s "$OUT/kunit.decode-err" ] &&
+		! grep -q 'Cannot find' "$OUT/kunit.decoded"; then
+		ok "kasan_test_c.c: decode_stacktrace.sh decorates all $FRAMES frames, no warning"
 	else
-		not_ok "decode_stacktrace.sh decorates frames" "$OUT/decoded.log" "$OUT/decoded.err"
+		echo "frames $FRAMES decorated $DECORATED" >"$OUT/kunit.why"
+		not_ok "kasan_test_c.c: decode_stacktrace.sh decorates every frame" "$OUT/kunit.why" \
+			"$OUT/kunit.decoded" "$OUT/kunit.decode-err"
 	fi
 fi
 finish

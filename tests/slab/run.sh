@@ -76,7 +76,8 @@ check_bug() {
 	local b=$1 c=$2 type=$3 access=$4 tracks=$5 cache=$6 loc=$7
 	local d=$OUT/run-$b bin=$OUT/cases-$b err why=()
 	mkdir -p "$d"
-	env -u VMKASAN_OPTIONS timeout 60 "$bin" "$c" >"$d/$c.out" 2>"$d/$c.err"
+	# frame_format=full: the checks read file:line in the traces.
+	VMKASAN_OPTIONS=frame_format=full timeout 60 "$bin" "$c" >"$d/$c.out" 2>"$d/$c.err"
 	echo $? >"$d/$c.rc"
 	err=$d/$c.err
 	local addr pid line1 expect
