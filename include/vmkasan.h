@@ -139,6 +139,12 @@ VMKASAN_API extern unsigned int nr_cpu_ids;
  * vmap_stack_size option) with a guard page below it.  Returns 0, or -1
  * if the stack could not be allocated. */
 VMKASAN_API int vmkasan_run_on_vmap_stack(void (*fn)(void *), void *arg, size_t stack_size);
+/* Run fn(arg) as a task of its own, as the kernel runs a kthread: a new
+ * thread named comm (at most 15 characters shown) on a vmalloc'd stack
+ * of stack_size bytes (0: vmap_stack_size), and wait for it.  Returns 0,
+ * or -1 if the thread or its stack could not be made.  Hosted port. */
+VMKASAN_API int vmkasan_run_task(void (*fn)(void *), void *arg, const char *comm,
+				 size_t stack_size);
 
 /* ------------------------------------------------------------------ */
 /*
@@ -228,6 +234,11 @@ VMKASAN_API bool __kasan_check_read(const volatile void *p, unsigned int size);
 VMKASAN_API bool __kasan_check_write(const volatile void *p, unsigned int size);
 VMKASAN_API bool kasan_check_byte(const void *addr);
 VMKASAN_API bool kasan_mempool_poison_object(void *ptr);
+/* The same, reported on ip: the return address of the API function that
+ * called it (Linux passes mempool_free's _RET_IP_, its caller). */
+VMKASAN_API bool __kasan_mempool_poison_object(void *ptr, unsigned long ip);
+VMKASAN_API bool __kasan_mempool_poison_pages(struct page *page, unsigned int order,
+					      unsigned long ip);
 VMKASAN_API void kasan_mempool_unpoison_object(void *ptr, size_t size);
 VMKASAN_API bool kasan_mempool_poison_pages(struct page *page, unsigned int order);
 VMKASAN_API void kasan_mempool_unpoison_pages(struct page *page, unsigned int order);

@@ -8,9 +8,10 @@
  *
  * Start-up: the port calls kasan_init() as early as it can (before any
  * instrumented code runs); kasan_ready says it has finished.
- * Faults: an access the hardware refused becomes a report through
- * kasan_report(); the vmalloc space tells the fault handler what an
- * absent shadow byte stands for and explains faults on its guards.
+ * Faults: an access the hardware refused and the port cannot resolve
+ * becomes a report through kasan_report_fatal_fault(), which words it
+ * (a vmap stack's guard page, a wild address, a page fault); the vmalloc
+ * space tells the fault handler what an absent shadow byte stands for.
  * Threads: the port runs threads on vmalloc'd stacks when vmap_stack is
  * set.  fork: mm_lock_all() holds every allocator lock across it.
  * Heap: a port that gives the program a C library puts its malloc names
@@ -128,8 +129,13 @@ struct kasan_flags {
 	int exitcode;
 	int symbolize;
 	int print_stats;
+	int frame_format;	/* FRAME_LINUX or FRAME_FULL */
 	char log_path[256];
 };
+/* frame_format: "linux" (the default), the kernel's " func+0xoff/0xsize
+ * [module]", which Linux's scripts/decode_stacktrace.sh decorates with
+ * file:line; or "full": inlined frames, file:line, [binary+0xoff]. */
+enum { FRAME_LINUX, FRAME_FULL };
 __hidden extern struct kasan_flags kasan_flags;
 
 /* ---- output (fmt.c): a tiny printf for reports, no libc ---- */
@@ -166,6 +172,39 @@ static inline void kasan_spin_unlock(kasan_spinlock_t *l)
 }
 
 /* ---- faults and reports (report.c) ---- */
+/*
+ * The report vocabulary.  Every bug type is one of these; its name
+ * (Linux 6.12's words: mm/kasan/report_generic.c get_shadow_bug_type,
+ * get_wild_bug_type, report.c complete_report_info) is in the one table
+ * in report.c.  KASAN_BUG_NONE: derive it from the shadow and address.
+ * (Here because struct kasan_access carries one; a port leaves it NONE.)
+ */
+enum kasan_bug_type {
+	KASAN_BUG_NONE,
+	KASAN_BUG_UNKNOWN_CRASH,
+	KASAN_BUG_OUT_OF_BOUNDS,
+	KASAN_BUG_SLAB_OUT_OF_BOUNDS,
+	KASAN_BUG_SLAB_USE_AFTER_FREE,
+	KASAN_BUG_USE_AFTER_FREE,
+	KASAN_BUG_GLOBAL_OUT_OF_BOUNDS,
+	KASAN_BUG_STACK_OUT_OF_BOUNDS,
+	KASAN_BUG_STACK_USE_AFTER_RETURN,
+	KASAN_BUG_USE_AFTER_SCOPE,
+	KASAN_BUG_ALLOCA_OUT_OF_BOUNDS,
+	KASAN_BUG_VMALLOC_OUT_OF_BOUNDS,
+	KASAN_BUG_USE_OF_POISONED_MEMORY,
+	KASAN_BUG_NULL_PTR_DEREF,
+	KASAN_BUG_WILD_MEMORY_ACCESS,
+	KASAN_BUG_PAGE_FAULT,		/* a hardware fault on an address with shadow */
+	KASAN_BUG_STACK_OVERFLOW,	/* a vmap stack's guard page */
+	KASAN_BUG_DOUBLE_FREE,
+	KASAN_BUG_INVALID_FREE,
+	KASAN_BUG_DOUBLE_OR_INVALID_FREE,
+	KASAN_BUG_ALLOC_DEALLOC_MISMATCH,	/* malloc/delete, new/free, ... */
+	KASAN_BUG_INVALID_VMAP,
+	KASAN_BUG_NR
+};
+
 struct kasan_access {
 	uintptr_t addr;		/* what the program touched */
 	size_t size;		/* 0: unknown (a fault, not a check) */
@@ -174,10 +213,11 @@ struct kasan_access {
 	bool fault;		/* came from a hardware fault, not a check */
 	uintptr_t ip;		/* return address into the bad function */
 	uintptr_t fp;		/* frame pointer of the function holding ip */
-	const char *bug_type;	/* NULL: derive from shadow/address */
+	enum kasan_bug_type bug;	/* KASAN_BUG_NONE: derive from shadow/address */
 	const char *detail;	/* extra line printed after the access line */
 	const char *op;		/* "Free", ...: replaces Read/Write, no size */
 	bool addr_unknown;	/* a fault that names no address: addr is meaningless */
+	bool fatal;		/* printed even after the first report without multi_shot */
 };
 __hidden void kasan_report(const struct kasan_access *access);
 __hidden void kasan_report_lock_all(bool lock);
@@ -213,9 +253,12 @@ int vmalloc_shadow_hole(uintptr_t shadow_addr);
  * already, retry); 0 if the RAM budget has no frame for it; -1 if it is
  * no zero shadow page. */
 int kasan_shadow_zero_write(uintptr_t shadow_addr, unsigned long *pfn);
-/* A hardware fault at addr in the vmalloc space: reports a vmap stack's
- * guard page hit and returns true, or returns false. */
-bool vmalloc_explain_fault(uintptr_t addr, bool write, uintptr_t ip, uintptr_t fp);
+/* A fatal fault becomes a report, and the task dies.  The port fills
+ * what the hardware said: addr (or addr_unknown), write, ip and fp of
+ * the faulting code (fault set: ip is a faulting pc, not a return
+ * address), op "Access"/"Execute" where it was no load or store, a
+ * detail line with the hardware's own words; never the bug type. */
+__attribute__((noreturn)) void kasan_report_fatal_fault(const struct kasan_access *fault);
 /* The live area holding addr: its mapped pages [*start, *end), and
  * whether it is a vmap stack. */
 bool vmalloc_area_bounds(uintptr_t addr, uintptr_t *start, uintptr_t *end, bool *is_stack);

@@ -64,12 +64,14 @@ build_one() {
 }
 
 # --run-one BUILD PROG ARG: run build/tests/BUILD/PROG ARG with default
-# options; keeps ARG.out, ARG.err and ARG.rc in build/tests/BUILD/run/PROG/.
+# options but frame_format=full (the catalog checks file:line and inlined
+# frames in traces); keeps ARG.out, ARG.err and ARG.rc in
+# build/tests/BUILD/run/PROG/.
 run_one() {
 	local b=$1 prog=$2 arg=$3 dir=$OUT/$1/run/$2 rc
 	mkdir -p "$dir"
 	# (the shell's own "Aborted" messages go to /dev/null)
-	(cd "$dir" && env -u VMKASAN_OPTIONS timeout -k 5 "$CASE_TIMEOUT" \
+	(cd "$dir" && VMKASAN_OPTIONS=frame_format=full timeout -k 5 "$CASE_TIMEOUT" \
 		"$OUT/$b/$prog" "$arg" >"$arg.out" 2>"$arg.err") 2>/dev/null
 	rc=$?
 	echo "$rc" >"$dir/$arg.rc"
@@ -427,7 +429,11 @@ check_case() {
 		case $cache in *:*) where=:${cache#*:}; cache=${cache%%:*} ;; esac
 		check_eq "$t: belongs to an object of the cache" "${R[slab_cache]}" "$cache" "$err"
 		check_eq "$t: the object is the region described" "${R[slab_obj]}" "${R[region_start]}" "$err"
-		check_eq "$t: the object is allocated" "${R[region_state]}" allocated "$err"
+		# Linux's describe_object_addr(): the state follows the bug type.
+		local want_state=
+		case $type in slab-out-of-bounds) want_state=allocated ;;
+		slab-use-after-free) want_state=freed ;; esac
+		check_eq "$t: the region state follows the bug type" "${R[region_state]}" "$want_state" "$err"
 		check_eq "$t: describes the physical page" "${R[page_desc]}" 1 "$err"
 		check_location "$t" "$err" "$where"
 		;;
@@ -830,7 +836,7 @@ fi
 # them side by side, $SUITE_JOBS at a time (default: nproc), longest first,
 # then absorb their results in a fixed order so the numbering is stable.
 SUITE_JOBS=${SUITE_JOBS:-$JOBS}
-SUITES="vmalloc:tests/vmalloc/run.sh kernel:tests/kernel/run.sh riscv:tests/riscv/run.sh
+SUITES="vmalloc:tests/vmalloc/run.sh kernel:tests/kernel/run.sh riscv:tests/riscv/run.sh report:tests/report/run.sh
 malloc:tests/malloc/run.sh cc:tests/cc/run.sh concurrency:tests/concurrency/run.sh
 slab:tests/slab/run.sh test_vmalloc:tools/test_vmalloc/check.sh halt:tests/halt/run.sh
 api:tests/api/run.sh contract:tests/contract/run.sh"

@@ -289,16 +289,24 @@ static inline unsigned long alloc_pages_bulk_array(gfp_t gfp, unsigned long nr, 
 #define free_page(addr) free_pages((addr), 0)
 #define __get_free_page(g) __get_free_pages((g), 0)
 
-/* ---- instrumented bitops and atomics (include/linux/instrumented.h) ---- */
+/* ---- instrumented bitops and atomics (include/linux/instrumented.h) ----
+ * As in Linux: the instrumented layer checks its operand once
+ * (instrument_atomic_*), then the arch operation runs unchecked (asm
+ * there, __VMK_NOASAN helpers here); only the parts Linux writes in
+ * plain C are seen by the compiler's checks: test_bit (generic_test_bit),
+ * atomic_read/atomic_set (READ_ONCE/WRITE_ONCE of the counter), the
+ * fallbacks' raw_atomic_read
+ * (add_unless, inc_unless_negative, ...) and try_cmpxchg's read and
+ * write-back of *old.  So a bad operand gives the reports Linux gives. */
 #define __VMK_CHECKW(p, n) __kasan_check_write((p), (n))
 #define __VMK_CHECKR(p, n) __kasan_check_read((p), (n))
+#define __VMK_NOASAN __attribute__((no_sanitize_address))
 #define __VMK_BITP(nr, addr) ((volatile unsigned long *)(addr) + BIT_WORD(nr))
-static inline unsigned long __vmk_bit_rmw(long nr, volatile void *addr, int op, bool atomic)
+static inline __VMK_NOASAN unsigned long __vmk_bitop_raw(volatile unsigned long *p, unsigned long m,
+							int op, bool atomic)
 {
-	volatile unsigned long *p = __VMK_BITP(nr, addr);
-	unsigned long m = BIT_MASK(nr), old;
+	unsigned long old;
 
-	__VMK_CHECKW(p, sizeof(*p));
 	if (atomic) {
 		if (op == 1)
 			old = __atomic_fetch_and(p, ~m, __ATOMIC_SEQ_CST);
@@ -311,6 +319,13 @@ static inline unsigned long __vmk_bit_rmw(long nr, volatile void *addr, int op, 
 		*p = op == 1 ? old & ~m : op == 2 ? old | m : old ^ m;
 	}
 	return old & m;
+}
+static inline unsigned long __vmk_bit_rmw(long nr, volatile void *addr, int op, bool atomic)
+{
+	volatile unsigned long *p = __VMK_BITP(nr, addr);
+
+	__VMK_CHECKW(p, sizeof(*p));
+	return __vmk_bitop_raw(p, BIT_MASK(nr), op, atomic);
 }
 #define set_bit(nr, a) ((void)__vmk_bit_rmw((nr), (a), 2, true))
 #define __set_bit(nr, a) ((void)__vmk_bit_rmw((nr), (a), 2, false))
@@ -332,61 +347,86 @@ static inline bool test_bit(long nr, const volatile void *addr)
 	const volatile unsigned long *p = (const volatile unsigned long *)addr + BIT_WORD(nr);
 
 	__VMK_CHECKR(p, sizeof(*p));
+	/* The arch part is plain C (asm-generic generic_test_bit): checked too. */
 	return (*p >> (nr % BITS_PER_LONG)) & 1;
+}
+static inline __VMK_NOASAN unsigned long __vmk_xor_raw(volatile unsigned long *addr,
+						      unsigned long mask)
+{
+	return __atomic_fetch_xor(addr, mask, __ATOMIC_SEQ_CST);
 }
 static inline bool xor_unlock_is_negative_byte(unsigned long mask, volatile unsigned long *addr)
 {
 	__VMK_CHECKW(addr, sizeof(*addr));
-	return (__atomic_fetch_xor(addr, mask, __ATOMIC_SEQ_CST) ^ mask) & 0x80;
+	return (__vmk_xor_raw(addr, mask) ^ mask) & 0x80;
 }
 
-/* Atomics: T is the type (atomic_t / atomic_long_t), V its value type. */
+/* Atomics: T is the type (atomic_t / atomic_long_t), V its value type.
+ * __vmk_<pfx>_rmw: the arch read-modify-write (op: 0 add, 1 and, 2 or,
+ * 3 xor, 4 xchg), returning the old value; _cas: the arch cmpxchg,
+ * returning the value found.  Both unchecked. */
 #define __VMK_ATOMICS(pfx, T, V)								\
-static inline V pfx##_read(const T *v) { __VMK_CHECKR(v, sizeof(*v)); return __atomic_load_n(&v->counter, __ATOMIC_RELAXED); } \
-static inline void pfx##_set(T *v, V i) { __VMK_CHECKW(v, sizeof(*v)); __atomic_store_n(&v->counter, i, __ATOMIC_RELAXED); } \
-static inline void pfx##_add(V i, T *v) { __VMK_CHECKW(v, sizeof(*v)); __atomic_add_fetch(&v->counter, i, __ATOMIC_SEQ_CST); } \
-static inline void pfx##_sub(V i, T *v) { __VMK_CHECKW(v, sizeof(*v)); __atomic_sub_fetch(&v->counter, i, __ATOMIC_SEQ_CST); } \
+static inline __VMK_NOASAN V __vmk_##pfx##_rmw(T *v, V i, int op)			\
+{ switch (op) {										\
+  case 0: return __atomic_fetch_add(&v->counter, i, __ATOMIC_SEQ_CST);			\
+  case 1: return __atomic_fetch_and(&v->counter, i, __ATOMIC_SEQ_CST);			\
+  case 2: return __atomic_fetch_or(&v->counter, i, __ATOMIC_SEQ_CST);			\
+  case 3: return __atomic_fetch_xor(&v->counter, i, __ATOMIC_SEQ_CST);			\
+  default: return __atomic_exchange_n(&v->counter, i, __ATOMIC_SEQ_CST); } }		\
+static inline __VMK_NOASAN V __vmk_##pfx##_cas(T *v, V o, V n)				\
+{ __atomic_compare_exchange_n(&v->counter, &o, n, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); return o; } \
+static inline V pfx##_read(const T *v) { __VMK_CHECKR(v, sizeof(*v)); return *(const volatile V *)&v->counter; } \
+static inline void pfx##_set(T *v, V i) { __VMK_CHECKW(v, sizeof(*v)); *(volatile V *)&v->counter = i; } \
+static inline void pfx##_add(V i, T *v) { __VMK_CHECKW(v, sizeof(*v)); __vmk_##pfx##_rmw(v, i, 0); } \
+static inline void pfx##_sub(V i, T *v) { __VMK_CHECKW(v, sizeof(*v)); __vmk_##pfx##_rmw(v, -i, 0); } \
 static inline void pfx##_inc(T *v) { pfx##_add(1, v); }					\
 static inline void pfx##_dec(T *v) { pfx##_sub(1, v); }					\
-static inline void pfx##_and(V i, T *v) { __VMK_CHECKW(v, sizeof(*v)); __atomic_and_fetch(&v->counter, i, __ATOMIC_SEQ_CST); } \
+static inline void pfx##_and(V i, T *v) { __VMK_CHECKW(v, sizeof(*v)); __vmk_##pfx##_rmw(v, i, 1); } \
 static inline void pfx##_andnot(V i, T *v) { pfx##_and(~i, v); }			\
-static inline void pfx##_or(V i, T *v) { __VMK_CHECKW(v, sizeof(*v)); __atomic_or_fetch(&v->counter, i, __ATOMIC_SEQ_CST); } \
-static inline void pfx##_xor(V i, T *v) { __VMK_CHECKW(v, sizeof(*v)); __atomic_xor_fetch(&v->counter, i, __ATOMIC_SEQ_CST); } \
-static inline V pfx##_xchg(T *v, V i) { __VMK_CHECKW(v, sizeof(*v)); return __atomic_exchange_n(&v->counter, i, __ATOMIC_SEQ_CST); } \
-static inline V pfx##_cmpxchg(T *v, V o, V n) { __VMK_CHECKW(v, sizeof(*v)); __atomic_compare_exchange_n(&v->counter, &o, n, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); return o; } \
-static inline bool pfx##_try_cmpxchg(T *v, V *o, V n) { __VMK_CHECKW(v, sizeof(*v)); __VMK_CHECKW(o, sizeof(*o)); return __atomic_compare_exchange_n(&v->counter, o, n, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); } \
-static inline V pfx##_add_return(V i, T *v) { __VMK_CHECKW(v, sizeof(*v)); return __atomic_add_fetch(&v->counter, i, __ATOMIC_SEQ_CST); } \
-static inline V pfx##_sub_return(V i, T *v) { __VMK_CHECKW(v, sizeof(*v)); return __atomic_sub_fetch(&v->counter, i, __ATOMIC_SEQ_CST); } \
+static inline void pfx##_or(V i, T *v) { __VMK_CHECKW(v, sizeof(*v)); __vmk_##pfx##_rmw(v, i, 2); } \
+static inline void pfx##_xor(V i, T *v) { __VMK_CHECKW(v, sizeof(*v)); __vmk_##pfx##_rmw(v, i, 3); } \
+static inline V pfx##_xchg(T *v, V i) { __VMK_CHECKW(v, sizeof(*v)); return __vmk_##pfx##_rmw(v, i, 4); } \
+static inline V pfx##_cmpxchg(T *v, V o, V n) { __VMK_CHECKW(v, sizeof(*v)); return __vmk_##pfx##_cas(v, o, n); } \
+/* The arch try_cmpxchg: *old read and, on failure, written back in C. */		\
+static inline bool __vmk_##pfx##_try_cas(T *v, V *o, V n)				\
+{ V old = *o, r = __vmk_##pfx##_cas(v, old, n); if (r != old) *o = r; return r == old; }	\
+static inline bool pfx##_try_cmpxchg(T *v, V *o, V n) { __VMK_CHECKW(v, sizeof(*v)); __VMK_CHECKW(o, sizeof(*o)); return __vmk_##pfx##_try_cas(v, o, n); } \
+static inline V pfx##_add_return(V i, T *v) { __VMK_CHECKW(v, sizeof(*v)); return __vmk_##pfx##_rmw(v, i, 0) + i; } \
+static inline V pfx##_sub_return(V i, T *v) { __VMK_CHECKW(v, sizeof(*v)); return __vmk_##pfx##_rmw(v, -i, 0) - i; } \
 static inline V pfx##_inc_return(T *v) { return pfx##_add_return(1, v); }		\
 static inline V pfx##_dec_return(T *v) { return pfx##_sub_return(1, v); }		\
 static inline bool pfx##_sub_and_test(V i, T *v) { return pfx##_sub_return(i, v) == 0; } \
 static inline bool pfx##_dec_and_test(T *v) { return pfx##_sub_return(1, v) == 0; }	\
 static inline bool pfx##_inc_and_test(T *v) { return pfx##_add_return(1, v) == 0; }	\
 static inline bool pfx##_add_negative(V i, T *v) { return pfx##_add_return(i, v) < 0; } \
+/* Linux's fallbacks: raw_atomic_read (plain C), then a cmpxchg loop. */		\
 static inline bool pfx##_add_unless(T *v, V a, V u)					\
-{ V c; __VMK_CHECKW(v, sizeof(*v)); c = __atomic_load_n(&v->counter, __ATOMIC_RELAXED);	\
-  do { if (c == u) return false; } while (!__atomic_compare_exchange_n(&v->counter, &c, c + a, false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)); \
+{ V c; __VMK_CHECKW(v, sizeof(*v)); c = *(const volatile V *)&v->counter;		\
+  do { if (c == u) return false; } while (!__vmk_##pfx##_try_cas(v, &c, c + a));	\
   return true; }									\
 static inline bool pfx##_inc_not_zero(T *v) { return pfx##_add_unless(v, 1, 0); }	\
 static inline bool pfx##_inc_unless_negative(T *v)					\
-{ V c; __VMK_CHECKW(v, sizeof(*v)); c = __atomic_load_n(&v->counter, __ATOMIC_RELAXED);	\
-  do { if (c < 0) return false; } while (!__atomic_compare_exchange_n(&v->counter, &c, c + 1, false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)); \
+{ V c; __VMK_CHECKW(v, sizeof(*v)); c = *(const volatile V *)&v->counter;		\
+  do { if (c < 0) return false; } while (!__vmk_##pfx##_try_cas(v, &c, c + 1));	\
   return true; }									\
 static inline bool pfx##_dec_unless_positive(T *v)					\
-{ V c; __VMK_CHECKW(v, sizeof(*v)); c = __atomic_load_n(&v->counter, __ATOMIC_RELAXED);	\
-  do { if (c > 0) return false; } while (!__atomic_compare_exchange_n(&v->counter, &c, c - 1, false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)); \
+{ V c; __VMK_CHECKW(v, sizeof(*v)); c = *(const volatile V *)&v->counter;		\
+  do { if (c > 0) return false; } while (!__vmk_##pfx##_try_cas(v, &c, c - 1));	\
   return true; }									\
 static inline V pfx##_dec_if_positive(T *v)						\
-{ V c; __VMK_CHECKW(v, sizeof(*v)); c = __atomic_load_n(&v->counter, __ATOMIC_RELAXED);	\
-  do { if (c - 1 < 0) return c - 1; } while (!__atomic_compare_exchange_n(&v->counter, &c, c - 1, false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)); \
+{ V c; __VMK_CHECKW(v, sizeof(*v)); c = *(const volatile V *)&v->counter;		\
+  do { if (c - 1 < 0) return c - 1; } while (!__vmk_##pfx##_try_cas(v, &c, c - 1));	\
   return c - 1; }
 __VMK_ATOMICS(atomic, atomic_t, int)
 __VMK_ATOMICS(atomic_long, atomic_long_t, long)
 __VMK_ATOMICS(atomic64, atomic64_t, long long)
 #define ATOMIC_INIT(i) { (i) }
-#define smp_load_acquire(p) ({ __VMK_CHECKR((p), sizeof(*(p))); __atomic_load_n((p), __ATOMIC_ACQUIRE); })
-#define smp_store_release(p, v) do { __VMK_CHECKW((p), sizeof(*(p)));		\
-	__atomic_store_n((p), (v), __ATOMIC_RELEASE); } while (0)
+/* Plain C in Linux (READ_ONCE/WRITE_ONCE and a barrier): the compiler's
+ * check is the one report. */
+#define smp_load_acquire(p) ({ __typeof__(*(p)) __v = *(volatile __typeof__(*(p)) *)(p);	\
+	__atomic_thread_fence(__ATOMIC_ACQUIRE); __v; })
+#define smp_store_release(p, v) do { __atomic_thread_fence(__ATOMIC_RELEASE);		\
+	*(volatile __typeof__(*(p)) *)(p) = (v); } while (0)
 #define smp_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define smp_rmb() smp_mb()
 #define smp_wmb() smp_mb()
@@ -412,11 +452,12 @@ __VMK_WEAK void mempool_free_slab(void *e, void *data) { kmem_cache_free(data, e
 __VMK_WEAK void *mempool_alloc_pages(gfp_t gfp, void *data) { return alloc_pages(gfp, (unsigned)(long)data); }
 __VMK_WEAK void mempool_free_pages(void *e, void *data) { __free_pages(e, (unsigned)(long)data); }
 
-static inline bool __vmk_pool_poison(mempool_t *pool, void *e)
+/* ip: mempool_free's caller, whom a bad free names (as in Linux). */
+static inline bool __vmk_pool_poison(mempool_t *pool, void *e, unsigned long ip)
 {
 	if (pool->kind == 3)
-		return kasan_mempool_poison_pages(e, (unsigned)(long)pool->pool_data);
-	return kasan_mempool_poison_object(e);
+		return __kasan_mempool_poison_pages(e, (unsigned)(long)pool->pool_data, ip);
+	return __kasan_mempool_poison_object(e, ip);
 }
 static inline void __vmk_pool_unpoison(mempool_t *pool, void *e)
 {
@@ -457,7 +498,7 @@ __VMK_WEAK int __vmk_mempool_init(mempool_t *pool, int min_nr, mempool_alloc_t *
 			mempool_exit(pool);
 			return -ENOMEM;
 		}
-		if (__vmk_pool_poison(pool, e))
+		if (__vmk_pool_poison(pool, e, (unsigned long)__builtin_return_address(0)))
 			pool->elements[pool->curr_nr++] = e;
 	}
 	return 0;
@@ -506,7 +547,7 @@ __VMK_WEAK void mempool_free(void *e, mempool_t *pool)
 	if (!e)
 		return;
 	if (pool->curr_nr < pool->min_nr) {
-		if (__vmk_pool_poison(pool, e))
+		if (__vmk_pool_poison(pool, e, (unsigned long)__builtin_return_address(0)))
 			pool->elements[pool->curr_nr++] = e;
 		return;
 	}

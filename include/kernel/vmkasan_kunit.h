@@ -132,6 +132,23 @@ static inline void __vmk_set_param(const char *arg)
 	exit(2);
 }
 
+/* One case: init and the test, which KUNIT_ASSERT leaves by longjmp. */
+struct __vmk_case_run {
+	struct kunit_suite *s;
+	struct kunit_case *c;
+	struct kunit *t;
+};
+static void __vmk_try_run_case(void *p)
+{
+	struct __vmk_case_run *r = p;
+
+	if (!setjmp(r->t->abort)) {
+		if (r->s->init)
+			r->s->init(r->t);
+		r->c->run_case(r->t);
+	}
+}
+
 /* The KUnit executor: every registered suite, KTAP out, exit status 1 if
  * any test failed.  VMKASAN_KUNIT_FILTER=name runs only that test. */
 __VMK_WEAK int main(int argc, char **argv)
@@ -184,11 +201,12 @@ __VMK_WEAK int main(int argc, char **argv)
 				printf("    ok %d %s # SKIP filtered out\n", n, c->name);
 				continue;
 			}
-			if (!setjmp(t.abort)) {
-				if (s->init)
-					s->init(&t);
-				c->run_case(&t);
-			}
+			/* As Linux: the case runs in a kthread, kunit_try_catch,
+			 * on a vmap stack (x86-64 KASAN's THREAD_SIZE, 32 KiB). */
+			struct __vmk_case_run r = { s, c, &t };
+
+			if (vmkasan_run_task(__vmk_try_run_case, &r, "kunit_try_catch", 32768))
+				__vmk_try_run_case(&r);
 			if (s->exit)
 				s->exit(&t);
 			if (t.failed) {

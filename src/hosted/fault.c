@@ -262,10 +262,6 @@ static void fatal_fault(int sig, uintptr_t addr, bool write, uintptr_t ip, uintp
 		.addr = addr, .write = write, .fault = true, .ip = ip, .fp = fp,
 	};
 
-	/* A vmap stack's guard page: the task overflowed its stack. */
-	if (vmalloc_explain_fault(addr, write, ip, fp))
-		plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
-
 	/*
 	 * A checked memcpy/memmove/memset whose range has good (or no)
 	 * shadow but no memory: the program's bad access, not the runtime's.
@@ -283,13 +279,8 @@ static void fatal_fault(int sig, uintptr_t addr, bool write, uintptr_t ip, uintp
 		kasan_print_trace(ip, fp, false);
 		plat_die(kasan_flags.exitcode, true);
 	}
-	if (addr >= PLAT_PAGE_SIZE && plat_addr_has_shadow(addr))
-		a.bug_type = "unable-to-handle-page-fault";
 	a.detail = sig == SIGBUS ? "(SIGBUS: the memory behind the mapping is gone)" : NULL;
-	/* The report tells multi_shot; a fatal fault is printed regardless. */
-	kasan_flags.multi_shot = 1;
-	kasan_report(&a);
-	plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
+	kasan_report_fatal_fault(&a);
 }
 
 /*
@@ -483,7 +474,7 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
 		enum gp_guess how = guess_gp_address(uc, &guess);
 		struct kasan_access a = {
 			.addr = guess, .fault = true, .ip = ip, .fp = fp, .op = "Access",
-			.bug_type = "wild-memory-access", .addr_unknown = how == GP_UNKNOWN,
+			.addr_unknown = how == GP_UNKNOWN,
 			.detail = how == GP_EXACT ? "(general protection fault: a non-canonical address, "
 						    "recovered from the faulting instruction)"
 				: how == GP_GRANULE ? "(general protection fault in the shadow check of a "
@@ -493,9 +484,7 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
 				  "instruction nor the registers say which)",
 		};
 
-		kasan_flags.multi_shot = 1;
-		kasan_report(&a);
-		plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
+		kasan_report_fatal_fault(&a);
 	}
 	if (sig == SIGSEGV && write && zero_shadow_write(addr)) {
 		errno = saved_errno;

@@ -34,6 +34,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -133,10 +134,13 @@ static void *thread_trampoline(void *p)
 	return ret;
 }
 
-__public int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
-			    void *(*fn)(void *), void *arg);
-__public int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
-			    void *(*fn)(void *), void *arg)
+/* Threads made by vmkasan_run_task: their joins free vmap stacks too. */
+static unsigned long tasks_made;
+
+/* pthread_create, the thread on a vmap stack when vmap is set (of
+ * stack_size bytes, 0: the attr's or the vmap_stack_size option's). */
+static int create_thread(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *),
+			 void *arg, bool vmap, size_t stack_size)
 {
 	static pthread_create_fn real;
 	pthread_attr_t own;
@@ -162,7 +166,7 @@ __public int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 	/* Every thread gets an alternate signal stack through the
 	 * trampoline; with vmap_stack=1 it also gets a vmalloc'd stack,
 	 * unless the caller chose a stack itself. */
-	if (!vmap_stack || user_stack) {
+	if (!vmap || user_stack) {
 		err = real(thread, attr, thread_trampoline, t);
 		if (err)
 			free(t);
@@ -173,6 +177,8 @@ __public int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 		pthread_attr_getstacksize(attr, &size);
 	if (!attr || size < 16384)
 		size = vmap_stack_size;
+	if (stack_size)
+		size = stack_size;
 	t->stack = vmalloc_stack_alloc(size, &lo, &hi);
 	t->lo = lo;
 	t->hi = hi;
@@ -207,6 +213,14 @@ __public int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 	return 0;
 }
 
+__public int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
+			    void *(*fn)(void *), void *arg);
+__public int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
+			    void *(*fn)(void *), void *arg)
+{
+	return create_thread(thread, attr, fn, arg, vmap_stack, 0);
+}
+
 /* Take the vmap stack record of thread th off the list (NULL if none). */
 static struct thread_start *unlist(pthread_t th)
 {
@@ -227,7 +241,7 @@ static int joined(pthread_t th, int err)
 {
 	struct thread_start *t;
 
-	if (!err && vmap_stack && (t = unlist(th)))
+	if (!err && (vmap_stack || READ_ONCE(tasks_made)) && (t = unlist(th)))
 		free_stack(t);
 	return err;
 }
@@ -302,6 +316,40 @@ int vmkasan_run_on_vmap_stack(void (*fn)(void *), void *arg, size_t stack_size)
 	call_on_stack(fn, arg, ALIGN_DOWN(hi, 16));
 	vmalloc_stack_free(stack);
 	return 0;
+}
+
+/*
+ * A task as the kernel runs one: its own thread named comm, on a vmap
+ * stack of stack_size bytes, as Linux's kthreads with CONFIG_VMAP_STACK
+ * (KUnit runs each case in such a kthread, "kunit_try_catch").  Waits
+ * for fn(arg) to return.
+ */
+struct task_run {
+	void (*fn)(void *);
+	void *arg;
+	const char *comm;
+};
+
+static void *task_main(void *p)
+{
+	struct task_run *r = p;
+
+	prctl(PR_SET_NAME, r->comm, 0, 0, 0);
+	r->fn(r->arg);
+	return NULL;
+}
+
+int vmkasan_run_task(void (*fn)(void *), void *arg, const char *comm, size_t stack_size)
+{
+	struct task_run r = { fn, arg, comm ? comm : "vmkasan_task" };
+	pthread_t th;
+
+	if (!kasan_ready || !fn)
+		return -1;
+	__atomic_add_fetch(&tasks_made, 1, __ATOMIC_RELAXED);
+	if (create_thread(&th, NULL, task_main, &r, true, stack_size))
+		return -1;
+	return pthread_join(th, NULL) ? -1 : 0;
 }
 
 void plat_yield(void)

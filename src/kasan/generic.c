@@ -74,12 +74,11 @@ bool kasan_check_range(uintptr_t addr, size_t size, bool write, uintptr_t ip, ui
 	if (unlikely(!size) ||
 	    unlikely(addr - kasan_unchecked_start < kasan_unchecked_end - kasan_unchecked_start))
 		return true;
+	/* A range that wraps: an out-of-bounds report (Linux: kasan_get_bug_type). */
 	if (unlikely(addr + size < addr)) {
 		struct kasan_access a = {
 			.addr = addr, .size = size, .write = write, .size_known = true,
 			.ip = ip, .fp = fp,
-			.bug_type = "wild-memory-access",
-			.detail = "the range wraps around the end of the address space",
 		};
 		kasan_report(&a);
 		return false;

@@ -106,13 +106,10 @@ bool kasan_describe_global(uintptr_t addr)
 	kasan_spin_unlock(&globals_lock);
 	if (!found)
 		return false;
+	/* Linux prints %pS of the address: the symbol, whose size is the
+	 * variable with the redzone the compiler put after it. */
 	kasan_printf("The buggy address belongs to the variable:\n");
 	kasan_printf(" %s+0x%lx/0x%lx\n", found->name, (unsigned long)(addr - found->beg),
-		     (unsigned long)found->size);
-	if (found->location && found->location->filename)
-		kasan_printf(" defined at %s:%d in %s\n", found->location->filename,
-			     found->location->line, found->module_name ? found->module_name : "?");
-	else if (found->module_name)
-		kasan_printf(" defined in %s\n", found->module_name);
+		     (unsigned long)found->size_with_redzone);
 	return true;
 }

@@ -5,7 +5,7 @@
  * line with bug type and function, the access line, the call trace, what
  * the address belongs to, and the shadow bytes around it.
  */
-#include "kasan/kasan.h"
+#include "mm/mm.h"
 
 unsigned long kasan_reports;
 
@@ -104,6 +104,34 @@ void kasan_report_lock_all(bool lock)
 }
 
 /*
+ * The kernel's frame line, " func+0xoff/0xsize", with " [name]" where
+ * Linux prints a module's name: code outside the program, in a shared
+ * object.  Linux's scripts/decode_stacktrace.sh reads the symbol as the
+ * last word (or the one before a [module]) and adds file:line itself.
+ */
+static bool print_linux_frame(const struct plat_symbol *sym, const char *prefix)
+{
+	const char *base = sym->module ? sym->module : "";
+
+	for (const char *p = base; *p; p++)
+		if (*p == '/')
+			base = p + 1;
+	if (sym->func)
+		kasan_printf("%s%s+0x%lx/0x%lx", prefix, sym->func, (unsigned long)sym->func_off,
+			     (unsigned long)sym->func_size);
+	else
+		kasan_printf("%s0x%lx", prefix, (unsigned long)sym->module_off);
+	for (const char *p = base; *p; p++) {
+		if (!kasan_strncmp(p, ".so", 3)) {
+			kasan_printf(" [%s]", base);
+			break;
+		}
+	}
+	kasan_printf("\n");
+	return sym->func && !kasan_strcmp(sym->func, "main");
+}
+
+/*
  * Print the trace lines of one frame: first one line per function
  * inlined at pc, innermost first, "<prefix>func (inlined) file:line" (ASan
  * and the kernel's decode_stacktrace.sh list inlined calls too), then the
@@ -119,6 +147,8 @@ static bool print_symbolized(uintptr_t pc, bool is_return_addr, const char *pref
 		kasan_printf("%s0x%lx\n", prefix, (unsigned long)pc);
 		return false;
 	}
+	if (kasan_flags.frame_format == FRAME_LINUX)
+		return print_linux_frame(&sym, prefix);
 	for (unsigned i = 0; i < sym.n_inlined && i < PLAT_MAX_INLINED; i++) {
 		const struct plat_inlined_frame *f = &sym.inlined[i];
 
@@ -138,6 +168,18 @@ static bool print_symbolized(uintptr_t pc, bool is_return_addr, const char *pref
 		kasan_printf(" [%s+0x%lx]", sym.module, (unsigned long)sym.module_off);
 	kasan_printf("\n");
 	return sym.func && !kasan_strcmp(sym.func, "main");
+}
+
+/* Linux's %pS of pc: "func+0xoff/0xsize", or the bare address. */
+void kasan_print_symbol(uintptr_t pc)
+{
+	struct plat_symbol sym;
+
+	if (kasan_flags.symbolize && plat_symbolize(pc, false, &sym) && sym.func)
+		kasan_printf("%s+0x%lx/0x%lx", sym.func, (unsigned long)sym.func_off,
+			     (unsigned long)sym.func_size);
+	else
+		kasan_printf("0x%lx", (unsigned long)pc);
 }
 
 /* A stored trace (allocation, free), cut after main like live ones. */
@@ -162,8 +204,12 @@ void kasan_print_trace(uintptr_t ip, uintptr_t fp, int is_return_addr)
 	for (int depth = 0; fp && depth < 64; depth++) {
 		uintptr_t frame[2];
 
+		/* A zero saved frame pointer marks the outermost frame (glibc's
+		 * clone clears it, as the x86-64 ABI suggests): what called it
+		 * is the thread's start-up, no code of the program, as the
+		 * kernel's unwinder ends a task's trace at its first frame. */
 		if ((fp & 7) || !plat_read_safe(frame, fp + PLAT_FRAME_RECORD_OFFSET, sizeof(frame)) ||
-		    !frame[1])
+		    !frame[1] || !frame[0])
 			break;
 		if (print_symbolized(frame[1], true, " "))
 			break;
@@ -174,39 +220,73 @@ void kasan_print_trace(uintptr_t ip, uintptr_t fp, int is_return_addr)
 	}
 }
 
-static const char *shadow_bug_type(uint8_t v)
+/* The one table of bug-type names: Linux 6.12's words where Linux has
+ * the bug (mm/kasan/report_generic.c, report.c), ASan's for the
+ * user-space ones, ours for what only a runtime like this one sees. */
+static const char *const bug_names[KASAN_BUG_NR] = {
+	[KASAN_BUG_NONE] = "unknown-crash",
+	[KASAN_BUG_UNKNOWN_CRASH] = "unknown-crash",
+	[KASAN_BUG_OUT_OF_BOUNDS] = "out-of-bounds",
+	[KASAN_BUG_SLAB_OUT_OF_BOUNDS] = "slab-out-of-bounds",
+	[KASAN_BUG_SLAB_USE_AFTER_FREE] = "slab-use-after-free",
+	[KASAN_BUG_USE_AFTER_FREE] = "use-after-free",
+	[KASAN_BUG_GLOBAL_OUT_OF_BOUNDS] = "global-out-of-bounds",
+	[KASAN_BUG_STACK_OUT_OF_BOUNDS] = "stack-out-of-bounds",
+	[KASAN_BUG_STACK_USE_AFTER_RETURN] = "stack-use-after-return",
+	[KASAN_BUG_USE_AFTER_SCOPE] = "use-after-scope",
+	[KASAN_BUG_ALLOCA_OUT_OF_BOUNDS] = "alloca-out-of-bounds",
+	[KASAN_BUG_VMALLOC_OUT_OF_BOUNDS] = "vmalloc-out-of-bounds",
+	[KASAN_BUG_USE_OF_POISONED_MEMORY] = "use-of-poisoned-memory",
+	[KASAN_BUG_NULL_PTR_DEREF] = "null-ptr-deref",
+	[KASAN_BUG_WILD_MEMORY_ACCESS] = "wild-memory-access",
+	[KASAN_BUG_PAGE_FAULT] = "unable-to-handle-page-fault",
+	[KASAN_BUG_STACK_OVERFLOW] = "stack-overflow",
+	[KASAN_BUG_DOUBLE_FREE] = "double-free",
+	[KASAN_BUG_INVALID_FREE] = "invalid-free",
+	[KASAN_BUG_DOUBLE_OR_INVALID_FREE] = "double-free or invalid-free",
+	[KASAN_BUG_ALLOC_DEALLOC_MISMATCH] = "alloc-dealloc-mismatch",
+	[KASAN_BUG_INVALID_VMAP] = "invalid-vmap",
+};
+
+const char *kasan_bug_name(enum kasan_bug_type bug)
+{
+	return (unsigned)bug < KASAN_BUG_NR && bug_names[bug] ? bug_names[bug] : "unknown-crash";
+}
+
+static enum kasan_bug_type shadow_bug_type(uint8_t v)
 {
 	switch (v) {
 	case KASAN_GLOBAL_REDZONE:
-		return "global-out-of-bounds";
+		return KASAN_BUG_GLOBAL_OUT_OF_BOUNDS;
 	case KASAN_STACK_LEFT:
 	case KASAN_STACK_MID:
 	case KASAN_STACK_RIGHT:
 	case KASAN_STACK_PARTIAL:
-		return "stack-out-of-bounds";
+		return KASAN_BUG_STACK_OUT_OF_BOUNDS;
 	case KASAN_STACK_AFTER_RETURN:
-		return "stack-use-after-return";
+		return KASAN_BUG_STACK_USE_AFTER_RETURN;
 	case KASAN_USE_AFTER_SCOPE:
-		return "use-after-scope";
+		return KASAN_BUG_USE_AFTER_SCOPE;
 	case KASAN_ALLOCA_LEFT:
 	case KASAN_ALLOCA_RIGHT:
-		return "alloca-out-of-bounds";
+		return KASAN_BUG_ALLOCA_OUT_OF_BOUNDS;
 	case KASAN_VMALLOC_INVALID:
 	case KASAN_VMALLOC_FREED:
-		return "vmalloc-out-of-bounds";
+		return KASAN_BUG_VMALLOC_OUT_OF_BOUNDS;
 	case KASAN_USER_POISON:
-		return "use-of-poisoned-memory";
+		return KASAN_BUG_USE_OF_POISONED_MEMORY;
 	case KASAN_SHADOW_GAP:
-		return "wild-memory-access";
+		return KASAN_BUG_WILD_MEMORY_ACCESS;
 	/* The names of Linux 6.12's report_generic.c: a freed page is a
 	 * use-after-free, and its page redzone (kmalloc_large) is called
 	 * slab-out-of-bounds there. */
 	case KASAN_PAGE_FREE:
-		return "use-after-free";
+		return KASAN_BUG_USE_AFTER_FREE;
 	case KASAN_PAGE_REDZONE:
-		return "slab-out-of-bounds";
+		return KASAN_BUG_SLAB_OUT_OF_BOUNDS;
 	default:
-		return "unknown-crash";
+		/* Linux: a good shadow value here is a race, "out-of-bounds". */
+		return v < KASAN_GRANULE_SIZE ? KASAN_BUG_OUT_OF_BOUNDS : KASAN_BUG_UNKNOWN_CRASH;
 	}
 }
 
@@ -222,21 +302,31 @@ static uint8_t explaining_shadow(uintptr_t bad)
 	return (uint8_t)v;
 }
 
-static const char *bug_type(const struct kasan_access *a, uintptr_t bad)
+/* Linux's get_wild_bug_type(), for addresses without shadow. */
+static enum kasan_bug_type wild_bug_type(uintptr_t addr)
 {
+	return addr < PLAT_PAGE_SIZE ? KASAN_BUG_NULL_PTR_DEREF : KASAN_BUG_WILD_MEMORY_ACCESS;
+}
+
+/* Linux's kasan_get_bug_type() for generic mode: a range that wraps
+ * is "out-of-bounds" before anything else is looked at. */
+static enum kasan_bug_type bug_type(const struct kasan_access *a, uintptr_t bad)
+{
+	enum kasan_bug_type t;
 	uint8_t v;
 
-	if (a->bug_type)
-		return a->bug_type;
-	if (a->addr < PLAT_PAGE_SIZE)
-		return "null-ptr-deref";
-	if (!plat_addr_has_shadow(a->addr))
-		return "wild-memory-access";
+	if (a->bug)
+		return a->bug;
+	if (a->size_known && a->addr + a->size < a->addr)
+		return KASAN_BUG_OUT_OF_BOUNDS;
+	if (a->addr < PLAT_PAGE_SIZE || !plat_addr_has_shadow(a->addr))
+		return wild_bug_type(a->addr);
 	v = explaining_shadow(bad);
-	if (kasan_slab_bug_type(bad, v))
-		return kasan_slab_bug_type(bad, v);
+	t = kasan_slab_bug_type(bad, v);
+	if (t)
+		return t;
 	if (kasan_vmalloc_bug_type(bad, v))
-		return "vmalloc-out-of-bounds";
+		return KASAN_BUG_VMALLOC_OUT_OF_BOUNDS;
 	return shadow_bug_type(v);
 }
 
@@ -302,43 +392,46 @@ void kasan_print_location(uintptr_t addr, uintptr_t start, size_t size, const ch
 		     n, rel, state, (unsigned long)size, (void *)start, (void *)(start + size));
 }
 
+/* Linux's print_track(): "Allocated by task N:" and the stack. */
+void kasan_print_track(const struct kasan_track *t, const char *prefix)
+{
+	kasan_printf("%s by task %u:\n", prefix, t->pid);
+	if (t->stack)
+		stack_depot_print(t->stack);
+	else
+		kasan_printf("(stack is not available)\n");
+}
+
 /*
  * Like Linux's print_address_description(), describe the address the
  * program accessed (for a range, its start); the bug type and the
  * memory state use the first bad byte.  With no description (an
  * address the runtime knows nothing about), say nothing, as Linux does.
  */
-static void describe_address(const struct kasan_access *a, uintptr_t bad)
+static void describe_address(const struct kasan_report_info *info)
 {
+	const struct kasan_access *a = info->access;
 	uintptr_t addr = a->addr;
 
 	if (a->addr_unknown)
 		return;
 	/* Globals before pages: a bare-metal image lies in the linear map. */
-	if (kasan_describe_vmalloc(addr) || kasan_describe_slab(addr) ||
+	if (kasan_describe_vmalloc(addr) || kasan_describe_slab(addr, info) ||
 	    kasan_describe_global(addr) || kasan_describe_page(addr) ||
-	    kasan_describe_stack_access(addr, bad))
+	    kasan_describe_stack_access(addr, info->first_bad))
 		return;
 }
 
-static void print_report(const struct kasan_access *a)
+static void print_report(const struct kasan_report_info *info)
 {
+	const struct kasan_access *a = info->access;
 	char comm[32];
-	uintptr_t bad = a->addr;
 	bool has_shadow = !a->addr_unknown && a->addr >= PLAT_PAGE_SIZE &&
 			  plat_addr_has_shadow(a->addr);
 	struct plat_symbol sym;
-	const char *type;
+	const char *type = kasan_bug_name(info->bug);
 
-	if (has_shadow && a->size_known && !a->fault) {
-		uintptr_t first = kasan_find_first_bad_addr(a->addr, a->size);
-
-		if (first)
-			bad = first;
-	}
-	type = bug_type(a, bad);
 	plat_task_name(comm, sizeof(comm));
-
 	kasan_printf("==================================================================\n");
 	if (kasan_flags.symbolize && plat_symbolize(a->ip, !a->fault, &sym) && sym.func)
 		kasan_printf("BUG: KASAN: %s in %s+0x%lx/0x%lx\n", type, sym.func,
@@ -363,32 +456,260 @@ static void print_report(const struct kasan_access *a)
 	kasan_printf("\n");
 	kasan_print_trace(a->ip, a->fp, !a->fault);
 	kasan_printf("\n");
-	describe_address(a, bad);
+	describe_address(info);
 	if (has_shadow) {
 		kasan_printf("\n");
-		print_memory_state(bad);
+		print_memory_state(info->first_bad);
 	}
 	kasan_printf("==================================================================\n");
 }
 
+/* Linux's complete_report_info(): every fact first, then the printing. */
+static void complete_report_info(struct kasan_report_info *info, const struct kasan_access *a)
+{
+	bool has_shadow = !a->addr_unknown && a->addr >= PLAT_PAGE_SIZE &&
+			  plat_addr_has_shadow(a->addr);
+
+	kasan_memset_raw(info, 0, sizeof(*info));
+	info->access = a;
+	info->first_bad = a->addr;
+	if (has_shadow && a->size_known && !a->fault && a->addr + a->size >= a->addr) {
+		uintptr_t first = kasan_find_first_bad_addr(a->addr, a->size);
+
+		if (first)
+			info->first_bad = first;
+	}
+	info->bug = bug_type(a, info->first_bad);
+	if (has_shadow)
+		kasan_slab_lookup(a->addr, info);
+}
+
 void kasan_report(const struct kasan_access *a)
 {
+	struct kasan_report_info info;
 	bool print;
 
 	__atomic_add_fetch(&kasan_reports, 1, __ATOMIC_RELAXED);
 	if (!kasan_report_begin(a->addr))
 		goto out;
 	/* Without multi_shot only the first report is printed (Linux's
-	 * kasan_multi_shot); the rest are still counted. */
-	print = kasan_flags.multi_shot || !reported_once;
+	 * kasan_multi_shot); the rest are still counted.  A fatal fault is
+	 * printed regardless: the task dies of it. */
+	print = kasan_flags.multi_shot || !reported_once || a->fatal;
 	reported_once = true;
-	if (print)
-		print_report(a);
+	if (print) {
+		complete_report_info(&info, a);
+		print_report(&info);
+	}
 	kasan_report_end();
 	if (print && kasan_flags.halt_on_error)
 		plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
 out:
 	plat_report_done(a->addr);
+}
+
+/*
+ * The bad frees: what each reason is called and how it is worded.
+ * Linux reports "invalid-free" and "double-free" (the type it passes to
+ * kasan_report_invalid_free); where an allocator cannot tell the two
+ * apart (the vmalloc space, pages, per-cpu), it is both.
+ */
+static const struct {
+	enum kasan_bug_type bug;
+	const char *op;
+} free_reasons[KASAN_FREE_REASON_NR] = {
+	[KASAN_FREE_NOT_SLAB] = { KASAN_BUG_INVALID_FREE, "Free" },
+	[KASAN_FREE_DESTROYED_CACHE] = { KASAN_BUG_INVALID_FREE, "Free" },
+	[KASAN_FREE_WRONG_CACHE] = { KASAN_BUG_INVALID_FREE, "Free" },
+	[KASAN_FREE_NOT_OBJECT_START] = { KASAN_BUG_INVALID_FREE, "Free" },
+	[KASAN_FREE_ALREADY_FREED] = { KASAN_BUG_DOUBLE_FREE, "Free" },
+	[KASAN_FREE_NEVER_ALLOCATED] = { KASAN_BUG_INVALID_FREE, "Free" },
+	[KASAN_FREE_INSIDE_LARGE] = { KASAN_BUG_INVALID_FREE, "Free" },
+	[KASAN_FREE_PAGE_ALREADY_FREED] = { KASAN_BUG_DOUBLE_FREE, "Free" },
+	[KASAN_FREE_NOT_KMALLOC] = { KASAN_BUG_INVALID_FREE, "Free" },
+	[KASAN_FREE_NOT_LINEAR_PAGE] = { KASAN_BUG_INVALID_FREE, "Free" },
+	[KASAN_FREE_ON_STACK] = { KASAN_BUG_INVALID_FREE, "Free" },
+	[KASAN_FREE_NOT_HEAP] = { KASAN_BUG_INVALID_FREE, "Free" },
+	[KASAN_FREE_ALREADY_IN_POOL] = { KASAN_BUG_DOUBLE_FREE, "Free" },
+	[KASAN_FREE_INSIDE_POOL_ELEMENT] = { KASAN_BUG_INVALID_FREE, "Free" },
+	[KASAN_FREE_NOT_PAGE_BLOCK] = { KASAN_BUG_DOUBLE_OR_INVALID_FREE, "Free" },
+	[KASAN_FREE_PERCPU_NOT_LIVE] = { KASAN_BUG_DOUBLE_OR_INVALID_FREE, "Free" },
+	[KASAN_FREE_PERCPU_OUTSIDE] = { KASAN_BUG_DOUBLE_OR_INVALID_FREE, "Free" },
+	[KASAN_FREE_OUTSIDE_VMALLOC] = { KASAN_BUG_DOUBLE_OR_INVALID_FREE, "Free" },
+	[KASAN_FREE_INSIDE_MAPPING] = { KASAN_BUG_DOUBLE_OR_INVALID_FREE, "Free" },
+	[KASAN_FREE_MAPPING_LAZY] = { KASAN_BUG_DOUBLE_OR_INVALID_FREE, "Free" },
+	[KASAN_FREE_MAPPING_PURGED] = { KASAN_BUG_DOUBLE_OR_INVALID_FREE, "Free" },
+	[KASAN_FREE_NO_MAPPING] = { KASAN_BUG_DOUBLE_OR_INVALID_FREE, "Free" },
+	[KASAN_FREE_WRONG_COUNT] = { KASAN_BUG_DOUBLE_OR_INVALID_FREE, "Free" },
+	[KASAN_FREE_WRONG_KIND] = { KASAN_BUG_DOUBLE_OR_INVALID_FREE, "Free" },
+	[KASAN_FREE_DEALLOC_MISMATCH] = { KASAN_BUG_ALLOC_DEALLOC_MISMATCH, "Free" },
+	[KASAN_BAD_VMAP_PAGE] = { KASAN_BUG_INVALID_VMAP, "Map" },
+	[KASAN_BAD_GET_FREE_PAGE] = { KASAN_BUG_USE_AFTER_FREE, "Reference" },
+};
+
+/* The line under the access line that says what was wrong. */
+static void word_bad_free(const struct kasan_bad_free *f, char *buf, size_t len)
+{
+	const char *fn = f->fn ? f->fn : "free";
+	void *p = (void *)f->addr, *start = (void *)f->start, *end = (void *)f->end;
+
+	switch (f->reason) {
+	case KASAN_FREE_NOT_SLAB:
+		kasan_snprintf(buf, len, "%s() of %p, which is not slab memory", fn, p);
+		break;
+	case KASAN_FREE_DESTROYED_CACHE:
+		kasan_snprintf(buf, len, "%s() of %p, an object of the destroyed cache %s", fn, p,
+			       f->cache);
+		break;
+	case KASAN_FREE_WRONG_CACHE:
+		kasan_snprintf(buf, len, "%s() of %p: wrong slab cache, %s but the object is from %s",
+			       fn, p, f->cache, f->other);
+		break;
+	case KASAN_FREE_NOT_OBJECT_START:
+		kasan_snprintf(buf, len, "%s() of %p, which is not the start of an object", fn, p);
+		break;
+	case KASAN_FREE_ALREADY_FREED:
+		kasan_snprintf(buf, len, "%s() of %p, an object already freed", fn, p);
+		break;
+	case KASAN_FREE_NEVER_ALLOCATED:
+		kasan_snprintf(buf, len, "%s() of %p, an object never allocated", fn, p);
+		break;
+	case KASAN_FREE_INSIDE_LARGE:
+		kasan_snprintf(buf, len, "%s() of %p, %lu bytes inside a %lu-byte large kmalloc at %p",
+			       fn, p, (unsigned long)(f->addr - f->start),
+			       (unsigned long)(f->end - f->start), start);
+		break;
+	case KASAN_FREE_PAGE_ALREADY_FREED:
+		kasan_snprintf(buf, len, "%s() of %p, in a page already freed", fn, p);
+		break;
+	case KASAN_FREE_NOT_KMALLOC:
+		kasan_snprintf(buf, len, "%s() of %p, which kmalloc did not return", fn, p);
+		break;
+	case KASAN_FREE_NOT_LINEAR_PAGE:
+		kasan_snprintf(buf, len, "%s() of an address that is not a page of the linear map",
+			       fn);
+		break;
+	case KASAN_FREE_ON_STACK:
+		kasan_snprintf(buf, len, "%s() of %p, on the stack of the calling task", fn, p);
+		break;
+	case KASAN_FREE_NOT_HEAP:
+		kasan_snprintf(buf, len, "%s() of %p, which malloc did not return (not heap memory)",
+			       fn, p);
+		break;
+	case KASAN_FREE_ALREADY_IN_POOL:
+		kasan_snprintf(buf, len, "%s() of %p, an element already in the pool or freed", fn, p);
+		break;
+	case KASAN_FREE_INSIDE_POOL_ELEMENT:
+		kasan_snprintf(buf, len, "%s() of %p, which is not the start of an element", fn, p);
+		break;
+	case KASAN_FREE_NOT_PAGE_BLOCK:
+		kasan_snprintf(buf, len,
+			       "%s() of a page that is not an allocated block of that order", fn);
+		break;
+	case KASAN_FREE_PERCPU_NOT_LIVE:
+		kasan_snprintf(buf, len, "%s() of a pointer that is not a live per-cpu allocation",
+			       fn);
+		break;
+	case KASAN_FREE_PERCPU_OUTSIDE:
+		kasan_snprintf(buf, len, "%s() of a pointer outside every per-cpu chunk", fn);
+		break;
+	case KASAN_FREE_OUTSIDE_VMALLOC:
+		kasan_snprintf(buf, len, "%s() of an address outside the vmalloc space [%p, %p)", fn,
+			       start, end);
+		break;
+	case KASAN_FREE_INSIDE_MAPPING:
+		kasan_snprintf(buf, len, "%s() of %p, which is %lu bytes inside the mapping [%p, %p)",
+			       fn, p, (unsigned long)(f->addr - f->start), start, end);
+		break;
+	case KASAN_FREE_MAPPING_LAZY:
+		kasan_snprintf(buf, len, "%s() of %p, in the mapping [%p, %p) that is already freed",
+			       fn, p, start, end);
+		break;
+	case KASAN_FREE_MAPPING_PURGED:
+		kasan_snprintf(buf, len, "%s() of %p, in the mapping [%p, %p) that was freed", fn, p,
+			       start, end);
+		break;
+	case KASAN_FREE_NO_MAPPING:
+		kasan_snprintf(buf, len, "%s() of %p, which no vmalloc mapping covers", fn, p);
+		break;
+	case KASAN_FREE_WRONG_COUNT:
+		kasan_snprintf(buf, len, "%s() of [%p, %p) with count %u, but it maps %u pages", fn,
+			       start, end, f->count, f->index);
+		break;
+	case KASAN_FREE_WRONG_KIND:
+		kasan_snprintf(buf, len, "%s() of [%p, %p), a mapping made by %s", fn, start, end,
+			       f->other);
+		break;
+	case KASAN_FREE_DEALLOC_MISMATCH:
+		/* fn and other name the calls as C++ does: "free()",
+		 * "operator delete []" */
+		kasan_snprintf(buf, len, "%s of %p, allocated by %s", fn, p, f->other);
+		break;
+	case KASAN_BAD_VMAP_PAGE:
+		kasan_snprintf(buf, len, "pages[%u] is %s", f->index,
+			       p ? "not an allocated page" : "NULL");
+		break;
+	case KASAN_BAD_GET_FREE_PAGE:
+		kasan_snprintf(buf, len, "%s() of a free page (refcount 0): no reference taken", fn);
+		break;
+	default:
+		buf[0] = 0;
+		break;
+	}
+}
+
+/* The one entry point of bad frees (Linux: kasan_report_invalid_free). */
+void kasan_report_bad_free(const struct kasan_bad_free *f)
+{
+	char detail[200];
+	struct kasan_access a = {
+		.addr = f->addr, .ip = f->ip, .fp = f->fp, .detail = detail,
+	};
+
+	if ((unsigned)f->reason >= KASAN_FREE_REASON_NR)
+		return;
+	a.bug = free_reasons[f->reason].bug;
+	a.op = free_reasons[f->reason].op;
+	word_bad_free(f, detail, sizeof(detail));
+	if (f->counter)
+		__atomic_add_fetch(f->counter, 1, __ATOMIC_RELAXED);
+	kasan_report(&a);
+}
+
+/*
+ * A fault the port cannot resolve becomes a report and the task dies.
+ * The port says what the hardware said; the report's words are made
+ * here: a vmap stack's guard page is a stack overflow, an address
+ * without shadow (or none at all) a wild access (Linux's
+ * get_wild_bug_type), a fault on memory with shadow a page fault.
+ */
+void kasan_report_fatal_fault(const struct kasan_access *fault)
+{
+	struct kasan_access a = *fault;
+	uintptr_t lo, hi;
+
+	if (!a.addr_unknown && vmalloc_stack_guard(a.addr, &lo, &hi)) {
+		char detail[160];
+
+		kasan_snprintf(detail, sizeof(detail),
+			       "The task overflowed its vmalloc'd stack [%p, %p): the access hit the guard page below it.",
+			       (void *)lo, (void *)hi);
+		a.bug = KASAN_BUG_STACK_OVERFLOW;
+		a.detail = detail;
+		a.op = NULL;
+		a.fatal = true;
+		kasan_report(&a);
+		plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
+	}
+	if (a.addr_unknown)
+		a.bug = KASAN_BUG_WILD_MEMORY_ACCESS;
+	else if (a.addr < PLAT_PAGE_SIZE || !plat_addr_has_shadow(a.addr))
+		a.bug = wild_bug_type(a.addr);
+	else
+		a.bug = KASAN_BUG_PAGE_FAULT;
+	a.fatal = true;
+	kasan_report(&a);
+	plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
 }
 
 unsigned long vmkasan_report_count(void)

@@ -6,6 +6,8 @@
  * address belongs to the object at X / which belongs to the cache C of
  * size S", where the access lies relative to the object (computed from
  * the access address, as the kernel does), and the physical page.
+ * A large kmalloc is no slab object to Linux (kasan_addr_to_slab() finds
+ * no slab): it gets the physical page only.
  */
 #include "mm/slab.h"
 
@@ -15,107 +17,103 @@ static bool in_linear(uintptr_t addr)
 	       addr < mm_layout.linear_start + (mm_layout.general_pfns << PAGE_SHIFT);
 }
 
-/* The bug type for a bad access to memory of the page allocator, or NULL. */
-const char *kasan_slab_bug_type(uintptr_t addr, uint8_t v)
+/* The bug type for a bad access to memory of the page allocator. */
+enum kasan_bug_type kasan_slab_bug_type(uintptr_t addr, uint8_t v)
 {
 	switch (v) {
 	case KASAN_SLAB_REDZONE:
-		return "slab-out-of-bounds";
+		return KASAN_BUG_SLAB_OUT_OF_BOUNDS;
 	case KASAN_SLAB_FREE:
-		return "slab-use-after-free";
+		return KASAN_BUG_SLAB_USE_AFTER_FREE;
 	case KASAN_PAGE_FREE:
-		return "use-after-free";
+		return KASAN_BUG_USE_AFTER_FREE;
 	case KASAN_PAGE_REDZONE:
 		/* Page 0 is the other user of 0xFE. */
-		return in_linear(addr) ? "slab-out-of-bounds" : NULL;
+		return in_linear(addr) ? KASAN_BUG_SLAB_OUT_OF_BOUNDS : KASAN_BUG_NONE;
 	default:
-		return NULL;
+		return KASAN_BUG_NONE;
 	}
 }
 
-static void print_track(const char *what, uint32_t pid, depot_handle_t stack)
+/*
+ * Linux's kasan_get_alloc_size(): the requested size of a live object,
+ * read from its shadow (0 for a freed object: the caller falls back to
+ * the cache's object size).
+ */
+static size_t alloc_size_from_shadow(uintptr_t obj, size_t object_size)
 {
-	kasan_printf("%s by task %u:\n", what, pid);
-	if (stack)
-		stack_depot_print(stack);
-	else
-		kasan_printf("(stack is not available)\n");
-	kasan_printf("\n");
+	size_t size = 0;
+
+	for (const uint8_t *sh = (const uint8_t *)kasan_shadow(obj); size < object_size; sh++) {
+		if (*sh == 0)
+			size += KASAN_GRANULE_SIZE;
+		else if (*sh < KASAN_GRANULE_SIZE)
+			return size + *sh;
+		else
+			return size;
+	}
+	return object_size;
 }
 
-static bool describe_slab_object(uintptr_t addr, struct slab *sl)
+/*
+ * The object whose slot holds addr (Linux's nearest_obj(): a slot is the
+ * object followed by its redzone, so a byte just before an object is
+ * the previous object's right redzone); the header before slot 0 counts
+ * as slot 0.  Its tracks are copied under the cache lock.
+ */
+void kasan_slab_lookup(uintptr_t addr, struct kasan_report_info *info)
 {
-	struct kmem_cache *s = sl->cache;
+	struct slab *sl;
+	struct kmem_cache *s;
 	struct slab_meta m;
 	uint32_t idx = 0;
-	uintptr_t obj;
-	const char *state;
-	size_t size;
 
-	/* The nearest object: the one whose slot holds addr; the header
-	 * before slot 0 is slot 0's left redzone. */
+	if (!in_linear(addr) || !(sl = addr_to_slab(addr)))
+		return;
+	s = sl->cache;
 	if (addr >= sl->objects && !slab_obj_index(sl, addr, &idx))
 		idx = sl->nr - 1;
-	obj = slab_obj_addr(sl, idx);
 	kasan_spin_lock(&s->lock);
 	m = sl->meta[idx];
 	kasan_spin_unlock(&s->lock);
-	if (m.alloc_pid || m.alloc_stack)
-		print_track("Allocated", m.alloc_pid, m.alloc_stack);
-	if (m.state != OBJ_LIVE && m.free_stack)
-		print_track("Freed", m.free_pid, m.free_stack);
-	kasan_printf("The buggy address belongs to the object at %p\n"
-		     " which belongs to the cache %s of size %u\n", (void *)obj, s->name,
-		     s->object_size);
-	/* Generic KASAN names the region's state after the bug type. */
-	size = m.state == OBJ_LIVE ? m.size : s->object_size;
-	state = m.state == OBJ_LIVE ? "allocated " : m.state == OBJ_FREE && !m.alloc_pid ? "" :
-		"freed ";
-	kasan_print_location(addr, obj, size, state);
-	return true;
+	info->region = KASAN_REGION_SLAB;
+	info->object = slab_obj_addr(sl, idx);
+	info->cache_name = s->name;
+	info->cache_size = s->object_size;
+	info->alloc_size = alloc_size_from_shadow(info->object, s->object_size);
+	if (!info->alloc_size)
+		info->alloc_size = s->object_size;
+	info->alloc = (struct kasan_track){ m.alloc_pid, m.alloc_stack };
+	info->free = (struct kasan_track){ m.free_pid, m.free_stack };
+	info->has_free = m.state != OBJ_LIVE && m.free_stack;
 }
 
-bool kasan_describe_slab(uintptr_t addr)
+bool kasan_describe_slab(uintptr_t addr, const struct kasan_report_info *info)
 {
-	struct slab *sl;
-	uintptr_t start;
-	size_t size;
-	uint32_t t[4];
+	const char *state = "";
 
-	if (!in_linear(addr))
-		return false;
-	sl = addr_to_slab(addr);
-	if (sl) {
-		describe_slab_object(addr, sl);
+	if (info->region != KASAN_REGION_SLAB)
+		return false;	/* a large kmalloc or a plain page: kasan_describe_page() */
+	if (info->alloc.pid || info->alloc.stack) {
+		kasan_print_track(&info->alloc, "Allocated");
 		kasan_printf("\n");
-	} else if (kmalloc_large_addr(addr, &start, &size)) {
-		uint32_t pid, stack;
-
-		kmalloc_large_tracks(start, &pid, &stack);
-		print_track("Allocated", pid, stack);
-		kasan_print_location(addr, start, size, "allocated ");
-		kasan_printf("\n");
-	} else if ((uint8_t)*kasan_shadow(addr) == KASAN_PAGE_FREE &&
-		   kmalloc_large_freed(addr, &start, &size, t)) {
-		print_track("Allocated", t[0], t[1]);
-		print_track("Freed", t[2], t[3]);
-		kasan_print_location(addr, start, size, "freed ");
-		kasan_printf("\n");
-	} else {
-		return false;	/* a plain page: kasan_describe_page() */
 	}
+	if (info->has_free) {
+		kasan_print_track(&info->free, "Freed");
+		kasan_printf("\n");
+	}
+	kasan_printf("The buggy address belongs to the object at %p\n"
+		     " which belongs to the cache %s of size %u\n", (void *)info->object,
+		     info->cache_name, info->cache_size);
+	/* Generic KASAN names the region's state after the bug type
+	 * (Linux's describe_object_addr()). */
+	if (info->bug == KASAN_BUG_SLAB_OUT_OF_BOUNDS)
+		state = "allocated ";
+	else if (info->bug == KASAN_BUG_SLAB_USE_AFTER_FREE)
+		state = "freed ";
+	kasan_print_location(addr, info->object, info->alloc_size, state);
+	kasan_printf("\n");
 	/* The page dump follows, as in Linux. */
 	kasan_describe_page(addr);
 	return true;
-}
-
-void report_slab_bad_free(const char *bug, uintptr_t addr, uintptr_t ip, uintptr_t fp,
-			  const char *detail)
-{
-	struct kasan_access a = {
-		.addr = addr, .ip = ip, .fp = fp, .op = "Free", .bug_type = bug, .detail = detail,
-	};
-
-	__atomic_add_fetch(&slab_bad_frees, 1, __ATOMIC_RELAXED);
-	kasan_report(&a);
 }

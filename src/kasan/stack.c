@@ -161,7 +161,13 @@ static void print_frame_objects(uintptr_t descr_addr)
 			p++;
 		if (len > kasan_strlen(p))
 			break;
-		kasan_printf(" [%lu, %lu) '%.*s'\n", off, off + size, (int)len, p);
+		/* The name without the compilers' ":line" suffix, as Linux
+		 * prints it (tokenize_frame_descr strips it). */
+		int name = 0;
+
+		while (name < (int)len && p[name] != ':')
+			name++;
+		kasan_printf(" [%lu, %lu) '%.*s'\n", off, off + size, name, p);
 		p += len;
 	}
 }
@@ -259,20 +265,21 @@ static bool describe_stack(uintptr_t addr, uintptr_t bad)
 			}
 	}
 	if (!frame) {
-		kasan_printf("The buggy address %p is located in stack of task %s/%lu\n",
-			     (void *)addr, comm, plat_tid());
+		kasan_printf("The buggy address belongs to stack of task %s/%lu\n", comm,
+			     plat_tid());
 		return true;
 	}
 
 	struct plat_symbol sym;
 
+	/* Linux's kasan_print_address_stack_frame() words.  A dynamic
+	 * alloca lies below its function's frame, where Linux's search for
+	 * a frame (downwards, to the frame's left redzone) finds none: the
+	 * task's line only. */
+	kasan_printf("The buggy address belongs to stack of task %s/%lu\n", comm, plat_tid());
 	if (alloca_area)
-		kasan_printf("The buggy address %p is located in stack of task %s/%lu in a dynamic "
-			     "alloca area below the frame:\n", (void *)addr, comm, plat_tid());
-	else
-		kasan_printf("The buggy address %p is located in stack of task %s/%lu at offset %lu "
-			     "in frame:\n", (void *)addr, comm, plat_tid(),
-			     (unsigned long)(addr - frame));
+		return true;
+	kasan_printf(" and is located at offset %lu in frame:\n", (unsigned long)(addr - frame));
 	if (kasan_flags.symbolize && plat_symbolize(words[2], false, &sym) && sym.func)
 		kasan_printf(" %s+0x%lx/0x%lx\n", sym.func, (unsigned long)sym.func_off,
 			     (unsigned long)sym.func_size);

@@ -40,6 +40,24 @@ static __always_inline bool poisoned(const void *p)
 	return byte_is_poisoned(a);
 }
 
+/* Are the sizeof(long) bytes at p all accessible? */
+static __always_inline bool word_ok(const void *p)
+{
+	for (size_t k = 0; k < sizeof(long); k++)
+		if (poisoned((const char *)p + k))
+			return false;
+	return true;
+}
+
+static __always_inline int kasan_memcmp_raw(const unsigned char *a, const unsigned char *b,
+					    size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (a[k] != b[k])
+			return 1;
+	return 0;
+}
+
 /* Bytes of s up to its NUL (included) or max, stopping at a poisoned
  * byte, which is then counted so the check reports it. */
 static size_t scan(const char *s, size_t max, bool *bad)
@@ -62,6 +80,27 @@ static size_t scan(const char *s, size_t max, bool *bad)
 #define CHECK(p, n, write) kasan_check_range((uintptr_t)(p), (n), (write), ip, fp)
 #define ENTRY uintptr_t ip = CALLER_IP, fp = CALLER_FP
 
+/*
+ * Linux builds lib/string.c with KASAN: memchr, memcmp, strchr, strcmp,
+ * strlen, ... are instrumented code, so a bad read is reported in the
+ * string function itself ("BUG: KASAN: ... in memchr"), for the one
+ * load that touched the first bad byte, with the user's function below
+ * it in the trace.  IN_FN_READ reports that way: ip is a pc in the
+ * calling string function, fp that function's frame.  The string
+ * functions that use it must not be inlined into one another.
+ */
+static __noinline uintptr_t pc_in_caller(void)
+{
+	return CALLER_IP;
+}
+#define IN_FN_READ(p, n) \
+	kasan_check_range((uintptr_t)(p), (n), false, pc_in_caller(), \
+			  (uintptr_t)__builtin_frame_address(0))
+
+/* The one byte a byte-at-a-time loop reads at s + i, as Linux's does:
+ * false after the report when it is poisoned. */
+#define READ_BYTE_OK(s, i) (!poisoned((s) + (i)) || IN_FN_READ((s) + (i), 1))
+
 /* scan() for a function that reads a whole string: false, after the
  * report, when a poisoned byte comes before the NUL; *len counts the NUL. */
 static bool scan_string(const char *s, size_t max, size_t *len, uintptr_t ip, uintptr_t fp)
@@ -74,36 +113,33 @@ static bool scan_string(const char *s, size_t max, size_t *len, uintptr_t ip, ui
 	return !bad;
 }
 
+/* A bad byte ends the string here: the program goes on. */
 __public size_t strlen(const char *s);
 __public size_t strlen(const char *s)
 {
-	ENTRY;
-	size_t n;
+	size_t n = 0;
 
-	scan_string(s, ~(size_t)0, &n, ip, fp);
-	return n - 1;
+	while (READ_BYTE_OK(s, n) && s[n])
+		n++;
+	return n;
 }
 
 __public size_t strnlen(const char *s, size_t max);
 __public size_t strnlen(const char *s, size_t max)
 {
-	ENTRY;
-	size_t n;
+	size_t n = 0;
 
-	if (!scan_string(s, max, &n, ip, fp))
-		return n - 1;
-	return n && !s[n - 1] ? n - 1 : n;
+	while (n < max && READ_BYTE_OK(s, n) && s[n])
+		n++;
+	return n;
 }
 
 __public char *strchr(const char *s, int c);
 __public char *strchr(const char *s, int c)
 {
-	ENTRY;
 	for (size_t i = 0;; i++) {
-		if (poisoned(s + i)) {
-			CHECK(s, i + 1, false);
+		if (!READ_BYTE_OK(s, i))
 			return NULL;
-		}
 		if (s[i] == (char)c)
 			return (char *)s + i;
 		if (!s[i])
@@ -114,14 +150,11 @@ __public char *strchr(const char *s, int c)
 __public char *strrchr(const char *s, int c);
 __public char *strrchr(const char *s, int c)
 {
-	ENTRY;
 	const char *last = NULL;
 
 	for (size_t i = 0;; i++) {
-		if (poisoned(s + i)) {
-			CHECK(s, i + 1, false);
+		if (!READ_BYTE_OK(s, i))
 			return NULL;
-		}
 		if (s[i] == (char)c)
 			last = s + i;
 		if (!s[i])
@@ -129,17 +162,12 @@ __public char *strrchr(const char *s, int c)
 	}
 }
 
-static int cmp(const char *a, const char *b, size_t max, uintptr_t ip, uintptr_t fp)
+/* Inlined into strcmp and strncmp, whose names the reports carry. */
+static __always_inline int cmp(const char *a, const char *b, size_t max)
 {
 	for (size_t i = 0; i < max; i++) {
-		if (poisoned(a + i)) {
-			CHECK(a, i + 1, false);
+		if (!READ_BYTE_OK(a, i) || !READ_BYTE_OK(b, i))
 			return 0;
-		}
-		if (poisoned(b + i)) {
-			CHECK(b, i + 1, false);
-			return 0;
-		}
 		if (a[i] != b[i])
 			return (unsigned char)a[i] < (unsigned char)b[i] ? -1 : 1;
 		if (!a[i])
@@ -151,13 +179,13 @@ static int cmp(const char *a, const char *b, size_t max, uintptr_t ip, uintptr_t
 __public int strcmp(const char *a, const char *b);
 __public int strcmp(const char *a, const char *b)
 {
-	return cmp(a, b, ~(size_t)0, CALLER_IP, CALLER_FP);
+	return cmp(a, b, ~(size_t)0);
 }
 
 __public int strncmp(const char *a, const char *b, size_t n);
 __public int strncmp(const char *a, const char *b, size_t n)
 {
-	return cmp(a, b, n, CALLER_IP, CALLER_FP);
+	return cmp(a, b, n);
 }
 
 __public char *strcpy(char *d, const char *s);
@@ -240,7 +268,6 @@ __public char *strstr(const char *h, const char *n)
 __public void *memchr(const void *s, int c, size_t n);
 __public void *memchr(const void *s, int c, size_t n)
 {
-	ENTRY;
 	const unsigned char *p = s;
 
 	/*
@@ -249,10 +276,8 @@ __public void *memchr(const void *s, int c, size_t n)
 	 * n first made a line-by-line memchr over a big buffer quadratic.
 	 */
 	for (size_t i = 0; i < n; i++) {
-		if (poisoned(p + i)) {
-			CHECK(p, i + 1, false);
+		if (!READ_BYTE_OK(p, i))
 			return NULL;
-		}
 		if (p[i] == (unsigned char)c)
 			return (void *)(p + i);
 	}
@@ -263,13 +288,25 @@ __public int memcmp(const void *a, const void *b, size_t n);
 __public int memcmp(const void *a, const void *b, size_t n)
 {
 	const unsigned char *x = a, *y = b;
+	size_t i = 0;
 
-	if (!kasan_check_range((uintptr_t)a, n, false, CALLER_IP, CALLER_FP) ||
-	    !kasan_check_range((uintptr_t)b, n, false, CALLER_IP, CALLER_FP))
-		return 0;
-	for (size_t i = 0; i < n; i++)
+	/* Linux's lib/string.c memcmp on machines with cheap unaligned
+	 * loads: a word of each at a time while a word is left, then bytes;
+	 * a bad load is reported as the load it is. */
+	for (; n - i >= sizeof(long); i += sizeof(long)) {
+		if (!word_ok(x + i) && !IN_FN_READ(x + i, sizeof(long)))
+			return 0;
+		if (!word_ok(y + i) && !IN_FN_READ(y + i, sizeof(long)))
+			return 0;
+		if (kasan_memcmp_raw(x + i, y + i, sizeof(long)))
+			break;
+	}
+	for (; i < n; i++) {
+		if (!READ_BYTE_OK(x, i) || !READ_BYTE_OK(y, i))
+			return 0;
 		if (x[i] != y[i])
 			return x[i] < y[i] ? -1 : 1;
+	}
 	return 0;
 }
 

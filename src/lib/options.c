@@ -18,6 +18,8 @@ struct kasan_flags kasan_flags = {
 
 static int show_help;
 
+static const char *const frame_formats[] = { "linux", "full", NULL };
+
 static const struct kasan_option options[] = {
 	{ "halt_on_error", OPT_BOOL, &kasan_flags.halt_on_error, NULL, 0, 1,
 	  "0: report and continue; 1: terminate after the first report" },
@@ -31,6 +33,10 @@ static const struct kasan_option options[] = {
 	  "stderr, stdout, or a path: reports go to <path>.<pid>" },
 	{ "symbolize", OPT_BOOL, &kasan_flags.symbolize, NULL, 0, 1,
 	  "print function+off/size and file:line in traces" },
+	{ "frame_format", OPT_ENUM, &kasan_flags.frame_format, frame_formats, 0, 0,
+	  "trace lines: linux (func+0xoff/0xsize [module], as the kernel prints them, which "
+	  "scripts/decode_stacktrace.sh decorates) or full (inlined frames, file:line, "
+	  "[binary+0xoff])" },
 	{ "print_stats", OPT_BOOL, &kasan_flags.print_stats, NULL, 0, 1,
 	  "print shadow and report statistics at exit" },
 	{ "help", OPT_BOOL, &show_help, NULL, 0, 1, "print this list at start-up" },

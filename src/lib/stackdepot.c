@@ -101,7 +101,9 @@ static uint32_t save_trace(uintptr_t fp, uintptr_t ip, uintptr_t *pcs)
 		const uintptr_t *rec = (const uintptr_t *)(fp + PLAT_FRAME_RECORD_OFFSET);
 		uintptr_t next = rec[0], ret = rec[1];
 
-		if (!ret)
+		/* A zero saved frame pointer: the outermost frame, called by
+		 * the thread's start-up (as kasan_print_trace ends there). */
+		if (!ret || !next)
 			break;
 		pcs[n++] = ret;
 		if (next <= fp)
@@ -216,6 +218,17 @@ void stack_depot_print(depot_handle_t h)
 		return;
 	}
 	kasan_print_pcs(e->pcs, (int)e->nr);
+}
+
+uintptr_t stack_depot_first_pc(depot_handle_t h)
+{
+	struct depot_entry *e = NULL;
+
+	kasan_spin_lock(&depot_lock);
+	if (h && h <= nr_entries)
+		e = by_handle[h - 1];
+	kasan_spin_unlock(&depot_lock);
+	return e && e->nr ? e->pcs[0] : 0;
 }
 
 void depot_lock_all(bool lock)

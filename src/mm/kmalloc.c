@@ -170,30 +170,6 @@ void kmalloc_lock_all(bool lock)
 		kasan_spin_unlock(&large_lock);
 }
 
-/* The record of a freed large block holding addr, copied out. */
-bool kmalloc_large_freed(uintptr_t addr, uintptr_t *start, size_t *size, uint32_t tracks[4])
-{
-	bool found = false;
-
-	kasan_spin_lock(&large_lock);
-	for (unsigned i = 0; i < LARGE_RECENT && !found; i++) {
-		struct large_rec *r = &large_recent[(large_recent_next - 1 - i) % LARGE_RECENT];
-
-		if (r->start && addr >= r->start &&
-		    addr < r->start + (PAGE_SIZE << r->order)) {
-			*start = r->start;
-			*size = r->size;
-			tracks[0] = r->alloc_pid;
-			tracks[1] = r->alloc_stack;
-			tracks[2] = r->free_pid;
-			tracks[3] = r->free_stack;
-			found = true;
-		}
-	}
-	kasan_spin_unlock(&large_lock);
-	return found;
-}
-
 /* room >= size: the bytes the pages must hold (malloc asks for a
  * redzone granule past the block, see kmalloc_large_caller). */
 static void *kmalloc_large(size_t size, size_t room, gfp_t gfp, uintptr_t ip, uintptr_t fp)
@@ -225,19 +201,6 @@ static void *kmalloc_large(size_t size, size_t room, gfp_t gfp, uintptr_t ip, ui
 void *kmalloc_large_caller(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
 {
 	return kmalloc_large(size, ALIGN_UP(size, KASAN_GRANULE_SIZE) + KASAN_GRANULE_SIZE, gfp, ip, fp);
-}
-
-/* Large-kmalloc tracks for reports: allocation (pid, stack). */
-void kmalloc_large_tracks(uintptr_t start, uint32_t *pid, uint32_t *stack)
-{
-	struct page *pg = large_head(start);
-
-	*pid = 0;
-	*stack = 0;
-	if (!pg)
-		return;
-	*stack = large_stack(pg);
-	*pid = large_pid(pg);
 }
 
 /*
@@ -359,7 +322,10 @@ static void do_kfree(const void *p, uintptr_t ip, uintptr_t fp, const char *fn)
 {
 	uintptr_t a = (uintptr_t)p;
 	struct page *pg;
-	char detail[160];
+	struct kasan_bad_free bad = {
+		.reason = KASAN_FREE_NOT_KMALLOC, .fn = fn, .addr = a, .ip = ip, .fp = fp,
+		.counter = &slab_bad_frees,
+	};
 
 	if (!p || p == ZERO_SIZE_PTR)
 		return;
@@ -377,21 +343,20 @@ static void do_kfree(const void *p, uintptr_t ip, uintptr_t fp, const char *fn)
 		size_t size;
 
 		if (kmalloc_large_addr(a, &start, &size)) {
-			kasan_snprintf(detail, sizeof(detail),
-				       "%s() of %p, %lu bytes inside a %lu-byte large kmalloc at %p", fn,
-				       p, (unsigned long)(a - start), (unsigned long)size, (void *)start);
-			report_slab_bad_free("invalid-free", a, ip, fp, detail);
+			bad.reason = KASAN_FREE_INSIDE_LARGE;
+			bad.start = start;
+			bad.end = start + size;
+			kasan_report_bad_free(&bad);
 			return;
 		}
 	}
 	if (a >= mm_layout.linear_start &&
 	    a < mm_layout.linear_start + (mm_layout.general_pfns << PAGE_SHIFT) && page_freed(a)) {
-		kasan_snprintf(detail, sizeof(detail), "%s() of %p, in a page already freed", fn, p);
-		report_slab_bad_free("double-free", a, ip, fp, detail);
+		bad.reason = KASAN_FREE_PAGE_ALREADY_FREED;
+		kasan_report_bad_free(&bad);
 		return;
 	}
-	kasan_snprintf(detail, sizeof(detail), "%s() of %p, which kmalloc did not return", fn, p);
-	report_slab_bad_free("invalid-free", a, ip, fp, detail);
+	kasan_report_bad_free(&bad);
 }
 
 void kfree_caller(const void *p, uintptr_t ip, uintptr_t fp, const char *fn)
@@ -531,9 +496,10 @@ void kfree_sensitive(const void *p)
 	uintptr_t ip = CALLER_IP, fp = CALLER_FP;
 	size_t n = 0;
 
-	/* A live object is wiped first; a freed one goes to kfree, which
-	 * reports the double free. */
-	if (p && p != ZERO_SIZE_PTR && !kasan_region_is_poisoned_byte((uintptr_t)p))
+	/* A live object is wiped first.  Linux's ksize() checks the first
+	 * byte (kasan_check_byte), so a freed object is a use-after-free
+	 * report, and then kfree's double free: two reports. */
+	if (p && p != ZERO_SIZE_PTR && kasan_check_range((uintptr_t)p, 1, false, ip, fp))
 		n = usable_size(p, ip, fp);
 	if (n)
 		plat_memset((void *)p, 0, n);
@@ -660,8 +626,12 @@ void free_pages(unsigned long addr, unsigned int order)
 	if (!addr)
 		return;
 	if (addr & (PAGE_SIZE - 1) || !virt_to_page((void *)addr)) {
-		report_slab_bad_free("invalid-free", addr, CALLER_IP, CALLER_FP,
-				     "free_pages() of an address that is not a page of the linear map");
+		struct kasan_bad_free bad = {
+			.reason = KASAN_FREE_NOT_LINEAR_PAGE, .fn = "free_pages", .addr = addr,
+			.ip = CALLER_IP, .fp = CALLER_FP, .counter = &slab_bad_frees,
+		};
+
+		kasan_report_bad_free(&bad);
 		return;
 	}
 	free_pages_checked(virt_to_page((void *)addr), order, CALLER_IP, CALLER_FP);

@@ -110,7 +110,9 @@ static bool on_own_stack(uintptr_t a)
 void kasan_free(const void *p, uintptr_t ip, uintptr_t fp, const char *fn)
 {
 	uintptr_t a = (uintptr_t)p;
-	char detail[160];
+	struct kasan_bad_free bad = {
+		.fn = fn, .addr = a, .ip = ip, .fp = fp, .counter = &slab_bad_frees,
+	};
 
 	if (!p)
 		return;
@@ -126,10 +128,8 @@ void kasan_free(const void *p, uintptr_t ip, uintptr_t fp, const char *fn)
 		vfree_for_malloc(a, ip, fp);	/* reports a double or wrong free */
 		return;
 	}
-	kasan_snprintf(detail, sizeof(detail), "%s() of %p, %s", fn, p,
-		       on_own_stack(a) ? "on the stack of the calling task" :
-		       "which malloc did not return (not heap memory)");
-	report_slab_bad_free("invalid-free", a, ip, fp, detail);
+	bad.reason = on_own_stack(a) ? KASAN_FREE_ON_STACK : KASAN_FREE_NOT_HEAP;
+	kasan_report_bad_free(&bad);
 }
 
 /* The requested size of the live block at p; false when p is not the
@@ -218,7 +218,6 @@ static const char *const kind_alloc_name[] = {
 void kasan_free_check_kind(const void *p, enum malloc_kind kind, const char *fn, uintptr_t ip,
 			   uintptr_t fp)
 {
-	char detail[160];
 	int have;
 
 	if (!p)
@@ -227,9 +226,10 @@ void kasan_free_check_kind(const void *p, enum malloc_kind kind, const char *fn,
 	if (have < 0 || have == (int)kind || have >= (int)ARRAY_SIZE(kind_alloc_name))
 		return;	/* not a live block (kasan_free says why), or the right kind */
 	block_kind((uintptr_t)p, (int)kind);	/* reported once: freed as `kind` now */
-	kasan_snprintf(detail, sizeof(detail), "%s of %p, allocated by %s", fn, p,
-		       kind_alloc_name[have]);
-	report_slab_bad_free("alloc-dealloc-mismatch", (uintptr_t)p, ip, fp, detail);
+	kasan_report_bad_free(&(struct kasan_bad_free){
+		.reason = KASAN_FREE_DEALLOC_MISMATCH, .fn = fn, .addr = (uintptr_t)p,
+		.ip = ip, .fp = fp, .other = kind_alloc_name[have],
+	});
 }
 
 size_t kasan_malloc_size(const void *p)

@@ -77,6 +77,8 @@ typedef uint32_t depot_handle_t;
 #define DEPOT_HANDLE_BITS 21
 depot_handle_t stack_depot_save_here(uintptr_t fp, uintptr_t ip);
 void stack_depot_print(depot_handle_t h);
+/* The innermost pc of a stored trace (the allocating call), 0 if none. */
+uintptr_t stack_depot_first_pc(depot_handle_t h);
 
 /* ---- vmalloc shadow (shadow_vmalloc.c) ---- */
 extern unsigned long vmalloc_shadow_cache_max;
@@ -124,11 +126,35 @@ uintptr_t pcpu_get_vm_areas(unsigned nr, size_t unit, size_t *stride_out, uintpt
 			    uintptr_t fp);
 void pcpu_free_vm_areas(uintptr_t base, unsigned nr, size_t stride, uintptr_t ip, uintptr_t fp);
 
+/* ---- page_alloc.c, for reports: "belongs to the physical page" ---- */
+void kasan_describe_pfn(unsigned long pfn);
+
 /* ---- vmalloc.c ---- */
 bool vmalloc_init_space(char *err, size_t errlen);
 bool vmalloc_addr(uintptr_t addr);
-/* Report a bad call (invalid free, bad vmap) and count it in the stats. */
-void report_bad_call(const char *bug, const char *detail, uintptr_t addr, uintptr_t ip,
-		     uintptr_t fp, const char *op);
+/* Bad calls (invalid frees, bad vmaps) the vmalloc side counts. */
+extern unsigned long bad_frees;
+
+/* ---- vmap_lookup.c: what a vmalloc address is, for reports ---- */
+enum vmalloc_state {
+	VMALLOC_OUTSIDE,	/* not in the vmalloc space: [start, end) is the space */
+	VMALLOC_NONE,		/* no mapping covers it: [start, end) is the space */
+	VMALLOC_BUSY,		/* the lookup would wait for a lock this thread may hold */
+	VMALLOC_LIVE,		/* a live mapping */
+	VMALLOC_LAZY,		/* freed, waiting for the lazy purge */
+	VMALLOC_PURGED,		/* freed and purged (recently) */
+};
+struct vmalloc_info {
+	uintptr_t start, end;	/* the mapping, guard included */
+	uintptr_t mapped_end;	/* end of its mapped pages (live, lazy) */
+	size_t size;		/* bytes the owner may touch */
+	unsigned nr_pages;
+	uint32_t flags;		/* VM_* and VMK_* */
+	unsigned long pfn;	/* live: the frame behind the address, 0 if none */
+	struct kasan_track alloc, free;
+};
+enum vmalloc_state vmalloc_lookup(uintptr_t addr, struct vmalloc_info *vi);
+/* Is addr a live vmap stack's guard page?  The stack is [*lo, *hi). */
+bool vmalloc_stack_guard(uintptr_t addr, uintptr_t *lo, uintptr_t *hi);
 
 #endif

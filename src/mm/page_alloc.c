@@ -414,9 +414,12 @@ static void free_block(struct page *page, unsigned int order, uintptr_t ip, uint
 	/* A slab's or a large kmalloc's pages belong to kfree. */
 	if (!general_page(page) || page->order != order ||
 	    (page->flags & (PG_slab | PG_large_kmalloc))) {
-		report_bad_call("double-free or invalid-free",
-				"__free_pages() of a page that is not an allocated block of that order",
-				(uintptr_t)page, ip, fp, "Free");
+		struct kasan_bad_free f = {
+			.reason = KASAN_FREE_NOT_PAGE_BLOCK, .fn = "__free_pages",
+			.addr = (uintptr_t)page, .ip = ip, .fp = fp, .counter = &bad_frees,
+		};
+
+		kasan_report_bad_free(&f);
 		return;
 	}
 	pages_free_block(page, order);
@@ -482,9 +485,13 @@ void get_page(struct page *page)
 
 	do {
 		if (!old) {
-			report_bad_call("use-after-free",
-					"get_page() of a free page (refcount 0): no reference taken",
-					(uintptr_t)page, CALLER_IP, CALLER_FP, "Reference");
+			struct kasan_bad_free f = {
+				.reason = KASAN_BAD_GET_FREE_PAGE, .fn = "get_page",
+				.addr = (uintptr_t)page, .ip = CALLER_IP, .fp = CALLER_FP,
+				.counter = &bad_frees,
+			};
+
+			kasan_report_bad_free(&f);
 			return;
 		}
 	} while (!__atomic_compare_exchange_n(&page->refcount, &old, old + 1, true,
@@ -547,6 +554,14 @@ bool kasan_describe_page(uintptr_t addr)
 		return true;
 	}
 	return false;
+}
+
+void kasan_describe_pfn(unsigned long pfn)
+{
+	if (!mem_map || pfn >= mm_layout.nr_pfns)
+		return;
+	kasan_printf("The buggy address belongs to the physical page:\n");
+	dump_page(pfn_to_page(pfn));
 }
 
 bool page_alloc_init(char *err, size_t errlen)

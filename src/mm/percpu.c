@@ -285,10 +285,13 @@ void free_percpu(void *ptr)
 	if (!c || off % PCPU_MIN || !test_bit(c->bound, (unsigned)(off / PCPU_MIN)) ||
 	    !test_bit(c->used, (unsigned)(off / PCPU_MIN))) {
 		kasan_spin_unlock(&pcpu_lock);
-		report_bad_call("double-free or invalid-free",
-				c ? "free_percpu() of a pointer that is not a live per-cpu allocation"
-				  : "free_percpu() of a pointer outside every per-cpu chunk",
-				addr, CALLER_IP, CALLER_FP, "Free");
+		struct kasan_bad_free f = {
+			.reason = c ? KASAN_FREE_PERCPU_NOT_LIVE : KASAN_FREE_PERCPU_OUTSIDE,
+			.fn = "free_percpu", .addr = addr, .ip = CALLER_IP, .fp = CALLER_FP,
+			.counter = &bad_frees,
+		};
+
+		kasan_report_bad_free(&f);
 		return;
 	}
 	start = (unsigned)(off / PCPU_MIN);

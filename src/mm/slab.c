@@ -360,7 +360,8 @@ static bool cache_usable(struct kmem_cache *s, uintptr_t ip, uintptr_t fp)
 {
 	if (s == &kmem_cache_boot)
 		return true;
-	if (!kasan_check_range((uintptr_t)s, sizeof(*s), false, ip, fp))
+	/* One byte, as Linux's kasan_check_byte(s) in kmem_cache_destroy. */
+	if (!kasan_check_range((uintptr_t)s, 1, false, ip, fp))
 		return false;
 	return READ_ONCE(s->magic) == CACHE_MAGIC;
 }
@@ -370,36 +371,36 @@ void slab_free(struct kmem_cache *s, const void *p, uintptr_t ip, uintptr_t fp, 
 	uintptr_t obj = (uintptr_t)p;
 	struct slab *sl = addr_to_slab(obj);
 	struct slab_meta *m;
-	char detail[160];
+	struct kasan_bad_free bad = {
+		.fn = fn, .addr = obj, .ip = ip, .fp = fp, .counter = &slab_bad_frees,
+	};
 	uint32_t idx;
 	depot_handle_t stack;
 
 	if (s && !cache_usable(s, ip, fp))
 		return;
 	if (!sl) {
-		kasan_snprintf(detail, sizeof(detail), "%s() of %p, which is not slab memory", fn, p);
-		report_slab_bad_free("invalid-free", obj, ip, fp, detail);
+		bad.reason = KASAN_FREE_NOT_SLAB;
+		kasan_report_bad_free(&bad);
 		return;
 	}
 	if (READ_ONCE(sl->cache->magic) != CACHE_MAGIC) {
-		kasan_snprintf(detail, sizeof(detail),
-			       "%s() of %p, an object of the destroyed cache %s", fn, p,
-			       sl->cache->name);
-		report_slab_bad_free("invalid-free", obj, ip, fp, detail);
+		bad.reason = KASAN_FREE_DESTROYED_CACHE;
+		bad.cache = sl->cache->name;
+		kasan_report_bad_free(&bad);
 		return;
 	}
 	if (s && sl->cache != s) {
-		kasan_snprintf(detail, sizeof(detail),
-			       "%s() of %p: wrong slab cache, %s but the object is from %s", fn, p,
-			       s->name, sl->cache->name);
-		report_slab_bad_free("invalid-free", obj, ip, fp, detail);
+		bad.reason = KASAN_FREE_WRONG_CACHE;
+		bad.cache = s->name;
+		bad.other = sl->cache->name;
+		kasan_report_bad_free(&bad);
 		return;
 	}
 	s = sl->cache;
 	if (!slab_obj_index(sl, obj, &idx) || obj != slab_obj_addr(sl, idx)) {
-		kasan_snprintf(detail, sizeof(detail), "%s() of %p, which is not the start of an object",
-			       fn, p);
-		report_slab_bad_free("invalid-free", obj, ip, fp, detail);
+		bad.reason = KASAN_FREE_NOT_OBJECT_START;
+		kasan_report_bad_free(&bad);
 		return;
 	}
 	stack = stack_depot_save_here(fp, ip);
@@ -413,10 +414,8 @@ void slab_free(struct kmem_cache *s, const void *p, uintptr_t ip, uintptr_t fp, 
 		bool freed_before = m->free_stack || m->alloc_pid;
 
 		kasan_spin_unlock(&s->lock);
-		kasan_snprintf(detail, sizeof(detail), "%s() of %p, %s", fn, p,
-			       freed_before ? "an object already freed" : "an object never allocated");
-		report_slab_bad_free(freed_before ? "double-free" : "invalid-free", obj, ip, fp,
-				     detail);
+		bad.reason = freed_before ? KASAN_FREE_ALREADY_FREED : KASAN_FREE_NEVER_ALLOCATED;
+		kasan_report_bad_free(&bad);
 		return;
 	}
 	m->free_stack = stack;

@@ -112,10 +112,6 @@ bool slab_init(char *err, size_t errlen);
 struct kmem_cache *kmalloc_cache_for(size_t size);
 bool kmalloc_init(void);
 bool kmalloc_large_addr(uintptr_t addr, uintptr_t *start, size_t *size);
-/* A recently freed large kmalloc holding addr: tracks = alloc pid, stack,
- * free pid, stack. */
-bool kmalloc_large_freed(uintptr_t addr, uintptr_t *start, size_t *size, uint32_t tracks[4]);
-void kmalloc_large_tracks(uintptr_t start, uint32_t *pid, uint32_t *stack);
 
 /* slab_thread.c: the malloc fast path, per-thread magazines of kmalloc
  * objects and per-thread quarantine batches in front of the locks. */
@@ -149,9 +145,6 @@ void quarantine_remove_cache(struct kmem_cache *s);
 extern unsigned long quarantine_bytes, quarantine_max;
 void quarantine_lock_all(bool lock);
 
-/* report_slab.c (src/kasan) */
-void report_slab_bad_free(const char *bug, uintptr_t addr, uintptr_t ip, uintptr_t fp,
-			  const char *detail);
 
 /* rcu.c: SLAB_TYPESAFE_BY_RCU frees wait for a grace period */
 void slab_rcu_free(struct slab *sl, uint32_t idx);

@@ -282,9 +282,9 @@ void *vzalloc(unsigned long size)
 const char *const free_fn[] = { "vfree", "vunmap", "vm_unmap_ram", "free_percpu",
 				       "vmap stack free", "free" };
 
-/* Explain why addr cannot be freed; the caller reports it. */
+/* Can addr's area be freed this way?  If not, say why in f. */
 static bool kind_matches(const struct vmap_area *va, enum free_kind kind, unsigned count,
-			 char *buf, size_t len)
+			 struct kasan_bad_free *f)
 {
 	switch (kind) {
 	case FREE_VFREE:
@@ -299,9 +299,10 @@ static bool kind_matches(const struct vmap_area *va, enum free_kind kind, unsign
 		if ((va->flags & VMK_MAP_RAM) && va->nr_pages == count)
 			return true;
 		if (va->flags & VMK_MAP_RAM) {
-			kasan_snprintf(buf, len, "vm_unmap_ram() of [%p, %p) with count %u, but it maps %u pages",
-				       (void *)va->va_start, (void *)va->va_end, count, va->nr_pages);
-			return false;
+			f->reason = KASAN_FREE_WRONG_COUNT;
+			f->count = count;
+			f->index = va->nr_pages;
+			goto region;
 		}
 		break;
 	case FREE_PERCPU:
@@ -317,26 +318,31 @@ static bool kind_matches(const struct vmap_area *va, enum free_kind kind, unsign
 			return true;
 		break;
 	}
-	kasan_snprintf(buf, len, "%s() of [%p, %p), a mapping made by %s", free_fn[kind],
-		       (void *)va->va_start, (void *)va->va_end,
-		       va->flags & VMK_PERCPU ? "the per-cpu allocator" :
-		       va->flags & VMK_STACK ? "a vmap stack" :
-		       va->flags & VMK_MAP_RAM ? "vm_map_ram()" :
-		       va->flags & VMK_MALLOC ? "malloc()" :
-		       va->flags & VM_MAP ? "vmap()" : "vmalloc()");
+	f->reason = KASAN_FREE_WRONG_KIND;
+	f->other = va->flags & VMK_PERCPU ? "the per-cpu allocator" :
+		   va->flags & VMK_STACK ? "a vmap stack" :
+		   va->flags & VMK_MAP_RAM ? "vm_map_ram()" :
+		   va->flags & VMK_MALLOC ? "malloc()" :
+		   va->flags & VM_MAP ? "vmap()" : "vmalloc()";
+region:
+	f->start = va->va_start;
+	f->end = va->va_end;
 	return false;
 }
 
 bool free_area(uintptr_t addr, enum free_kind kind, unsigned count, uintptr_t ip,
 		      uintptr_t fp)
 {
-	char why[200] = "";
+	struct kasan_bad_free f = {
+		.reason = KASAN_FREE_REASON_NR, .fn = free_fn[kind], .addr = addr, .ip = ip, .fp = fp,
+		.counter = &bad_frees,
+	};
 	struct vmap_area *va;
 
 	plat_check_process();	/* a raw clone child must not touch shared state */
 	kasan_spin_lock(&vmap_area_lock);
 	va = vmap_area_find(&live_tree, addr);
-	if (va && va->va_start == addr && kind_matches(va, kind, count, why, sizeof(why))) {
+	if (va && va->va_start == addr && kind_matches(va, kind, count, &f)) {
 		vmap_tree_remove(&live_tree, va);
 		live_pages -= va->nr_pages;
 		live_bytes -= va->va_end - va->va_start;
@@ -346,9 +352,9 @@ bool free_area(uintptr_t addr, enum free_kind kind, unsigned count, uintptr_t ip
 	}
 	kasan_spin_unlock(&vmap_area_lock);
 	if (!va) {
-		if (!why[0])
-			describe_bad_free(addr, kind, why, sizeof(why));
-		report_bad_call("double-free or invalid-free", why, addr, ip, fp, "Free");
+		if (f.reason == KASAN_FREE_REASON_NR)
+			describe_bad_free(addr, &f);
+		kasan_report_bad_free(&f);
 		return false;
 	}
 

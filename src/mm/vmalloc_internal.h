@@ -80,6 +80,7 @@ const struct recent_area *recent_area(unsigned long i);
 #define NR_RECENT 256
 
 /* kasan/report_vmalloc.c */
-void describe_bad_free(uintptr_t addr, enum free_kind kind, char *buf, size_t len);
+/* What addr is, for the report of a bad free of it (reason, region). */
+void describe_bad_free(uintptr_t addr, struct kasan_bad_free *f);
 
 #endif

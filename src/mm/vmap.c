@@ -17,11 +17,12 @@ static bool pages_valid(struct page **pages, unsigned int count, uintptr_t ip, u
 			  (READ_ONCE(p->flags) & PG_allocated);
 
 		if (!ok) {
-			char detail[160];
+			struct kasan_bad_free f = {
+				.reason = KASAN_BAD_VMAP_PAGE, .fn = "vmap", .addr = (uintptr_t)p,
+				.ip = ip, .fp = fp, .index = i, .counter = &bad_frees,
+			};
 
-			kasan_snprintf(detail, sizeof(detail), "pages[%u] is %s", i,
-				       p ? "not an allocated page" : "NULL");
-			report_bad_call("invalid-vmap", detail, (uintptr_t)p, ip, fp, "Map");
+			kasan_report_bad_free(&f);
 			return false;
 		}
 	}

@@ -133,7 +133,7 @@ static __attribute__((noreturn)) void wild_shadow_fault(struct trap_frame *f, bo
 	uintptr_t guess = 0;
 	struct kasan_access a = {
 		.fault = true, .write = write, .ip = f->sepc, .fp = f->x[8],
-		.bug_type = "wild-memory-access", .op = "Access",	/* the fault was the shadow load */
+		.op = "Access",	/* the fault was the shadow load */
 	};
 
 	for (unsigned i = 1; i < 32 && !guess; i++)
@@ -143,9 +143,7 @@ static __attribute__((noreturn)) void wild_shadow_fault(struct trap_frame *f, bo
 	a.detail = guess ? "(the address is outside the lower half of Sv39 and has no shadow; "
 			   "recovered from the registers)"
 			 : "(a fault outside the lower half of Sv39)";
-	kasan_flags.multi_shot = 1;
-	kasan_report(&a);
-	plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
+	kasan_report_fatal_fault(&a);
 }
 
 /*
@@ -238,9 +236,6 @@ static __attribute__((noreturn)) void fatal(struct trap_frame *f, bool write)
 		.addr = addr, .write = write, .fault = true, .ip = ip, .fp = fp,
 	};
 
-	if ((cause == CAUSE_LOAD_PAGE || cause == CAUSE_STORE_PAGE) &&
-	    vmalloc_explain_fault(addr, write, ip, fp))
-		plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
 	if ((cause == CAUSE_LOAD_PAGE || cause == CAUSE_STORE_PAGE) && addr >= PLAT_ADDR_LIMIT &&
 	    !rv_pc_in_runtime(ip))
 		wild_shadow_fault(f, write);
@@ -260,11 +255,7 @@ static __attribute__((noreturn)) void fatal(struct trap_frame *f, bool write)
 		a.addr = ip;
 		a.op = "Execute";
 	}
-	if (a.addr >= PLAT_PAGE_SIZE && plat_addr_has_shadow(a.addr))
-		a.bug_type = "unable-to-handle-page-fault";
-	kasan_flags.multi_shot = 1;
-	kasan_report(&a);
-	plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
+	kasan_report_fatal_fault(&a);
 }
 
 void rv_trap(struct trap_frame *f)

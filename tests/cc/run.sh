@@ -21,7 +21,7 @@ mkdir -p "$OUT" || exit 2
 . "$ROOT/tests/lib/tap.sh"
 # reports_line BIN: the program reports a vmalloc-out-of-bounds write at oob.c:10 and goes on.
 reports_line() {
-	"$1" >"$1.out" 2>"$1.err"
+	VMKASAN_OPTIONS=frame_format=full "$1" >"$1.out" 2>"$1.err"
 	grep -q '^BUG: KASAN: vmalloc-out-of-bounds in main' "$1.err" &&
 		grep -q '^Write of size 1 at addr ' "$1.err" &&
 		grep -q '^ main+0x[0-9a-f]*/0x[0-9a-f]* .*oob\.c[c]*:10 ' "$1.err" &&
@@ -69,7 +69,7 @@ for cxx in g++ clang++; do
 	else
 		not_ok "--cc=$cxx: C++ heap use is clean" "$bin.out" "$bin.err"
 	fi
-	env -u VMKASAN_OPTIONS "$bin" bug >"$bin-bug.out" 2>"$bin-bug.err"
+	VMKASAN_OPTIONS=frame_format=full "$bin" bug >"$bin-bug.out" 2>"$bin-bug.err"
 	rc=$?
 	if [ $rc = 1 ] && grep -q '^BUG: KASAN: slab-use-after-free in main' "$bin-bug.err" &&
 		grep -q "^ main+0x[0-9a-f]*/0x[0-9a-f]* .*heap\.cc:$BUGLINE " "$bin-bug.err" &&

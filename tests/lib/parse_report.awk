@@ -10,9 +10,9 @@
 #   addr, task    (size is empty for "Read at addr ..." fault reports)
 #   trace1        the first line of the call trace
 #   var           the variable named after "belongs to the variable:"
-#   located       1 if "The buggy address <loc_addr> is located in stack of task
-#   loc_task      <loc_task> at offset <loc_offset> in frame:" (offset empty if
-#   loc_addr      not given)
+#   located       1 if "The buggy address belongs to stack of task <loc_task>\n
+#   loc_task      and is located at offset <loc_offset> in frame:" (offset empty if
+#   loc_addr      not given); loc_addr: the access address, which Linux describes
 #   loc_offset
 #   frame_kind    frame ("at offset N in frame:"), alloca ("..below the frame:") or none
 #   frame_func    the function on the line after it
@@ -118,16 +118,21 @@ state == "trace" { trace1 = $0; state = ""; next }
 /^The buggy address belongs to the variable:$/ { state = "var"; next }
 state == "var" { var = $1; sub(/\+.*/, "", var); state = ""; next }
 
-/^The buggy address .* is located in stack of task / {
+# Linux 6.12's words (report_generic.c): "The buggy address belongs to
+# stack of task T/P\n and is located at offset N in frame:"; the address
+# described is the access's.
+/^The buggy address belongs to stack of task / {
 	located = 1
-	loc_addr = normhex($4)
-	for (i = 1; i < NF; i++) {
-		if ($i == "task" && loc_task == "") loc_task = $(i + 1)
-		if ($i == "offset") loc_offset = $(i + 1)
-	}
-	if ($0 ~ /in frame:$/) { frame_kind = "frame"; state = "frame" }
-	else if ($0 ~ /below the frame:$/) { frame_kind = "alloca"; state = "frame" }
+	loc_task = $NF
+	loc_addr = addr
+	state = "stackloc"
 	next
+}
+state == "stackloc" && /^ and is located at offset [0-9]+ in frame:$/ {
+	loc_offset = $6; frame_kind = "frame"; state = "frame"; next
+}
+state == "stackloc" && /^ and is located in a dynamic alloca area below the frame:$/ {
+	frame_kind = "alloca"; state = "frame"; next
 }
 state == "frame" { frame_func = $1; sub(/\+.*/, "", frame_func); state = ""; next }
 

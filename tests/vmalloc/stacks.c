@@ -55,9 +55,12 @@ static noinline void stack_oob_frame(void)
 	CHECK(is_vmalloc_addr(buf), "the thread's stack is not vmalloc'd");
 	expect_bug("stack-out-of-bounds", "stack_oob_frame");
 	expect_access("Read", 1, hide(&buf[0]) + 10);
-	say("EXPECT_TEXT is located in stack of task");
+	/* Linux 6.12's words, then vmalloc_dump_obj's line for the stack. */
+	say("EXPECT_TEXT The buggy address belongs to stack of task");
+	say("EXPECT_TEXT  and is located at offset 42 in frame:");
 	say("EXPECT_TEXT This frame has 1 object:");
-	say("EXPECT_TEXT ) 'buf");	/* gcc adds ':line' to the name */
+	say("EXPECT_TEXT ) 'buf'");	/* gcc's ':line' suffix removed, as Linux does */
+	say("EXPECT_TEXT -page vmalloc region starting at 0x");
 	((volatile char *)hide(&buf[0]))[10];
 }
 
