@@ -835,6 +835,7 @@ run_suite test_vmalloc tools/test_vmalloc/check.sh build/tests/test_vmalloc
 run_suite halt tests/halt/run.sh build/tests/halt
 run_suite api tests/api/run.sh build/tests/api
 run_suite contract tests/contract/run.sh build/tests/contract
+run_suite module tests/module/run.sh build/tests/module
 run_suite cc tests/cc/run.sh build/tests/cc
 run_suite riscv tests/riscv/run.sh build/tests/riscv
 

@@ -134,7 +134,9 @@ static bool print_symbolized(uintptr_t pc, bool is_return_addr, const char *pref
 		kasan_printf("%s%s+0x%lx", prefix, sym.module, (unsigned long)sym.module_off);
 	if (sym.file)
 		kasan_printf(" %s:%u", sym.file, sym.line);
-	if (sym.func)
+	if (sym.func && sym.module_off == (uintptr_t)-1)	/* a loaded module */
+		kasan_printf(" [%s]", sym.module);
+	else if (sym.func)
 		kasan_printf(" [%s+0x%lx]", sym.module, (unsigned long)sym.module_off);
 	kasan_printf("\n");
 	return sym.func && !kasan_strcmp(sym.func, "main");
