@@ -316,7 +316,13 @@ static void describe_address(const struct kasan_access *a, uintptr_t bad)
 
 	if (a->addr_unknown)
 		return;
-	/* Globals before pages: a bare-metal image lies in the linear map. */
+	/* Globals before pages: a bare-metal image lies in the linear map;
+	 * a module's globals are vmalloc memory too, and Linux names both
+	 * the variable and the mapping. */
+	if (kasan_describe_global(addr)) {
+		kasan_describe_vmalloc(addr);
+		return;
+	}
 	if (kasan_describe_vmalloc(addr) || kasan_describe_slab(addr) ||
 	    kasan_describe_global(addr) || kasan_describe_page(addr) ||
 	    kasan_describe_stack_access(addr, bad))
@@ -343,8 +349,11 @@ static void print_report(const struct kasan_access *a)
 
 	kasan_printf("==================================================================\n");
 	if (kasan_flags.symbolize && plat_symbolize(a->ip, !a->fault, &sym) && sym.func)
-		kasan_printf("BUG: KASAN: %s in %s+0x%lx/0x%lx\n", type, sym.func,
-			     (unsigned long)sym.func_off, (unsigned long)sym.func_size);
+		kasan_printf("BUG: KASAN: %s in %s+0x%lx/0x%lx%s%s%s\n", type, sym.func,
+			     (unsigned long)sym.func_off, (unsigned long)sym.func_size,
+			     sym.module_off == (uintptr_t)-1 ? " [" : "",	/* a module's, as %pS */
+			     sym.module_off == (uintptr_t)-1 ? sym.module : "",
+			     sym.module_off == (uintptr_t)-1 ? "]" : "");
 	else
 		kasan_printf("BUG: KASAN: %s in 0x%lx\n", type, (unsigned long)a->ip);
 	if (a->addr_unknown)

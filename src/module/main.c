@@ -456,6 +456,44 @@ static void run_array(uintptr_t arr, size_t size)
 		((void (*const *)(void))arr)[i]();
 }
 
+static bool array_sec(const struct load_info *info, unsigned i, const char *base)
+{
+	const char *n = sec_name(info, i);
+	size_t l = kasan_strlen(base);
+
+	return (info->sh[i].sh_flags & SHF_ALLOC) && !kasan_strncmp(n, base, l) &&
+	       (n[l] == 0 || n[l] == '.');
+}
+
+static void run_ctors(const struct load_info *info)
+{
+	for (unsigned i = 1; i < info->hdr->e_shnum; i++)
+		if (array_sec(info, i, ".init_array") || array_sec(info, i, ".ctors"))
+			run_array(info->secaddr[i], info->sh[i].sh_size);
+}
+
+static int find_fini(const struct load_info *info, struct vmkasan_module *mod)
+{
+	for (unsigned i = 1; i < info->hdr->e_shnum; i++) {
+		if (!array_sec(info, i, ".fini_array") && !array_sec(info, i, ".dtors"))
+			continue;
+		if (mod->nfini == MODULE_MAX_FINI) {
+			kasan_printf("%s: more than %d destructor sections\n", mod->name,
+				     MODULE_MAX_FINI);
+			return -ENOEXEC;
+		}
+		mod->fini[mod->nfini].addr = info->secaddr[i];
+		mod->fini[mod->nfini++].size = info->sh[i].sh_size;
+	}
+	return 0;
+}
+
+static void run_fini(const struct vmkasan_module *mod)
+{
+	for (unsigned i = 0; i < mod->nfini; i++)
+		run_array(mod->fini[i].addr, mod->fini[i].size);
+}
+
 static void unlink_module(struct vmkasan_module *mod)
 {
 	kasan_spin_lock(&module_lock);
@@ -538,21 +576,14 @@ static struct vmkasan_module *load_module(struct load_info *info, char *args, in
 		mod->exports = (const struct vmk_ksym *)info->secaddr[sec];
 		mod->nexports = info->sh[sec].sh_size / sizeof(struct vmk_ksym);
 	}
-	sec = find_sec(info, ".fini_array");
-	if (sec) {
-		mod->fini = (void (*const *)(void))info->secaddr[sec];
-		mod->nfini = info->sh[sec].sh_size / sizeof(void *);
-	}
+	err = find_fini(info, mod);
+	if (err)
+		goto fail_deps;
 	mod->init = (int (*)(void))sym_addr(mod, "init_module");
 	mod->exit = (void (*)(void))sym_addr(mod, "cleanup_module");
 
 	/* do_mod_ctors(): KASAN registers the module's globals here. */
-	sec = find_sec(info, ".init_array");
-	if (sec)
-		run_array(info->secaddr[sec], info->sh[sec].sh_size);
-	sec = find_sec(info, ".ctors");
-	if (sec)
-		run_array(info->secaddr[sec], info->sh[sec].sh_size);
+	run_ctors(info);
 	kasan_spin_lock(&module_lock);
 	mod->next = modules;
 	modules = mod;
@@ -566,8 +597,7 @@ static struct vmkasan_module *load_module(struct load_info *info, char *args, in
 		}
 		if (err) {
 			unlink_module(mod);
-			if (mod->fini)
-				run_array((uintptr_t)mod->fini, mod->nfini * sizeof(void *));
+			run_fini(mod);
 			goto fail_deps;
 		}
 	}
@@ -642,8 +672,7 @@ __public int vmkasan_unload_module(struct vmkasan_module *mod)
 	if (mod->exit)
 		mod->exit();
 	/* The destructors KASAN added unregister the module's globals. */
-	if (mod->fini)
-		run_array((uintptr_t)mod->fini, mod->nfini * sizeof(void *));
+	run_fini(mod);
 	unlink_module(mod);
 	release_deps(mod);
 	free_module(mod);

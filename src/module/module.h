@@ -16,6 +16,7 @@ enum mod_mem_type { MOD_TEXT, MOD_RODATA, MOD_DATA, MOD_INIT_TEXT, MOD_INIT_DATA
 
 #define MODULE_NAME_LEN 56
 #define MODULE_MAX_DEPS 16
+#define MODULE_MAX_FINI 8
 
 struct vmkasan_module {
 	char name[MODULE_NAME_LEN];
@@ -39,7 +40,11 @@ struct vmkasan_module {
 	unsigned refcount;
 	int (*init)(void);
 	void (*exit)(void);
-	void (*const *fini)(void);
+	/* .fini_array and .fini_array.N (clang names them by priority). */
+	struct {
+		uintptr_t addr;
+		size_t size;
+	} fini[MODULE_MAX_FINI];
 	unsigned nfini;
 	bool live;
 	char *args;		/* param=value copy: charp parameters point into it */

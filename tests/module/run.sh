@@ -52,13 +52,13 @@ for cc in gcc clang; do
 	echo "exit $?" >>"$o/param.out"
 	expect "$cc: unknown parameter refused with Linux's words" "$o/param.out" \
 		"^mod_a: Unknown parameter \`bogus'$" '^exit 1$'
-	# clang's module globals are not reported yet (see README): gcc only.
-	[ $cc = gcc ] || continue
 	"$INSMOD" "$o/mod_global.ko" >"$o/global.out" 2>&1
 	echo "exit $?" >>"$o/global.out"
-	expect "$cc: overflow of a module global is global-out-of-bounds in [mod_global]" \
-		"$o/global.out" 'BUG: KASAN: global-out-of-bounds in mod_global_init\+0x[0-9a-f]+/0x[0-9a-f]+' \
-		'^ mod_global_init\+0x[0-9a-f]+/0x[0-9a-f]+ \[mod_global\]$' 'Write of size 1 at addr 00006'
+	expect "$cc: overflow of a module global: global-out-of-bounds in [mod_global], the variable and the mapping named" \
+		"$o/global.out" '^BUG: KASAN: global-out-of-bounds in mod_global_init\+0x[0-9a-f]+/0x[0-9a-f]+ \[mod_global\]$' \
+		'^ mod_global_init\+0x[0-9a-f]+/0x[0-9a-f]+ \[mod_global\]$' 'Write of size 1 at addr 00006' \
+		'^The buggy address belongs to the variable:$' '^ mod_global_buf\+0xa/0xa$' \
+		'^The buggy address belongs to the virtual mapping at$'
 	"$INSMOD" "$o/mod_global.ko" idx=9 >"$o/global9.out" 2>&1
 	echo "exit $?" >>"$o/global9.out"
 	if grep -q KASAN "$o/global9.out" || ! grep -q '^exit 0$' "$o/global9.out"; then
