@@ -220,8 +220,10 @@ size_t plat_module_plt_size(const Elf64_Rela *rela, unsigned long n);
  * relocation type N val X"). */
 int plat_apply_relocate_add(const char *modname, const Elf64_Rela *rela, unsigned long n,
 			    uintptr_t base, const Elf64_Sym *syms, uintptr_t *plt, uintptr_t plt_end);
-/* Make the module's text [va, va + size) executable (set_memory_x). */
-bool plat_module_exec(uintptr_t va, size_t size);
+/* Make the module's text [va, va + size) executable (set_memory_x), or
+ * give it back as plain vmalloc memory before it is freed (Linux's
+ * VM_FLUSH_RESET_PERMS): nothing of a module outlives it. */
+bool plat_module_exec(uintptr_t va, size_t size, bool exec);
 
 /* ---- Per-thread slots (optional) ---- */
 /* The address of a pointer-sized slot private to the calling thread, for

@@ -85,9 +85,17 @@ typedef struct { long long counter; } atomic64_t;
 struct list_head { struct list_head *next, *prev; };
 
 /* ---- compiler and kernel.h ---- */
+#ifdef VMKASAN_KO
+/* A module's init code and data go when init has returned (Linux's
+ * .init.text/.init.data); exit code stays until unload. */
+#define __init		__attribute__((section(".init.text"), __noinline__))
+#define __exit		__attribute__((section(".exit.text")))
+#define __initdata	__attribute__((section(".init.data")))
+#else
 #define __init
 #define __exit
 #define __initdata
+#endif
 #define __user
 #define __rcu
 #define __iomem

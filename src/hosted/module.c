@@ -175,8 +175,10 @@ int plat_apply_relocate_add(const char *modname, const Elf64_Rela *rela, unsigne
 	return 0;
 }
 
-/* set_memory_x(): the vmalloc space is mapped read-write. */
-bool plat_module_exec(uintptr_t va, size_t size)
+/* set_memory_x(): the vmalloc space is mapped read-write; the split of
+ * its one mapping is undone before the text is freed (so freed and
+ * reused module text never adds up to vm.max_map_count). */
+bool plat_module_exec(uintptr_t va, size_t size, bool exec)
 {
-	return !mprotect((void *)va, size, PROT_READ | PROT_WRITE | PROT_EXEC);
+	return !mprotect((void *)va, size, PROT_READ | PROT_WRITE | (exec ? PROT_EXEC : 0));
 }

@@ -120,13 +120,31 @@ static enum mod_mem_type mem_type_of(const struct load_info *info, unsigned i)
 	return (s->sh_flags & SHF_WRITE) ? MOD_DATA : MOD_RODATA;
 }
 
+static void free_mem(struct vmkasan_module *mod, enum mod_mem_type t)
+{
+	if (!mod->mem[t].base)
+		return;
+	if (mod->exec[t])
+		plat_module_exec(mod->mem[t].base, mod->mem[t].size, false);
+	mod->exec[t] = false;
+	vfree((void *)mod->mem[t].base);
+	mod->mem[t].base = 0;
+}
+
 static void free_module_mem(struct vmkasan_module *mod)
 {
-	for (int t = 0; t < MOD_MEM_NR; t++) {
-		if (mod->mem[t].base)
-			vfree((void *)mod->mem[t].base);
-		mod->mem[t].base = 0;
-	}
+	for (int t = 0; t < MOD_MEM_NR; t++)
+		free_mem(mod, t);
+}
+
+static int make_exec(struct vmkasan_module *mod, enum mod_mem_type t)
+{
+	if (!mod->mem[t].base)
+		return 0;
+	if (!plat_module_exec(mod->mem[t].base, mod->mem[t].size, true))
+		return -ENOMEM;
+	mod->exec[t] = true;
+	return 0;
 }
 
 static void free_module(struct vmkasan_module *mod)
@@ -234,6 +252,10 @@ static int simplify_symbols(struct load_info *info, struct vmkasan_module *mod)
 			/* The assembler names it in every PIC object; the
 			 * relocations the ports accept never use its value. */
 			if (streq(name, "_GLOBAL_OFFSET_TABLE_"))
+				break;
+			/* vmkasan-cc keeps these by name (ld -r -u): a module
+			 * may have no init or no exit. */
+			if (streq(name, "init_module") || streq(name, "cleanup_module"))
 				break;
 			sym->st_value = find_export(name, &owner);
 			if (owner) {
@@ -560,12 +582,10 @@ static struct vmkasan_module *load_module(struct load_info *info, char *args, in
 		goto fail;
 	}
 	err = apply_relocations(info, mod);
-	if (!err && mod->mem[MOD_TEXT].base &&
-	    !plat_module_exec(mod->mem[MOD_TEXT].base, mod->mem[MOD_TEXT].size))
-		err = -ENOMEM;
-	if (!err && mod->mem[MOD_INIT_TEXT].base &&
-	    !plat_module_exec(mod->mem[MOD_INIT_TEXT].base, mod->mem[MOD_INIT_TEXT].size))
-		err = -ENOMEM;
+	if (!err)
+		err = make_exec(mod, MOD_TEXT);
+	if (!err)
+		err = make_exec(mod, MOD_INIT_TEXT);
 	if (!err)
 		err = parse_args(info, mod, args);
 	if (err)
@@ -603,11 +623,8 @@ static struct vmkasan_module *load_module(struct load_info *info, char *args, in
 	}
 	mod->live = true;
 	/* do_free_init(): what only init used goes now. */
-	for (int t = MOD_INIT_TEXT; t <= MOD_INIT_DATA; t++) {
-		if (mod->mem[t].base)
-			vfree((void *)mod->mem[t].base);
-		mod->mem[t].base = 0;
-	}
+	free_mem(mod, MOD_INIT_TEXT);
+	free_mem(mod, MOD_INIT_DATA);
 	kfree(info->secaddr);
 	kfree(info->sectype);
 	*errp = 0;
@@ -665,6 +682,11 @@ __public int vmkasan_unload_module(struct vmkasan_module *mod)
 	if (mod->refcount) {
 		kasan_spin_unlock(&module_lock);
 		kasan_printf("%s: Module %s is in use\n", mod->name, mod->name);
+		return -EBUSY;
+	}
+	/* delete_module(): an init without an exit pins the module. */
+	if (mod->init && !mod->exit) {
+		kasan_spin_unlock(&module_lock);
 		return -EBUSY;
 	}
 	mod->live = false;

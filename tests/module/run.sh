@@ -25,10 +25,30 @@ expect() {	# desc file pattern...
 	ok "$d"
 }
 
+field() {	# when name file
+	sed -n "s/^$1:.* $2=\([0-9]*\).*/\1/p" "$3"
+}
+# live areas and slab objects the same before and after
+live_same() {
+	[ -n "$(field before live_areas "$1")" ] &&
+	[ "$(field before live_areas "$1")" = "$(field after live_areas "$1")" ] &&
+	[ "$(field before slab_objects "$1")" = "$(field after slab_objects "$1")" ]
+}
+used_shadow() {	# when file: populated shadow pages minus the refcount cache
+	echo $(( $(field "$1" shadow_pages "$2") - $(field "$1" cached "$2") ))
+}
+same_live() {	# desc file
+	if live_same "$2" && [ "$(used_shadow before "$2")" = "$(used_shadow after "$2")" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "$2"
+	fi
+}
+
 for cc in gcc clang; do
 	o=$OUT/$cc
 	mkdir -p "$o"
-	for m in mod_a mod_b mod_unknown mod_global; do
+	for m in mod_a mod_b mod_unknown mod_global mod_stale; do
 		if "$CC_WRAP" --cc=$cc --kernel -O2 -g -c "$SRC/$m.c" -o "$o/$m.ko" >"$o/$m.build" 2>&1 &&
 			[ "$(od -An -tx1 -j16 -N2 "$o/$m.ko" | tr -d ' ')" = 0100 ]; then
 			ok "$cc: $m.ko is a relocatable object"
@@ -66,5 +86,72 @@ for cc in gcc clang; do
 	else
 		ok "$cc: the last byte of the module global is fine (no report)"
 	fi
+	"$CC_WRAP" --cc=$cc -O1 -g -rdynamic "$SRC/modprog.c" -o "$o/modprog" >"$o/modprog.build" 2>&1 ||
+		not_ok "$cc: modprog builds" "$o/modprog.build"
+
+	"$o/modprog" busy "$o" >"$o/busy.out" 2>&1
+	echo "exit $?" >>"$o/busy.out"
+	expect "$cc: a module in use cannot be unloaded (-EBUSY), then can" "$o/busy.out" \
+		'^mod_a: Module mod_a is in use$' '^unload mod_a while mod_b loaded: -16$' \
+		'^unload mod_b: 0$' '^unload mod_a: 0$' '^exit 0$'
+	"$o/modprog" init "$o" >"$o/init.out" 2>&1
+	expect "$cc: reading freed init data is a report on the freed mapping of the load" "$o/init.out" \
+		'^BUG: KASAN: vmalloc-out-of-bounds in main\+' '^Read of size 1 at addr 00006' \
+		'^The buggy address belongs to a freed virtual mapping at$' '^ load_module ' '^Freed by task'
+	"$o/modprog" unload "$o" >"$o/unload.out" 2>&1
+	expect "$cc: reading a module's data after unload is a report on its freed mapping" "$o/unload.out" \
+		'^BUG: KASAN: vmalloc-out-of-bounds in main\+' '^The buggy address belongs to a freed virtual mapping at$' \
+		'^ vmkasan_unload_module\+'
+
+	# A relocation type the port does not know (GOTPC32, patched into
+	# mod_a) and a -fno-pic module whose absolute reference cannot reach
+	# the program: refused in Linux's words, nothing left behind.
+	python3 "$SRC/patch_rel.py" "$o/mod_a.ko" "$o/mod_badrel.ko" 26
+	"$CC_WRAP" --cc=$cc --kernel -O2 -g -fno-pic -c "$SRC/mod_far.c" -o "$o/mod_far.ko" \
+		>"$o/mod_far.build" 2>&1 || not_ok "$cc: mod_far.ko builds" "$o/mod_far.build"
+	for m in mod_badrel:'^mod_badrel: Unknown rela relocation: 26$' \
+		 mod_far:'^overflow in relocation type (10|11|2) val [0-9a-f]+$' \
+		 mod_unknown:'^mod_unknown: Unknown symbol no_such_kernel_function \(err -2\)$'; do
+		n=${m%%:*} pat=${m#*:}
+		"$o/modprog" leak "$o" $n >"$o/leak-$n.out" 2>&1
+		expect "$cc: $n refused" "$o/leak-$n.out" "$pat" '^load: failed \(-[0-9]+\)$'
+		same_live "$cc: $n refused: no area, object or shadow left" "$o/leak-$n.out"
+	done
+
+	# Every allocation the loading makes, failed in turn (fail_nth=N on
+	# every path): a clean refusal or a load, nothing left, no report.
+	n=1 bad="" loaded=no
+	while [ $n -le 60 ]; do
+		VMKASAN_OPTIONS=fail_nth=$n "$o/modprog" leak "$o" >"$o/fi.out" 2>&1
+		if grep -q '^BUG: KASAN' "$o/fi.out" || ! live_same "$o/fi.out"; then
+			bad="$bad $n"; cp "$o/fi.out" "$o/fi-$n.out"
+		fi
+		grep -q '^load: ok' "$o/fi.out" && { loaded=yes; break; }
+		n=$((n + 1))
+	done
+	echo "fail_nth=1..$n" >"$o/fi.sum"
+	if [ -z "$bad" ] && [ $loaded = yes ] && [ $n -gt 5 ]; then
+		ok "$cc: fault injection at each of the $((n - 1)) allocations of a load: clean refusal, nothing left"
+	else
+		echo "bad: $bad loaded: $loaded" >>"$o/fi.sum"
+		not_ok "$cc: fault injection at each allocation of a load: clean refusal, nothing left" \
+			"$o/fi.sum" $(for b in $bad; do echo "$o/fi-$b.out"; done | head -2)
+	fi
+
+	# 1000 load/unload cycles under refcount, its cache of unused shadow
+	# pages off: areas, objects, resident shadow and mappings back to
+	# where they started.
+	VMKASAN_OPTIONS=vmalloc_shadow=refcount:vmalloc_shadow_cache=0 "$o/modprog" cycles "$o" 1000 \
+		>"$o/cycles.out" 2>&1
+	echo "exit $?" >>"$o/cycles.out"
+	if grep -q '^exit 0$' "$o/cycles.out" && live_same "$o/cycles.out" &&
+		[ "$(field before shadow_pages "$o/cycles.out")" = "$(field after shadow_pages "$o/cycles.out")" ] &&
+		[ "$(field before vma_count "$o/cycles.out")" = "$(field after vma_count "$o/cycles.out")" ]; then
+		ok "$cc: 1000 load/unload cycles (refcount): areas, objects, resident shadow, mappings as at the start"
+	else
+		not_ok "$cc: 1000 load/unload cycles (refcount): areas, objects, resident shadow, mappings as at the start" \
+			"$o/cycles.out"
+	fi
+	grep -E '^(before|after):' "$o/cycles.out" | sed "s/^/# $cc cycles /"
 done
 finish
