@@ -90,8 +90,13 @@ $(TV_BIN): $(wildcard $(TV_DIR)/*.c $(TV_DIR)/*.h) $(TV_DIR)/build.sh $(LIB_A) $
 		include/vmkasan.h
 	$(Q)echo "  BUILD     $@"; CC="$(CC)" $(TV_DIR)/build.sh $(BUILD)/bin
 
-$(INSMOD): tools/insmod/insmod.c $(LIB_A) $(CC_WRAP) include/vmkasan.h
-	$(Q)echo "  BUILD     $@"; $(CC_WRAP) --cc=$(CC) -O1 -g -Wall -Wextra -Werror $< -o $@
+$(INSMOD): tools/insmod/insmod.c tools/insmod/kernel.c $(LIB_A) $(CC_WRAP) include/vmkasan.h \
+		$(wildcard include/kernel/*.h include/kernel/linux/*.h)
+	@mkdir -p $(BUILD)/obj/insmod
+	$(Q)echo "  BUILD     $@"; $(CC_WRAP) --cc=$(CC) -O1 -g -c tools/insmod/insmod.c \
+		-o $(BUILD)/obj/insmod/insmod.o && \
+	$(CC_WRAP) --cc=$(CC) --kernel -O1 -g -c tools/insmod/kernel.c -o $(BUILD)/obj/insmod/kernel.o && \
+	$(CC_WRAP) --cc=$(CC) -rdynamic $(BUILD)/obj/insmod/insmod.o $(BUILD)/obj/insmod/kernel.o -o $@
 
 include src/riscv/riscv.mk
 

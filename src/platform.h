@@ -209,8 +209,10 @@ typedef struct {
 #define ELF64_R_SYM(i)	((uint32_t)((i) >> 32))
 #define ELF64_R_TYPE(i)	((uint32_t)(i))
 /* The address the runtime's kernel API gives name, or 0: the symbols a
- * module may use besides other modules' exports. */
-uintptr_t plat_module_kernel_symbol(const char *name);
+ * module may use besides other modules' exports.  A thread-local one
+ * (tls) is given as its offset from the thread pointer, the same for
+ * every thread (the program's static TLS block). */
+uintptr_t plat_module_kernel_symbol(const char *name, bool tls);
 /* Bytes of PLT/GOT entries the port may need for these relocations (far
  * targets); the loader puts them in the module's text. */
 size_t plat_module_plt_size(const Elf64_Rela *rela, unsigned long n);

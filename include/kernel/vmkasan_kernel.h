@@ -570,19 +570,22 @@ static inline int unregister_trace_console(__vmk_console_probe_t probe, void *da
 #define MODULE_PARM_DESC(name, desc) __VMK_MODINFO(parm, #name ":" desc)
 struct __vmk_ksym { const void *addr; const char *name; };
 #define EXPORT_SYMBOL(x)							\
-	static const struct __vmk_ksym __ksymtab_##x __attribute__((used, retain, section("__ksymtab"))) \
+	static const struct __vmk_ksym __ksymtab_##x __attribute__((used, retain, section("__ksymtab"), aligned(sizeof(void *)))) \
 		= { (const void *)&x, #x }
 #define EXPORT_SYMBOL_GPL(x)		EXPORT_SYMBOL(x)
 #define EXPORT_SYMBOL_IF_KUNIT(x)	EXPORT_SYMBOL(x)
 struct __vmk_kparam { const char *name; const char *type; void *p; };
 #define module_param(name, type, perm)						\
-	static const struct __vmk_kparam __param_##name __attribute__((used, retain, section("__param"))) \
+	static const struct __vmk_kparam __param_##name __attribute__((used, retain, section("__param"), aligned(sizeof(void *)))) \
 		= { #name, #type, &name }
 typedef int (*__vmk_initcall_t)(void);
+/* Complete declarations, as Linux's: with or without a ';' after them. */
 #define module_init(fn)								\
-	int init_module(void) __attribute__((alias(#fn)))
+	static inline __vmk_initcall_t __maybe_unused __vmk_inittest(void) { return fn; } \
+	int init_module(void) __attribute__((alias(#fn)));
 #define module_exit(fn)								\
-	void cleanup_module(void) __attribute__((alias(#fn)))
+	static inline void (*__maybe_unused __vmk_exittest(void))(void) { return fn; } \
+	void cleanup_module(void) __attribute__((alias(#fn)));
 #else
 /* Built into the program: parameters are its --name=value arguments. */
 #define MODULE_LICENSE(x)

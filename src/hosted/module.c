@@ -24,6 +24,7 @@
 #define R_X86_64_GOTPCREL	9
 #define R_X86_64_32		10
 #define R_X86_64_32S		11
+#define R_X86_64_GOTTPOFF	22
 #define R_X86_64_PC64		24
 #define R_X86_64_GOTPCRELX	41
 #define R_X86_64_REX_GOTPCRELX	42
@@ -35,9 +36,16 @@
 /* The runtime's kernel API and whatever else the program exports
  * (the static runtime is linked with vmkasan.dynlist, the shared one
  * exports the same set). */
-uintptr_t plat_module_kernel_symbol(const char *name)
+uintptr_t plat_module_kernel_symbol(const char *name, bool tls)
 {
-	return (uintptr_t)dlsym(RTLD_DEFAULT, name);
+	uintptr_t addr = (uintptr_t)dlsym(RTLD_DEFAULT, name), tp;
+
+	if (!addr || !tls)
+		return addr;
+	/* x86-64 TLS variant II: the block lies below %fs:0, which holds
+	 * the thread pointer itself. */
+	__asm__("mov %%fs:0, %0" : "=r"(tp));
+	return addr - tp;
 }
 
 size_t plat_module_plt_size(const Elf64_Rela *rela, unsigned long n)
@@ -53,6 +61,7 @@ size_t plat_module_plt_size(const Elf64_Rela *rela, unsigned long n)
 		case R_X86_64_GOTPCREL:
 		case R_X86_64_GOTPCRELX:
 		case R_X86_64_REX_GOTPCRELX:
+		case R_X86_64_GOTTPOFF:
 			size += GOT_ENTRY_SIZE;
 			break;
 		}
@@ -151,7 +160,8 @@ int plat_apply_relocate_add(const char *modname, const Elf64_Rela *rela, unsigne
 			break;
 		case R_X86_64_GOTPCREL:
 		case R_X86_64_GOTPCRELX:
-		case R_X86_64_REX_GOTPCRELX: {
+		case R_X86_64_REX_GOTPCRELX:
+		case R_X86_64_GOTTPOFF: {	/* initial-exec TLS: the loader gave the TP offset */
 			uintptr_t e = got_entry(plt, plt_end, sym->st_value);
 
 			if (!e)

@@ -30,6 +30,7 @@
 #define SHN_COMMON	0xfff2
 #define STB_WEAK	2
 #define STT_FUNC	2
+#define STT_TLS		6
 #define ET_REL		1
 
 /* Module memory comes from the first GiB of the vmalloc space: every
@@ -210,7 +211,7 @@ static uintptr_t find_export(const char *name, struct vmkasan_module **owner)
 {
 	for (struct vmkasan_module *m = modules; m; m = m->next)
 		for (unsigned i = 0; m->live && i < m->nexports; i++)
-			if (streq(m->exports[i].name, name)) {
+			if (m->exports[i].name && streq(m->exports[i].name, name)) {
 				*owner = m;
 				return m->exports[i].addr;
 			}
@@ -265,7 +266,7 @@ static int simplify_symbols(struct load_info *info, struct vmkasan_module *mod)
 					return err;
 				break;
 			}
-			sym->st_value = plat_module_kernel_symbol(name);
+			sym->st_value = plat_module_kernel_symbol(name, (sym->st_info & 0xf) == STT_TLS);
 			if (sym->st_value || (sym->st_info >> 4) == STB_WEAK)
 				break;
 			kasan_printf("%s: Unknown symbol %s (err %d)\n", mod->name, name, -ENOENT);
@@ -273,6 +274,24 @@ static int simplify_symbols(struct load_info *info, struct vmkasan_module *mod)
 			break;
 		default:
 			if (sym->st_shndx >= info->hdr->e_shnum) {
+				ret = -ENOEXEC;
+				break;
+			}
+			/* The kernel layer's weak definitions (kthreads, the
+			 * system workqueue ...) are the program's: one kernel,
+			 * as ld.so lets the executable's definition win. */
+			if ((sym->st_info >> 4) == STB_WEAK && sym->st_name) {
+				uintptr_t k = plat_module_kernel_symbol(name,
+									(sym->st_info & 0xf) == STT_TLS);
+
+				if (k) {
+					sym->st_value = k;
+					break;
+				}
+			}
+			if ((sym->st_info & 0xf) == STT_TLS) {
+				kasan_printf("%s: %s: a module has no thread-local storage\n",
+					     mod->name, name);
 				ret = -ENOEXEC;
 				break;
 			}
@@ -397,6 +416,8 @@ static int set_param(struct vmkasan_module *mod, const struct vmk_modparam *p, c
 	unsigned long x;
 	bool neg;
 
+	if (!p->type || !p->p)
+		return -EINVAL;
 	if (streq(p->type, "charp")) {
 		/* The string lives in the module's data until unload. */
 		*(const char **)p->p = val;
@@ -456,7 +477,7 @@ static int parse_args(struct load_info *info, struct vmkasan_module *mod, char *
 			}
 		args = *end ? end + 1 : end;
 		*end = 0;
-		for (i = 0; i < n && !streq(params[i].name, name); i++)
+		for (i = 0; i < n && !(params[i].name && streq(params[i].name, name)); i++)
 			;
 		if (i == n) {
 			kasan_printf("%s: Unknown parameter `%s'\n", mod->name, name);
