@@ -577,7 +577,7 @@ struct __vmk_ksym { const void *addr; const char *name; };
 struct __vmk_kparam { const char *name; const char *type; void *p; };
 #define module_param(name, type, perm)						\
 	static const struct __vmk_kparam __param_##name __attribute__((used, retain, section("__param"), aligned(sizeof(void *)))) \
-		= { #name, #type, &name }
+		= { #name, #type, (void *)&name }
 typedef int (*__vmk_initcall_t)(void);
 /* Complete declarations, as Linux's: with or without a ';' after them. */
 #define module_init(fn)								\

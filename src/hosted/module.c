@@ -25,6 +25,7 @@
 #define R_X86_64_32		10
 #define R_X86_64_32S		11
 #define R_X86_64_GOTTPOFF	22
+#define R_X86_64_TPOFF32	23
 #define R_X86_64_PC64		24
 #define R_X86_64_GOTPCRELX	41
 #define R_X86_64_REX_GOTPCRELX	42
@@ -151,6 +152,10 @@ int plat_apply_relocate_add(const char *modname, const Elf64_Rela *rela, unsigne
 				val = e + rela[i].r_addend;
 			}
 			val -= loc;
+			if (!fits_s32((int64_t)val))
+				return overflow(modname, type, val);
+			break;
+		case R_X86_64_TPOFF32:	/* local-exec TLS (-fno-pic): the TP offset itself */
 			if (!fits_s32((int64_t)val))
 				return overflow(modname, type, val);
 			break;

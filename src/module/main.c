@@ -254,10 +254,6 @@ static int simplify_symbols(struct load_info *info, struct vmkasan_module *mod)
 			 * relocations the ports accept never use its value. */
 			if (streq(name, "_GLOBAL_OFFSET_TABLE_"))
 				break;
-			/* vmkasan-cc keeps these by name (ld -r -u): a module
-			 * may have no init or no exit. */
-			if (streq(name, "init_module") || streq(name, "cleanup_module"))
-				break;
 			sym->st_value = find_export(name, &owner);
 			if (owner) {
 				int err = use_module(mod, owner);

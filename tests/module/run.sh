@@ -49,8 +49,10 @@ same_live() {	# desc file
 # test_vmalloc nr_threads=2 test_loop_count=20 run_test_mask=2047` runs.
 TARBALL=/usr/src/linux-source-6.12.tar.xz
 VSRC=linux-source-6.12/lib/test_vmalloc.c
+DECODE=linux-source-6.12/scripts/decode_stacktrace.sh
 mkdir -p "$OUT/src"
-if tar -xf "$TARBALL" -C "$OUT/src" "$VSRC" && tar -xOf "$TARBALL" "$VSRC" | cmp -s - "$OUT/src/$VSRC"; then
+if tar -xf "$TARBALL" -C "$OUT/src" "$VSRC" "$DECODE" &&
+	tar -xOf "$TARBALL" "$VSRC" | cmp -s - "$OUT/src/$VSRC"; then
 	ok "$VSRC extracted unchanged"
 else
 	not_ok "$VSRC extracted unchanged"
@@ -110,10 +112,20 @@ for cc in gcc clang; do
 	"$INSMOD" "$o/mod_global.ko" >"$o/global.out" 2>&1
 	echo "exit $?" >>"$o/global.out"
 	expect "$cc: overflow of a module global: global-out-of-bounds in [mod_global], the variable and the mapping named" \
-		"$o/global.out" '^BUG: KASAN: global-out-of-bounds in mod_global_init\+0x[0-9a-f]+/0x[0-9a-f]+ \[mod_global\]$' \
+		"$o/global.out" '^BUG: KASAN: global-out-of-bounds in mod_global_poke\+0x[0-9a-f]+/0x[0-9a-f]+ \[mod_global\]$' \
+		'^ mod_global_poke\+0x[0-9a-f]+/0x[0-9a-f]+ \[mod_global\]$' \
 		'^ mod_global_init\+0x[0-9a-f]+/0x[0-9a-f]+ \[mod_global\]$' 'Write of size 1 at addr 00006' \
 		'^The buggy address belongs to the variable:$' '^ mod_global_buf\+0xa/0xa$' \
 		'^The buggy address belongs to the virtual mapping at$'
+	# Linux's scripts/decode_stacktrace.sh, given the module folder,
+	# turns the module's trace line into file:line.
+	mkdir -p "$o/mods" && cp "$o/mod_global.ko" "$o/mods/"
+	bash "$OUT/src/linux-source-6.12/scripts/decode_stacktrace.sh" "$INSMOD" "$o" "$o/mods" \
+		<"$o/global.out" >"$o/global.decoded" 2>&1
+	# (clang gives the inline report call line 0: addr2line says '?')
+	line=14; [ $cc = clang ] && line='(14|\?)'
+	expect "$cc: decode_stacktrace.sh resolves the module frame to its source" "$o/global.decoded" \
+		"^mod_global_poke \\(.*tests/module/mod_global.c:$line\\) mod_global\$"
 	"$INSMOD" "$o/mod_global.ko" idx=9 >"$o/global9.out" 2>&1
 	echo "exit $?" >>"$o/global9.out"
 	if grep -q KASAN "$o/global9.out" || ! grep -q '^exit 0$' "$o/global9.out"; then
@@ -121,8 +133,12 @@ for cc in gcc clang; do
 	else
 		ok "$cc: the last byte of the module global is fine (no report)"
 	fi
-	"$CC_WRAP" --cc=$cc -O1 -g -rdynamic "$SRC/modprog.c" -o "$o/modprog" >"$o/modprog.build" 2>&1 ||
-		not_ok "$cc: modprog builds" "$o/modprog.build"
+	# A program that loads modules carries the kernel layer they share
+	# (as vmkasan-insmod does).
+	{ "$CC_WRAP" --cc=$cc -O1 -g -c "$SRC/modprog.c" -o "$o/modprog.o" &&
+	  "$CC_WRAP" --cc=$cc --kernel -O1 -g -c "$ROOT/tools/insmod/kernel.c" -o "$o/kernel.o" &&
+	  "$CC_WRAP" --cc=$cc -rdynamic "$o/modprog.o" "$o/kernel.o" -o "$o/modprog"; } \
+		>"$o/modprog.build" 2>&1 || not_ok "$cc: modprog builds" "$o/modprog.build"
 
 	"$o/modprog" busy "$o" >"$o/busy.out" 2>&1
 	echo "exit $?" >>"$o/busy.out"
