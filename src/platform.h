@@ -180,6 +180,7 @@ unsigned long plat_vma_count(void);
 void plat_yield(void);
 
 /* ---- Modules: the runtime's symbols and relocations (hosted module.c; RISC-V: none yet) ---- */
+/* PLAT_ELF_MACHINE (port_layout.h): the e_machine of the modules it loads. */
 /* The ELF64 types of a relocatable object (ELF gABI; the layouts are
  * those of Linux's include/uapi/linux/elf.h). */
 typedef struct {
@@ -216,12 +217,14 @@ uintptr_t plat_module_kernel_symbol(const char *name, bool tls);
 /* Bytes of PLT/GOT entries the port may need for these relocations (far
  * targets); the loader puts them in the module's text. */
 size_t plat_module_plt_size(const Elf64_Rela *rela, unsigned long n);
-/* Apply n relocations to the section at base; syms[] hold final values.
+/* Apply n relocations to the section [base, base + size); syms[] hold
+ * final values (the loader has checked each r_info's symbol index).
  * PLT/GOT entries go in [*plt, plt_end).  0, or -ENOEXEC (8) after
  * printing Linux's message ("Unknown rela relocation: N", "overflow in
  * relocation type N val X"). */
 int plat_apply_relocate_add(const char *modname, const Elf64_Rela *rela, unsigned long n,
-			    uintptr_t base, const Elf64_Sym *syms, uintptr_t *plt, uintptr_t plt_end);
+			    uintptr_t base, size_t size, const Elf64_Sym *syms, uintptr_t *plt,
+			    uintptr_t plt_end);
 /* Make the module's text [va, va + size) executable (set_memory_x), or
  * give it back as plain vmalloc memory before it is freed (Linux's
  * VM_FLUSH_RESET_PERMS): nothing of a module outlives it. */

@@ -116,7 +116,8 @@ static int overflow(const char *mod, unsigned type, uint64_t val)
 }
 
 int plat_apply_relocate_add(const char *modname, const Elf64_Rela *rela, unsigned long n,
-			    uintptr_t base, const Elf64_Sym *syms, uintptr_t *plt, uintptr_t plt_end)
+			    uintptr_t base, size_t sec_size, const Elf64_Sym *syms, uintptr_t *plt,
+			    uintptr_t plt_end)
 {
 	for (unsigned long i = 0; i < n; i++) {
 		uintptr_t loc = base + rela[i].r_offset;
@@ -178,6 +179,11 @@ int plat_apply_relocate_add(const char *modname, const Elf64_Rela *rela, unsigne
 		}
 		default:
 			kasan_printf("%s: Unknown rela relocation: %u\n", modname, type);
+			return -ENOEXEC;
+		}
+		if (rela[i].r_offset > sec_size || sec_size - rela[i].r_offset < size) {
+			kasan_printf("%s: relocation at 0x%lx beyond its section\n", modname,
+				     (unsigned long)rela[i].r_offset);
 			return -ENOEXEC;
 		}
 		if (!is_zero(loc, size)) {

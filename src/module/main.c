@@ -33,6 +33,12 @@
 #define STT_TLS		6
 #define ET_REL		1
 
+/* A port without module relocations (port_layout.h has no machine)
+ * refuses every module at the header. */
+#ifndef PLAT_ELF_MACHINE
+#define PLAT_ELF_MACHINE 0
+#endif
+
 /* Module memory comes from the first GiB of the vmalloc space: every
  * region of a module then reaches every other with a 32-bit offset. */
 #define MODULES_LEN	(1UL << 30)
@@ -82,7 +88,8 @@ static int check_elf(struct load_info *info)
 
 	if (info->len < sizeof(*h) || h->e_ident[0] != 0x7f || h->e_ident[1] != 'E' ||
 	    h->e_ident[2] != 'L' || h->e_ident[3] != 'F' || h->e_ident[4] != 2 ||
-	    h->e_type != ET_REL || h->e_shentsize != sizeof(Elf64_Shdr) ||
+	    h->e_ident[5] != 1 || h->e_type != ET_REL || h->e_machine != PLAT_ELF_MACHINE ||
+	    h->e_shentsize != sizeof(Elf64_Shdr) ||
 	    h->e_shoff > info->len || h->e_shnum > (info->len - h->e_shoff) / sizeof(Elf64_Shdr) ||
 	    h->e_shstrndx >= h->e_shnum) {
 		kasan_printf("%s: invalid ELF header\n", info->name);
@@ -102,6 +109,16 @@ static int check_elf(struct load_info *info)
 			info->symindex = i;
 	}
 	info->secstrings = (const char *)info->img + info->sh[h->e_shstrndx].sh_offset;
+	/* every section name within the names' section, NUL-terminated */
+	for (unsigned i = 0; i < h->e_shnum; i++) {
+		const Elf64_Shdr *names = &info->sh[h->e_shstrndx];
+
+		if (!names->sh_size || info->sh[i].sh_name >= names->sh_size ||
+		    info->secstrings[names->sh_size - 1]) {
+			kasan_printf("%s: bad section names\n", info->name);
+			return -ENOEXEC;
+		}
+	}
 	if (!info->symindex) {
 		kasan_printf("%s: module has no symbols (stripped?)\n", info->name);
 		return -ENOEXEC;
@@ -178,6 +195,11 @@ static int layout_and_move(struct load_info *info, struct vmkasan_module *mod)
 		}
 		t = mem_type_of(info, i);
 		off[t] = ALIGN_UP(off[t], a);
+		if (s->sh_size > MODULES_LEN || off[t] + s->sh_size > MODULES_LEN) {
+			kasan_printf("%s: section %s: size 0x%lx does not fit the module space\n",
+				     info->name, sec_name(info, i), (unsigned long)s->sh_size);
+			return -ENOEXEC;
+		}
 		info->secaddr[i] = off[t];
 		info->sectype[i] = (uint8_t)t;
 		off[t] += s->sh_size;
@@ -307,8 +329,14 @@ static int apply_relocations(struct load_info *info, struct vmkasan_module *mod)
 		unsigned target = s->sh_info;
 		int err;
 
-		if (s->sh_type != SHT_RELA || target >= info->hdr->e_shnum ||
-		    !(info->sh[target].sh_flags & SHF_ALLOC))
+		if (s->sh_type != SHT_RELA)
+			continue;
+		if (!target || target >= info->hdr->e_shnum) {
+			kasan_printf("%s: relocation section %s: no section %u\n", mod->name,
+				     sec_name(info, i), target);
+			return -ENOEXEC;
+		}
+		if (!(info->sh[target].sh_flags & SHF_ALLOC))
 			continue;
 		if (s->sh_link != info->symindex) {
 			kasan_printf("%s: relocation section %s: bad symbol table\n", mod->name,
@@ -318,8 +346,7 @@ static int apply_relocations(struct load_info *info, struct vmkasan_module *mod)
 		for (unsigned long k = 0; k < s->sh_size / sizeof(Elf64_Rela); k++) {
 			const Elf64_Rela *r = (const Elf64_Rela *)(info->img + s->sh_offset) + k;
 
-			if (ELF64_R_SYM(r->r_info) >= mod->nsyms ||
-			    r->r_offset + 8 > info->sh[target].sh_size + 4) {
+			if (ELF64_R_SYM(r->r_info) >= mod->nsyms) {
 				kasan_printf("%s: relocation %lu of %s out of range\n", mod->name, k,
 					     sec_name(info, i));
 				return -ENOEXEC;
@@ -327,7 +354,7 @@ static int apply_relocations(struct load_info *info, struct vmkasan_module *mod)
 		}
 		err = plat_apply_relocate_add(mod->name, (const Elf64_Rela *)(info->img + s->sh_offset),
 					      s->sh_size / sizeof(Elf64_Rela), info->secaddr[target],
-					      mod->syms, &plt, plt_end);
+					      info->sh[target].sh_size, mod->syms, &plt, plt_end);
 		if (err)
 			return err;
 	}
@@ -357,6 +384,8 @@ static int copy_symbols(struct load_info *info, struct vmkasan_module *mod)
 	if (st->sh_link >= info->hdr->e_shnum)
 		return -ENOEXEC;
 	str = &info->sh[st->sh_link];
+	if (str->sh_type == SHT_NOBITS || st->sh_link == 0)
+		return -ENOEXEC;
 	mod->nsyms = st->sh_size / sizeof(Elf64_Sym);
 	mod->strtab_size = str->sh_size;
 	mod->syms = kmalloc(st->sh_size ? st->sh_size : 1, GFP_KERNEL);

@@ -169,6 +169,30 @@ for cc in gcc clang; do
 		same_live "$cc: $n refused: no area, object or shadow left" "$o/leak-$n.out"
 	done
 
+	# Damaged objects (truncated; section and symbol fields out of range):
+	# each is refused or loads; none crashes the loader or runs broken code.
+	if [ $cc = gcc ]; then
+		rm -rf "$o/bad" && python3 "$SRC/corrupt.py" "$o/mod_a.ko" "$o/bad"
+		: >"$o/bad.sum"
+		refused=0 total=0
+		for f in "$o"/bad/*.ko; do
+			timeout 20 "$INSMOD" "$f" >"$f.out" 2>&1
+			rc=$?
+			total=$((total + 1))
+			[ $rc = 1 ] && grep -q '^insmod: ERROR: could not insert module' "$f.out" &&
+				refused=$((refused + 1))
+			if { [ $rc != 0 ] && [ $rc != 1 ]; } || grep -q 'internal error\|BUG: KASAN' "$f.out"; then
+				echo "$(basename "$f"): exit $rc" >>"$o/bad.sum"
+				head -5 "$f.out" >>"$o/bad.sum"
+			fi
+		done
+		if [ ! -s "$o/bad.sum" ] && [ $refused -gt 50 ]; then
+			ok "$cc: $total damaged objects: $refused refused, the rest load, no crash, no report"
+		else
+			not_ok "$cc: damaged objects refused cleanly ($refused of $total refused)" "$o/bad.sum"
+		fi
+	fi
+
 	# Every allocation the loading makes, failed in turn (fail_nth=N on
 	# every path): a clean refusal or a load, nothing left, no report.
 	n=1 bad="" loaded=no
