@@ -725,9 +725,9 @@ out:
 __public int vmkasan_unload_module(struct vmkasan_module *mod)
 {
 	kasan_spin_lock(&module_lock);
+	/* delete_module() says nothing: the caller words it (rmmod). */
 	if (mod->refcount) {
 		kasan_spin_unlock(&module_lock);
-		kasan_printf("%s: Module %s is in use\n", mod->name, mod->name);
 		return -EBUSY;
 	}
 	/* delete_module(): an init without an exit pins the module. */

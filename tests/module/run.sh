@@ -101,6 +101,14 @@ for cc in gcc clang; do
 	echo "exit $?" >>"$o/ab.out"
 	expect "$cc: mod_b uses mod_a's exported function and variable" "$o/ab.out" \
 		'^mod_b: 43 42$' '^exit 0$'
+	"$INSMOD" "$o/mod_a.ko" "$o/mod_b.ko" --rmmod=mod_a >"$o/rmmod.out" 2>&1
+	echo "exit $?" >>"$o/rmmod.out"
+	"$INSMOD" "$o/mod_a.ko" "$o/mod_b.ko" --rmmod=mod_b --rmmod=mod_a "$o/mod_global.ko" idx=9 \
+		>"$o/rmmod2.out" 2>&1
+	echo "exit $?" >>"$o/rmmod2.out"
+	expect "$cc: --rmmod of a module in use: rmmod's words, status 1" "$o/rmmod.out" \
+		'^rmmod: ERROR: Module mod_a is in use$' '^exit 1$'
+	expect "$cc: --rmmod in dependency order unloads there" "$o/rmmod2.out" '^mod_a: exit$' '^exit 0$'
 	"$INSMOD" "$o/mod_unknown.ko" >"$o/unknown.out" 2>&1
 	echo "exit $?" >>"$o/unknown.out"
 	expect "$cc: unknown symbol refused with Linux's words" "$o/unknown.out" \
@@ -143,7 +151,7 @@ for cc in gcc clang; do
 	"$o/modprog" busy "$o" >"$o/busy.out" 2>&1
 	echo "exit $?" >>"$o/busy.out"
 	expect "$cc: a module in use cannot be unloaded (-EBUSY), then can" "$o/busy.out" \
-		'^mod_a: Module mod_a is in use$' '^unload mod_a while mod_b loaded: -16$' \
+		'^unload mod_a while mod_b loaded: -16$' \
 		'^unload mod_b: 0$' '^unload mod_a: 0$' '^exit 0$'
 	"$o/modprog" init "$o" >"$o/init.out" 2>&1
 	expect "$cc: reading freed init data is a report on the freed mapping of the load" "$o/init.out" \

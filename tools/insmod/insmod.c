@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * vmkasan-insmod foo.ko [param=value ...] [bar.ko [param=value ...] ...]
- * Loads each module in turn (as insmod does: its init runs), then
- * unloads them in reverse order (rmmod: exit, then free).  A module
- * that fails to load ends the run with exit status 1 after unloading
- * the ones loaded before it.
+ * vmkasan-insmod foo.ko [param=value ...] [--rmmod=foo] [bar.ko [param=value ...] ...]
+ * Loads each module in turn (as insmod does: its init runs); --rmmod=NAME
+ * unloads that one there (rmmod: exit, then free); at the end the rest
+ * are unloaded in reverse order.  A module that fails to load or unload
+ * ends the run with exit status 1 (after unloading what it can), with
+ * insmod's and rmmod's words.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -54,6 +55,7 @@ static void module_name(const char *path, char *name, size_t len)
 int main(int argc, char **argv)
 {
 	struct vmkasan_module *mods[MAX_MODULES];
+	char names[MAX_MODULES][56];
 	int nmods = 0, status = 0;
 
 	if (argc < 2) {
@@ -62,12 +64,30 @@ int main(int argc, char **argv)
 	}
 	for (int i = 1; i < argc && !status;) {
 		const char *path = argv[i++];
+
+		if (!strncmp(path, "--rmmod=", 8)) {
+			int k;
+
+			for (k = 0; k < nmods && (!mods[k] || strcmp(names[k], path + 8)); k++)
+				;
+			if (k == nmods) {
+				fprintf(stderr, "rmmod: ERROR: Module %s is not currently loaded\n", path + 8);
+				status = 1;
+			} else if (vmkasan_unload_module(mods[k])) {
+				fprintf(stderr, "rmmod: ERROR: Module %s is in use\n", path + 8);
+				status = 1;
+			} else {
+				mods[k] = NULL;
+			}
+			continue;
+		}
 		char name[56], params[4096] = "";
 		size_t len, used = 0;
 		void *img;
 		int err;
 
-		while (i < argc && !strstr(argv[i], ".ko") && strchr(argv[i], '=')) {
+		while (i < argc && strncmp(argv[i], "--", 2) && !strstr(argv[i], ".ko") &&
+		       strchr(argv[i], '=')) {
 			int w = snprintf(params + used, sizeof(params) - used, "%s%s",
 					 used ? " " : "", argv[i++]);
 			if (w < 0 || (size_t)w >= sizeof(params) - used) {
@@ -86,6 +106,7 @@ int main(int argc, char **argv)
 		}
 		mods[nmods] = vmkasan_load_module(name, img, len, params, &err);
 		munmap(img, len ? len : 1);
+		memcpy(names[nmods], name, sizeof(name));
 		if (!mods[nmods]) {
 			fprintf(stderr, "insmod: ERROR: could not insert module %s: %s\n", path,
 				strerror(-err));
@@ -96,7 +117,9 @@ int main(int argc, char **argv)
 			break;
 	}
 	while (nmods)
-		if (vmkasan_unload_module(mods[--nmods]))
+		if (mods[--nmods] && vmkasan_unload_module(mods[nmods])) {
+			fprintf(stderr, "rmmod: ERROR: Module %s is in use\n", names[nmods]);
 			status = 1;
+		}
 	return status;
 }
