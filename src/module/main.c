@@ -610,6 +610,10 @@ static struct vmkasan_module *load_module(struct load_info *info, char *args, in
 			err = -17;	/* EEXIST */
 			goto fail_early;
 		}
+	/* add_unformed_module(): in the list from now on, so that a second
+	 * load of the same name fails; not live, so nothing uses it yet. */
+	mod->next = modules;
+	modules = mod;
 	kasan_spin_unlock(&module_lock);
 
 	info->plt_size = plt_size(info);
@@ -650,10 +654,7 @@ static struct vmkasan_module *load_module(struct load_info *info, char *args, in
 
 	/* do_mod_ctors(): KASAN registers the module's globals here. */
 	run_ctors(info);
-	kasan_spin_lock(&module_lock);
-	mod->next = modules;
-	modules = mod;
-	kasan_spin_unlock(&module_lock);
+	WRITE_ONCE(mod->formed, true);	/* traces may name its functions */
 	if (mod->init) {
 		err = mod->init();
 		if (err > 0) {
@@ -667,7 +668,9 @@ static struct vmkasan_module *load_module(struct load_info *info, char *args, in
 			goto fail_deps;
 		}
 	}
+	kasan_spin_lock(&module_lock);
 	mod->live = true;
+	kasan_spin_unlock(&module_lock);
 	/* do_free_init(): what only init used goes now. */
 	free_mem(mod, MOD_INIT_TEXT);
 	free_mem(mod, MOD_INIT_DATA);
@@ -679,6 +682,7 @@ static struct vmkasan_module *load_module(struct load_info *info, char *args, in
 fail_deps:
 	release_deps(mod);
 fail:
+	unlink_module(mod);
 	free_module(mod);
 fail_early:
 	kfree(info->secaddr);
@@ -724,7 +728,16 @@ out:
 
 __public int vmkasan_unload_module(struct vmkasan_module *mod)
 {
+	struct vmkasan_module *m;
+
 	kasan_spin_lock(&module_lock);
+	/* Only a live module: not one being loaded, unloaded or gone. */
+	for (m = modules; m && m != mod; m = m->next)
+		;
+	if (!m || !mod->live) {
+		kasan_spin_unlock(&module_lock);
+		return -ENOENT;
+	}
 	/* delete_module() says nothing: the caller words it (rmmod). */
 	if (mod->refcount) {
 		kasan_spin_unlock(&module_lock);
@@ -757,6 +770,8 @@ bool module_symbolize(uintptr_t pc, struct plat_symbol *out)
 	for (struct vmkasan_module *m = modules; m && !found; m = m->next) {
 		int t;
 
+		if (!READ_ONCE(m->formed))
+			continue;
 		for (t = 0; t < MOD_MEM_NR; t++)
 			if (m->mem[t].base && pc - m->mem[t].base < m->mem[t].size)
 				break;

@@ -47,7 +47,8 @@ struct vmkasan_module {
 		size_t size;
 	} fini[MODULE_MAX_FINI];
 	unsigned nfini;
-	bool live;
+	bool formed;		/* laid out and relocated: traces may use it */
+	bool live;		/* init returned 0: its exports are usable */
 	char *args;		/* param=value copy: charp parameters point into it */
 };
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * tests/module/modprog MODE DIR: the module API from a program.
- *   busy     mod_b holds mod_a: unloading mod_a is -EBUSY until mod_b goes
+ *   busy     mod_b holds mod_a: unloading mod_a is -EBUSY until mod_b goes;
+ *            unloading it again is -ENOENT
+ *   race     eight threads load mod_a at once: exactly one succeeds
  *   init     read a module's init data after init (freed)
  *   unload   read a module's data after unload (freed)
  *   cycles N load and unload mod_a N times; vmalloc shadow and areas before/after
@@ -9,6 +11,7 @@
  *            the loader refuses): what is live before/after
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +55,22 @@ static struct vmkasan_module *load(const char *dir, const char *name, const char
 	return m;
 }
 
+static const char *race_dir;
+static pthread_barrier_t race_start;
+
+static void *race_load(void *arg)
+{
+	size_t len;
+	void *img = image(race_dir, "mod_a", &len), *m;
+	int err;
+
+	(void)arg;
+	pthread_barrier_wait(&race_start);	/* all at once */
+	m = vmkasan_load_module("mod_a", img, len, NULL, &err);
+	free(img);
+	return m;
+}
+
 static void stats(const char *when)
 {
 	struct vmkasan_stats s;
@@ -81,6 +100,30 @@ int main(int argc, char **argv)
 		printf("unload mod_a while mod_b loaded: %d\n", vmkasan_unload_module(a));
 		printf("unload mod_b: %d\n", vmkasan_unload_module(b));
 		printf("unload mod_a: %d\n", vmkasan_unload_module(a));
+		printf("unload mod_a again: %d\n", vmkasan_unload_module(a));
+		return 0;
+	}
+	if (!strcmp(mode, "race")) {
+		/* Eight threads load the same module at once: one wins. */
+		pthread_t t[8];
+		int won = 0;
+
+		race_dir = dir;
+		pthread_barrier_init(&race_start, NULL, 8);
+		for (int i = 0; i < 8; i++)
+			pthread_create(&t[i], NULL, race_load, NULL);
+		for (int i = 0; i < 8; i++) {
+			void *r;
+
+			pthread_join(t[i], &r);
+			if (r) {
+				won++;
+				a = r;
+			}
+		}
+		printf("race: %d of 8 loaded\n", won);
+		if (won == 1)
+			printf("unload: %d\n", vmkasan_unload_module(a));
 		return 0;
 	}
 	if (!strcmp(mode, "init") || !strcmp(mode, "unload")) {

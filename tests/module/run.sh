@@ -145,14 +145,18 @@ for cc in gcc clang; do
 	# (as vmkasan-insmod does).
 	{ "$CC_WRAP" --cc=$cc -O1 -g -c "$SRC/modprog.c" -o "$o/modprog.o" &&
 	  "$CC_WRAP" --cc=$cc --kernel -O1 -g -c "$ROOT/tools/insmod/kernel.c" -o "$o/kernel.o" &&
-	  "$CC_WRAP" --cc=$cc -rdynamic "$o/modprog.o" "$o/kernel.o" -o "$o/modprog"; } \
+	  "$CC_WRAP" --cc=$cc -rdynamic "$o/modprog.o" "$o/kernel.o" -o "$o/modprog" -lpthread; } \
 		>"$o/modprog.build" 2>&1 || not_ok "$cc: modprog builds" "$o/modprog.build"
 
 	"$o/modprog" busy "$o" >"$o/busy.out" 2>&1
 	echo "exit $?" >>"$o/busy.out"
 	expect "$cc: a module in use cannot be unloaded (-EBUSY), then can" "$o/busy.out" \
 		'^unload mod_a while mod_b loaded: -16$' \
-		'^unload mod_b: 0$' '^unload mod_a: 0$' '^exit 0$'
+		'^unload mod_b: 0$' '^unload mod_a: 0$' '^unload mod_a again: -2$' '^exit 0$'
+	"$o/modprog" race "$o" >"$o/race.out" 2>&1
+	echo "exit $?" >>"$o/race.out"
+	expect "$cc: eight threads load the same module at once: one loads, the rest EEXIST" "$o/race.out" \
+		'^race: 1 of 8 loaded$' '^unload: 0$' '^exit 0$' '^mod_a: module is already loaded$'
 	"$o/modprog" init "$o" >"$o/init.out" 2>&1
 	expect "$cc: reading freed init data is a report on the freed mapping of the load" "$o/init.out" \
 		'^BUG: KASAN: vmalloc-out-of-bounds in main\+' '^Read of size 1 at addr 00006' \
