@@ -238,11 +238,6 @@ void mm_lock_all(bool lock);
 
 
 /* ---- modules (module/main.c) ---- */
-/* EXPORT_SYMBOL's record in a module's __ksymtab section. */
-struct vmk_ksym {
-	uintptr_t addr;
-	const char *name;
-};
 /* A pc in a loaded module: its function and the module's name (then
  * module_off is (uintptr_t)-1), for the port's plat_symbolize(). */
 bool module_symbolize(uintptr_t pc, struct plat_symbol *out);

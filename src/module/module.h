@@ -14,6 +14,13 @@
  * init part of each, which is freed once init has returned. */
 enum mod_mem_type { MOD_TEXT, MOD_RODATA, MOD_DATA, MOD_INIT_TEXT, MOD_INIT_DATA, MOD_MEM_NR };
 
+/* EXPORT_SYMBOL's record in a module's __ksymtab section
+ * (include/kernel/vmkasan_kernel.h). */
+struct vmk_ksym {
+	uintptr_t addr;
+	const char *name;
+};
+
 #define MODULE_NAME_LEN 56
 #define MODULE_MAX_DEPS 16
 #define MODULE_MAX_FINI 8
