@@ -225,10 +225,12 @@ size_t plat_module_plt_size(const Elf64_Rela *rela, unsigned long n);
 int plat_apply_relocate_add(const char *modname, const Elf64_Rela *rela, unsigned long n,
 			    uintptr_t base, size_t size, const Elf64_Sym *syms, uintptr_t *plt,
 			    uintptr_t plt_end);
-/* Make the module's text [va, va + size) executable (set_memory_x), or
- * give it back as plain vmalloc memory before it is freed (Linux's
- * VM_FLUSH_RESET_PERMS): nothing of a module outlives it. */
-bool plat_module_exec(uintptr_t va, size_t size, bool exec);
+/* Protect a module region [va, va + size) as Linux's module_enable_rox()
+ * and module_enable_rodata_ro() do (text read-only and executable,
+ * rodata read-only), or give it back as plain vmalloc memory (RW) before
+ * it is freed (VM_FLUSH_RESET_PERMS): nothing of a module outlives it. */
+enum plat_module_prot { PLAT_MOD_RW, PLAT_MOD_RX, PLAT_MOD_RO };
+bool plat_module_protect(uintptr_t va, size_t size, enum plat_module_prot prot);
 
 /* ---- Per-thread slots (optional) ---- */
 /* The address of a pointer-sized slot private to the calling thread, for

@@ -196,10 +196,17 @@ int plat_apply_relocate_add(const char *modname, const Elf64_Rela *rela, unsigne
 	return 0;
 }
 
-/* set_memory_x(): the vmalloc space is mapped read-write; the split of
- * its one mapping is undone before the text is freed (so freed and
- * reused module text never adds up to vm.max_map_count). */
-bool plat_module_exec(uintptr_t va, size_t size, bool exec)
+/* set_memory_rox()/set_memory_ro(): the vmalloc space is mapped
+ * read-write; the split of its one mapping is undone before the region
+ * is freed (so freed and reused module memory never adds up to
+ * vm.max_map_count). */
+bool plat_module_protect(uintptr_t va, size_t size, enum plat_module_prot prot)
 {
-	return !mprotect((void *)va, size, PROT_READ | PROT_WRITE | (exec ? PROT_EXEC : 0));
+	static const int p[] = {
+		[PLAT_MOD_RW] = PROT_READ | PROT_WRITE,
+		[PLAT_MOD_RX] = PROT_READ | PROT_EXEC,
+		[PLAT_MOD_RO] = PROT_READ,
+	};
+
+	return !mprotect((void *)va, size, p[prot]);
 }

@@ -142,9 +142,9 @@ static void free_mem(struct vmkasan_module *mod, enum mod_mem_type t)
 {
 	if (!mod->mem[t].base)
 		return;
-	if (mod->exec[t])
-		plat_module_exec(mod->mem[t].base, mod->mem[t].size, false);
-	mod->exec[t] = false;
+	if (mod->prot[t])
+		plat_module_protect(mod->mem[t].base, mod->mem[t].size, PLAT_MOD_RW);
+	mod->prot[t] = false;
 	vfree((void *)mod->mem[t].base);
 	mod->mem[t].base = 0;
 }
@@ -155,13 +155,13 @@ static void free_module_mem(struct vmkasan_module *mod)
 		free_mem(mod, t);
 }
 
-static int make_exec(struct vmkasan_module *mod, enum mod_mem_type t)
+static int protect(struct vmkasan_module *mod, enum mod_mem_type t, enum plat_module_prot prot)
 {
 	if (!mod->mem[t].base)
 		return 0;
-	if (!plat_module_exec(mod->mem[t].base, mod->mem[t].size, true))
+	if (!plat_module_protect(mod->mem[t].base, mod->mem[t].size, prot))
 		return -ENOMEM;
-	mod->exec[t] = true;
+	mod->prot[t] = true;
 	return 0;
 }
 
@@ -633,9 +633,11 @@ static struct vmkasan_module *load_module(struct load_info *info, char *args, in
 	}
 	err = apply_relocations(info, mod);
 	if (!err)
-		err = make_exec(mod, MOD_TEXT);
+		err = protect(mod, MOD_TEXT, PLAT_MOD_RX);
 	if (!err)
-		err = make_exec(mod, MOD_INIT_TEXT);
+		err = protect(mod, MOD_INIT_TEXT, PLAT_MOD_RX);
+	if (!err)
+		err = protect(mod, MOD_RODATA, PLAT_MOD_RO);
 	if (!err)
 		err = parse_args(info, mod, args);
 	if (err)

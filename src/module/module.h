@@ -32,7 +32,7 @@ struct vmkasan_module {
 		uintptr_t base;
 		size_t size;
 	} mem[MOD_MEM_NR];
-	bool exec[MOD_MEM_NR];	/* made executable: reset before vfree */
+	bool prot[MOD_MEM_NR];	/* protected: made RW again before vfree */
 	/* The symbol table, copied out of the image (names too): traces and
 	 * exports look here after the image is gone. */
 	Elf64_Sym *syms;

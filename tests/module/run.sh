@@ -61,7 +61,7 @@ fi
 for cc in gcc clang; do
 	o=$OUT/$cc
 	mkdir -p "$o"
-	for m in mod_a mod_b mod_unknown mod_global mod_stale; do
+	for m in mod_a mod_b mod_unknown mod_global mod_stale mod_rodata; do
 		if "$CC_WRAP" --cc=$cc --kernel -O2 -g -c "$SRC/$m.c" -o "$o/$m.ko" >"$o/$m.build" 2>&1 &&
 			[ "$(od -An -tx1 -j16 -N2 "$o/$m.ko" | tr -d ' ')" = 0100 ]; then
 			ok "$cc: $m.ko is a relocatable object"
@@ -109,6 +109,12 @@ for cc in gcc clang; do
 	expect "$cc: --rmmod of a module in use: rmmod's words, status 1" "$o/rmmod.out" \
 		'^rmmod: ERROR: Module mod_a is in use$' '^exit 1$'
 	expect "$cc: --rmmod in dependency order unloads there" "$o/rmmod2.out" '^mod_a: exit$' '^exit 0$'
+	# Text is read-only and executable, rodata read-only (module_enable_rox,
+	# module_enable_rodata_ro): a write to rodata faults, and is reported.
+	"$INSMOD" "$o/mod_rodata.ko" >"$o/rodata.out" 2>&1
+	expect "$cc: a write to a module's rodata faults and is reported at the variable" "$o/rodata.out" \
+		'^BUG: KASAN: unable-to-handle-page-fault in mod_rodata_init\+0x[0-9a-f]+/0x[0-9a-f]+ \[mod_rodata\]$' \
+		'^Write at addr 00006' '^ mod_rodata_value\+0x0/0x4$'
 	"$INSMOD" "$o/mod_unknown.ko" >"$o/unknown.out" 2>&1
 	echo "exit $?" >>"$o/unknown.out"
 	expect "$cc: unknown symbol refused with Linux's words" "$o/unknown.out" \
