@@ -131,6 +131,13 @@ for cc in gcc clang; do
 		'^ mod_global_init\+0x[0-9a-f]+/0x[0-9a-f]+ \[mod_global\]$' 'Write of size 1 at addr 00006' \
 		'^The buggy address belongs to the variable:$' '^ mod_global_buf\+0xa/0xa$' \
 		'^The buggy address belongs to the virtual mapping at$'
+	# Under every vmalloc shadow policy: module memory is vmalloc memory.
+	for pol in keep purge refcount off; do
+		VMKASAN_OPTIONS=vmalloc_shadow=$pol "$INSMOD" "$o/mod_global.ko" "$o/mod_a.ko" "$o/mod_b.ko" \
+			>"$o/pol-$pol.out" 2>&1
+		expect "$cc: vmalloc_shadow=$pol: modules load, link and report" "$o/pol-$pol.out" \
+			'^BUG: KASAN: global-out-of-bounds in mod_global_poke\+' '^mod_b: 43 42$' '^mod_a: exit$'
+	done
 	# Linux's scripts/decode_stacktrace.sh, given the module folder,
 	# turns the module's trace line into file:line.
 	mkdir -p "$o/mods" && cp "$o/mod_global.ko" "$o/mods/"
