@@ -21,7 +21,7 @@ CORE_CFLAGS := $(RT_CFLAGS) -ffreestanding -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) -Isrc -Iinclude
 HOSTED_CFLAGS := $(RT_CFLAGS) -D_GNU_SOURCE -Isrc -Iinclude
 
-CORE_DIRS   := kasan mm lib
+CORE_DIRS   := kasan mm lib module
 CORE_SRCS   := $(foreach d,$(CORE_DIRS),$(wildcard src/$(d)/*.c))
 HOSTED_SRCS := $(filter-out src/hosted/preinit.c src/hosted/ctor.c,$(wildcard src/hosted/*.c))
 CORE_OBJS   := $(CORE_SRCS:src/%.c=$(BUILD)/obj/%.o)
@@ -37,7 +37,9 @@ CC_WRAP := $(BUILD)/bin/vmkasan-cc
 TV_DIR  := tools/test_vmalloc
 TV_BIN  := $(BUILD)/bin/test_vmalloc
 
-all: $(LIB_A) $(LIB_SO) $(PREINIT) $(DYNLIST) $(CC_WRAP) $(TV_BIN)
+INSMOD  := $(BUILD)/bin/vmkasan-insmod
+
+all: $(LIB_A) $(LIB_SO) $(PREINIT) $(DYNLIST) $(CC_WRAP) $(TV_BIN) $(INSMOD)
 
 define core_rule
 $$(BUILD)/obj/$(1)/%.o: src/$(1)/%.c $$(HEADERS)
@@ -87,6 +89,14 @@ $(CC_WRAP): tools/vmkasan-cc.in
 $(TV_BIN): $(wildcard $(TV_DIR)/*.c $(TV_DIR)/*.h) $(TV_DIR)/build.sh $(LIB_A) $(CC_WRAP) \
 		include/vmkasan.h
 	$(Q)echo "  BUILD     $@"; CC="$(CC)" $(TV_DIR)/build.sh $(BUILD)/bin
+
+$(INSMOD): tools/insmod/insmod.c tools/insmod/kernel.c $(LIB_A) $(CC_WRAP) include/vmkasan.h \
+		$(wildcard include/kernel/*.h include/kernel/linux/*.h)
+	@mkdir -p $(BUILD)/obj/insmod
+	$(Q)echo "  BUILD     $@"; $(CC_WRAP) --cc=$(CC) -O1 -g -c tools/insmod/insmod.c \
+		-o $(BUILD)/obj/insmod/insmod.o && \
+	$(CC_WRAP) --cc=$(CC) --kernel -O1 -g -c tools/insmod/kernel.c -o $(BUILD)/obj/insmod/kernel.o && \
+	$(CC_WRAP) --cc=$(CC) -rdynamic $(BUILD)/obj/insmod/insmod.o $(BUILD)/obj/insmod/kernel.o -o $@
 
 include src/riscv/riscv.mk
 

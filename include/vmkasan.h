@@ -251,6 +251,22 @@ VMKASAN_API void vmkasan_set_report_hook(void (*hook)(const char *text, size_t l
 /* Flush the quarantine: every quarantined object really freed. */
 VMKASAN_API void vmkasan_quarantine_drain(void);
 
+/*
+ * Kernel modules: a relocatable object built by `vmkasan-cc --kernel -c
+ * a.c ... -o foo.ko`, loaded from memory into the vmalloc space as Linux's
+ * insmod loads it (symbols from the runtime's kernel API and from modules
+ * loaded before, init run, init sections freed).  params: "a=1 s=text"
+ * for its module_params, or NULL.  Returns NULL with *err (if err) a
+ * negative errno after printing why ("foo: Unknown symbol bar (err -2)").
+ * Unload runs its exit and frees it; -EBUSY (-16) while another module
+ * uses it.
+ */
+struct vmkasan_module;
+VMKASAN_API struct vmkasan_module *vmkasan_load_module(const char *name, const void *image,
+							unsigned long size, const char *params,
+							int *err);
+VMKASAN_API int vmkasan_unload_module(struct vmkasan_module *mod);
+
 enum vmkasan_fail_path {
 	VMKASAN_FAIL_PAGE,	/* a page of an area or alloc_pages() */
 	VMKASAN_FAIL_SHADOW,	/* a shadow page */

@@ -297,6 +297,11 @@ void mm_print_stats(void);
 void mm_lock_all(bool lock);
 
 
+/* ---- modules (module/main.c) ---- */
+/* A pc in a loaded module: its function and the module's name (then
+ * module_off is (uintptr_t)-1), for the port's plat_symbolize(). */
+bool module_symbolize(uintptr_t pc, struct plat_symbol *out);
+
 /* ---- the program's heap (mm/malloc.c) ---- */
 /* Is the byte at addr poisoned?  (Never faults: no shadow counts as poisoned.) */
 static inline bool kasan_region_is_poisoned_byte(uintptr_t addr)

@@ -192,6 +192,59 @@ unsigned long plat_vma_count(void);
 /* Let another thread run (a spinning lock's waiter). */
 void plat_yield(void);
 
+/* ---- Modules: the runtime's symbols and relocations (hosted module.c; RISC-V: none yet) ---- */
+/* PLAT_ELF_MACHINE (port_layout.h): the e_machine of the modules it loads. */
+/* The ELF64 types of a relocatable object (ELF gABI; the layouts are
+ * those of Linux's include/uapi/linux/elf.h). */
+typedef struct {
+	unsigned char e_ident[16];
+	uint16_t e_type, e_machine;
+	uint32_t e_version;
+	uint64_t e_entry, e_phoff, e_shoff;
+	uint32_t e_flags;
+	uint16_t e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
+} Elf64_Ehdr;
+typedef struct {
+	uint32_t sh_name, sh_type;
+	uint64_t sh_flags, sh_addr, sh_offset, sh_size;
+	uint32_t sh_link, sh_info;
+	uint64_t sh_addralign, sh_entsize;
+} Elf64_Shdr;
+typedef struct {
+	uint32_t st_name;
+	unsigned char st_info, st_other;
+	uint16_t st_shndx;
+	uint64_t st_value, st_size;
+} Elf64_Sym;
+typedef struct {
+	uint64_t r_offset, r_info;
+	int64_t r_addend;
+} Elf64_Rela;
+#define ELF64_R_SYM(i)	((uint32_t)((i) >> 32))
+#define ELF64_R_TYPE(i)	((uint32_t)(i))
+/* The address the runtime's kernel API gives name, or 0: the symbols a
+ * module may use besides other modules' exports.  A thread-local one
+ * (tls) is given as its offset from the thread pointer, the same for
+ * every thread (the program's static TLS block). */
+uintptr_t plat_module_kernel_symbol(const char *name, bool tls);
+/* Bytes of PLT/GOT entries the port may need for these relocations (far
+ * targets); the loader puts them in the module's text. */
+size_t plat_module_plt_size(const Elf64_Rela *rela, unsigned long n);
+/* Apply n relocations to the section [base, base + size); syms[] hold
+ * final values (the loader has checked each r_info's symbol index).
+ * PLT/GOT entries go in [*plt, plt_end).  0, or -ENOEXEC (8) after
+ * printing Linux's message ("Unknown rela relocation: N", "overflow in
+ * relocation type N val X"). */
+int plat_apply_relocate_add(const char *modname, const Elf64_Rela *rela, unsigned long n,
+			    uintptr_t base, size_t size, const Elf64_Sym *syms, uintptr_t *plt,
+			    uintptr_t plt_end);
+/* Protect a module region [va, va + size) as Linux's module_enable_rox()
+ * and module_enable_rodata_ro() do (text read-only and executable,
+ * rodata read-only), or give it back as plain vmalloc memory (RW) before
+ * it is freed (VM_FLUSH_RESET_PERMS): nothing of a module outlives it. */
+enum plat_module_prot { PLAT_MOD_RW, PLAT_MOD_RX, PLAT_MOD_RO };
+bool plat_module_protect(uintptr_t va, size_t size, enum plat_module_prot prot);
+
 /* ---- Per-thread slots (optional) ---- */
 /* The address of a pointer-sized slot private to the calling thread, for
  * the malloc fast path's per-thread caches (mm/slab_thread.c), or NULL

@@ -85,9 +85,17 @@ typedef struct { long long counter; } atomic64_t;
 struct list_head { struct list_head *next, *prev; };
 
 /* ---- compiler and kernel.h ---- */
+#ifdef VMKASAN_KO
+/* A module's init code and data go when init has returned (Linux's
+ * .init.text/.init.data); exit code stays until unload. */
+#define __init		__attribute__((section(".init.text"), __noinline__))
+#define __exit		__attribute__((section(".exit.text")))
+#define __initdata	__attribute__((section(".init.data")))
+#else
 #define __init
 #define __exit
 #define __initdata
+#endif
 #define __user
 #define __rcu
 #define __iomem
@@ -586,7 +594,41 @@ static inline int unregister_trace_console(__vmk_console_probe_t probe, void *da
 }
 #define tracepoint_synchronize_unregister() do { } while (0)
 
-/* ---- modules: parameters are the program's --name=value arguments ---- */
+/* ---- modules ---- */
+#ifdef VMKASAN_KO
+/* Built as a loadable module (vmkasan-cc --kernel -c ... -o foo.ko): the
+ * records the loader (src/module/main.c) reads, named as Linux names
+ * them: init_module/cleanup_module, __ksymtab, __param, .modinfo. */
+#define __VMK_MODINFO(tag, info)						\
+	static const char __VMK_UNIQ(__vmk_modinfo_)[] __attribute__((used, retain, section(".modinfo"), \
+		aligned(1))) = #tag "=" info
+#define __VMK_UNIQ(p)		__VMK_UNIQ2(p, __COUNTER__)
+#define __VMK_UNIQ2(p, n)	__VMK_UNIQ3(p, n)
+#define __VMK_UNIQ3(p, n)	p##n
+#define MODULE_LICENSE(x)	__VMK_MODINFO(license, x)
+#define MODULE_AUTHOR(x)	__VMK_MODINFO(author, x)
+#define MODULE_DESCRIPTION(x)	__VMK_MODINFO(description, x)
+#define MODULE_PARM_DESC(name, desc) __VMK_MODINFO(parm, #name ":" desc)
+struct __vmk_ksym { const void *addr; const char *name; };
+#define EXPORT_SYMBOL(x)							\
+	static const struct __vmk_ksym __ksymtab_##x __attribute__((used, retain, section("__ksymtab"), aligned(sizeof(void *)))) \
+		= { (const void *)&x, #x }
+#define EXPORT_SYMBOL_GPL(x)		EXPORT_SYMBOL(x)
+#define EXPORT_SYMBOL_IF_KUNIT(x)	EXPORT_SYMBOL(x)
+struct __vmk_kparam { const char *name; const char *type; void *p; };
+#define module_param(name, type, perm)						\
+	static const struct __vmk_kparam __param_##name __attribute__((used, retain, section("__param"), aligned(sizeof(void *)))) \
+		= { #name, #type, (void *)&name }
+typedef int (*__vmk_initcall_t)(void);
+/* Complete declarations, as Linux's: with or without a ';' after them. */
+#define module_init(fn)								\
+	static inline __vmk_initcall_t __maybe_unused __vmk_inittest(void) { return fn; } \
+	int init_module(void) __attribute__((alias(#fn)));
+#define module_exit(fn)								\
+	static inline void (*__maybe_unused __vmk_exittest(void))(void) { return fn; } \
+	void cleanup_module(void) __attribute__((alias(#fn)));
+#else
+/* Built into the program: parameters are its --name=value arguments. */
 #define MODULE_LICENSE(x)
 #define MODULE_AUTHOR(x)
 #define MODULE_DESCRIPTION(x)
@@ -609,7 +651,12 @@ __VMK_WEAK void (*__vmk_module_exit)(void);
 	{ __vmk_module_init = fn; __vmk_module_init_name = #fn; }
 #define module_exit(fn)								\
 	__attribute__((constructor)) static void __vmk_modexit_reg(void) { __vmk_module_exit = fn; }
+#endif
 
+/* A module has no main(): the runner of kernel files built into a
+ * program is not part of it. */
+#ifndef VMKASAN_KO
 #include "vmkasan_kunit.h"
+#endif
 
 #endif

@@ -461,6 +461,8 @@ bool plat_symbolize(uintptr_t pc, bool is_return_addr, struct plat_symbol *out)
 {
 	struct vmk_symbol s;
 
+	if (module_symbolize(pc, out))
+		return true;
 	return to_plat_symbol(vmk_symbolize(pc, is_return_addr, &s), &s, out);
 }
 

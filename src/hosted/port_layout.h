@@ -34,6 +34,8 @@
 #define PLAT_HAS_SHADOW_ZERO	1
 /* x86-64 frame pointer: [rbp] = caller's rbp, [rbp + 8] = return address. */
 #define PLAT_FRAME_RECORD_OFFSET 0
+/* The ELF machine of the modules it loads (EM_X86_64). */
+#define PLAT_ELF_MACHINE	62
 
 #define LOW_MEM_END		0x00007fff8000UL
 #define LOW_SHADOW_START	0x00007fff8000UL

@@ -164,7 +164,9 @@ static bool print_symbolized(uintptr_t pc, bool is_return_addr, const char *pref
 		kasan_printf("%s%s+0x%lx", prefix, sym.module, (unsigned long)sym.module_off);
 	if (sym.file)
 		kasan_printf(" %s:%u", sym.file, sym.line);
-	if (sym.func)
+	if (sym.func && sym.module_off == (uintptr_t)-1)	/* a loaded module */
+		kasan_printf(" [%s]", sym.module);
+	else if (sym.func)
 		kasan_printf(" [%s+0x%lx]", sym.module, (unsigned long)sym.module_off);
 	kasan_printf("\n");
 	return sym.func && !kasan_strcmp(sym.func, "main");
@@ -415,9 +417,15 @@ static void describe_address(const struct kasan_report_info *info)
 
 	if (a->addr_unknown)
 		return;
-	/* Globals before pages: a bare-metal image lies in the linear map. */
+	/* Globals before pages: a bare-metal image lies in the linear map;
+	 * a module's globals are vmalloc memory too, and Linux names both
+	 * the variable and the mapping. */
+	if (kasan_describe_global(addr)) {
+		kasan_describe_vmalloc(addr);
+		return;
+	}
 	if (kasan_describe_vmalloc(addr) || kasan_describe_slab(addr, info) ||
-	    kasan_describe_global(addr) || kasan_describe_page(addr) ||
+	    kasan_describe_page(addr) ||
 	    kasan_describe_stack_access(addr, info->first_bad))
 		return;
 }
@@ -434,8 +442,11 @@ static void print_report(const struct kasan_report_info *info)
 	plat_task_name(comm, sizeof(comm));
 	kasan_printf("==================================================================\n");
 	if (kasan_flags.symbolize && plat_symbolize(a->ip, !a->fault, &sym) && sym.func)
-		kasan_printf("BUG: KASAN: %s in %s+0x%lx/0x%lx\n", type, sym.func,
-			     (unsigned long)sym.func_off, (unsigned long)sym.func_size);
+		kasan_printf("BUG: KASAN: %s in %s+0x%lx/0x%lx%s%s%s\n", type, sym.func,
+			     (unsigned long)sym.func_off, (unsigned long)sym.func_size,
+			     sym.module_off == (uintptr_t)-1 ? " [" : "",	/* a module's, as %pS */
+			     sym.module_off == (uintptr_t)-1 ? sym.module : "",
+			     sym.module_off == (uintptr_t)-1 ? "]" : "");
 	else
 		kasan_printf("BUG: KASAN: %s in 0x%lx\n", type, (unsigned long)a->ip);
 	if (a->addr_unknown)

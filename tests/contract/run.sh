@@ -78,6 +78,7 @@ fi
 # each port that holds the group; the optional ones say "(optional)" and
 # have weak defaults in the core.
 awk '
+	/^\/\* ---- / { f = "-" }
 	/^\/\* ---- .* \([a-z_]+\.c\) ---- \*\/$/ { f = $0; sub(/.*\(/, "", f); sub(/\).*/, "", f); next }
 	/^\/\* ---- .* \(optional\) ---- \*\/$/ { f = "-"; next }
 	f != "" && match($0, /plat_[a-z_]+\(/) { n = substr($0, RSTART, RLENGTH - 1); print n, f }
