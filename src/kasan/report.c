@@ -105,7 +105,8 @@ void kasan_report_lock_all(bool lock)
 
 /*
  * The kernel's frame line, " func+0xoff/0xsize", with " [name]" where
- * Linux prints a module's name: code outside the program, in a shared
+ * Linux prints a module's name: a loaded module's code (the plat_symbol
+ * says so with module_off -1), and code outside the program, in a shared
  * object.  Linux's scripts/decode_stacktrace.sh reads the symbol as the
  * last word (or the one before a [module]) and adds file:line itself.
  */
@@ -121,6 +122,10 @@ static bool print_linux_frame(const struct plat_symbol *sym, const char *prefix)
 			     (unsigned long)sym->func_size);
 	else
 		kasan_printf("%s0x%lx", prefix, (unsigned long)sym->module_off);
+	if (sym->func && sym->module_off == (uintptr_t)-1) {
+		kasan_printf(" [%s]\n", sym->module);
+		return false;
+	}
 	for (const char *p = base; *p; p++) {
 		if (!kasan_strncmp(p, ".so", 3)) {
 			kasan_printf(" [%s]", base);

@@ -107,7 +107,7 @@ for cxx in g++ clang++; do
 	while IFS='|' read -r c dealloc alloc; do
 		[ -n "$c" ] || continue
 		line=$(grep -n "BUG $c \*/" "$ROOT/tests/cc/mismatch.cc" | cut -d: -f1)
-		env -u VMKASAN_OPTIONS "$bin" $c >"$bin.$c.out" 2>"$bin.$c.err"
+		VMKASAN_OPTIONS=frame_format=full "$bin" $c >"$bin.$c.out" 2>"$bin.$c.err"
 		rc=$?
 		addr=$(sed -n 's/^EXPECT 0x\(.*\)/\1/p' "$bin.$c.out")
 		expect=$(printf '%016x' "0x${addr:-0}")
