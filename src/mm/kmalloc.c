@@ -65,7 +65,7 @@ struct kmem_cache *kmalloc_cache_for(size_t size)
 /* ---- large kmalloc: whole pages ---- */
 
 /* Recently freed large blocks, for the reports' "Freed by" of malloc's
- * blocks (kasan_large_lookup). */
+ * blocks (kmalloc_large_lookup). */
 struct large_rec {
 	uintptr_t start;
 	uint32_t size, alloc_stack, free_stack, alloc_pid, free_pid;

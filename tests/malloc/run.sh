@@ -73,6 +73,7 @@ big_double_free|double-free or invalid-free|Free|F|-|-|vmalloc
 large_oob_right|slab-out-of-bounds|Write of size 1|A|-|0 bytes to the right of/ allocated 20000-byte region|slab
 large_uaf|use-after-free|Read of size 1|AF|-|100 bytes inside of/ 20000-byte region|slab
 large_double_free|double-free|Free|AF|-|0 bytes inside of/ 20000-byte region|slab
+large_free_middle|invalid-free|Free|A|-|1 bytes inside of/ 20000-byte region|slab
 page_end_oob_right|slab-out-of-bounds|Write of size 1|A|-|0 bytes to the right of/ allocated 65535-byte region|slab
 page_end_oob_pow2|slab-out-of-bounds|Write of size 1|A|-|0 bytes to the right of/ allocated 16384-byte region|slab
 big_below_space|vmalloc-out-of-bounds|Write of size 1|-|-|4000 bytes to the left of/ 1048576-byte region|vmalloc
