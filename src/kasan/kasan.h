@@ -95,12 +95,14 @@ __hidden void kasan_print_location(uintptr_t addr, uintptr_t start, size_t size,
  * What a report knows about the address, gathered before anything is
  * printed (Linux's struct kasan_report_info): mm's own lookups fill it.
  */
+/* LARGE: a block of the program's malloc on large-kmalloc pages (the
+ * kernel API's large kmalloc is NONE: Linux names its page only). */
 enum kasan_region_kind { KASAN_REGION_NONE, KASAN_REGION_SLAB, KASAN_REGION_LARGE };
 struct kasan_report_info {
 	const struct kasan_access *access;
 	uintptr_t first_bad;
 	enum kasan_bug_type bug;
-	/* Slab object or large kmalloc (slab-side describers). */
+	/* Slab object or malloc's large block (slab-side describers). */
 	enum kasan_region_kind region;
 	uintptr_t object;		/* start of the region */
 	size_t alloc_size;		/* requested size, or the cache's object size */

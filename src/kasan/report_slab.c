@@ -7,7 +7,10 @@
  * size S", where the access lies relative to the object (computed from
  * the access address, as the kernel does), and the physical page.
  * A large kmalloc is no slab object to Linux (kasan_addr_to_slab() finds
- * no slab): it gets the physical page only.
+ * no slab): it gets the physical page only.  A block of the program's
+ * malloc family on the same pages (8 KiB to 128 KiB, marked PG_malloc)
+ * is a heap block to its user: it gets its tracks and location line, in
+ * the words of an object's, without the cache line it has not.
  */
 #include "mm/slab.h"
 
@@ -55,6 +58,21 @@ static size_t alloc_size_from_shadow(uintptr_t obj, size_t object_size)
 	return object_size;
 }
 
+/* A block of malloc's on large-kmalloc pages, live or recently freed. */
+static void large_lookup(uintptr_t addr, struct kasan_report_info *info)
+{
+	struct large_info li;
+
+	if (!kmalloc_large_lookup(addr, &li) || !li.malloc)
+		return;	/* the kernel API's: the page only, as Linux */
+	info->region = KASAN_REGION_LARGE;
+	info->object = li.start;
+	info->alloc_size = li.size;
+	info->alloc = li.alloc;
+	info->free = li.free;
+	info->has_free = !li.live && (li.free.pid || li.free.stack);
+}
+
 /*
  * The object whose slot holds addr (Linux's nearest_obj(): a slot is the
  * object followed by its redzone, so a byte just before an object is
@@ -68,8 +86,12 @@ void kasan_slab_lookup(uintptr_t addr, struct kasan_report_info *info)
 	struct slab_meta m;
 	uint32_t idx = 0;
 
-	if (!in_linear(addr) || !(sl = addr_to_slab(addr)))
+	if (!in_linear(addr))
 		return;
+	if (!(sl = addr_to_slab(addr))) {
+		large_lookup(addr, info);
+		return;
+	}
 	s = sl->cache;
 	if (addr >= sl->objects && !slab_obj_index(sl, addr, &idx))
 		idx = sl->nr - 1;
@@ -92,8 +114,8 @@ bool kasan_describe_slab(uintptr_t addr, const struct kasan_report_info *info)
 {
 	const char *state = "";
 
-	if (info->region != KASAN_REGION_SLAB)
-		return false;	/* a large kmalloc or a plain page: kasan_describe_page() */
+	if (info->region == KASAN_REGION_NONE)
+		return false;	/* the kernel's large kmalloc, a plain page: kasan_describe_page() */
 	if (info->alloc.pid || info->alloc.stack) {
 		kasan_print_track(&info->alloc, "Allocated");
 		kasan_printf("\n");
@@ -102,9 +124,10 @@ bool kasan_describe_slab(uintptr_t addr, const struct kasan_report_info *info)
 		kasan_print_track(&info->free, "Freed");
 		kasan_printf("\n");
 	}
-	kasan_printf("The buggy address belongs to the object at %p\n"
-		     " which belongs to the cache %s of size %u\n", (void *)info->object,
-		     info->cache_name, info->cache_size);
+	if (info->region == KASAN_REGION_SLAB)
+		kasan_printf("The buggy address belongs to the object at %p\n"
+			     " which belongs to the cache %s of size %u\n", (void *)info->object,
+			     info->cache_name, info->cache_size);
 	/* Generic KASAN names the region's state after the bug type
 	 * (Linux's describe_object_addr()). */
 	if (info->bug == KASAN_BUG_SLAB_OUT_OF_BOUNDS)

@@ -64,12 +64,13 @@ struct kmem_cache *kmalloc_cache_for(size_t size)
 
 /* ---- large kmalloc: whole pages ---- */
 
-/* Recently freed large blocks, for the reports' "Freed by" and for
- * telling a double kfree from an invalid one. */
+/* Recently freed large blocks, for the reports' "Freed by" of malloc's
+ * blocks (kmalloc_large_lookup). */
 struct large_rec {
 	uintptr_t start;
 	uint32_t size, alloc_stack, free_stack, alloc_pid, free_pid;
-	uint32_t order;		/* malloc's blocks may span one more than size needs */
+	uint16_t order;		/* malloc's blocks may span one more than size needs */
+	bool malloc;		/* the head had PG_malloc */
 };
 #define LARGE_RECENT 64
 static struct large_rec large_recent[LARGE_RECENT];
@@ -135,14 +136,14 @@ static uint32_t large_pid(const struct page *pg)
 	return pg->order ? (uint32_t)pg[1].private : (uint32_t)(pg->private >> ONE_PAGE_PID_SHIFT);
 }
 
-/* Is addr inside a live large kmalloc? Its start and requested size. */
-bool kmalloc_large_addr(uintptr_t addr, uintptr_t *start, size_t *size)
+/* The head of the live large kmalloc whose pages hold addr, or NULL. */
+static struct page *large_head_covering(uintptr_t addr)
 {
 	uintptr_t lo = mm_layout.linear_start;
 	unsigned long pfn;
 
 	if (!mem_map || addr < lo || addr >= lo + (mm_layout.general_pfns << PAGE_SHIFT))
-		return false;
+		return NULL;
 	pfn = (addr - lo) >> PAGE_SHIFT;
 	/* The head is at most 2^10 frames back, at an aligned frame. */
 	for (unsigned order = 0; order <= 10; order++) {
@@ -150,13 +151,62 @@ bool kmalloc_large_addr(uintptr_t addr, uintptr_t *start, size_t *size)
 		struct page *pg = pfn_to_page(h);
 
 		if ((READ_ONCE(pg->flags) & PG_large_kmalloc) && pg->order >= order &&
-		    pfn < h + (1UL << pg->order)) {
-			*start = pfn_to_virt(h);
-			*size = large_size(pg);
-			return true;
-		}
+		    pfn < h + (1UL << pg->order))
+			return pg;
 	}
-	return false;
+	return NULL;
+}
+
+/* Is addr inside a live large kmalloc? Its start and requested size. */
+bool kmalloc_large_addr(uintptr_t addr, uintptr_t *start, size_t *size)
+{
+	struct page *pg = large_head_covering(addr);
+
+	if (!pg)
+		return false;
+	*start = (uintptr_t)page_address(pg);
+	*size = large_size(pg);
+	return true;
+}
+
+/*
+ * What addr is to the large-kmalloc side, for reports: a live block
+ * whose pages hold it, or (its shadow a free page's) the newest recently
+ * freed block that held it.  The record outlives the wait in large_held,
+ * so a block whose pages went back is still named, as long as no newer
+ * large block held the address.  The report's words are kasan/'s.
+ */
+bool kmalloc_large_lookup(uintptr_t addr, struct large_info *li)
+{
+	struct page *pg = large_head_covering(addr);
+	bool found = false;
+
+	if (pg) {
+		*li = (struct large_info){
+			.start = (uintptr_t)page_address(pg), .size = large_size(pg), .live = true,
+			.malloc = READ_ONCE(pg->flags) & PG_malloc,
+			.alloc = { large_pid(pg), large_stack(pg) },
+		};
+		return true;
+	}
+	if (!mem_map || addr < mm_layout.linear_start ||
+	    addr >= mm_layout.linear_start + (mm_layout.general_pfns << PAGE_SHIFT) ||
+	    (uint8_t)*kasan_shadow(addr) != KASAN_PAGE_FREE || !lookup_trylock(&large_lock))
+		return false;
+	for (unsigned i = 0; i < LARGE_RECENT && !found; i++) {
+		const struct large_rec *r = &large_recent[(large_recent_next - 1 - i) % LARGE_RECENT];
+
+		if (!r->start || addr < r->start || addr >= r->start + (PAGE_SIZE << r->order))
+			continue;
+		*li = (struct large_info){
+			.start = r->start, .size = r->size, .malloc = r->malloc,
+			.alloc = { r->alloc_pid, r->alloc_stack },
+			.free = { r->free_pid, r->free_stack },
+		};
+		found = true;
+	}
+	kasan_spin_unlock(&large_lock);
+	return found;
 }
 
 /* For fork (mm_lock_all): large_lock is a leaf, nothing is taken under
@@ -171,8 +221,10 @@ void kmalloc_lock_all(bool lock)
 }
 
 /* room >= size: the bytes the pages must hold (malloc asks for a
- * redzone granule past the block, see kmalloc_large_caller). */
-static void *kmalloc_large(size_t size, size_t room, gfp_t gfp, uintptr_t ip, uintptr_t fp)
+ * redzone granule past the block, see kmalloc_large_caller); mark: 0, or
+ * PG_malloc for malloc's blocks. */
+static void *kmalloc_large(size_t size, size_t room, uint16_t mark, gfp_t gfp, uintptr_t ip,
+			   uintptr_t fp)
 {
 	unsigned order = order_for(room);
 	struct page *pg;
@@ -187,7 +239,7 @@ static void *kmalloc_large(size_t size, size_t room, gfp_t gfp, uintptr_t ip, ui
 	pg->order = (uint16_t)order;
 	large_track_set(pg, size, stack_depot_save_here(fp, ip), (uint32_t)plat_tid());
 	/* The block is ours: a releasing store, no 16-bit RMW (see slab.c). */
-	__atomic_store_n(&pg->flags, (uint16_t)(pg->flags | PG_large_kmalloc), __ATOMIC_RELEASE);
+	__atomic_store_n(&pg->flags, (uint16_t)(pg->flags | PG_large_kmalloc | mark), __ATOMIC_RELEASE);
 	__atomic_add_fetch(&slab_pages_now, 1UL << order, __ATOMIC_RELAXED);
 	kasan_poison(p, PAGE_SIZE << order, KASAN_PAGE_REDZONE);
 	kasan_unpoison(p, size);
@@ -197,10 +249,13 @@ static void *kmalloc_large(size_t size, size_t room, gfp_t gfp, uintptr_t ip, ui
 /* malloc's large blocks: a block whose end met a page end would have
  * the next (free) page's shadow right behind it, and a one-byte overflow
  * would read as a use-after-free; one granule of room past the block
- * keeps a redzone there, so it is slab-out-of-bounds. */
+ * keeps a redzone there, so it is slab-out-of-bounds.  They are marked
+ * PG_malloc: a program's heap block is described in its reports (tracks,
+ * location), where Linux describes a large kmalloc by its page only. */
 void *kmalloc_large_caller(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
 {
-	return kmalloc_large(size, ALIGN_UP(size, KASAN_GRANULE_SIZE) + KASAN_GRANULE_SIZE, gfp, ip, fp);
+	return kmalloc_large(size, ALIGN_UP(size, KASAN_GRANULE_SIZE) + KASAN_GRANULE_SIZE,
+			     PG_malloc, gfp, ip, fp);
 }
 
 /*
@@ -224,10 +279,11 @@ static void free_large(struct page *pg, uintptr_t ip, uintptr_t fp)
 		.start = (uintptr_t)page_address(pg), .size = large_size(pg),
 		.alloc_stack = large_stack(pg), .alloc_pid = large_pid(pg),
 		.free_stack = stack_depot_save_here(fp, ip), .free_pid = (uint32_t)plat_tid(),
-		.order = order,
+		.order = (uint16_t)order, .malloc = pg->flags & PG_malloc,
 	};
 
-	__atomic_store_n(&pg->flags, (uint16_t)(pg->flags & ~(PG_large_kmalloc | PG_malloc_kind)),
+	__atomic_store_n(&pg->flags,
+			 (uint16_t)(pg->flags & ~(PG_large_kmalloc | PG_malloc_kind | PG_malloc)),
 			 __ATOMIC_RELEASE);
 	kasan_poison(r.start, bytes, KASAN_PAGE_FREE);
 	kasan_spin_lock(&large_lock);
@@ -274,7 +330,7 @@ static void *do_kmalloc(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
 	if (!size)
 		return ZERO_SIZE_PTR;
 	if (size > KMALLOC_MAX_CACHE_SIZE)
-		return kmalloc_large(size, size, gfp, ip, fp);
+		return kmalloc_large(size, size, 0, gfp, ip, fp);
 	return slab_alloc(kmalloc_caches[kmalloc_index(size)], size, gfp, ip, fp);
 }
 

@@ -29,6 +29,9 @@ struct page {
 #define PG_shadow_zero	0x0040	/* a zero shadow page of a live area (see shadow_vmalloc.c) */
 #define PG_malloc_kind_shift 7	/* large kmalloc head: enum malloc_kind (malloc.h) */
 #define PG_malloc_kind	0x0180
+/* Large kmalloc head made by the program's malloc family (malloc.c), not
+ * by the kernel API: its reports name the block, as a user needs. */
+#define PG_malloc	0x0200
 
 extern struct page *mem_map;
 
@@ -154,6 +157,9 @@ struct vmalloc_info {
 	struct kasan_track alloc, free;
 };
 enum vmalloc_state vmalloc_lookup(uintptr_t addr, struct vmalloc_info *vi);
+/* A report's lookups take mm's locks this way: false after a bounded
+ * wait (this thread may hold the lock, interrupted by a signal). */
+bool lookup_trylock(kasan_spinlock_t *lock);
 /* Is addr a live vmap stack's guard page?  The stack is [*lo, *hi). */
 bool vmalloc_stack_guard(uintptr_t addr, uintptr_t *lo, uintptr_t *hi);
 

@@ -509,9 +509,10 @@ void put_page(struct page *page)
 
 /* ---- reports: the physical page behind an address ---- */
 
-/* Bit i of struct page flags (mm.h). */
+/* Bit i of struct page flags (mm.h); the malloc-kind field unnamed. */
 static const char *const page_flag_names[] = { "allocated", "shadow_cached", "shadow_creating",
-					       "slab", "large_kmalloc", "resident_free" };
+					       "slab", "large_kmalloc", "resident_free",
+					       "shadow_zero", NULL, NULL, "malloc" };
 
 /* The first lines of Linux's dump_page(), with what struct page has here. */
 static void dump_page(const struct page *page)
@@ -521,7 +522,7 @@ static void dump_page(const struct page *page)
 
 	flags[0] = 0;
 	for (unsigned i = 0; i < ARRAY_SIZE(page_flag_names); i++)
-		if (page->flags & (1u << i))
+		if (page_flag_names[i] && (page->flags & (1u << i)))
 			n += kasan_snprintf(flags + n, sizeof(flags) - (size_t)n, "%s%s",
 					    n ? "|" : "", page_flag_names[i]);
 	kasan_printf("page: refcount:%u order:%u pfn:0x%lx\n", (unsigned)READ_ONCE(page->refcount),

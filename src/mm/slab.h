@@ -112,6 +112,15 @@ bool slab_init(char *err, size_t errlen);
 struct kmem_cache *kmalloc_cache_for(size_t size);
 bool kmalloc_init(void);
 bool kmalloc_large_addr(uintptr_t addr, uintptr_t *start, size_t *size);
+/* What a linear-map address is to the large-kmalloc side (for reports). */
+struct large_info {
+	uintptr_t start;
+	size_t size;			/* requested */
+	bool live;			/* else a recently freed block's record */
+	bool malloc;			/* made by malloc's family (PG_malloc) */
+	struct kasan_track alloc, free;	/* free: a freed block's only */
+};
+bool kmalloc_large_lookup(uintptr_t addr, struct large_info *li);
 
 /* slab_thread.c: the malloc fast path, per-thread magazines of kmalloc
  * objects and per-thread quarantine batches in front of the locks. */

@@ -10,11 +10,12 @@
 
 /*
  * Reports may come from a signal handler that interrupted vmalloc code
- * holding this very lock on this thread: waiting for it would never end.
+ * holding this very lock on this thread: waiting for it would never end
+ * (the large-kmalloc lookup of kmalloc.c uses it too).
  * Try for a while (another thread's critical sections are short), then
  * give up and say so.
  */
-static bool lookup_trylock(kasan_spinlock_t *lock)
+bool lookup_trylock(kasan_spinlock_t *lock)
 {
 	for (unsigned i = 0; i < 4096; i++) {
 		if (kasan_spin_trylock(lock))

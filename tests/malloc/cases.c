@@ -277,6 +277,40 @@ static __attribute__((noinline)) void large_oob_right(void)
 	free(p);
 }
 
+/* A freed block of the large-kmalloc sizes (8 KiB to 128 KiB): its
+ * report names the block, its allocation and its free. */
+static __attribute__((noinline)) void large_uaf(void)
+{
+	char *p = malloc(20000);
+	volatile char c;
+
+	free(p);
+	HIDE(p);
+	EXPECT(p + 100);
+	c = p[100];
+	(void)c;
+}
+
+static __attribute__((noinline)) void large_double_free(void)
+{
+	char *p = malloc(20000);
+
+	free(p);
+	HIDE(p);
+	EXPECT(p);
+	free(p);
+}
+
+static __attribute__((noinline)) void large_free_middle(void)
+{
+	char *p = malloc(20000);
+
+	HIDE(p);
+	EXPECT(p + 1);
+	free(p + 1);
+	free(p);
+}
+
 /* Blocks whose end meets a page end: the byte past them is a redzone
  * of the block (issue 16 item 7), not the next free page's shadow. */
 static __attribute__((noinline)) void page_end_oob_right(void)
@@ -902,6 +936,8 @@ static const struct { const char *name; void (*fn)(void); int clean; } cases[] =
 	{ "realloc_freed", realloc_freed, 0 }, { "big_oob_right", big_oob_right, 0 },
 	{ "big_uaf", big_uaf, 0 }, { "big_double_free", big_double_free, 0 },
 	{ "large_oob_right", large_oob_right, 0 }, { "memcpy_oob", memcpy_oob, 0 },
+	{ "large_uaf", large_uaf, 0 }, { "large_double_free", large_double_free, 0 },
+	{ "large_free_middle", large_free_middle, 0 },
 	{ "page_end_oob_right", page_end_oob_right, 0 },
 	{ "page_end_oob_pow2", page_end_oob_pow2, 0 },
 	{ "big_below_space", big_below_space, 0 },
