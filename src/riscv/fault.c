@@ -323,8 +323,8 @@ void plat_shadow_zero_lock(bool lock)
  * partial granule, a redzone, a stack frame): the core charges the
  * page, pgtable.c maps its frame, and the store is retried.  Out of RAM
  * is no bug of the program's: a message and the end, as on the hosted
- * port.  False: not a zero page (now: another hart may have mapped its
- * frame meanwhile, which the stale-entry check then mends).
+ * port.  False: not a zero page, nor one whose frame another hart has
+ * just mapped.
  */
 static bool zero_shadow_write(uintptr_t sa)
 {
@@ -332,8 +332,18 @@ static bool zero_shadow_write(uintptr_t sa)
 	bool mapped = true;
 	int r;
 
-	if (!rv_shadow_is_zero(sa))
+	if (!rv_shadow_is_zero(sa)) {
+		pte_t *e = rv_pte(sa, false);
+
+		/* Its frame went in on another hart since rv_trap looked: a stale
+		 * entry, mended here. */
+		if (e && (*e & PTE_V) && (*e & PTE_W)) {
+			RV_EVENT_ADD(stale_fixups, 1);
+			rv_tlb_flush_local();
+			return true;
+		}
 		return false;
+	}
 	plat_shadow_zero_lock(true);
 	r = rv_shadow_is_zero(sa) ? kasan_shadow_zero_write(sa, &pfn) : 1;
 	if (r == 1 && pfn)

@@ -175,6 +175,7 @@ for b in $BUILDS; do
 	job "$b.guest.big_uaf_unmapped $b guest 1 vmalloc_shadow_unmapped=1 big_uaf"
 	# no lazy purge at its vfree: it would flush the other hart's TLB too
 	job "$b.guest.smp_big_uaf $b guest 2 vmalloc_lazy_max=1G smp_big_uaf"
+	job "$b.guest.smp_big_write $b guest 2 - smp_big_write"
 	job "$b.guest.big_oom_write $b guest 1 - big_oom_write"
 	job "$b.guest.smp_handoff $b guest 2 - smp_handoff"
 	job "$b.guest.percpu_smp $b guest 2 - percpu_oob"
@@ -359,6 +360,8 @@ for b in $BUILDS; do
 	check $g.smp_big_uaf "-smp 2: use after vfree of a big area on the hart that read its zero shadow [$b]" 1 \
 		'^HART 1$' '^BUG: KASAN: vmalloc-out-of-bounds in hart1_big_read\+' \
 		"^Read of size 1 at addr $(a smp_big_uaf) by task thread/" '!' '^AFTER smp_big_uaf'
+	check $g.smp_big_write "-smp 2: both harts write the same zero shadow pages [$b]" 0 \
+		'^PASS smp_big_write' '!' '^BUG' '!' 'internal error'
 	# (the end of an internal error: abort's 134, as the hosted port's)
 	check $g.big_oom_write "no RAM for a written zero shadow page: a message, the end [$b]" 134 \
 		'^vmkasan: out of memory: the shadow of vmalloc address [0-9a-f]+ needs a frame and the RAM budget has none left' \
