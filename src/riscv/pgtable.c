@@ -19,6 +19,8 @@
  * private table whose last frame goes is freed and the shared one put
  * back.  With rv_shadow_unmapped (option vmalloc_shadow_unmapped=1) the
  * unused shadow is simply absent and faults, as on the hosted port.
+ * A big area's zero run (kasan/shadow_vmalloc.c) is the read-only zero
+ * page the same way, swapped for a frame by a store's fault (fault.c).
  */
 #include "riscv.h"
 
