@@ -36,7 +36,8 @@ VMKASAN_API void vmk_sleep_us(unsigned long us);
 VMKASAN_API unsigned long vmk_timer_wakes(void);
 
 /* The leaf PTE behind addr: the page tables as the truth. */
-enum { VMK_PTE_NONE, VMK_PTE_POISON, VMK_PTE_FRAME, VMK_PTE_GUARD, VMK_PTE_OTHER };
+enum { VMK_PTE_NONE, VMK_PTE_POISON, VMK_PTE_FRAME, VMK_PTE_GUARD, VMK_PTE_OTHER,
+       VMK_PTE_ZERO };	/* ZERO: the zero page in a big area's shadow */
 VMKASAN_API int vmk_pte_state(const void *addr);
 /* Shadow frames present in the vmalloc shadow, counted from the page tables. */
 VMKASAN_API unsigned long vmk_shadow_resident(void);

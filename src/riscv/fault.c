@@ -15,6 +15,7 @@
 #include "riscv.h"
 
 bool rv_meta_fault(uintptr_t va, bool write);
+static bool zero_shadow_write(uintptr_t sa);
 
 #define CAUSE_INSN_MISALIGNED	0
 #define CAUSE_INSN_ACCESS	1
@@ -279,6 +280,8 @@ void rv_trap(struct trap_frame *f)
 			rv_tlb_flush_local();
 			return;
 		}
+		if (write && in_shadow(addr) && zero_shadow_write(addr))
+			return;
 		if (!write && in_shadow(addr)) {
 			if (map_temp_shadow(addr))
 				return;
@@ -294,8 +297,56 @@ void rv_trap(struct trap_frame *f)
 	fatal(f, write);
 }
 
-/* No zero shadow on this port (mm.c), so nothing to serialise. */
+/* Zero shadow pages change (kasan_zero_vmalloc, kasan_zero_release)
+ * under this lock, and their write faults are served under it. */
+static kasan_spinlock_t zero_lock;
+
 void plat_shadow_zero_lock(bool lock)
 {
-	(void)lock;
+	if (lock)
+		kasan_spin_lock(&zero_lock);
+	else
+		kasan_spin_unlock(&zero_lock);
+}
+
+/*
+ * A store on a zero shadow page (a big area's shadow, written by a
+ * partial granule, a redzone, a stack frame): the core charges the
+ * page, pgtable.c maps its frame, and the store is retried.  Out of RAM
+ * is no bug of the program's: a message and the end, as on the hosted
+ * port.  False: not a zero page, nor one whose frame another hart has
+ * just mapped.
+ */
+static bool zero_shadow_write(uintptr_t sa)
+{
+	unsigned long pfn = 0;
+	bool mapped = true;
+	int r;
+
+	if (!rv_shadow_is_zero(sa)) {
+		pte_t *e = rv_pte(sa, false);
+
+		/* Its frame went in on another hart since rv_trap looked: a stale
+		 * entry, mended here. */
+		if (e && (*e & PTE_V) && (*e & PTE_W)) {
+			RV_EVENT_ADD(stale_fixups, 1);
+			rv_tlb_flush_local();
+			return true;
+		}
+		return false;
+	}
+	plat_shadow_zero_lock(true);
+	r = rv_shadow_is_zero(sa) ? kasan_shadow_zero_write(sa, &pfn) : 1;
+	if (r == 1 && pfn)
+		mapped = rv_shadow_zero_fill(ALIGN_DOWN(sa, PAGE_SIZE));
+	plat_shadow_zero_lock(false);
+	if (r < 0)
+		return false;
+	if (!r || !mapped) {
+		kasan_printf("vmkasan: out of memory: the shadow of vmalloc address %p needs a frame "
+			     "and %s\n", (void *)kasan_shadow_to_mem((void *)sa),
+			     !r ? "the RAM budget has none left (option ram)" : "the page pool has none left");
+		plat_die(kasan_flags.exitcode, true);
+	}
+	return true;
 }

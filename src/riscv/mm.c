@@ -264,13 +264,9 @@ void plat_shadow_pages_unmap(uintptr_t shadow_page, unsigned long n)
 	rv_shadow_pages_unmap(shadow_page, n);
 }
 
-/* Zero shadow (platform.h): not on this port yet; the core populates
- * such pages as any others.  (The way to it: a read-only zero frame in
- * the shadow PTEs, like the poison page, and fault.c handing a write
- * fault on it to kasan_shadow_zero_write.) */
+/* Zero shadow (platform.h): the zero page in the PTEs (pgtable.c); a
+ * write faults into fault.c. */
 bool plat_shadow_zero_map(uintptr_t sp, unsigned long n)
 {
-	(void)sp;
-	(void)n;
-	return false;
+	return rv_shadow_zero_map(sp, n);
 }

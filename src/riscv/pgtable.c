@@ -19,6 +19,8 @@
  * private table whose last frame goes is freed and the shared one put
  * back.  With rv_shadow_unmapped (option vmalloc_shadow_unmapped=1) the
  * unused shadow is simply absent and faults, as on the hosted port.
+ * A big area's zero run (kasan/shadow_vmalloc.c) is the read-only zero
+ * page the same way, swapped for a frame by a store's fault (fault.c).
  */
 #include "riscv.h"
 
@@ -36,7 +38,8 @@ static uintptr_t poison_leaf;		/* the shared table of poison PTEs */
 #define VSHADOW_END	((uintptr_t)kasan_shadow(RV_VMALLOC_BASE + RV_VMALLOC_SIZE))
 #define LEAF_SPAN	(1UL << 21)
 #define NR_VSHADOW_LEAVES ((RV_VMALLOC_SIZE >> KASAN_SHADOW_SCALE_SHIFT) / LEAF_SPAN)
-/* Frames (not poison) in each private leaf table of the vmalloc shadow. */
+/* Entries that are not poison (frames, the zero page) in each private
+ * leaf table of the vmalloc shadow: the table goes when none is left. */
 static uint16_t leaf_frames[NR_VSHADOW_LEAVES];
 
 static inline uintptr_t pte_pa(pte_t e) { return (uintptr_t)(e >> PTE_PPN_SHIFT) << 12; }
@@ -165,6 +168,8 @@ enum rv_pte_state rv_pte_state_of(uintptr_t va)
 		return e && (*e & PTE_GUARD) ? RV_PTE_GUARD : RV_PTE_NONE;
 	if (pte_pa(*e) == rv_poison_page)
 		return RV_PTE_POISON;
+	if (pte_pa(*e) == rv_zero_page && va >= VSHADOW_START && va < VSHADOW_END)
+		return RV_PTE_ZERO;
 	if (*e & PTE_OWNED)
 		return RV_PTE_FRAME;
 	return RV_PTE_OTHER;
@@ -345,25 +350,41 @@ static unsigned leaf_index(uintptr_t sp)
 	return (unsigned)((sp - VSHADOW_START) / LEAF_SPAN);
 }
 
-/* Map frame pa at the vmalloc shadow page sp (no TLB flush: the caller
- * batches).  False when no RAM is left for a private table. */
-bool rv_shadow_map(uintptr_t sp, uintptr_t pa)
+/* The private leaf table of sp's 2 MiB of shadow, made from the shared
+ * poison table if it has none (caller holds pt_lock); NULL: no RAM. */
+static pte_t *private_leaf(uintptr_t sp)
 {
-	pte_t *l1e = &vshadow_l1()[vpn(sp, 1)], *leaf;
+	pte_t *l1e = &vshadow_l1()[vpn(sp, 1)];
 
-	kasan_spin_lock(&pt_lock);
 	if (!(*l1e & PTE_V) || pte_pa(*l1e) == poison_leaf) {
 		uintptr_t t = table_alloc();
 
-		if (!t) {
-			kasan_spin_unlock(&pt_lock);
-			return false;
-		}
+		if (!t)
+			return NULL;
 		if (!rv_shadow_unmapped)
 			plat_memcpy((void *)t, (void *)poison_leaf, PAGE_SIZE);
 		*l1e = pa_pte(t, PTE_V);
 	}
-	leaf = (pte_t *)pte_pa(*l1e);
+	return (pte_t *)pte_pa(*l1e);
+}
+
+static bool is_zero_pte(pte_t e)
+{
+	return (e & PTE_V) && pte_pa(e) == rv_zero_page;
+}
+
+/* Map frame pa at the vmalloc shadow page sp (no TLB flush: the caller
+ * batches).  False when no RAM is left for a private table. */
+bool rv_shadow_map(uintptr_t sp, uintptr_t pa)
+{
+	pte_t *leaf;
+
+	kasan_spin_lock(&pt_lock);
+	leaf = private_leaf(sp);
+	if (!leaf) {
+		kasan_spin_unlock(&pt_lock);
+		return false;
+	}
 	leaf[vpn(sp, 0)] = pa_pte(pa, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D | PTE_OWNED);
 	leaf_frames[leaf_index(sp)]++;
 	kasan_spin_unlock(&pt_lock);
@@ -376,7 +397,7 @@ bool rv_shadow_map(uintptr_t sp, uintptr_t pa)
  * was there, and in *table a private leaf table that became empty and
  * must be freed after the TLB flush, or 0.
  */
-static uintptr_t shadow_unmap_one(uintptr_t sp, uintptr_t *table)
+static uintptr_t shadow_unmap_one(uintptr_t sp, uintptr_t *table, bool *zero)
 {
 	pte_t *l1e = &vshadow_l1()[vpn(sp, 1)], *leaf;
 	uintptr_t pa = 0;
@@ -385,8 +406,13 @@ static uintptr_t shadow_unmap_one(uintptr_t sp, uintptr_t *table)
 	kasan_spin_lock(&pt_lock);
 	if ((*l1e & PTE_V) && pte_pa(*l1e) != poison_leaf) {
 		leaf = (pte_t *)pte_pa(*l1e);
-		if (leaf[vpn(sp, 0)] & PTE_OWNED) {
-			pa = pte_pa(leaf[vpn(sp, 0)]);
+		pte_t e = leaf[vpn(sp, 0)];
+
+		/* a zero run's page, written or not: its shadow was never poisoned */
+		*zero = is_zero_pte(e) || (e & (PTE_OWNED | PTE_ZFRAME)) == (PTE_OWNED | PTE_ZFRAME);
+		if ((e & PTE_OWNED) || is_zero_pte(e)) {
+			if (e & PTE_OWNED)
+				pa = pte_pa(e);
 			leaf[vpn(sp, 0)] = rv_shadow_unmapped ? 0 :
 				pa_pte(rv_poison_page, PTE_V | PTE_R | PTE_A);
 			if (!--leaf_frames[leaf_index(sp)]) {
@@ -523,6 +549,8 @@ bool rv_shadow_pages_map(uintptr_t sp, unsigned long n)
  * the frames and emptied tables. */
 void rv_shadow_pages_unmap(uintptr_t sp, unsigned long n)
 {
+	bool zeroed = false;
+
 	while (n) {
 		uintptr_t frames[BATCH], frame_va[BATCH], tables[BATCH];
 		unsigned nf = 0, nt = 0, k = n > BATCH ? BATCH : (unsigned)n;
@@ -530,8 +558,11 @@ void rv_shadow_pages_unmap(uintptr_t sp, unsigned long n)
 		uintptr_t first = sp;
 
 		for (unsigned i = 0; i < k; i++, sp += PAGE_SIZE) {
-			uintptr_t table, pa = shadow_unmap_one(sp, &table);
+			uintptr_t table, pa;
+			bool zero = false;
 
+			pa = shadow_unmap_one(sp, &table, &zero);
+			zeroed |= zero;
 			if (pa) {
 				frame_va[nf] = sp;
 				frames[nf++] = pa;
@@ -555,4 +586,111 @@ void rv_shadow_pages_unmap(uintptr_t sp, unsigned long n)
 		}
 		n -= k;
 	}
+	/* A zero run's page swapped back to poison: another hart that still
+	 * sees the zero page, or the written page's frame (the release does
+	 * not poison a zero run), would read a freed area's shadow as
+	 * accessible and miss its use after free; any other frame holds the
+	 * poison until the batch's shoot-down.  One for the whole release. */
+	if (zeroed)
+		rv_tlb_flush_remote();
+}
+
+/*
+ * ---- zero shadow (platform.h's plat_shadow_zero_map, through mm.c) ----
+ *
+ * A big area's zero run: the read-only zero page in its shadow PTEs,
+ * like the poison page elsewhere, so it costs no frame per page.  A
+ * write faults (fault.c), and rv_shadow_zero_fill puts the page's own
+ * frame there; the release swaps the poison page back (above).  Caller
+ * holds the port's fault lock.
+ */
+bool rv_shadow_zero_map(uintptr_t sp, unsigned long n)
+{
+	uintptr_t replaced[BATCH], replaced_va[BATCH];
+	unsigned nr = 0;
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		uintptr_t at = sp + (i << PAGE_SHIFT);
+		pte_t *leaf, old;
+
+		kasan_spin_lock(&pt_lock);
+		leaf = private_leaf(at);
+		if (!leaf) {
+			kasan_spin_unlock(&pt_lock);
+			break;
+		}
+		old = leaf[vpn(at, 0)];
+		/* An unused frame the core took back (kasan_zero_vmalloc's
+		 * take_unused) is replaced: freed after the flush. */
+		if (old & PTE_OWNED) {
+			replaced_va[nr] = at;
+			replaced[nr++] = pte_pa(old);
+		} else if (!is_zero_pte(old)) {
+			leaf_frames[leaf_index(at)]++;
+		}
+		leaf[vpn(at, 0)] = pa_pte(rv_zero_page, PTE_V | PTE_R | PTE_A);
+		kasan_spin_unlock(&pt_lock);
+		if (nr == BATCH || (i + 1 == n && nr)) {
+			/* an unused frame -> zero: this hart now; on another hart a
+			 * stale entry reads the frame, which holds poison and waits
+			 * in the batch until the shoot-down */
+			rv_tlb_flush_local();
+			for (unsigned k = 0; k < nr; k++) {
+				RV_EVENT_ADD(shadow_unmapped, 1);
+				free_after_flush(replaced[k], replaced_va[k]);
+			}
+			nr = 0;
+		}
+	}
+	if (i < n) {	/* no RAM for a private table: undo */
+		rv_tlb_flush_local();
+		for (unsigned k = 0; k < nr; k++)
+			free_after_flush(replaced[k], replaced_va[k]);
+		rv_shadow_pages_unmap(sp, i);
+		return false;
+	}
+	/* poison -> zero: this hart now; another hart's stale poison is
+	 * mended by plat_shadow_recheck (a read) or fault.c (a write) */
+	flush_local_range(sp, n);
+	return true;
+}
+
+/*
+ * A write fault on a zero shadow page the core has just charged: its
+ * frame, zeroed, replaces the zero page, writable.  Every hart must stop
+ * reading the zero page there before the write goes on (a stale entry
+ * would read a granule the write poisons as accessible): a shoot-down
+ * per written page, which only partial granules and stack frames in a
+ * big area cause.  False: no RAM (the caller reports it).  Caller holds
+ * the port's fault lock.
+ */
+bool rv_shadow_zero_fill(uintptr_t sp)
+{
+	uintptr_t pa = READ_ONCE(npending) ? pending_take(sp) : 0;
+	pte_t *leaf;
+
+	if (!pa)
+		pa = rv_page_alloc();
+	if (!pa)
+		return false;
+	plat_memset((void *)pa, 0, PAGE_SIZE);
+	kasan_spin_lock(&pt_lock);
+	leaf = (pte_t *)pte_pa(vshadow_l1()[vpn(sp, 1)]);
+	leaf[vpn(sp, 0)] = pa_pte(pa, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D | PTE_OWNED | PTE_ZFRAME);
+	kasan_spin_unlock(&pt_lock);
+	RV_EVENT_ADD(shadow_mapped, 1);
+	rv_tlb_flush_range(sp, 1);
+	return true;
+}
+
+/* Is the vmalloc shadow page of sa the zero page now? */
+bool rv_shadow_is_zero(uintptr_t sa)
+{
+	pte_t *e;
+
+	if (sa < VSHADOW_START || sa >= VSHADOW_END)
+		return false;
+	e = walk(sa, false);
+	return e && is_zero_pte(*e);
 }

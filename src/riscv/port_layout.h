@@ -41,5 +41,7 @@
 #define RV_TEST_BASE		0x100000UL
 #define RV_CLINT_BASE		0x2000000UL
 #define RV_MAX_HARTS		4
+/* A big area's shadow can be the zero page until written (pgtable.c). */
+#define PLAT_HAS_SHADOW_ZERO	1
 
 #endif

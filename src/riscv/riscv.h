@@ -19,12 +19,14 @@
 #define PTE_D		(1UL << 7)
 #define PTE_OWNED	(1UL << 8)	/* RSW: the frame is ours to free */
 #define PTE_GUARD	(1UL << 9)	/* RSW on an invalid PTE: a stack guard page */
+#define PTE_ZFRAME	(1UL << 9)	/* RSW on a valid shadow PTE: a written zero page's frame */
 #define PTE_PPN_SHIFT	10
 typedef uint64_t pte_t;
 
 /* The state of the leaf PTE behind a virtual address (the page tables
  * are the truth the tests check against). */
-enum rv_pte_state { RV_PTE_NONE, RV_PTE_POISON, RV_PTE_FRAME, RV_PTE_GUARD, RV_PTE_OTHER };
+enum rv_pte_state { RV_PTE_NONE, RV_PTE_POISON, RV_PTE_FRAME, RV_PTE_GUARD, RV_PTE_OTHER,
+		     RV_PTE_ZERO };
 
 /* A trap as the entry code saved it. */
 struct trap_frame {
@@ -112,6 +114,10 @@ bool rv_shadow_map(uintptr_t sp, uintptr_t pa);
 bool rv_shadow_pages_map(uintptr_t sp, unsigned long n);
 void rv_shadow_pages_unmap(uintptr_t sp, unsigned long n);
 unsigned long rv_shadow_resident(void);
+/* zero shadow (pgtable.c): the zero page in a big area's shadow */
+bool rv_shadow_zero_map(uintptr_t sp, unsigned long n);
+bool rv_shadow_zero_fill(uintptr_t sp);
+bool rv_shadow_is_zero(uintptr_t sa);
 extern int rv_shadow_unmapped;	/* option: unused shadow unmapped instead of poison */
 
 /* events.c */
