@@ -562,6 +562,10 @@ bool vmalloc_init_space(char *err, size_t errlen)
 {
 	if (!page_alloc_init(err, errlen))
 		return false;
+	if (!vmalloc_shadow_init()) {
+		kasan_snprintf(err, errlen, "vmkasan: cannot reserve the vmalloc shadow's metadata");
+		return false;
+	}
 	VMALLOC_START = mm_layout.vmalloc_start;
 	VMALLOC_END = mm_layout.vmalloc_end;
 	if (vmalloc_shadow_policy == SHADOW_OFF) {
