@@ -561,31 +561,43 @@ void kasan_release_vmalloc(uintptr_t start, uintptr_t end, uintptr_t free_start,
 	if (vmalloc_shadow_policy != SHADOW_PURGE)
 		return;
 	shadow_pages_of(start, end, &first, &last);
+	/* Only the pages wholly inside the free block. */
+	if (kasan_shadow_to_mem((void *)first) < free_start)
+		first += PAGE_SIZE;
+	if (last > first && kasan_shadow_to_mem((void *)(last - PAGE_SIZE)) + SHADOW_PAGE_SPAN > free_end)
+		last -= PAGE_SIZE;
+	if (last <= first)
+		return;
 	/* Under the create lock, like evict(): marked absent, nobody can
-	 * make a page again before its run is unmapped. */
+	 * make a page again before its run is unmapped.  Only a populate
+	 * under it makes a page present, so the present bitmap names every
+	 * candidate: an absent page (a big area's zero run given back) costs
+	 * nothing, not even a look at its struct page. */
 	kasan_spin_lock(&create_lock);
-	for (uintptr_t sp = first, run = 0; sp <= last; sp += PAGE_SIZE) {
-		uintptr_t mem = kasan_shadow_to_mem((void *)sp);
+	for (uintptr_t sp = next_present(first, last), run = 0, run_end = 0;;
+	     sp = next_present(sp + PAGE_SIZE, last)) {
 		struct page *page = pfn_to_page(shadow_pfn(sp));
 		bool unused = false;
 
-		/* Only a populate under the create lock, which we hold, makes a
-		 * page present: an absent one (a big area's zero run given back)
-		 * is passed over without its stripe. */
-		if (sp < last && mem >= free_start && mem + SHADOW_PAGE_SPAN <= free_end &&
-		    (READ_ONCE(page->flags) & PG_allocated)) {
+		if (sp < last) {
 			kasan_spin_lock(stripe(sp));
-			unused = (page->flags & PG_allocated) && !page->refcount;
+			unused = (page->flags & PG_allocated) && !(page->flags & PG_shadow_zero) &&
+				 !page->refcount;
 			if (unused)
 				frames_put(shadow_pfn(sp), 1, false);
 			kasan_spin_unlock(stripe(sp));
 		}
-		if (unused && !run)
-			run = sp;
-		if (!unused && run) {
-			drop_run(run, (sp - run) >> PAGE_SHIFT);
+		if (run && (!unused || sp != run_end)) {
+			drop_run(run, (run_end - run) >> PAGE_SHIFT);
 			run = 0;
 		}
+		if (unused) {
+			if (!run)
+				run = sp;
+			run_end = sp + PAGE_SIZE;
+		}
+		if (sp >= last)
+			break;
 	}
 	kasan_spin_unlock(&create_lock);
 }
