@@ -59,11 +59,14 @@ static kasan_spinlock_t *stripe(uintptr_t sp)
 	return &stripes[(sp >> PAGE_SHIFT) % NR_STRIPES];
 }
 
+static bool in_zero_run(uintptr_t sp);
+
 bool vmalloc_shadow_populated(uintptr_t shadow_addr)
 {
 	uintptr_t sp = ALIGN_DOWN(shadow_addr, PAGE_SIZE);
 
-	return READ_ONCE(pfn_to_page(shadow_pfn(sp))->flags) & (PG_allocated | PG_shadow_zero);
+	return (READ_ONCE(pfn_to_page(shadow_pfn(sp))->flags) & (PG_allocated | PG_shadow_zero)) ||
+	       in_zero_run(sp);
 }
 
 /*
@@ -83,17 +86,59 @@ int vmalloc_shadow_hole(uintptr_t shadow_addr)
 	 * zeros: nothing there is absent. */
 	if (vmalloc_shadow_policy == SHADOW_OFF)
 		return -1;
-	if (READ_ONCE(pfn_to_page(shadow_pfn(sp))->flags) &
-	    (PG_allocated | PG_shadow_creating | PG_shadow_zero))
+	if ((READ_ONCE(pfn_to_page(shadow_pfn(sp))->flags) &
+	     (PG_allocated | PG_shadow_creating | PG_shadow_zero)) || in_zero_run(sp))
 		return -2;
 	return KASAN_VMALLOC_INVALID;
 }
 
-static void count_populated(long delta)
-{
-	unsigned long now = __atomic_add_fetch(&shadow_pages_now, (unsigned long)delta,
-					       __ATOMIC_RELAXED);
+/*
+ * One bit per vmalloc shadow page, set while the page holds a frame
+ * (PG_allocated): a big range's present pages are found by scanning
+ * 64 pages per word instead of 64 struct pages (kasan_zero_vmalloc,
+ * kasan_zero_release).  Kept with count_populated(), which every path
+ * that gives a shadow page its frame or takes it away calls.
+ */
+static unsigned long *shadow_present;
 
+static void mark_present(uintptr_t sp, unsigned long n, bool present)
+{
+	unsigned long i = (sp - vshadow_start()) >> PAGE_SHIFT;
+
+	for (unsigned long end = i + n; i < end; i++) {
+		unsigned long bit = 1UL << (i % 64);
+
+		if (present)
+			__atomic_fetch_or(&shadow_present[i / 64], bit, __ATOMIC_RELAXED);
+		else
+			__atomic_fetch_and(&shadow_present[i / 64], ~bit, __ATOMIC_RELAXED);
+	}
+}
+
+/* The first present page in [sp, last), or last. */
+static uintptr_t next_present(uintptr_t sp, uintptr_t last)
+{
+	unsigned long i = (sp - vshadow_start()) >> PAGE_SHIFT;
+	unsigned long end = (last - vshadow_start()) >> PAGE_SHIFT;
+
+	while (i < end) {
+		unsigned long w = __atomic_load_n(&shadow_present[i / 64], __ATOMIC_RELAXED) >> (i % 64);
+
+		if (w) {
+			i += (unsigned long)__builtin_ctzl(w);
+			break;
+		}
+		i = (i | 63) + 1;
+	}
+	return i >= end ? last : vshadow_start() + (i << PAGE_SHIFT);
+}
+
+static void count_populated(uintptr_t sp, long delta)
+{
+	unsigned long now;
+
+	mark_present(sp, (unsigned long)(delta < 0 ? -delta : delta), delta > 0);
+	now = __atomic_add_fetch(&shadow_pages_now, (unsigned long)delta, __ATOMIC_RELAXED);
 	if (delta > 0 && now > READ_ONCE(shadow_pages_peak))
 		WRITE_ONCE(shadow_pages_peak, now);
 }
@@ -186,7 +231,7 @@ static void free_shadow_page(uintptr_t sp)
 	frames_put(shadow_pfn(sp), 1, false);
 	plat_shadow_pages_unmap(sp, 1);
 	plat_frames_release(shadow_pfn(sp), 1);
-	count_populated(-1);
+	count_populated(sp, -1);
 }
 
 /* Take a reference on a present page; false if it is absent (or being
@@ -255,7 +300,7 @@ static bool create_run(uintptr_t sp, unsigned long n)
 	}
 	plat_memset((void *)sp, KASAN_VMALLOC_INVALID, n << PAGE_SHIFT);
 	mark_run(sp, n, false, true);
-	count_populated((long)n);
+	count_populated(sp, (long)n);
 	__atomic_add_fetch(&shadow_pages_used, n, __ATOMIC_RELAXED);
 	return true;
 }
@@ -274,7 +319,7 @@ static void drop_run(uintptr_t sp, unsigned long n)
 {
 	plat_shadow_pages_unmap(sp, n);
 	plat_frames_release(shadow_pfn(sp), n);
-	count_populated(-(long)n);
+	count_populated(sp, -(long)n);
 }
 
 /*
@@ -516,31 +561,43 @@ void kasan_release_vmalloc(uintptr_t start, uintptr_t end, uintptr_t free_start,
 	if (vmalloc_shadow_policy != SHADOW_PURGE)
 		return;
 	shadow_pages_of(start, end, &first, &last);
+	/* Only the pages wholly inside the free block. */
+	if (kasan_shadow_to_mem((void *)first) < free_start)
+		first += PAGE_SIZE;
+	if (last > first && kasan_shadow_to_mem((void *)(last - PAGE_SIZE)) + SHADOW_PAGE_SPAN > free_end)
+		last -= PAGE_SIZE;
+	if (last <= first)
+		return;
 	/* Under the create lock, like evict(): marked absent, nobody can
-	 * make a page again before its run is unmapped. */
+	 * make a page again before its run is unmapped.  Only a populate
+	 * under it makes a page present, so the present bitmap names every
+	 * candidate: an absent page (a big area's zero run given back) costs
+	 * nothing, not even a look at its struct page. */
 	kasan_spin_lock(&create_lock);
-	for (uintptr_t sp = first, run = 0; sp <= last; sp += PAGE_SIZE) {
-		uintptr_t mem = kasan_shadow_to_mem((void *)sp);
+	for (uintptr_t sp = next_present(first, last), run = 0, run_end = 0;;
+	     sp = next_present(sp + PAGE_SIZE, last)) {
 		struct page *page = pfn_to_page(shadow_pfn(sp));
 		bool unused = false;
 
-		/* Only a populate under the create lock, which we hold, makes a
-		 * page present: an absent one (a big area's zero run given back)
-		 * is passed over without its stripe. */
-		if (sp < last && mem >= free_start && mem + SHADOW_PAGE_SPAN <= free_end &&
-		    (READ_ONCE(page->flags) & PG_allocated)) {
+		if (sp < last) {
 			kasan_spin_lock(stripe(sp));
-			unused = (page->flags & PG_allocated) && !page->refcount;
+			unused = (page->flags & PG_allocated) && !(page->flags & PG_shadow_zero) &&
+				 !page->refcount;
 			if (unused)
 				frames_put(shadow_pfn(sp), 1, false);
 			kasan_spin_unlock(stripe(sp));
 		}
-		if (unused && !run)
-			run = sp;
-		if (!unused && run) {
-			drop_run(run, (sp - run) >> PAGE_SHIFT);
+		if (run && (!unused || sp != run_end)) {
+			drop_run(run, (run_end - run) >> PAGE_SHIFT);
 			run = 0;
 		}
+		if (unused) {
+			if (!run)
+				run = sp;
+			run_end = sp + PAGE_SIZE;
+		}
+		if (sp >= last)
+			break;
 	}
 	kasan_spin_unlock(&create_lock);
 }
@@ -551,91 +608,199 @@ void kasan_release_vmalloc(uintptr_t start, uintptr_t end, uintptr_t free_start,
  * The review of v4 asked "couldn't we switch back and forth from the
  * zero page to a real page on demand?".  The shadow pages whose whole
  * 32 KiB lies inside one area's accessible bytes only have to read as
- * zero: the port maps them so (plat_shadow_zero_map) without a frame,
- * marked PG_shadow_zero.  Nothing writes them unless something must
- * (a realloc shrinking the block, the frames of a stack running in it):
- * that write faults, and the port's fault path calls
- * kasan_shadow_zero_write(), which charges the page's identity frame
- * (zero: a released shadow frame is punched) for the port to map
- * writable.  At free the run is not poisoned: it is given back at once
- * (kasan_zero_release), and a use after free reads absent shadow, which
- * the fault path reports at the real address as for any freed area
- * whose shadow is gone.  Zero pages are exclusive to their area (no
- * neighbour shares a page wholly inside it), so they never enter the
- * refcount cache or the purge.  Their state changes under the port's
- * fault lock (plat_shadow_zero_lock), so a fault never sees half of one.
+ * zero: the port maps them so (plat_shadow_zero_map) without a frame.
+ * Nothing writes them unless something must (a realloc shrinking the
+ * block, the frames of a stack running in it): that write faults, and
+ * the port's fault path calls kasan_shadow_zero_write(), which charges
+ * the page's identity frame (zero: a released shadow frame is punched)
+ * for the port to map writable, and marks it PG_shadow_zero.  At free
+ * the run is not poisoned: it is given back at once (kasan_zero_release),
+ * and a use after free reads absent shadow, which the fault path reports
+ * at the real address as for any freed area whose shadow is gone.  Zero
+ * pages are exclusive to their area (no neighbour shares a page wholly
+ * inside it), so they never enter the refcount cache or the purge.
+ *
+ * What costs nothing per page: the run is one entry in a sorted table
+ * (struct pages of unwritten zero pages stay blank: writing 16 bytes per
+ * 32 KiB at vmalloc and again at vfree was 74% of a 1 GiB vmalloc+vfree),
+ * and the pages with a frame under it are found in the present bitmap.
+ * The table changes only under the port's fault lock
+ * (plat_shadow_zero_lock), so a fault never sees half of a run; readers
+ * without that lock (a read fault deciding whether to retry) follow a
+ * sequence count.
  */
+struct zero_run {
+	uintptr_t first, last;		/* shadow pages [first, last) */
+};
+
+#define MAX_ZERO_RUNS 16384		/* beyond: populated as any other shadow */
+static struct zero_run *zero_runs;
+static unsigned nr_zero_runs, zero_runs_seq;
+
+/* How many runs start at or below sp (the table is sorted by first). */
+static unsigned runs_upto(uintptr_t sp, unsigned nr)
+{
+	unsigned lo = 0, hi = nr;
+
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (READ_ONCE(zero_runs[mid].first) <= sp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool in_zero_run(uintptr_t sp)
+{
+	if (!zero_runs)
+		return false;
+	for (;;) {
+		unsigned seq = __atomic_load_n(&zero_runs_seq, __ATOMIC_ACQUIRE), nr, i;
+		bool in;
+
+		if (seq & 1) {
+			plat_cpu_relax();
+			continue;
+		}
+		nr = READ_ONCE(nr_zero_runs);
+		if (nr > MAX_ZERO_RUNS)
+			nr = MAX_ZERO_RUNS;
+		i = runs_upto(sp, nr);
+		in = i && sp < READ_ONCE(zero_runs[i - 1].last);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&zero_runs_seq, __ATOMIC_RELAXED) == seq)
+			return in;
+	}
+}
+
+/* Writers hold the fault lock (one at a time). */
+static void runs_write(bool begin)
+{
+	if (!begin)
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+	__atomic_store_n(&zero_runs_seq, zero_runs_seq + 1, __ATOMIC_RELAXED);
+	if (begin)
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static bool run_insert(uintptr_t first, uintptr_t last)
+{
+	unsigned nr = nr_zero_runs, i;
+
+	if (nr == MAX_ZERO_RUNS)
+		return false;
+	i = runs_upto(first, nr);
+	runs_write(true);
+	for (unsigned j = nr; j > i; j--)
+		zero_runs[j] = zero_runs[j - 1];
+	zero_runs[i] = (struct zero_run){ first, last };
+	WRITE_ONCE(nr_zero_runs, nr + 1);
+	runs_write(false);
+	return true;
+}
+
+static void run_remove(uintptr_t first)
+{
+	unsigned nr = nr_zero_runs, i = runs_upto(first, nr);
+
+	if (!i || zero_runs[i - 1].first != first)
+		return;
+	runs_write(true);
+	for (i--; i + 1 < nr; i++)
+		zero_runs[i] = zero_runs[i + 1];
+	WRITE_ONCE(nr_zero_runs, nr - 1);
+	runs_write(false);
+}
+
+/* The present bitmap and the run table: reserved, touched as used. */
+bool vmalloc_shadow_init(void)
+{
+	unsigned long pages = (vshadow_end() - vshadow_start()) >> PAGE_SHIFT;
+
+	shadow_present = plat_alloc_pages(ALIGN_UP((pages + 63) / 64 * sizeof(unsigned long),
+						   PAGE_SIZE));
+	zero_runs = plat_alloc_pages(ALIGN_UP(MAX_ZERO_RUNS * sizeof(struct zero_run), PAGE_SIZE));
+	return shadow_present && zero_runs;
+}
+
 /*
  * A page present under the new run has no user (the run lies inside a
  * new area, and freed areas keep their space until the purge): kept by
  * keep, cached by refcount, awaiting the purge.  Its frame goes now, as
- * an eviction would take it, and the zero mapping replaces its own.
- * Caller holds the create lock and sp's stripe; true if it went.
+ * an eviction would take it (the caller releases a run of them with one
+ * punch), and the zero mapping replaces its own.  Caller holds the create
+ * lock; true if it went.
  */
-static bool take_unused(uintptr_t sp, struct page *page)
+static bool take_unused(uintptr_t sp)
 {
-	if (page->refcount)
-		return false;
-	if (page->flags & PG_shadow_cached) {
-		kasan_spin_lock(&cache_lock);
-		if (page->private & LRU_ON)
-			lru_unlink(shadow_index(sp));
-		kasan_spin_unlock(&cache_lock);
+	struct page *page = pfn_to_page(shadow_pfn(sp));
+	bool gone = false;
+
+	kasan_spin_lock(stripe(sp));
+	if (!page->refcount && !(page->flags & PG_shadow_zero)) {
+		if (page->flags & PG_shadow_cached) {
+			kasan_spin_lock(&cache_lock);
+			if (page->private & LRU_ON)
+				lru_unlink(shadow_index(sp));
+			kasan_spin_unlock(&cache_lock);
+		}
+		frames_put(shadow_pfn(sp), 1, false);
+		gone = true;
 	}
-	frames_put(shadow_pfn(sp), 1, false);
-	plat_frames_release(shadow_pfn(sp), 1);
-	count_populated(-1);
-	return true;
+	kasan_spin_unlock(stripe(sp));
+	return gone;
+}
+
+/* The frames of n taken pages from sp go back to the machine. */
+static void release_taken(uintptr_t sp, unsigned long n)
+{
+	if (!n)
+		return;
+	plat_frames_release(shadow_pfn(sp), n);
+	count_populated(sp, -(long)n);
 }
 
 /*
  * Under the create lock (no populate, eviction or purge runs) and the
- * port's fault lock (no write fault is served until the run is mapped):
- * the run's pages are this new area's alone, so their flags change here
- * without their stripes, in one pass.
+ * port's fault lock (no write fault is served until the run is mapped).
+ * Only the pages that hold a frame (few: what keep, the cache or the
+ * purge left there) are visited.
  */
 bool kasan_zero_vmalloc(uintptr_t start, uintptr_t end)
 {
-	uintptr_t first, last, sp;
-	unsigned long n;
+	uintptr_t first, last, sp, run = 0, run_end = 0;
 	bool took = false, ok = false;
 
 #ifndef PLAT_HAS_SHADOW_ZERO
 	return false;	/* (the port cannot: populate as any other shadow) */
 #endif
-	if (vmalloc_shadow_policy == SHADOW_OFF)
+	if (vmalloc_shadow_policy == SHADOW_OFF || !zero_runs)
 		return false;
 	shadow_pages_of(start, end, &first, &last);
-	n = (last - first) >> PAGE_SHIFT;
-	if (!mem_map_cover(shadow_pfn(first), n))
-		return false;
 	kasan_spin_lock(&create_lock);
 	plat_shadow_zero_lock(true);
-	for (sp = first; sp < last; sp += PAGE_SIZE) {
-		struct page *page = pfn_to_page(shadow_pfn(sp));
-
-		if (page->flags & (PG_shadow_creating | PG_shadow_zero))
+	for (sp = next_present(first, last); sp < last; sp = next_present(sp + PAGE_SIZE, last)) {
+		if (!take_unused(sp))
 			break;
-		if (page->flags & PG_allocated) {
-			bool gone;
-
-			kasan_spin_lock(stripe(sp));
-			gone = take_unused(sp, page);
-			kasan_spin_unlock(stripe(sp));
-			if (!gone)
-				break;
-			took = true;
+		took = true;
+		if (sp != run_end) {
+			release_taken(run, (run_end - run) >> PAGE_SHIFT);
+			run = sp;
 		}
-		page->flags = PG_shadow_zero;
+		run_end = sp + PAGE_SIZE;
 	}
-	ok = sp == last && plat_shadow_zero_map(first, n);
-	if (!ok) {
-		/* Pages whose frames went are absent now: so must their mappings be. */
-		for (uintptr_t p = first; p < sp; p += PAGE_SIZE)
-			pfn_to_page(shadow_pfn(p))->flags = 0;
-		if (took)
-			plat_shadow_pages_unmap(first, (sp - first) >> PAGE_SHIFT);
+	release_taken(run, (run_end - run) >> PAGE_SHIFT);
+	if (sp >= last && run_insert(first, last)) {
+		ok = plat_shadow_zero_map(first, (last - first) >> PAGE_SHIFT);
+		if (!ok)
+			run_remove(first);
 	}
+	/* Pages whose frames went are absent now: so must their mappings be. */
+	if (!ok && took)
+		plat_shadow_pages_unmap(first, (sp - first) >> PAGE_SHIFT);
 	plat_shadow_zero_lock(false);
 	kasan_spin_unlock(&create_lock);
 	return ok;
@@ -645,60 +810,56 @@ int kasan_shadow_zero_write(uintptr_t shadow_addr, unsigned long *pfn)
 {
 	uintptr_t sp = ALIGN_DOWN(shadow_addr, PAGE_SIZE);
 	struct page *page;
-	uint16_t flags;
 
 	if (!mem_map || shadow_addr < vshadow_start() || shadow_addr >= vshadow_end())
 		return -1;
 	page = pfn_to_page(shadow_pfn(sp));
-	flags = __atomic_load_n(&page->flags, __ATOMIC_ACQUIRE);
-	if (!(flags & PG_shadow_zero))
-		return -1;
 	*pfn = 0;
-	if (flags & PG_allocated)
+	if (__atomic_load_n(&page->flags, __ATOMIC_ACQUIRE) & PG_shadow_zero)
 		return 1;	/* mapped writable already: retry */
-	if (!ram_charge(1)) {
+	if (!in_zero_run(sp))
+		return -1;
+	if (!mem_map_cover(shadow_pfn(sp), 1) || !ram_charge(1)) {
 		count_failure(FAIL_SHADOW);
 		return 0;
 	}
 	page->refcount = 1;
 	/* A store, no 16-bit RMW (RISC-V has none): nobody else changes a
 	 * zero page's flags but under the fault lock, which we hold. */
-	__atomic_store_n(&page->flags, (uint16_t)(flags | PG_allocated), __ATOMIC_RELEASE);
-	count_populated(1);
+	__atomic_store_n(&page->flags, (uint16_t)(PG_shadow_zero | PG_allocated), __ATOMIC_RELEASE);
+	count_populated(sp, 1);
 	__atomic_add_fetch(&shadow_pages_used, 1, __ATOMIC_RELAXED);
 	*pfn = shadow_pfn(sp);
 	return 1;
 }
 
+/* The run [start, end)'s shadow goes: the frames of its written pages
+ * (found in the present bitmap), its entry, its mapping. */
 void kasan_zero_release(uintptr_t start, uintptr_t end)
 {
-	uintptr_t first, last, run = 0;
-	unsigned long n;
+	uintptr_t first, last, sp;
 
 	shadow_pages_of(start, end, &first, &last);
-	n = (last - first) >> PAGE_SHIFT;
 	plat_shadow_zero_lock(true);
-	for (uintptr_t sp = first; sp <= last; sp += PAGE_SIZE) {
-		struct page *page = sp < last ? pfn_to_page(shadow_pfn(sp)) : NULL;
-		bool written = page && (page->flags & PG_allocated);
+	for (sp = next_present(first, last); sp < last; sp = next_present(sp, last)) {
+		uintptr_t e = sp;
+		unsigned long k;
 
-		if (page) {
+		for (; e < last && next_present(e, e + PAGE_SIZE) == e; e += PAGE_SIZE) {
+			struct page *page = pfn_to_page(shadow_pfn(e));
+
 			page->flags = 0;
 			page->refcount = 0;
 		}
-		if (written && !run)
-			run = sp;
-		if (!written && run) {
-			unsigned long k = (sp - run) >> PAGE_SHIFT;
-
-			plat_frames_release(shadow_pfn(run), k);
-			ram_uncharge(k);
-			count_populated(-(long)k);
-			__atomic_sub_fetch(&shadow_pages_used, k, __ATOMIC_RELAXED);
-			run = 0;
-		}
+		k = (e - sp) >> PAGE_SHIFT;
+		plat_frames_release(shadow_pfn(sp), k);
+		ram_uncharge(k);
+		count_populated(sp, -(long)k);
+		__atomic_sub_fetch(&shadow_pages_used, k, __ATOMIC_RELAXED);
+		sp = e;
 	}
-	plat_shadow_pages_unmap(first, n);
+	run_remove(first);
+	plat_shadow_pages_unmap(first, (last - first) >> PAGE_SHIFT);
 	plat_shadow_zero_lock(false);
 }
 

@@ -93,6 +93,8 @@ void kasan_release_vmalloc(uintptr_t start, uintptr_t end, uintptr_t free_start,
 void kasan_poison_vmalloc(uintptr_t start, uintptr_t end, uint8_t value);
 void kasan_unpoison_vmalloc(uintptr_t start, size_t size);
 bool vmalloc_shadow_populated(uintptr_t shadow_addr);
+/* Reserve the vmalloc shadow's books (after page_alloc_init). */
+bool vmalloc_shadow_init(void);
 /* Charge the struct page array's pages that describe [pfn, pfn + n). */
 bool mem_map_cover(unsigned long pfn, unsigned long n);
 /* Zero shadow over [start, end) (32 KiB aligned, inside one area's

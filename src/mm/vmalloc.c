@@ -75,10 +75,23 @@ static void poison_around_zero(const struct vmap_area *va, uintptr_t start, uint
 }
 
 /*
- * Shadow for a new area: present, poisoned as invalid over the whole
- * area and guard (a shared page may hold a previous owner's "freed"
- * poison), then the owner's bytes unpoisoned to the byte; a big area's
- * zero run is only mapped, and only the pages around it are written.
+ * "Invalid" over the area and guard but the owner's bytes [acc, acc +
+ * size), which the unpoison that follows writes (a shared page may hold
+ * a previous owner's "freed" poison, so everything else is written too;
+ * writing the owner's bytes twice was a third of the shadow written per
+ * vmalloc).  The zero run lies inside the owner's bytes.
+ */
+static void poison_outside(const struct vmap_area *va, uintptr_t acc, size_t size)
+{
+	kasan_poison_vmalloc(va->va_start, acc, KASAN_VMALLOC_INVALID);
+	kasan_poison_vmalloc(ALIGN_UP(acc + size, KASAN_GRANULE_SIZE), va->va_end,
+			     KASAN_VMALLOC_INVALID);
+}
+
+/*
+ * Shadow for a new area: present, poisoned as invalid over the area and
+ * guard, the owner's bytes unpoisoned to the byte; a big area's zero
+ * run is only mapped, and only the pages around it are written.
  */
 int setup_area_shadow(struct vmap_area *va, size_t accessible_from, size_t size)
 {
@@ -93,7 +106,7 @@ int setup_area_shadow(struct vmap_area *va, size_t accessible_from, size_t size)
 			goto fail;
 		}
 		va->flags |= VM_KASAN;
-		poison_around_zero(va, va->va_start, va->va_end, KASAN_VMALLOC_INVALID);
+		poison_outside(va, acc, size);
 		kasan_unpoison_vmalloc(acc, va->zero_start - acc);
 		kasan_unpoison_vmalloc(va->zero_end, acc + size - va->zero_end);
 		return 0;
@@ -101,7 +114,7 @@ int setup_area_shadow(struct vmap_area *va, size_t accessible_from, size_t size)
 	if (kasan_populate_vmalloc(va->va_start, va->va_end))
 		return -1;
 	va->flags |= VM_KASAN;
-	kasan_poison_vmalloc(va->va_start, va->va_end, KASAN_VMALLOC_INVALID);
+	poison_outside(va, acc, size);
 	kasan_unpoison_vmalloc(acc, size);
 	return 0;
 fail:
@@ -568,6 +581,10 @@ bool vmalloc_init_space(char *err, size_t errlen)
 {
 	if (!page_alloc_init(err, errlen))
 		return false;
+	if (!vmalloc_shadow_init()) {
+		kasan_snprintf(err, errlen, "vmkasan: cannot reserve the vmalloc shadow's metadata");
+		return false;
+	}
 	VMALLOC_START = mm_layout.vmalloc_start;
 	VMALLOC_END = mm_layout.vmalloc_end;
 	if (vmalloc_shadow_policy == SHADOW_OFF) {

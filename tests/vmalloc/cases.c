@@ -484,6 +484,67 @@ static noinline void vmalloc_big_zero_shadow(void)
 	check_shadow_count("after the big areas");
 }
 
+/*
+ * Big areas' shadow books cost what is touched, not their size: four
+ * live 128 MiB areas, one byte of each touched, write no struct page of
+ * their zero shadow (4096 shadow pages each: 16 pages of struct pages
+ * each, 64 in all, which would stay resident), and give everything
+ * back at vfree.  Measured as the process's anonymous resident pages
+ * (the runtime's metadata is anonymous memory, the areas' frames and
+ * shadow frames are the RAM memfd's).
+ */
+#define BOOKS_AREA (128UL << 20)
+
+static long rss_anon_pages(void)
+{
+	char line[256];
+	long kib = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "RssAnon: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib < 0 ? -1 : kib / 4;
+}
+
+static noinline void vmalloc_big_books(void)
+{
+	struct vmkasan_stats s0, s2;
+	char *p[4];
+	long r0, r1;
+
+	say("EXPECT_REPORTS 0");
+	vm_unmap_aliases();
+	get_stats(&s0);
+	r0 = rss_anon_pages();
+	for (int i = 0; i < 4; i++) {
+		p[i] = vmalloc(BOOKS_AREA);
+		CHECK(p[i] != NULL, "vmalloc(128 MiB) #%d", i);
+		if (!p[i])
+			return;
+		p[i][BOOKS_AREA / 2 + 4096 * i] = 1;
+	}
+	r1 = rss_anon_pages();
+	CHECK(r0 >= 0 && r1 >= 0, "no RssAnon in /proc/self/status");
+	/* (A shadow page read reads as zero from a page of its own: one per
+	 * area here, and a few pages of the runtime's books.) */
+	CHECK(r1 - r0 <= 24, "anonymous RSS grew by %ld pages for 512 MiB of areas touched at "
+	      "4 bytes", r1 - r0);
+	for (int i = 0; i < 4; i++)
+		vfree(p[i]);
+	vm_unmap_aliases();
+	get_stats(&s2);
+	CHECK(s2.shadow_policy != 2 || s2.shadow_pages <= s0.shadow_pages + s2.shadow_pages_cached,
+	      "refcount: shadow pages %lu after, %lu before, %lu cached", s2.shadow_pages,
+	      s0.shadow_pages, s2.shadow_pages_cached);
+	CHECK(s2.live_areas == s0.live_areas, "live areas %lu, %lu before", s2.live_areas,
+	      s0.live_areas);
+	check_shadow_count("after the big areas");
+}
+
 static noinline void vzalloc_zero(void)
 {
 	unsigned char *p = vmalloc(20000);
@@ -842,7 +903,7 @@ static noinline void vfree_of_percpu(void)
 static const struct { const char *name; void (*fn)(void); } cases[] = {
 	CASE(vmalloc_oob), CASE(vmap_oob), CASE(vm_map_ram_oob), CASE(vmalloc_uaf_lazy),
 	CASE(vmalloc_uaf_purged), CASE(vmalloc_uaf_window), CASE(vmalloc_big_uaf_lazy),
-	CASE(vmalloc_big_uaf_purged), CASE(vmalloc_big_uaf_window), CASE(vmalloc_big_zero_shadow), CASE(shadow_cache_lru),
+	CASE(vmalloc_big_uaf_purged), CASE(vmalloc_big_uaf_window), CASE(vmalloc_big_zero_shadow), CASE(vmalloc_big_books), CASE(shadow_cache_lru),
 	CASE(purge_releases_own_pages), CASE(percpu_oob), CASE(percpu_uaf),
 	CASE(vmalloc_memset_overflow), CASE(vmalloc_memcpy_overflow),
 	CASE(vmalloc_never_mapped_read), CASE(vmalloc_never_mapped_write),
