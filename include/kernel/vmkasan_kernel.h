@@ -25,6 +25,10 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+/* libc's headers include some user-space kernel headers (<linux/errno.h>
+ * ...): while this file includes libc, the build's kernel-absent headers
+ * pass those through (tools/gen-kernel-absent.sh). */
+#define __VMK_LIBC 1
 #include <vmkasan.h>
 #include <errno.h>
 #include <limits.h>
@@ -83,6 +87,8 @@ typedef struct { int counter; } atomic_t;
 typedef struct { long counter; } atomic_long_t;
 typedef struct { long long counter; } atomic64_t;
 struct list_head { struct list_head *next, *prev; };
+struct hlist_head { struct hlist_node *first; };
+struct hlist_node { struct hlist_node *next, **pprev; };
 
 /* ---- compiler and kernel.h ---- */
 #define __init
@@ -232,8 +238,6 @@ static inline unsigned long get_random_long(void) { return (unsigned long)get_ra
 #define kasan_async_fault_possible() false
 #define kasan_force_async_fault() do { } while (0)
 #define kasan_enable_hw_tags() do { } while (0)
-#define kasan_kunit_test_suite_start() do { } while (0)
-#define kasan_kunit_test_suite_end() do { } while (0)
 #define kasan_reset_tag(p) ((void *)(p))
 /* Generic KASAN has no pointer tags: the tag-based cases skip themselves. */
 #define KASAN_TAG_KERNEL 0xFF
@@ -388,6 +392,9 @@ __VMK_ATOMICS(atomic64, atomic64_t, long long)
 #define smp_store_release(p, v) do { __VMK_CHECKW((p), sizeof(*(p)));		\
 	__atomic_store_n((p), (v), __ATOMIC_RELEASE); } while (0)
 #define smp_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define mb() smp_mb()
+#define rmb() smp_mb()
+#define wmb() smp_mb()
 #define smp_rmb() smp_mb()
 #define smp_wmb() smp_mb()
 
@@ -533,13 +540,11 @@ static inline int register_trace_console(__vmk_console_probe_t probe, void *data
 {
 	__vmk_console_probe = probe;
 	__vmk_console_data = data;
-	vmkasan_set_report_hook(__vmk_console_hook);
 	return 0;
 }
 static inline int unregister_trace_console(__vmk_console_probe_t probe, void *data)
 {
 	(void)probe; (void)data;
-	vmkasan_set_report_hook(NULL);
 	__vmk_console_probe = NULL;
 	return 0;
 }
@@ -570,5 +575,7 @@ __VMK_WEAK void (*__vmk_module_exit)(void);
 	__attribute__((constructor)) static void __vmk_modexit_reg(void) { __vmk_module_exit = fn; }
 
 #include "vmkasan_kunit.h"
+
+#undef __VMK_LIBC
 
 #endif
