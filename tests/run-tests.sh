@@ -835,6 +835,7 @@ run_suite test_vmalloc tools/test_vmalloc/check.sh build/tests/test_vmalloc
 run_suite halt tests/halt/run.sh build/tests/halt
 run_suite api tests/api/run.sh build/tests/api
 run_suite cc tests/cc/run.sh build/tests/cc
+run_suite kunit tests/kunit/run.sh build/tests/kunit
 run_suite riscv tests/riscv/run.sh build/tests/riscv
 
 echo "# total time $(($(date +%s) - start)) s"
