@@ -82,7 +82,16 @@ typedef int8_t __s8;
 typedef int16_t __s16;
 typedef int32_t __s32;
 typedef long long __s64;
+typedef uint16_t __le16, __be16;
+typedef uint32_t __le32, __be32;
+typedef unsigned long long __le64, __be64;
+typedef uint16_t __sum16;
+typedef uint32_t __wsum;
 typedef unsigned long phys_addr_t;
+typedef int (*cmp_func_t)(const void *a, const void *b);
+typedef int (*cmp_r_func_t)(const void *a, const void *b, const void *priv);
+typedef void (*swap_func_t)(void *a, void *b, int size);
+typedef void (*swap_r_func_t)(void *a, void *b, int size, const void *priv);
 typedef struct { int counter; } atomic_t;
 typedef struct { long counter; } atomic_long_t;
 typedef struct { long long counter; } atomic64_t;
@@ -92,6 +101,27 @@ struct hlist_node { struct hlist_node *next, **pprev; };
 
 /* ---- compiler and kernel.h ---- */
 #define __init
+#define __initconst
+#define __refdata
+#define __ro_after_init
+#define __read_mostly
+#define __force
+#define __bitwise
+#define __pure __attribute__((pure))
+#define fallthrough __attribute__((__fallthrough__))
+#ifndef __attribute_const__
+#define __attribute_const__ __attribute__((const))
+#endif
+#define __cold __attribute__((cold))
+#define __noreturn __attribute__((noreturn))
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+#if __has_attribute(__error__)
+#define __compiletime_error(msg) __attribute__((__error__(msg)))
+#else
+#define __compiletime_error(msg)
+#endif
+#define __BITS_PER_LONG 64
+#define __BITS_PER_LONG_LONG 64
 #define __exit
 #define __initdata
 #define __user
@@ -127,17 +157,34 @@ struct hlist_node { struct hlist_node *next, **pprev; };
 #define clamp(v, lo, hi) min(max((v), (lo)), (hi))
 #define clamp_t(t, v, lo, hi) min_t(t, max_t(t, (v), (lo)), (hi))
 #define clamp_val(v, lo, hi) clamp_t(__typeof__(v), (v), (lo), (hi))
-#define swap(a, b) do { __typeof__(a) __s = (a); (a) = (b); (b) = __s; } while (0)
 /* n /= base (n a u64 lvalue, base 32 bits); the remainder is the value. */
 #define do_div(n, base) ({ u32 __b = (base); u32 __r = (u32)((n) % __b); (n) /= __b; __r; })
 static inline int fls(unsigned int x) { return x ? 32 - __builtin_clz(x) : 0; }
 static inline int fls64(u64 x) { return x ? 64 - __builtin_clzll(x) : 0; }
 static inline unsigned long __fls(unsigned long x) { return 63 - __builtin_clzl(x); }
 static inline unsigned long __ffs(unsigned long x) { return __builtin_ctzl(x); }
+static inline unsigned int __ffs64(u64 x) { return (unsigned int)__builtin_ctzll(x); }
+static inline unsigned long ffz(unsigned long x) { return __builtin_ctzl(~x); }
+static inline u64 rol64(u64 w, unsigned int s) { return (w << (s & 63)) | (w >> ((-s) & 63)); }
+static inline u64 ror64(u64 w, unsigned int s) { return (w >> (s & 63)) | (w << ((-s) & 63)); }
+static inline u32 rol32(u32 w, unsigned int s) { return (w << (s & 31)) | (w >> ((-s) & 31)); }
+static inline u32 ror32(u32 w, unsigned int s) { return (w >> (s & 31)) | (w << ((-s) & 31)); }
+#define hweight8(w) ((unsigned int)__builtin_popcount((u8)(w)))
+#define hweight16(w) ((unsigned int)__builtin_popcount((u16)(w)))
+#define hweight32(w) ((unsigned int)__builtin_popcount((u32)(w)))
+#define hweight64(w) ((unsigned int)__builtin_popcountll((u64)(w)))
+#define hweight_long(w) ((unsigned long)__builtin_popcountl((unsigned long)(w)))
 #define BUG_ON(c) do { if (c) abort(); } while (0)
 #define WARN_ON(c) ({ int __c = !!(c); if (__c) fprintf(stderr, "WARNING: %s:%d\n", __FILE__, __LINE__); __c; })
 #define WARN_ON_ONCE(c) WARN_ON(c)
 #define BUILD_BUG_ON(c) _Static_assert(!(c), #c)
+/* static_assert(expr[, msg]): the message defaults to the expression,
+ * as include/linux/build_bug.h's does (C11's needs one). */
+#undef static_assert
+#define static_assert(expr, ...) __vmk_static_assert(expr, ##__VA_ARGS__, #expr)
+#define __vmk_static_assert(expr, msg, ...) _Static_assert(expr, msg)
+#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
+#define PTR_ALIGN(p, a) ((__typeof__(p))ALIGN((unsigned long)(p), (a)))
 #define IS_ERR_VALUE(x) ((unsigned long)(void *)(x) >= (unsigned long)-4095)
 static inline void *ERR_PTR(long e) { return (void *)e; }
 static inline long PTR_ERR(const void *p) { return (long)p; }
@@ -207,6 +254,69 @@ static inline char *strnstr(const char *s1, const char *s2, size_t len)
 	return NULL;
 }
 long strscpy(char *d, const char *s, size_t size);
+/* The first byte of [s, s + n) that is not c, or NULL (lib/string.c). */
+static inline void *memchr_inv(const void *s, int c, size_t n)
+{
+	const unsigned char *p = s;
+
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != (unsigned char)c)
+			return (void *)(p + i);
+	return NULL;
+}
+/* Past the leading white space, the kernel's isspace() (lib/ctype.c:
+ * also Latin-1's no-break space, 0xa0). */
+static inline char *skip_spaces(const char *s)
+{
+	while (*s == ' ' || (*s >= '\t' && *s <= '\r') || (unsigned char)*s == 0xa0)
+		s++;
+	return (char *)s;
+}
+/* simple_strto*() (lib/vsprintf.c's rules): base 0 takes a 0x prefix
+ * as 16 and a 0 as 8; digits are read up to the first that is not one;
+ * no overflow check, no leading blanks. */
+static inline unsigned long long simple_strtoull(const char *cp, char **endp, unsigned int base)
+{
+	unsigned long long v = 0;
+
+	if ((base == 0 || base == 16) && cp[0] == '0' && (cp[1] == 'x' || cp[1] == 'X') &&
+	    ((cp[2] >= '0' && cp[2] <= '9') || ((cp[2] | 0x20) >= 'a' && (cp[2] | 0x20) <= 'f'))) {
+		base = 16;
+		cp += 2;
+	} else if (base == 0) {
+		base = cp[0] == '0' ? 8 : 10;
+	}
+	for (;; cp++) {
+		unsigned int d;
+
+		if (*cp >= '0' && *cp <= '9')
+			d = *cp - '0';
+		else if ((*cp | 0x20) >= 'a' && (*cp | 0x20) <= 'z')
+			d = (*cp | 0x20) - 'a' + 10;
+		else
+			break;
+		if (d >= base)
+			break;
+		v = v * base + d;
+	}
+	if (endp)
+		*endp = (char *)cp;
+	return v;
+}
+static inline unsigned long simple_strtoul(const char *cp, char **endp, unsigned int base)
+{
+	return simple_strtoull(cp, endp, base);
+}
+static inline long long simple_strtoll(const char *cp, char **endp, unsigned int base)
+{
+	if (*cp == '-')
+		return -(long long)simple_strtoull(cp + 1, endp, base);
+	return (long long)simple_strtoull(cp, endp, base);
+}
+static inline long simple_strtol(const char *cp, char **endp, unsigned int base)
+{
+	return (long)simple_strtoll(cp, endp, base);
+}
 
 /* random: glibc's random() (31 bits a call, thread-safe) */
 static inline u32 get_random_u32(void) { return (u32)random() << 16 ^ (u32)random(); }

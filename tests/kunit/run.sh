@@ -22,6 +22,12 @@ mkdir -p "$OUT" || exit 2
 # name: the files built together (the test, then the lib/ code it tests)
 SUITES="
 list-test: lib/list-test.c lib/klist.c
+hashtable_test: lib/hashtable_test.c
+bitfield_kunit: lib/bitfield_kunit.c
+cmdline_kunit: lib/cmdline_kunit.c lib/cmdline.c lib/ctype.c
+test_sort: lib/test_sort.c lib/sort.c
+test_list_sort: lib/test_list_sort.c lib/list_sort.c
+siphash_kunit: lib/siphash_kunit.c lib/siphash.c
 "
 
 if [ ! -f "$TARBALL" ]; then
