@@ -71,11 +71,14 @@ static struct large_rec large_recent[LARGE_RECENT];
 static unsigned large_recent_next;
 static kasan_spinlock_t large_lock;
 
+/* The smallest order that holds size; a size above the largest order
+ * (PAGE_SIZE << order would wrap to 0: kmalloc(SIZE_MAX) in Linux's
+ * lib/overflow_kunit.c) gives that order, and the caller refuses it. */
 static unsigned order_for(size_t size)
 {
 	unsigned order = 0;
 
-	while ((PAGE_SIZE << order) < size)
+	while (order < 8 * sizeof(size_t) - PAGE_SHIFT - 1 && (PAGE_SIZE << order) < size)
 		order++;
 	return order;
 }
@@ -191,12 +194,13 @@ bool kmalloc_large_freed(uintptr_t addr, uintptr_t *start, size_t *size, uint32_
 
 static void *kmalloc_large(size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp)
 {
-	unsigned order = order_for(size);
+	unsigned order;
 	struct page *pg;
 	uintptr_t p;
 
 	if (size > KMALLOC_MAX_SIZE)
 		return NULL;
+	order = order_for(size);
 	pg = pages_alloc_path(gfp, order, FAIL_SLAB);
 	if (!pg)
 		return NULL;
