@@ -109,6 +109,20 @@ struct hlist_node { struct hlist_node *next, **pprev; };
 #define __bitwise
 #define __pure __attribute__((pure))
 #define fallthrough __attribute__((__fallthrough__))
+/* Bounds annotations: not used by this compiler configuration (the
+ * kernel enables them only with CONFIG_CC_HAS_COUNTED_BY). */
+#define __counted_by(member)
+#define __counted_by_le(member)
+#define __counted_by_be(member)
+#define __nonstring
+#if __has_builtin(__builtin_dynamic_object_size)
+#define __struct_size(p) __builtin_dynamic_object_size(p, 0)
+#define __member_size(p) __builtin_dynamic_object_size(p, 1)
+#else
+#define __struct_size(p) __builtin_object_size(p, 0)
+#define __member_size(p) __builtin_object_size(p, 1)
+#endif
+#define __no_sanitize_address __attribute__((no_sanitize_address))
 #ifndef __attribute_const__
 #define __attribute_const__ __attribute__((const))
 #endif
@@ -144,6 +158,16 @@ struct hlist_node { struct hlist_node *next, **pprev; };
 #define OPTIMIZER_HIDE_VAR(var) __asm__ ("" : "=r" (var) : "0" (var))
 #define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, val) (*(volatile __typeof__(x) *)&(x) = (val))
+#define __same_type(a, b) __builtin_types_compatible_p(__typeof__(a), __typeof__(b))
+#define BUILD_BUG_ON_ZERO(e) ((int)(sizeof(struct { int:(-!!(e)); })))
+#define __must_be_array(a) BUILD_BUG_ON_ZERO(__same_type((a), &(a)[0]))
+/* 1 if x is an integer constant expression: only then is the null
+ * pointer constant's type (void *) replaced by int * in the ?: */
+#define __is_constexpr(x) \
+	(sizeof(int) == sizeof(*(8 ? ((void *)((long)(x) * 0l)) : (int *)8)))
+/* Whether an integer type has a sign: -1 converted is then below 1. */
+#define is_signed_type(t) (((t)(-1)) < (t)1)
+#define is_unsigned_type(t) (((t)(-1)) > (t)1)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
 #define round_up(x, y) ((((x) - 1) | ((__typeof__(x))((y) - 1))) + 1)
@@ -157,11 +181,22 @@ struct hlist_node { struct hlist_node *next, **pprev; };
 #define clamp(v, lo, hi) min(max((v), (lo)), (hi))
 #define clamp_t(t, v, lo, hi) min_t(t, max_t(t, (v), (lo)), (hi))
 #define clamp_val(v, lo, hi) clamp_t(__typeof__(v), (v), (lo), (hi))
+/* linux/math64.h's divisions (64-bit machines: plain C). */
+static inline u64 div_u64_rem(u64 n, u32 d, u32 *rem) { *rem = (u32)(n % d); return n / d; }
+static inline s64 div_s64_rem(s64 n, s32 d, s32 *rem) { *rem = (s32)(n % d); return n / d; }
+static inline u64 div64_u64_rem(u64 n, u64 d, u64 *rem) { *rem = n % d; return n / d; }
+static inline u64 div_u64(u64 n, u32 d) { return n / d; }
+static inline s64 div_s64(s64 n, s32 d) { return n / d; }
+static inline u64 div64_u64(u64 n, u64 d) { return n / d; }
+static inline s64 div64_s64(s64 n, s64 d) { return n / d; }
+#define div64_ul(x, y) div64_u64((x), (y))
+#define DIV_ROUND_UP_ULL(ll, d) div_u64((ll) + (d) - 1, (d))
 /* n /= base (n a u64 lvalue, base 32 bits); the remainder is the value. */
 #define do_div(n, base) ({ u32 __b = (base); u32 __r = (u32)((n) % __b); (n) /= __b; __r; })
 static inline int fls(unsigned int x) { return x ? 32 - __builtin_clz(x) : 0; }
 static inline int fls64(u64 x) { return x ? 64 - __builtin_clzll(x) : 0; }
 static inline unsigned long __fls(unsigned long x) { return 63 - __builtin_clzl(x); }
+static inline unsigned int fls_long(unsigned long x) { return x ? 64 - __builtin_clzl(x) : 0; }
 static inline unsigned long __ffs(unsigned long x) { return __builtin_ctzl(x); }
 static inline unsigned int __ffs64(u64 x) { return (unsigned int)__builtin_ctzll(x); }
 static inline unsigned long ffz(unsigned long x) { return __builtin_ctzl(~x); }
@@ -177,6 +212,10 @@ static inline u32 ror32(u32 w, unsigned int s) { return (w >> (s & 31)) | (w << 
 #define BUG_ON(c) do { if (c) abort(); } while (0)
 #define WARN_ON(c) ({ int __c = !!(c); if (__c) fprintf(stderr, "WARNING: %s:%d\n", __FILE__, __LINE__); __c; })
 #define WARN_ON_ONCE(c) WARN_ON(c)
+#define WARN(c, fmt, ...) ({ int __c = !!(c); if (__c) {				\
+	fprintf(stderr, "WARNING: %s:%d\n", __FILE__, __LINE__);			\
+	fprintf(stderr, fmt, ##__VA_ARGS__); } __c; })
+#define WARN_ONCE(c, fmt, ...) WARN(c, fmt, ##__VA_ARGS__)
 #define BUILD_BUG_ON(c) _Static_assert(!(c), #c)
 /* static_assert(expr[, msg]): the message defaults to the expression,
  * as include/linux/build_bug.h's does (C11's needs one). */
@@ -190,6 +229,23 @@ static inline void *ERR_PTR(long e) { return (void *)e; }
 static inline long PTR_ERR(const void *p) { return (long)p; }
 static inline bool IS_ERR(const void *p) { return IS_ERR_VALUE(p); }
 static inline bool IS_ERR_OR_NULL(const void *p) { return !p || IS_ERR_VALUE(p); }
+/* include/vdso/limits.h's names */
+#define U8_MAX ((u8)~0U)
+#define S8_MAX ((s8)(U8_MAX >> 1))
+#define S8_MIN ((s8)(-S8_MAX - 1))
+#define U16_MAX ((u16)~0U)
+#define S16_MAX ((s16)(U16_MAX >> 1))
+#define S16_MIN ((s16)(-S16_MAX - 1))
+#define U32_MAX ((u32)~0U)
+#define U32_MIN ((u32)0)
+#define S32_MAX ((s32)(U32_MAX >> 1))
+#define S32_MIN ((s32)(-S32_MAX - 1))
+#define U64_MAX ((u64)~0ULL)
+#define S64_MAX ((s64)(U64_MAX >> 1))
+#define S64_MIN ((s64)(-S64_MAX - 1))
+#ifndef ULLONG_MAX
+#define ULLONG_MAX (~0ULL)
+#endif
 #define BITS_PER_BYTE 8
 #define BITS_PER_LONG 64
 #define BIT(n) (1UL << (n))
@@ -225,6 +281,11 @@ static inline bool IS_ERR_OR_NULL(const void *p) { return !p || IS_ERR_VALUE(p);
 #define local_irq_restore(f) ((void)(f))
 
 /* printk: KERN_* levels are prefixes the runner drops. */
+#define KERN_EMERG ""
+#define KERN_ALERT ""
+#define KERN_CRIT ""
+#define KERN_NOTICE ""
+#define KERN_CONT ""
 #define KERN_ERR ""
 #define KERN_INFO ""
 #define KERN_WARNING ""
@@ -330,12 +391,26 @@ static inline u32 get_random_u32_inclusive(u32 floor, u32 ceil)
 static inline u8 get_random_u8(void) { return (u8)random(); }
 static inline u16 get_random_u16(void) { return (u16)random(); }
 static inline unsigned long get_random_long(void) { return (unsigned long)get_random_u64(); }
+static inline void get_random_bytes(void *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		((u8 *)buf)[i] = get_random_u8();
+}
 
 /* ---- RCU ---- */
 #define rcu_read_lock() __rcu_read_lock()
 #define rcu_read_unlock() __rcu_read_unlock()
 #define rcu_dereference(p) READ_ONCE(p)
 #define rcu_dereference_protected(p, c) (p)
+#define rcu_dereference_raw(p) READ_ONCE(p)
+#define rcu_dereference_check(p, c) READ_ONCE(p)
+#define rcu_access_pointer(p) READ_ONCE(p)
+#define rcu_read_lock_held() true
+#define lockdep_is_held(l) true
+/* KCSAN's assertions and markings: no data race detector here. */
+#define ASSERT_EXCLUSIVE_ACCESS(x) do { } while (0)
+#define ASSERT_EXCLUSIVE_WRITER(x) do { } while (0)
+#define data_race(expr) (expr)
 #define rcu_assign_pointer(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELEASE)
 #define RCU_INIT_POINTER(p, v) ((p) = (v))
 #define kfree_rcu(ptr, field) kvfree_call_rcu(&(ptr)->field, (void *)(ptr))
@@ -369,6 +444,10 @@ static inline void kasan_poison(const void *addr, size_t size, u8 value, bool in
 #define kmalloc_large_node(s, g, n) kmalloc(s, g)
 #define __vmalloc(size, gfp) __vmalloc_node((size), 1, (gfp), NUMA_NO_NODE, __builtin_return_address(0))
 #define vmalloc_node(size, node) vmalloc(size)
+/* One memory node here: the _node allocators are the plain ones. */
+#define kzalloc_node(size, gfp, node) kmalloc_node((size), (gfp) | __GFP_ZERO, (node))
+#define kvmalloc_node(size, gfp, node) kvmalloc((size), (gfp))
+#define kvzalloc_node(size, gfp, node) kvzalloc((size), (gfp))
 #define vfree_atomic(p) vfree(p)
 /* No huge mappings here: the same as vmalloc(), as where the kernel
  * has none (include/linux/vmalloc.h). */

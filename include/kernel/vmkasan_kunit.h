@@ -8,9 +8,9 @@
  * the runtime's libvmkasan_kmain.a supplies a main() that calls it, so
  * a program with its own main() still links (vmkasan-cc --kernel).
  *
- * Each case runs through one function, __vmk_kunit_run_case(), the
- * kernel's kunit_try_catch: assertions and kunit_skip() leave it by
- * longjmp, and the case's resources and deferred actions are released
+ * Each case runs through one function, __vmk_kunit_run_case(), on a
+ * kthread named kunit_try_catch, as in the kernel: assertions and
+ * kunit_skip() leave it by longjmp, and the case's resources and deferred actions are released
  * after it (kunit_cleanup).  A KASAN report while a case runs fails it,
  * unless KASAN's own suite runs (mm/kasan/report.c's
  * fail_non_kasan_kunit_test).
@@ -136,12 +136,29 @@ __VMK_WEAK __thread struct kunit *__vmk_kunit_current;
 __VMK_WEAK bool __vmk_kunit_running;
 static inline struct kunit *kunit_get_current_test(void) { return __vmk_kunit_current; }
 
+/* One line each, ended by a newline if the message has none (printk). */
+__attribute__((format(printf, 1, 2)))
+__VMK_WEAK void __vmk_kunit_line(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	fputs(buf, stdout);
+	if (!n || buf[n < (int)sizeof(buf) ? n - 1 : (int)sizeof(buf) - 2] != '\n')
+		putchar('\n');
+}
 #define kunit_printk(lvl, test, fmt, ...) \
-	printf(KUNIT_SUBTEST_INDENT "# %s: " fmt "\n", (test)->name, ##__VA_ARGS__)
+	__vmk_kunit_line(KUNIT_SUBTEST_INDENT "# %s: " fmt, (test)->name, ##__VA_ARGS__)
 #define kunit_err(test, fmt, ...) kunit_printk(KERN_ERR, test, fmt, ##__VA_ARGS__)
 #define kunit_info(test, fmt, ...) kunit_printk(KERN_INFO, test, fmt, ##__VA_ARGS__)
 #define kunit_warn(test, fmt, ...) kunit_printk(KERN_WARNING, test, fmt, ##__VA_ARGS__)
-#define kunit_log(lvl, test, fmt, ...) printf(fmt "\n", ##__VA_ARGS__)
+#define kunit_log(lvl, test, fmt, ...) __vmk_kunit_line(fmt, ##__VA_ARGS__)
 #define kunit_set_failure(test) WRITE_ONCE((test)->status, KUNIT_FAILURE)
 #define kunit_fail_current_test(fmt, ...) do {					\
 	struct kunit *__t = kunit_get_current_test();				\
@@ -554,6 +571,41 @@ __VMK_WEAK void __vmk_kunit_run_case(struct kunit_suite *s, struct kunit_case *c
 	__vmk_kunit_current = NULL;
 }
 
+/* As the kernel does, the case runs on a kthread named kunit_try_catch
+ * (lib/kunit/try-catch.c); the executor waits for it to end. */
+struct __vmk_kunit_try {
+	struct kunit_suite *s;
+	struct kunit_case *c;
+	struct kunit *t;
+	struct completion done;
+};
+static inline int __vmk_kunit_try_fn(void *data)
+{
+	struct __vmk_kunit_try *x = data;
+
+	__vmk_kunit_run_case(x->s, x->c, x->t);
+	complete(&x->done);
+	return 0;
+}
+/* Waits for the case to end before kthread_stop(), which would keep a
+ * thread not yet running from running at all. */
+__VMK_WEAK void __vmk_kunit_try_catch(struct kunit_suite *s, struct kunit_case *c, struct kunit *t)
+{
+	struct __vmk_kunit_try x = { .s = s, .c = c, .t = t };
+	struct task_struct *k;
+
+	init_completion(&x.done);
+	k = kthread_run(__vmk_kunit_try_fn, &x, "kunit_try_catch");
+	if (IS_ERR(k)) {
+		printf(KUNIT_SUBTEST_INDENT "# %s: could not start the kunit_try_catch thread (%ld)\n",
+		       t->name, PTR_ERR(k));
+		kunit_set_failure(t);
+		return;
+	}
+	wait_for_completion(&x.done);
+	kthread_stop(k);
+}
+
 struct __vmk_kunit_stats { unsigned long passed, failed, skipped, total; };
 static inline void __vmk_kunit_count(struct __vmk_kunit_stats *st, enum kunit_status s)
 {
@@ -576,7 +628,7 @@ static inline enum kunit_status __vmk_kunit_case(struct kunit_suite *s, struct k
 	t.name = c->name;
 	c->status = KUNIT_SKIPPED;
 	if (!c->generate_params) {
-		__vmk_kunit_run_case(s, c, &t);
+		__vmk_kunit_try_catch(s, c, &t);
 		c->status = t.status;
 		__vmk_kunit_count(&st, t.status);
 	} else {
@@ -585,7 +637,7 @@ static inline enum kunit_status __vmk_kunit_case(struct kunit_suite *s, struct k
 		printf(KUNIT_SUBTEST_INDENT KUNIT_SUBTEST_INDENT "KTAP version 1\n"
 		       KUNIT_SUBTEST_INDENT KUNIT_SUBTEST_INDENT "# Subtest: %s\n", c->name);
 		while (t.param_value) {
-			__vmk_kunit_run_case(s, c, &t);
+			__vmk_kunit_try_catch(s, c, &t);
 			if (!desc[0])
 				snprintf(desc, sizeof(desc), "param-%d", t.param_index);
 			printf(KUNIT_SUBTEST_INDENT KUNIT_SUBTEST_INDENT "%s %d %s%s%s\n",
