@@ -47,6 +47,8 @@
 #define CONFIG_KASAN_VMALLOC 1
 #define CONFIG_SLUB_RCU_DEBUG 1
 #define CONFIG_CC_HAS_KASAN_MEMINTRINSIC_PREFIX 1
+#define CONFIG_64BIT 1
+#define CONFIG_CRC32_SLICEBY8 1	/* lib/Kconfig's default */
 #define CONFIG_KUNIT 1
 #define CONFIG_SLUB 1
 #if defined(__clang__)
@@ -109,6 +111,14 @@ struct hlist_node { struct hlist_node *next, **pprev; };
 #define __bitwise
 #define __pure __attribute__((pure))
 #define fallthrough __attribute__((__fallthrough__))
+#define L1_CACHE_BYTES 64
+#define SMP_CACHE_BYTES L1_CACHE_BYTES
+#define ____cacheline_aligned __attribute__((__aligned__(SMP_CACHE_BYTES)))
+#define __cacheline_aligned ____cacheline_aligned
+#define ____cacheline_aligned_in_smp ____cacheline_aligned
+#define __cacheline_aligned_in_smp ____cacheline_aligned
+#define __weak __attribute__((__weak__))
+#define __alias(symbol) __attribute__((__alias__(#symbol)))
 /* Bounds annotations: not used by this compiler configuration (the
  * kernel enables them only with CONFIG_CC_HAS_COUNTED_BY). */
 #define __counted_by(member)

@@ -34,6 +34,7 @@ siphash_kunit: lib/siphash_kunit.c lib/siphash.c
 overflow_kunit: lib/overflow_kunit.c
 test_min_heap: lib/test_min_heap.c
 rbtree_test: lib/rbtree_test.c lib/rbtree.c lib/random32.c
+crc32test: lib/crc32test.c lib/crc32.c
 "
 
 if [ ! -f "$TARBALL" ]; then
