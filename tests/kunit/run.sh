@@ -35,6 +35,7 @@ overflow_kunit: lib/overflow_kunit.c
 test_min_heap: lib/test_min_heap.c
 rbtree_test: lib/rbtree_test.c lib/rbtree.c lib/random32.c
 crc32test: lib/crc32test.c lib/crc32.c
+slub_kunit: lib/slub_kunit.c
 "
 
 if [ ! -f "$TARBALL" ]; then
@@ -73,7 +74,9 @@ while read -r name files; do
 	name=${name%:}
 	test_file=${files%% *}
 	# The kernel's own count of cases in the file.
-	cases=$(grep -c 'KUNIT_CASE' "$KSRC/$test_file")
+	# (not those under #ifndef CONFIG_KASAN: this is a KASAN build)
+	cases=$(awk '/^#ifndef CONFIG_KASAN/ { off = 1 } off && /^#endif/ { off = 0; next }
+		!off && /KUNIT_CASE/ { n++ } END { print n + 0 }' "$KSRC/$test_file")
 	[ "$cases" -gt 0 ] || cases=1	# a module: its init
 	for cc in gcc clang; do
 		log=$OUT/$name-$cc
@@ -82,6 +85,8 @@ while read -r name files; do
 		ran=$(echo "$summary" | sed -n 's/^Testing complete\. Ran \([0-9]*\) tests:.*/\1/p')
 		notok=$(grep -c '^ *not ok' "$log.out")
 		bugs=$(grep -c '^BUG: KASAN' "$log.err")
+		# a skip says why
+		notok=$((notok + $(grep -c '# SKIP *$' "$log.out")))
 		if [ "$status" = 0 ] && [ "$notok" = 0 ] && [ "$bugs" = 0 ] && [ -n "$ran" ] &&
 			[ "$ran" -ge "$cases" ] && ! echo "$summary" | grep -q 'failed\|errors'; then
 			ok "$cc: $test_file: ${summary#Testing complete. }"
@@ -139,6 +144,38 @@ if [ $? = 0 ] && grep -q '^Testing complete\. Ran 1 tests: passed: 1$' "$OUT/goo
 	ok "runner: the filter glob keeps one case; it passes (status 0)"
 else
 	not_ok "runner: filter glob, passing case" "$OUT/good.out"
+fi
+
+# Parameterised cases: KTAP as the kernel prints it, leaves counted as
+# kunit.py counts them.
+cat >"$OUT/param.c" <<'EOC'
+#include <kunit/test.h>
+struct c { int v; const char *d; };
+static const struct c arr[] = { { 1, "one" }, { 2, "two" }, { 3, "three" } };
+KUNIT_ARRAY_PARAM_DESC(arr, arr, d);
+static void pos(struct kunit *test)
+{
+	const struct c *p = test->param_value;
+
+	KUNIT_EXPECT_GT(test, p->v, 0);
+	if (p->v == 3)
+		kunit_skip(test, "three");
+}
+static void plain(struct kunit *test) { KUNIT_SUCCEED(test); }
+static struct kunit_case cases[] = { KUNIT_CASE_PARAM(pos, arr_gen_params), KUNIT_CASE(plain), {} };
+static struct kunit_suite suite = { .name = "vmk-param", .test_cases = cases };
+kunit_test_suite(suite);
+EOC
+"$RUN" --ksrc="$KSRC" "$OUT/param.c" >"$OUT/param.out" 2>&1
+status=$?
+printf '%s\n' '        # Subtest: pos' '        ok 1 one' '        ok 2 two' '        ok 3 three # SKIP three' \
+	'    # pos: pass:2 fail:0 skip:1 total:3' '    ok 1 pos' '    ok 2 plain' >"$OUT/param.want"
+if [ $status = 0 ] && grep -qxF -f "$OUT/param.want" "$OUT/param.out" &&
+	[ "$(grep -cxF -f "$OUT/param.want" "$OUT/param.out")" = 7 ] &&
+	grep -q '^Testing complete\. Ran 4 tests: passed: 3, skipped: 1$' "$OUT/param.out"; then
+	ok "parameterised case: KTAP subtest per parameter; 'Ran 4 tests: passed: 3, skipped: 1'"
+else
+	not_ok "parameterised case KTAP and count" "$OUT/param.out"
 fi
 
 # A case runs on a kthread named kunit_try_catch, as in the kernel.
