@@ -119,14 +119,21 @@ bench: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin \
 		$(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 644 $(LIB_A) $(PREINIT) $(DYNLIST) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(LIB_A) $(PREINIT) $(DYNLIST) $(KMAIN_A) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/vmkasan.h $(DESTDIR)$(PREFIX)/include/
 	cd include && find kernel -type d -exec install -d $(DESTDIR)$(PREFIX)/include/{} \; && \
 		find kernel -name '*.h' -exec install -m 644 {} $(DESTDIR)$(PREFIX)/include/{} \;
+	install -m 644 include/kernel/ksrc-headers $(DESTDIR)$(PREFIX)/include/kernel/
+	rm -rf $(DESTDIR)$(PREFIX)/include/kernel-absent
+	cp -R $(BUILD)/include/kernel-absent $(DESTDIR)$(PREFIX)/include/kernel-absent
 	sed -e 's|@INCLUDE@|$(PREFIX)/include|' -e 's|@LIBDIR@|$(PREFIX)/lib|' \
+		-e 's|@ABSENT@|$(PREFIX)/include/kernel-absent|' \
 		tools/vmkasan-cc.in > $(DESTDIR)$(PREFIX)/bin/vmkasan-cc
 	chmod 755 $(DESTDIR)$(PREFIX)/bin/vmkasan-cc
+	sed -e 's|@BINDIR@|$(PREFIX)/bin|' -e 's|@INCLUDE@|$(PREFIX)/include|' \
+		tools/vmkasan-kunit.in > $(DESTDIR)$(PREFIX)/bin/vmkasan-kunit
+	chmod 755 $(DESTDIR)$(PREFIX)/bin/vmkasan-kunit
 	sed -e 's|@PREFIX@|$(PREFIX)|' tools/vmkasan.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/vmkasan.pc
 
 clean:
