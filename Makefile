@@ -23,7 +23,7 @@ HOSTED_CFLAGS := $(RT_CFLAGS) -D_GNU_SOURCE -Isrc -Iinclude
 
 CORE_DIRS   := kasan mm lib module
 CORE_SRCS   := $(foreach d,$(CORE_DIRS),$(wildcard src/$(d)/*.c))
-HOSTED_SRCS := $(filter-out src/hosted/preinit.c src/hosted/ctor.c,$(wildcard src/hosted/*.c))
+HOSTED_SRCS := $(filter-out src/hosted/preinit.c src/hosted/ctor.c src/hosted/kmain.c,$(wildcard src/hosted/*.c))
 CORE_OBJS   := $(CORE_SRCS:src/%.c=$(BUILD)/obj/%.o)
 HOSTED_OBJS := $(HOSTED_SRCS:src/%.c=$(BUILD)/obj/%.o)
 RT_OBJS     := $(CORE_OBJS) $(HOSTED_OBJS)
@@ -34,12 +34,16 @@ DYNLIST := $(BUILD)/lib/vmkasan.dynlist
 LIB_SO  := $(BUILD)/lib/libvmkasan.so
 PREINIT := $(BUILD)/lib/vmkasan_preinit.o
 CC_WRAP := $(BUILD)/bin/vmkasan-cc
+KUNIT_RUN := $(BUILD)/bin/vmkasan-kunit
+KMAIN_A := $(BUILD)/lib/libvmkasan_kmain.a
+ABSENT  := $(BUILD)/include/kernel-absent/.stamp
 TV_DIR  := tools/test_vmalloc
 TV_BIN  := $(BUILD)/bin/test_vmalloc
 
 INSMOD  := $(BUILD)/bin/vmkasan-insmod
 
-all: $(LIB_A) $(LIB_SO) $(PREINIT) $(DYNLIST) $(CC_WRAP) $(TV_BIN) $(INSMOD)
+all: $(LIB_A) $(LIB_SO) $(PREINIT) $(DYNLIST) $(CC_WRAP) $(KUNIT_RUN) $(KMAIN_A) $(ABSENT) $(TV_BIN) \
+	$(INSMOD)
 
 define core_rule
 $$(BUILD)/obj/$(1)/%.o: src/$(1)/%.c $$(HEADERS)
@@ -82,8 +86,23 @@ $(LIB_SO): $(RT_OBJS) $(BUILD)/obj/hosted/ctor.o
 
 $(CC_WRAP): tools/vmkasan-cc.in
 	@mkdir -p $(dir $@)
-	sed -e 's|@INCLUDE@|$(CURDIR)/include|' -e 's|@LIBDIR@|$(CURDIR)/$(BUILD)/lib|' $< > $@
+	sed -e 's|@INCLUDE@|$(CURDIR)/include|' -e 's|@LIBDIR@|$(CURDIR)/$(BUILD)/lib|' \
+		-e 's|@ABSENT@|$(CURDIR)/$(BUILD)/include/kernel-absent|' $< > $@
 	chmod +x $@
+
+$(KUNIT_RUN): tools/vmkasan-kunit.in
+	@mkdir -p $(dir $@)
+	sed -e 's|@BINDIR@|$(CURDIR)/$(BUILD)/bin|' -e 's|@INCLUDE@|$(CURDIR)/include|' $< > $@
+	chmod +x $@
+
+# main() of a --kernel program: in an archive, so a program's own wins.
+$(KMAIN_A): $(BUILD)/obj/hosted/kmain.o
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@; ar rcs $@ $^
+
+# The names of user-space kernel headers the kernel layer does not have.
+$(ABSENT): tools/gen-kernel-absent.sh $(wildcard include/kernel/*/*.h include/kernel/*/*/*.h)
+	$(Q)echo "  GEN       $(dir $@)"; CC="$(CC)" tools/gen-kernel-absent.sh $(patsubst %/,%,$(dir $@)) include/kernel && touch $@
 
 # Also writes $(BUILD)/bin/test_vmalloc-noshadow, the uninstrumented baseline.
 $(TV_BIN): $(wildcard $(TV_DIR)/*.c $(TV_DIR)/*.h) $(TV_DIR)/build.sh $(LIB_A) $(CC_WRAP) \
@@ -112,14 +131,21 @@ bench: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin \
 		$(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 644 $(LIB_A) $(PREINIT) $(DYNLIST) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(LIB_A) $(PREINIT) $(DYNLIST) $(KMAIN_A) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/vmkasan.h $(DESTDIR)$(PREFIX)/include/
 	cd include && find kernel -type d -exec install -d $(DESTDIR)$(PREFIX)/include/{} \; && \
 		find kernel -name '*.h' -exec install -m 644 {} $(DESTDIR)$(PREFIX)/include/{} \;
+	install -m 644 include/kernel/ksrc-headers $(DESTDIR)$(PREFIX)/include/kernel/
+	rm -rf $(DESTDIR)$(PREFIX)/include/kernel-absent
+	cp -R $(BUILD)/include/kernel-absent $(DESTDIR)$(PREFIX)/include/kernel-absent
 	sed -e 's|@INCLUDE@|$(PREFIX)/include|' -e 's|@LIBDIR@|$(PREFIX)/lib|' \
+		-e 's|@ABSENT@|$(PREFIX)/include/kernel-absent|' \
 		tools/vmkasan-cc.in > $(DESTDIR)$(PREFIX)/bin/vmkasan-cc
 	chmod 755 $(DESTDIR)$(PREFIX)/bin/vmkasan-cc
+	sed -e 's|@BINDIR@|$(PREFIX)/bin|' -e 's|@INCLUDE@|$(PREFIX)/include|' \
+		tools/vmkasan-kunit.in > $(DESTDIR)$(PREFIX)/bin/vmkasan-kunit
+	chmod 755 $(DESTDIR)$(PREFIX)/bin/vmkasan-kunit
 	sed -e 's|@PREFIX@|$(PREFIX)|' tools/vmkasan.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/vmkasan.pc
 
 clean:

@@ -25,6 +25,10 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+/* libc's headers include some user-space kernel headers (<linux/errno.h>
+ * ...): while this file includes libc, the build's kernel-absent headers
+ * pass those through (tools/gen-kernel-absent.sh). */
+#define __VMK_LIBC 1
 #include <vmkasan.h>
 #include <errno.h>
 #include <limits.h>
@@ -43,6 +47,8 @@
 #define CONFIG_KASAN_VMALLOC 1
 #define CONFIG_SLUB_RCU_DEBUG 1
 #define CONFIG_CC_HAS_KASAN_MEMINTRINSIC_PREFIX 1
+#define CONFIG_64BIT 1
+#define CONFIG_CRC32_SLICEBY8 1	/* lib/Kconfig's default */
 #define CONFIG_KUNIT 1
 #define CONFIG_SLUB 1
 #if defined(__clang__)
@@ -78,11 +84,22 @@ typedef int8_t __s8;
 typedef int16_t __s16;
 typedef int32_t __s32;
 typedef long long __s64;
+typedef uint16_t __le16, __be16;
+typedef uint32_t __le32, __be32;
+typedef unsigned long long __le64, __be64;
+typedef uint16_t __sum16;
+typedef uint32_t __wsum;
 typedef unsigned long phys_addr_t;
+typedef int (*cmp_func_t)(const void *a, const void *b);
+typedef int (*cmp_r_func_t)(const void *a, const void *b, const void *priv);
+typedef void (*swap_func_t)(void *a, void *b, int size);
+typedef void (*swap_r_func_t)(void *a, void *b, int size, const void *priv);
 typedef struct { int counter; } atomic_t;
 typedef struct { long counter; } atomic_long_t;
 typedef struct { long long counter; } atomic64_t;
 struct list_head { struct list_head *next, *prev; };
+struct hlist_head { struct hlist_node *first; };
+struct hlist_node { struct hlist_node *next, **pprev; };
 
 /* ---- compiler and kernel.h ---- */
 #ifdef VMKASAN_KO
@@ -93,6 +110,49 @@ struct list_head { struct list_head *next, *prev; };
 #define __initdata	__attribute__((section(".init.data")))
 #else
 #define __init
+#define __initconst
+#define __refdata
+#define __ro_after_init
+#define __read_mostly
+#define __force
+#define __bitwise
+#define __pure __attribute__((pure))
+#define fallthrough __attribute__((__fallthrough__))
+#define L1_CACHE_BYTES 64
+#define SMP_CACHE_BYTES L1_CACHE_BYTES
+#define ____cacheline_aligned __attribute__((__aligned__(SMP_CACHE_BYTES)))
+#define __cacheline_aligned ____cacheline_aligned
+#define ____cacheline_aligned_in_smp ____cacheline_aligned
+#define __cacheline_aligned_in_smp ____cacheline_aligned
+#define __weak __attribute__((__weak__))
+#define __alias(symbol) __attribute__((__alias__(#symbol)))
+/* Bounds annotations: not used by this compiler configuration (the
+ * kernel enables them only with CONFIG_CC_HAS_COUNTED_BY). */
+#define __counted_by(member)
+#define __counted_by_le(member)
+#define __counted_by_be(member)
+#define __nonstring
+#if __has_builtin(__builtin_dynamic_object_size)
+#define __struct_size(p) __builtin_dynamic_object_size(p, 0)
+#define __member_size(p) __builtin_dynamic_object_size(p, 1)
+#else
+#define __struct_size(p) __builtin_object_size(p, 0)
+#define __member_size(p) __builtin_object_size(p, 1)
+#endif
+#define __no_sanitize_address __attribute__((no_sanitize_address))
+#ifndef __attribute_const__
+#define __attribute_const__ __attribute__((const))
+#endif
+#define __cold __attribute__((cold))
+#define __noreturn __attribute__((noreturn))
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+#if __has_attribute(__error__)
+#define __compiletime_error(msg) __attribute__((__error__(msg)))
+#else
+#define __compiletime_error(msg)
+#endif
+#define __BITS_PER_LONG 64
+#define __BITS_PER_LONG_LONG 64
 #define __exit
 #define __initdata
 #endif
@@ -116,6 +176,16 @@ struct list_head { struct list_head *next, *prev; };
 #define OPTIMIZER_HIDE_VAR(var) __asm__ ("" : "=r" (var) : "0" (var))
 #define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, val) (*(volatile __typeof__(x) *)&(x) = (val))
+#define __same_type(a, b) __builtin_types_compatible_p(__typeof__(a), __typeof__(b))
+#define BUILD_BUG_ON_ZERO(e) ((int)(sizeof(struct { int:(-!!(e)); })))
+#define __must_be_array(a) BUILD_BUG_ON_ZERO(__same_type((a), &(a)[0]))
+/* 1 if x is an integer constant expression: only then is the null
+ * pointer constant's type (void *) replaced by int * in the ?: */
+#define __is_constexpr(x) \
+	(sizeof(int) == sizeof(*(8 ? ((void *)((long)(x) * 0l)) : (int *)8)))
+/* Whether an integer type has a sign: -1 converted is then below 1. */
+#define is_signed_type(t) (((t)(-1)) < (t)1)
+#define is_unsigned_type(t) (((t)(-1)) > (t)1)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
 #define round_up(x, y) ((((x) - 1) | ((__typeof__(x))((y) - 1))) + 1)
@@ -129,22 +199,71 @@ struct list_head { struct list_head *next, *prev; };
 #define clamp(v, lo, hi) min(max((v), (lo)), (hi))
 #define clamp_t(t, v, lo, hi) min_t(t, max_t(t, (v), (lo)), (hi))
 #define clamp_val(v, lo, hi) clamp_t(__typeof__(v), (v), (lo), (hi))
-#define swap(a, b) do { __typeof__(a) __s = (a); (a) = (b); (b) = __s; } while (0)
+/* linux/math64.h's divisions (64-bit machines: plain C). */
+static inline u64 div_u64_rem(u64 n, u32 d, u32 *rem) { *rem = (u32)(n % d); return n / d; }
+static inline s64 div_s64_rem(s64 n, s32 d, s32 *rem) { *rem = (s32)(n % d); return n / d; }
+static inline u64 div64_u64_rem(u64 n, u64 d, u64 *rem) { *rem = n % d; return n / d; }
+static inline u64 div_u64(u64 n, u32 d) { return n / d; }
+static inline s64 div_s64(s64 n, s32 d) { return n / d; }
+static inline u64 div64_u64(u64 n, u64 d) { return n / d; }
+static inline s64 div64_s64(s64 n, s64 d) { return n / d; }
+#define div64_ul(x, y) div64_u64((x), (y))
+#define DIV_ROUND_UP_ULL(ll, d) div_u64((ll) + (d) - 1, (d))
 /* n /= base (n a u64 lvalue, base 32 bits); the remainder is the value. */
 #define do_div(n, base) ({ u32 __b = (base); u32 __r = (u32)((n) % __b); (n) /= __b; __r; })
 static inline int fls(unsigned int x) { return x ? 32 - __builtin_clz(x) : 0; }
 static inline int fls64(u64 x) { return x ? 64 - __builtin_clzll(x) : 0; }
 static inline unsigned long __fls(unsigned long x) { return 63 - __builtin_clzl(x); }
+static inline unsigned int fls_long(unsigned long x) { return x ? 64 - __builtin_clzl(x) : 0; }
 static inline unsigned long __ffs(unsigned long x) { return __builtin_ctzl(x); }
+static inline unsigned int __ffs64(u64 x) { return (unsigned int)__builtin_ctzll(x); }
+static inline unsigned long ffz(unsigned long x) { return __builtin_ctzl(~x); }
+static inline u64 rol64(u64 w, unsigned int s) { return (w << (s & 63)) | (w >> ((-s) & 63)); }
+static inline u64 ror64(u64 w, unsigned int s) { return (w >> (s & 63)) | (w << ((-s) & 63)); }
+static inline u32 rol32(u32 w, unsigned int s) { return (w << (s & 31)) | (w >> ((-s) & 31)); }
+static inline u32 ror32(u32 w, unsigned int s) { return (w >> (s & 31)) | (w << ((-s) & 31)); }
+#define hweight8(w) ((unsigned int)__builtin_popcount((u8)(w)))
+#define hweight16(w) ((unsigned int)__builtin_popcount((u16)(w)))
+#define hweight32(w) ((unsigned int)__builtin_popcount((u32)(w)))
+#define hweight64(w) ((unsigned int)__builtin_popcountll((u64)(w)))
+#define hweight_long(w) ((unsigned long)__builtin_popcountl((unsigned long)(w)))
 #define BUG_ON(c) do { if (c) abort(); } while (0)
 #define WARN_ON(c) ({ int __c = !!(c); if (__c) fprintf(stderr, "WARNING: %s:%d\n", __FILE__, __LINE__); __c; })
 #define WARN_ON_ONCE(c) WARN_ON(c)
+#define WARN(c, fmt, ...) ({ int __c = !!(c); if (__c) {				\
+	fprintf(stderr, "WARNING: %s:%d\n", __FILE__, __LINE__);			\
+	fprintf(stderr, fmt, ##__VA_ARGS__); } __c; })
+#define WARN_ONCE(c, fmt, ...) WARN(c, fmt, ##__VA_ARGS__)
 #define BUILD_BUG_ON(c) _Static_assert(!(c), #c)
+/* static_assert(expr[, msg]): the message defaults to the expression,
+ * as include/linux/build_bug.h's does (C11's needs one). */
+#undef static_assert
+#define static_assert(expr, ...) __vmk_static_assert(expr, ##__VA_ARGS__, #expr)
+#define __vmk_static_assert(expr, msg, ...) _Static_assert(expr, msg)
+#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
+#define PTR_ALIGN(p, a) ((__typeof__(p))ALIGN((unsigned long)(p), (a)))
 #define IS_ERR_VALUE(x) ((unsigned long)(void *)(x) >= (unsigned long)-4095)
 static inline void *ERR_PTR(long e) { return (void *)e; }
 static inline long PTR_ERR(const void *p) { return (long)p; }
 static inline bool IS_ERR(const void *p) { return IS_ERR_VALUE(p); }
 static inline bool IS_ERR_OR_NULL(const void *p) { return !p || IS_ERR_VALUE(p); }
+/* include/vdso/limits.h's names */
+#define U8_MAX ((u8)~0U)
+#define S8_MAX ((s8)(U8_MAX >> 1))
+#define S8_MIN ((s8)(-S8_MAX - 1))
+#define U16_MAX ((u16)~0U)
+#define S16_MAX ((s16)(U16_MAX >> 1))
+#define S16_MIN ((s16)(-S16_MAX - 1))
+#define U32_MAX ((u32)~0U)
+#define U32_MIN ((u32)0)
+#define S32_MAX ((s32)(U32_MAX >> 1))
+#define S32_MIN ((s32)(-S32_MAX - 1))
+#define U64_MAX ((u64)~0ULL)
+#define S64_MAX ((s64)(U64_MAX >> 1))
+#define S64_MIN ((s64)(-S64_MAX - 1))
+#ifndef ULLONG_MAX
+#define ULLONG_MAX (~0ULL)
+#endif
 #define BITS_PER_BYTE 8
 #define BITS_PER_LONG 64
 #define BIT(n) (1UL << (n))
@@ -180,6 +299,11 @@ static inline bool IS_ERR_OR_NULL(const void *p) { return !p || IS_ERR_VALUE(p);
 #define local_irq_restore(f) ((void)(f))
 
 /* printk: KERN_* levels are prefixes the runner drops. */
+#define KERN_EMERG ""
+#define KERN_ALERT ""
+#define KERN_CRIT ""
+#define KERN_NOTICE ""
+#define KERN_CONT ""
 #define KERN_ERR ""
 #define KERN_INFO ""
 #define KERN_WARNING ""
@@ -209,6 +333,69 @@ static inline char *strnstr(const char *s1, const char *s2, size_t len)
 	return NULL;
 }
 long strscpy(char *d, const char *s, size_t size);
+/* The first byte of [s, s + n) that is not c, or NULL (lib/string.c). */
+static inline void *memchr_inv(const void *s, int c, size_t n)
+{
+	const unsigned char *p = s;
+
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != (unsigned char)c)
+			return (void *)(p + i);
+	return NULL;
+}
+/* Past the leading white space, the kernel's isspace() (lib/ctype.c:
+ * also Latin-1's no-break space, 0xa0). */
+static inline char *skip_spaces(const char *s)
+{
+	while (*s == ' ' || (*s >= '\t' && *s <= '\r') || (unsigned char)*s == 0xa0)
+		s++;
+	return (char *)s;
+}
+/* simple_strto*() (lib/vsprintf.c's rules): base 0 takes a 0x prefix
+ * as 16 and a 0 as 8; digits are read up to the first that is not one;
+ * no overflow check, no leading blanks. */
+static inline unsigned long long simple_strtoull(const char *cp, char **endp, unsigned int base)
+{
+	unsigned long long v = 0;
+
+	if ((base == 0 || base == 16) && cp[0] == '0' && (cp[1] == 'x' || cp[1] == 'X') &&
+	    ((cp[2] >= '0' && cp[2] <= '9') || ((cp[2] | 0x20) >= 'a' && (cp[2] | 0x20) <= 'f'))) {
+		base = 16;
+		cp += 2;
+	} else if (base == 0) {
+		base = cp[0] == '0' ? 8 : 10;
+	}
+	for (;; cp++) {
+		unsigned int d;
+
+		if (*cp >= '0' && *cp <= '9')
+			d = *cp - '0';
+		else if ((*cp | 0x20) >= 'a' && (*cp | 0x20) <= 'z')
+			d = (*cp | 0x20) - 'a' + 10;
+		else
+			break;
+		if (d >= base)
+			break;
+		v = v * base + d;
+	}
+	if (endp)
+		*endp = (char *)cp;
+	return v;
+}
+static inline unsigned long simple_strtoul(const char *cp, char **endp, unsigned int base)
+{
+	return simple_strtoull(cp, endp, base);
+}
+static inline long long simple_strtoll(const char *cp, char **endp, unsigned int base)
+{
+	if (*cp == '-')
+		return -(long long)simple_strtoull(cp + 1, endp, base);
+	return (long long)simple_strtoull(cp, endp, base);
+}
+static inline long simple_strtol(const char *cp, char **endp, unsigned int base)
+{
+	return (long)simple_strtoll(cp, endp, base);
+}
 
 /* random: glibc's random() (31 bits a call, thread-safe) */
 static inline u32 get_random_u32(void) { return (u32)random() << 16 ^ (u32)random(); }
@@ -222,12 +409,26 @@ static inline u32 get_random_u32_inclusive(u32 floor, u32 ceil)
 static inline u8 get_random_u8(void) { return (u8)random(); }
 static inline u16 get_random_u16(void) { return (u16)random(); }
 static inline unsigned long get_random_long(void) { return (unsigned long)get_random_u64(); }
+static inline void get_random_bytes(void *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		((u8 *)buf)[i] = get_random_u8();
+}
 
 /* ---- RCU ---- */
 #define rcu_read_lock() __rcu_read_lock()
 #define rcu_read_unlock() __rcu_read_unlock()
 #define rcu_dereference(p) READ_ONCE(p)
 #define rcu_dereference_protected(p, c) (p)
+#define rcu_dereference_raw(p) READ_ONCE(p)
+#define rcu_dereference_check(p, c) READ_ONCE(p)
+#define rcu_access_pointer(p) READ_ONCE(p)
+#define rcu_read_lock_held() true
+#define lockdep_is_held(l) true
+/* KCSAN's assertions and markings: no data race detector here. */
+#define ASSERT_EXCLUSIVE_ACCESS(x) do { } while (0)
+#define ASSERT_EXCLUSIVE_WRITER(x) do { } while (0)
+#define data_race(expr) (expr)
 #define rcu_assign_pointer(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELEASE)
 #define RCU_INIT_POINTER(p, v) ((p) = (v))
 #define kfree_rcu(ptr, field) kvfree_call_rcu(&(ptr)->field, (void *)(ptr))
@@ -240,8 +441,6 @@ static inline unsigned long get_random_long(void) { return (unsigned long)get_ra
 #define kasan_async_fault_possible() false
 #define kasan_force_async_fault() do { } while (0)
 #define kasan_enable_hw_tags() do { } while (0)
-#define kasan_kunit_test_suite_start() do { } while (0)
-#define kasan_kunit_test_suite_end() do { } while (0)
 #define kasan_reset_tag(p) ((void *)(p))
 /* Generic KASAN has no pointer tags: the tag-based cases skip themselves. */
 #define KASAN_TAG_KERNEL 0xFF
@@ -263,6 +462,10 @@ static inline void kasan_poison(const void *addr, size_t size, u8 value, bool in
 #define kmalloc_large_node(s, g, n) kmalloc(s, g)
 #define __vmalloc(size, gfp) __vmalloc_node((size), 1, (gfp), NUMA_NO_NODE, __builtin_return_address(0))
 #define vmalloc_node(size, node) vmalloc(size)
+/* One memory node here: the _node allocators are the plain ones. */
+#define kzalloc_node(size, gfp, node) kmalloc_node((size), (gfp) | __GFP_ZERO, (node))
+#define kvmalloc_node(size, gfp, node) kvmalloc((size), (gfp))
+#define kvzalloc_node(size, gfp, node) kvzalloc((size), (gfp))
 #define vfree_atomic(p) vfree(p)
 /* No huge mappings here: the same as vmalloc(), as where the kernel
  * has none (include/linux/vmalloc.h). */
@@ -436,6 +639,9 @@ __VMK_ATOMICS(atomic64, atomic64_t, long long)
 #define smp_store_release(p, v) do { __atomic_thread_fence(__ATOMIC_RELEASE);		\
 	*(volatile __typeof__(*(p)) *)(p) = (v); } while (0)
 #define smp_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define mb() smp_mb()
+#define rmb() smp_mb()
+#define wmb() smp_mb()
 #define smp_rmb() smp_mb()
 #define smp_wmb() smp_mb()
 
@@ -582,13 +788,11 @@ static inline int register_trace_console(__vmk_console_probe_t probe, void *data
 {
 	__vmk_console_probe = probe;
 	__vmk_console_data = data;
-	vmkasan_set_report_hook(__vmk_console_hook);
 	return 0;
 }
 static inline int unregister_trace_console(__vmk_console_probe_t probe, void *data)
 {
 	(void)probe; (void)data;
-	vmkasan_set_report_hook(NULL);
 	__vmk_console_probe = NULL;
 	return 0;
 }
@@ -658,5 +862,7 @@ __VMK_WEAK void (*__vmk_module_exit)(void);
 #ifndef VMKASAN_KO
 #include "vmkasan_kunit.h"
 #endif
+
+#undef __VMK_LIBC
 
 #endif

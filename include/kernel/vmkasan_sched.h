@@ -433,4 +433,77 @@ static inline struct task_struct *get_current(void)
 }
 #define current get_current()
 
+
+/* ---- spinlocks and rwlocks: a test-and-set lock that yields ---- */
+typedef struct { int locked; } spinlock_t;
+typedef spinlock_t raw_spinlock_t;
+typedef struct { spinlock_t l; } rwlock_t;
+#define __SPIN_LOCK_UNLOCKED(name) { 0 }
+#define __RAW_SPIN_LOCK_UNLOCKED(name) { 0 }
+#define __RW_LOCK_UNLOCKED(name) { { 0 } }
+#define DEFINE_SPINLOCK(x) spinlock_t x = __SPIN_LOCK_UNLOCKED(x)
+#define DEFINE_RAW_SPINLOCK(x) raw_spinlock_t x = __SPIN_LOCK_UNLOCKED(x)
+#define DEFINE_RWLOCK(x) rwlock_t x = __RW_LOCK_UNLOCKED(x)
+static inline void spin_lock_init(spinlock_t *l) { __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE); }
+static inline bool spin_trylock(spinlock_t *l)
+{
+	__VMK_CHECKW(l, sizeof(*l));
+	return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
+}
+static inline void spin_lock(spinlock_t *l)
+{
+	while (!spin_trylock(l))
+		sched_yield();
+}
+static inline void spin_unlock(spinlock_t *l)
+{
+	__VMK_CHECKW(l, sizeof(*l));
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+static inline bool spin_is_locked(spinlock_t *l) { return __atomic_load_n(&l->locked, __ATOMIC_RELAXED); }
+#define raw_spin_lock_init spin_lock_init
+#define raw_spin_lock spin_lock
+#define raw_spin_unlock spin_unlock
+#define raw_spin_trylock spin_trylock
+#define spin_lock_irq spin_lock
+#define spin_unlock_irq spin_unlock
+#define spin_lock_bh spin_lock
+#define spin_unlock_bh spin_unlock
+#define spin_lock_nested(l, sub) spin_lock(l)
+#define spin_lock_irqsave(l, f) do { (f) = 0; spin_lock(l); } while (0)
+#define spin_unlock_irqrestore(l, f) do { (void)(f); spin_unlock(l); } while (0)
+#define raw_spin_lock_irqsave spin_lock_irqsave
+#define raw_spin_unlock_irqrestore spin_unlock_irqrestore
+#define assert_spin_locked(l) WARN_ON(!spin_is_locked(l))
+#define rwlock_init(rw) spin_lock_init(&(rw)->l)
+#define read_lock(rw) spin_lock(&(rw)->l)
+#define read_unlock(rw) spin_unlock(&(rw)->l)
+#define write_lock(rw) spin_lock(&(rw)->l)
+#define write_unlock(rw) spin_unlock(&(rw)->l)
+#define read_lock_irqsave(rw, f) spin_lock_irqsave(&(rw)->l, f)
+#define read_unlock_irqrestore(rw, f) spin_unlock_irqrestore(&(rw)->l, f)
+#define write_lock_irqsave(rw, f) spin_lock_irqsave(&(rw)->l, f)
+#define write_unlock_irqrestore(rw, f) spin_unlock_irqrestore(&(rw)->l, f)
+#define lockdep_assert_held(l) do { } while (0)
+#define lockdep_assert_held_once(l) do { } while (0)
+#define lockdep_assert_not_held(l) do { } while (0)
+#define might_lock(l) do { } while (0)
+#define local_irq_disable() do { } while (0)
+#define local_irq_enable() do { } while (0)
+#define irqs_disabled() false
+#define in_interrupt() false
+#define in_task() true
+
+/* Task states: schedule() yields; a wake-up is a flag the sleeper
+ * polls (lib/klist.c's waiters, wait loops). */
+#define TASK_RUNNING 0x0000
+#define TASK_INTERRUPTIBLE 0x0001
+#define TASK_UNINTERRUPTIBLE 0x0002
+#define set_current_state(s) smp_mb()
+/* Tasks are not reference counted here: a kthread lives until
+ * kthread_stop(), other threads' tasks as long as the thread. */
+#define get_task_struct(t) ((void)(t))
+#define put_task_struct(t) ((void)(t))
+#define __set_current_state(s) barrier()
+
 #endif

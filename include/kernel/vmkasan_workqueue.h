@@ -77,7 +77,7 @@ enum {
 	WQ_MAX_ACTIVE = 512,
 };
 
-static inline void INIT_LIST_HEAD(struct list_head *h) { h->next = h->prev = h; }
+static inline void __vmk_list_init(struct list_head *h) { h->next = h->prev = h; }
 #define __VMK_LIST_EMPTY(h) ((h)->next == (h))
 static inline void __vmk_list_insert(struct list_head *n, struct list_head *prev)
 {
@@ -99,7 +99,7 @@ static inline void __vmk_list_unlink(struct list_head *n)
 #define INIT_WORK(w, f) do {							\
 	struct work_struct *__w = (w);						\
 	atomic_long_set(&__w->data, 0);						\
-	INIT_LIST_HEAD(&__w->entry);						\
+	__vmk_list_init(&__w->entry);						\
 	__w->func = (f);							\
 } while (0)
 #define INIT_WORK_ONSTACK(w, f) INIT_WORK(w, f)
@@ -234,8 +234,8 @@ __VMK_WEAK struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned in
 	va_end(ap);
 	pthread_mutex_init(&wq->lock, NULL);
 	pthread_cond_init(&wq->cond, NULL);
-	INIT_LIST_HEAD(&wq->works);
-	INIT_LIST_HEAD(&wq->delayed);
+	__vmk_list_init(&wq->works);
+	__vmk_list_init(&wq->delayed);
 	wq->id = __atomic_add_fetch(&__vmk_wq_last_id, 1, __ATOMIC_RELAXED);
 	if (pthread_create(&wq->worker, NULL, __vmk_worker_main, wq)) {
 		kfree(wq);

@@ -77,11 +77,14 @@ static struct large_rec large_recent[LARGE_RECENT];
 static unsigned large_recent_next;
 static kasan_spinlock_t large_lock;
 
+/* The smallest order that holds size; a size above the largest order
+ * (PAGE_SIZE << order would wrap to 0: kmalloc(SIZE_MAX) in Linux's
+ * lib/overflow_kunit.c) gives that order, and the caller refuses it. */
 static unsigned order_for(size_t size)
 {
 	unsigned order = 0;
 
-	while ((PAGE_SIZE << order) < size)
+	while (order < 8 * sizeof(size_t) - PAGE_SHIFT - 1 && (PAGE_SIZE << order) < size)
 		order++;
 	return order;
 }
@@ -226,12 +229,14 @@ void kmalloc_lock_all(bool lock)
 static void *kmalloc_large(size_t size, size_t room, uint16_t mark, gfp_t gfp, uintptr_t ip,
 			   uintptr_t fp)
 {
-	unsigned order = order_for(room);
+	unsigned order;
 	struct page *pg;
 	uintptr_t p;
 
-	if (size > KMALLOC_MAX_SIZE)
+	/* Before order_for: its loop never ends for sizes near SIZE_MAX. */
+	if (size > KMALLOC_MAX_SIZE || room > KMALLOC_MAX_SIZE + PAGE_SIZE)
 		return NULL;
+	order = order_for(room);
 	pg = pages_alloc_path(gfp, order, FAIL_SLAB);
 	if (!pg)
 		return NULL;

@@ -1,0 +1,227 @@
+#!/bin/bash
+# tests/kunit/run.sh [OUTDIR] - Linux 6.12's own lib/ KUnit suites and
+# self-testing modules, extracted unchanged from Debian's linux-source-6.12
+# tarball, built and run by build/bin/vmkasan-kunit under gcc and clang.
+# Each must pass: runner status 0, no "not ok", no KASAN report, at least
+# as many tests as the file has KUNIT_CASE entries (the kernel's count);
+# a self-testing module (test_min_heap, rbtree_test) is one test that
+# passes when its init succeeds (or returns -EAGAIN to unload) with no
+# WARNING.  overflow_kunit's kmalloc(SIZE_MAX) hung vmkasan's kmalloc.
+# Then the runner's and the layer's own behaviour: a kernel header the
+# layer does not provide is an error naming it (not the system's
+# user-space header); a failing case and an unexpected KASAN report make
+# the runner fail; a --kernel program may have its own main().
+# Fails (does not skip) when the tarball is missing.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+OUT=${1:-$ROOT/build/tests/kunit}
+case $OUT in /*) ;; *) OUT=$(pwd)/$OUT ;; esac
+TARBALL=${LINUX_SOURCE_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+TOP=linux-source-6.12
+RUN=$ROOT/build/bin/vmkasan-kunit
+mkdir -p "$OUT" || exit 2
+. "$ROOT/tests/lib/tap.sh"
+
+# name: the files built together (the test, then the lib/ code it tests)
+SUITES="
+list-test: lib/list-test.c lib/klist.c
+hashtable_test: lib/hashtable_test.c
+bitfield_kunit: lib/bitfield_kunit.c
+cmdline_kunit: lib/cmdline_kunit.c lib/cmdline.c lib/ctype.c
+test_sort: lib/test_sort.c lib/sort.c
+test_list_sort: lib/test_list_sort.c lib/list_sort.c
+siphash_kunit: lib/siphash_kunit.c lib/siphash.c
+overflow_kunit: lib/overflow_kunit.c
+test_min_heap: lib/test_min_heap.c
+rbtree_test: lib/rbtree_test.c lib/rbtree.c lib/random32.c
+crc32test: lib/crc32test.c lib/crc32.c
+slub_kunit: lib/slub_kunit.c
+"
+
+if [ ! -f "$TARBALL" ]; then
+	echo "no $TARBALL: apt-get install linux-source-6.12" >"$OUT/missing"
+	not_ok "Linux 6.12 source tarball present" "$OUT/missing"; finish
+fi
+# What the runner needs of the source: include/ and the listed files.
+want=$(echo "$SUITES" | sed -n 's/^[^:]*://p' | tr ' ' '\n' | grep . | sort -u | sed "s|^|$TOP/|")
+rm -rf "$OUT/src" && mkdir -p "$OUT/src" &&
+	tar -xf "$TARBALL" -C "$OUT/src" "$TOP/include" "$TOP/lib/gen_crc32table.c" "$TOP/lib/crc32defs.h" \
+		"$TOP/tools/testing/selftests/kselftest_module.h" "$TOP/tools/testing/selftests/kselftest.h" $want ||
+	{ not_ok "extract the kernel files"; finish; }
+KSRC=$OUT/src/$TOP
+
+# One suite under one compiler; the verdict file says why.
+run_one() {	# run_one NAME CC FILES...
+	local name=$1 cc=$2 log=$OUT/$1-$2
+	shift 2
+	VMKASAN_KUNIT_JOBS=1 env -u VMKASAN_OPTIONS timeout 300 "$RUN" --ksrc="$KSRC" --cc="$cc" "$@" \
+		>"$log.out" 2>"$log.err"
+	echo $? >"$log.status"
+}
+jobs=0
+while read -r name files; do
+	[ -n "$name" ] || continue
+	for cc in gcc clang; do
+		run_one "${name%:}" $cc $files &
+		jobs=$((jobs + 1))
+		[ $jobs -lt 2 ] || { wait -n; jobs=$((jobs - 1)); }
+	done
+done <<<"$SUITES"
+wait
+
+while read -r name files; do
+	[ -n "$name" ] || continue
+	name=${name%:}
+	test_file=${files%% *}
+	# The kernel's own count of cases in the file.
+	# (not those under #ifndef CONFIG_KASAN: this is a KASAN build)
+	cases=$(awk '/^#ifndef CONFIG_KASAN/ { off = 1 } off && /^#endif/ { off = 0; next }
+		!off && /KUNIT_CASE/ { n++ } END { print n + 0 }' "$KSRC/$test_file")
+	[ "$cases" -gt 0 ] || cases=1	# a module: its init
+	for cc in gcc clang; do
+		log=$OUT/$name-$cc
+		status=$(cat "$log.status")
+		summary=$(grep '^Testing complete\. ' "$log.out")
+		ran=$(echo "$summary" | sed -n 's/^Testing complete\. Ran \([0-9]*\) tests:.*/\1/p')
+		notok=$(grep -c '^ *not ok' "$log.out")
+		bugs=$(grep -c '^BUG: KASAN' "$log.err")
+		# a skip says why
+		notok=$((notok + $(grep -c '# SKIP *$' "$log.out")))
+		if [ "$status" = 0 ] && [ "$notok" = 0 ] && [ "$bugs" = 0 ] && [ -n "$ran" ] &&
+			[ "$ran" -ge "$cases" ] && ! echo "$summary" | grep -q 'failed\|errors'; then
+			ok "$cc: $test_file: ${summary#Testing complete. }"
+		else
+			echo "status $status, $notok not ok, $bugs KASAN reports, ran '$ran' (the file has $cases KUNIT_CASE)" >"$log.why"
+			not_ok "$cc: $test_file" "$log.why" "$log.err" "$log.out"
+		fi
+	done
+done <<<"$SUITES"
+
+# A header the layer does not provide is an error that names it, for a
+# name the system has (/usr/include/linux/uuid.h) and one it has not.
+for h in linux/uuid.h linux/mmzone.h; do
+	printf '#include <kunit/test.h>\n#include <%s>\n' "$h" >"$OUT/absent.c"
+	if "$RUN" --ksrc="$KSRC" "$OUT/absent.c" >"$OUT/absent.out" 2>&1; then
+		not_ok "<$h>: the build fails" "$OUT/absent.out"
+	elif grep -q "$h" "$OUT/absent.out" && ! grep -q '/usr/include/' "$OUT/absent.out"; then
+		ok "<$h> is not provided: an error names it, the system's header is not used"
+	else
+		not_ok "<$h>: the error names it, no /usr/include" "$OUT/absent.out"
+	fi
+done
+
+# The runner fails on a failing case and on a KASAN report in a case.
+cat >"$OUT/bad.c" <<'EOC'
+#include <kunit/test.h>
+#include <linux/slab.h>
+static void passes(struct kunit *test) { KUNIT_EXPECT_EQ(test, 1 + 1, 2); }
+static void fails(struct kunit *test) { KUNIT_EXPECT_EQ(test, 1 + 1, 3); }
+static void overflows(struct kunit *test)
+{
+	char *volatile p = kmalloc(8, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p[8] = 1;
+	kfree(p);
+}
+static struct kunit_case cases[] = { KUNIT_CASE(passes), KUNIT_CASE(fails), KUNIT_CASE(overflows), {} };
+static struct kunit_suite suite = { .name = "vmk-bad", .test_cases = cases };
+kunit_test_suite(suite);
+EOC
+for glob in vmk-bad.fails vmk-bad.overflows; do
+	"$RUN" --ksrc="$KSRC" "$OUT/bad.c" "$glob" >"$OUT/bad.out" 2>"$OUT/bad.err"
+	status=$?
+	if [ $status = 1 ] && grep -q '^    not ok 1 '"${glob#*.}"'$' "$OUT/bad.out" &&
+		grep -q '^Testing complete\. Ran 1 tests: failed: 1$' "$OUT/bad.out"; then
+		ok "runner: $glob fails the run (status 1, 'Ran 1 tests: failed: 1')"
+	else
+		echo "status $status" >"$OUT/bad.why"
+		not_ok "runner: $glob fails the run" "$OUT/bad.why" "$OUT/bad.out" "$OUT/bad.err"
+	fi
+done
+"$RUN" --ksrc="$KSRC" "$OUT/bad.c" vmk-bad.passes >"$OUT/good.out" 2>&1
+if [ $? = 0 ] && grep -q '^Testing complete\. Ran 1 tests: passed: 1$' "$OUT/good.out"; then
+	ok "runner: the filter glob keeps one case; it passes (status 0)"
+else
+	not_ok "runner: filter glob, passing case" "$OUT/good.out"
+fi
+
+# Parameterised cases: KTAP as the kernel prints it, leaves counted as
+# kunit.py counts them.
+cat >"$OUT/param.c" <<'EOC'
+#include <kunit/test.h>
+struct c { int v; const char *d; };
+static const struct c arr[] = { { 1, "one" }, { 2, "two" }, { 3, "three" } };
+KUNIT_ARRAY_PARAM_DESC(arr, arr, d);
+static void pos(struct kunit *test)
+{
+	const struct c *p = test->param_value;
+
+	KUNIT_EXPECT_GT(test, p->v, 0);
+	if (p->v == 3)
+		kunit_skip(test, "three");
+}
+static void plain(struct kunit *test) { KUNIT_SUCCEED(test); }
+static struct kunit_case cases[] = { KUNIT_CASE_PARAM(pos, arr_gen_params), KUNIT_CASE(plain), {} };
+static struct kunit_suite suite = { .name = "vmk-param", .test_cases = cases };
+kunit_test_suite(suite);
+EOC
+"$RUN" --ksrc="$KSRC" "$OUT/param.c" >"$OUT/param.out" 2>&1
+status=$?
+printf '%s\n' '        # Subtest: pos' '        ok 1 one' '        ok 2 two' '        ok 3 three # SKIP three' \
+	'    # pos: pass:2 fail:0 skip:1 total:3' '    ok 1 pos' '    ok 2 plain' >"$OUT/param.want"
+if [ $status = 0 ] && grep -qxF -f "$OUT/param.want" "$OUT/param.out" &&
+	[ "$(grep -cxF -f "$OUT/param.want" "$OUT/param.out")" = 7 ] &&
+	grep -q '^Testing complete\. Ran 4 tests: passed: 3, skipped: 1$' "$OUT/param.out"; then
+	ok "parameterised case: KTAP subtest per parameter; 'Ran 4 tests: passed: 3, skipped: 1'"
+else
+	not_ok "parameterised case KTAP and count" "$OUT/param.out"
+fi
+
+# A case runs on a kthread named kunit_try_catch, as in the kernel.
+cat >"$OUT/comm.c" <<'EOC'
+#include <kunit/test.h>
+#include <linux/sched.h>
+static void comm(struct kunit *test)
+{
+	kunit_info(test, "runs on %s", current->comm);
+	KUNIT_EXPECT_STREQ(test, current->comm, "kunit_try_catch");
+}
+static struct kunit_case cases[] = { KUNIT_CASE(comm), {} };
+static struct kunit_suite suite = { .name = "vmk-comm", .test_cases = cases };
+kunit_test_suite(suite);
+EOC
+if "$RUN" --ksrc="$KSRC" "$OUT/comm.c" >"$OUT/comm.out" 2>&1 &&
+	grep -qx '    # comm: runs on kunit_try_catch' "$OUT/comm.out" &&
+	grep -q '^Testing complete\. Ran 1 tests: passed: 1$' "$OUT/comm.out"; then
+	ok "a case runs on a kthread named kunit_try_catch"
+else
+	not_ok "a case runs on a kthread named kunit_try_catch" "$OUT/comm.out"
+fi
+
+# Issue 16 item 16: a --kernel program with its own main().
+cat >"$OUT/own_main.c" <<'EOC'
+#include <kunit/test.h>
+#include <linux/slab.h>
+int main(void)
+{
+	char *p = kmalloc(8, GFP_KERNEL);
+
+	printf("own main: %s\n", p ? "allocated" : "failed");
+	kfree(p);
+	return 7;
+}
+EOC
+if "$ROOT/build/bin/vmkasan-cc" --kernel -g "$OUT/own_main.c" -o "$OUT/own_main" >"$OUT/own_main.build" 2>&1; then
+	"$OUT/own_main" >"$OUT/own_main.out" 2>&1
+	status=$?
+	if [ $status = 7 ] && grep -qx 'own main: allocated' "$OUT/own_main.out"; then
+		ok "a --kernel program with its own main() links and runs it"
+	else
+		echo "status $status" >"$OUT/own_main.why"
+		not_ok "own main() runs" "$OUT/own_main.why" "$OUT/own_main.out"
+	fi
+else
+	not_ok "a --kernel program with its own main() builds" "$OUT/own_main.build"
+fi
+finish
