@@ -539,8 +539,11 @@ static inline bool __vmk_kunit_wanted(const char *glob, const struct kunit_suite
 
 /* One run of one case (one parameter): init, the case, exit, then the
  * deferred actions, LIFO (the kernel's kunit_try_catch and cleanup).
- * Everything a case does happens inside this one call. */
-__VMK_WEAK void __vmk_kunit_run_case(struct kunit_suite *s, struct kunit_case *c, struct kunit *t)
+ * Everything a case does happens inside this one call.  Static, not weak:
+ * every case's trace passes through it, and Linux's decode_stacktrace.sh
+ * looks up only t/T symbols, never a weak one. */
+static void __attribute__((unused))
+__vmk_kunit_run_case(struct kunit_suite *s, struct kunit_case *c, struct kunit *t)
 {
 	struct kunit *volatile vt = t;
 
