@@ -89,26 +89,6 @@ bool frames_charge(unsigned long pfn, unsigned long n, enum fail_path path)
 	return true;
 }
 
-bool frames_take(unsigned long pfn, unsigned long n, enum fail_path path)
-{
-	if (should_fail(path) || !mem_map_cover(pfn, n) || !ram_charge(n)) {
-		count_failure(path);
-		return false;
-	}
-	if (!plat_frames_take(pfn, n)) {
-		ram_uncharge(n);
-		count_failure(path);
-		return false;
-	}
-	for (unsigned long i = 0; i < n; i++) {
-		if (mem_map[pfn + i].flags & PG_resident_free)
-			__atomic_sub_fetch(&frames_resident_free, 1, __ATOMIC_RELAXED);
-		mem_map[pfn + i].refcount = 1;
-		mem_map[pfn + i].flags = PG_allocated;
-	}
-	return true;
-}
-
 /*
  * A vmalloc area's identity frames: charged and backed like frames_take,
  * but their struct pages are left blank, to be written only if someone
@@ -127,6 +107,19 @@ bool frames_take_blank(unsigned long pfn, unsigned long n, enum fail_path path)
 		ram_uncharge(n);
 		count_failure(path);
 		return false;
+	}
+	return true;
+}
+
+bool frames_take(unsigned long pfn, unsigned long n, enum fail_path path)
+{
+	if (!frames_take_blank(pfn, n, path))
+		return false;
+	for (unsigned long i = 0; i < n; i++) {
+		if (mem_map[pfn + i].flags & PG_resident_free)
+			__atomic_sub_fetch(&frames_resident_free, 1, __ATOMIC_RELAXED);
+		mem_map[pfn + i].refcount = 1;
+		mem_map[pfn + i].flags = PG_allocated;
 	}
 	return true;
 }

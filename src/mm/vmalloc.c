@@ -404,9 +404,13 @@ void vm_unmap_ram(const void *mem, unsigned int count)
 
 /* ---- lookups ---- */
 
-unsigned long vmalloc_to_pfn(const void *addr)
+/*
+ * The frame behind addr in a live area, 0 if none.  An area's frames get
+ * their struct pages (one reference each, as frames_take gives) the
+ * first time one is asked for (page: true).
+ */
+static unsigned long area_pfn(uintptr_t a, bool page)
 {
-	uintptr_t a = (uintptr_t)addr;
 	unsigned long pfn = 0;
 	struct vmap_area *va;
 
@@ -416,40 +420,29 @@ unsigned long vmalloc_to_pfn(const void *addr)
 		unsigned long idx = (a - va->va_start) >> PAGE_SHIFT;
 
 		pfn = va->alias_pfns ? va->alias_pfns[idx] : identity_pfn(a);
+		if (page && !va->alias_pfns && (va->flags & VMK_BLANK_PAGES)) {
+			unsigned long first = identity_pfn(va->va_start);
+
+			for (unsigned long i = 0; i < va->nr_pages; i++) {
+				mem_map[first + i].refcount = 1;
+				mem_map[first + i].flags = PG_allocated;
+			}
+			va->flags &= ~VMK_BLANK_PAGES;
+		}
 	}
 	kasan_spin_unlock(&vmap_area_lock);
 	return pfn;
 }
 
-/* An area's frames get their struct pages (one reference each, as
- * frames_take gives) the first time one is asked for. */
+unsigned long vmalloc_to_pfn(const void *addr)
+{
+	return area_pfn((uintptr_t)addr, false);
+}
+
 struct page *vmalloc_to_page(const void *addr)
 {
-	uintptr_t a = (uintptr_t)addr;
-	unsigned long pfn = 0;
-	struct vmap_area *va;
+	unsigned long pfn = area_pfn((uintptr_t)addr, true);
 
-	kasan_spin_lock(&vmap_area_lock);
-	va = vmap_area_find(&live_tree, a);
-	if (va && a < va->va_start + ((uintptr_t)va->nr_pages << PAGE_SHIFT)) {
-		unsigned long idx = (a - va->va_start) >> PAGE_SHIFT;
-
-		if (va->alias_pfns) {
-			pfn = va->alias_pfns[idx];
-		} else {
-			pfn = identity_pfn(a);
-			if (va->flags & VMK_BLANK_PAGES) {
-				unsigned long first = identity_pfn(va->va_start);
-
-				for (unsigned long i = 0; i < va->nr_pages; i++) {
-					mem_map[first + i].refcount = 1;
-					mem_map[first + i].flags = PG_allocated;
-				}
-				va->flags &= ~VMK_BLANK_PAGES;
-			}
-		}
-	}
-	kasan_spin_unlock(&vmap_area_lock);
 	return pfn ? pfn_to_page(pfn) : NULL;
 }
 
