@@ -41,5 +41,7 @@
 #define RV_TEST_BASE		0x100000UL
 #define RV_CLINT_BASE		0x2000000UL
 #define RV_MAX_HARTS		4
+/* Modules are RISC-V ELF (EM_RISCV, psABI): src/riscv/module.c. */
+#define PLAT_ELF_MACHINE	243
 
 #endif
