@@ -100,7 +100,7 @@ for cc in $CCS; do
 		not_ok "$cc: mod_reloc.ko carries each relocation type" "$o/reloc.types"
 	fi
 
-	mods=() 
+	mods=()
 	for m in mod_a mod_b mod_global mod_stale mod_unknown mod_reloc mod_far mod_badrel mod_align; do
 		mods+=(--module="$o/$m.ko")
 	done
@@ -170,5 +170,28 @@ for cc in $CCS; do
 			"$o/cycles.out"
 	fi
 	grep -E '^(before|after):' "$o/cycles.out" | sed "s/^/# $cc cycles /"
+
+	# The files are reloaded at each reset: a batch loads in every boot.
+	printf 'ab\nload mod_unknown\nab\n' >"$o/batch.args"
+	"$QEMU" "${mods[@]}" --batch="$o/batch.args" "$o/modprog.elf" >"$o/batch.out" 2>&1
+	echo "exit $?" >>"$o/batch.out"
+	if [ "$(grep -c '^unload mod_a: 0$' "$o/batch.out")" = 2 ] &&
+	   [ "$(grep -c '^@@vmkasan-exit [0-9] 0$' "$o/batch.out")" = 3 ]; then
+		ok "$cc: --module with --batch: the files in every boot"
+	else
+		not_ok "$cc: --module with --batch: the files in every boot" "$o/batch.out"
+	fi
 done
+
+# vmkasan-qemu refuses (125) a file it cannot hand in, and two of one name
+"$QEMU" --module="$OUT/nope.ko" "$OUT/gcc/modprog.elf" ab >"$OUT/nofile.out" 2>&1
+echo "exit $?" >>"$OUT/nofile.out"
+expect "--module of a missing file: refused (125)" "$OUT/nofile.out" \
+	'^vmkasan-qemu: --module=.*nope.ko: no such readable file$' '^exit 125$'
+mkdir -p "$OUT/other" && cp "$OUT/gcc/mod_a.ko" "$OUT/other/"
+"$QEMU" --module="$OUT/gcc/mod_a.ko" --module="$OUT/other/mod_a.ko" "$OUT/gcc/modprog.elf" ab \
+	>"$OUT/twice.out" 2>&1
+echo "exit $?" >>"$OUT/twice.out"
+expect "--module twice with one name: refused (125)" "$OUT/twice.out" \
+	'^vmkasan-qemu: --module=.*: a second file named mod_a.ko$' '^exit 125$'
 finish
