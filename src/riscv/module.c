@@ -245,10 +245,11 @@ static int pcrel_lo12(const char *mod, const Elf64_Rela *rela, unsigned long n, 
 			uint64_t v = syms[ELF64_R_SYM(rela[j].r_info)].st_value + rela[j].r_addend;
 
 			if (t == R_RISCV_GOT_HI20) {
-				v = plt_entry(plt0, plt, plt_end, v);
-				if (!v)
+				uintptr_t e = plt_entry(plt0, plt, plt_end, v);
+
+				if (!e)
 					return unreachable(mod, v, label);
-				v += offsetof(struct rv_plt, slot);
+				v = e + offsetof(struct rv_plt, slot);
 			}
 			*out = lo12((int64_t)(v - label));
 			*from = j;
@@ -367,7 +368,8 @@ static int apply_one(const char *mod, unsigned type, uintptr_t loc, uint64_t v, 
 	case R_RISCV_LO12_S:
 		insn_rmw(loc, 0x1fff07f, (lo12((int64_t)v) & 0xfe0) << 20 | (lo12((int64_t)v) & 0x1f) << 7);
 		return 0;
-	/* Label differences (.word b - a, DWARF, jump tables): ADD S+A then SUB S+A. */
+	/* Label differences (.word b - a, DWARF, jump tables): ADD S+A then
+	 * SUB S+A, applied as one value (plat_apply_relocate_add). */
 	case R_RISCV_ADD8:  *(uint8_t *)loc += (uint8_t)v; return 0;
 	case R_RISCV_ADD16: *(uint16_t *)loc += (uint16_t)v; return 0;
 	case R_RISCV_ADD32: *(uint32_t *)loc += (uint32_t)v; return 0;
@@ -422,6 +424,20 @@ static int apply_one(const char *mod, unsigned type, uintptr_t loc, uint64_t v, 
 	}
 }
 
+/* The width of an ADD/SUB/SET type, and the SUB that may follow it at
+ * the same place (0: not one of them). */
+static unsigned data_bits(unsigned type, unsigned *sub)
+{
+	switch (type) {
+	case R_RISCV_SET6: *sub = R_RISCV_SUB6; return 6;
+	case R_RISCV_ADD8: case R_RISCV_SET8: *sub = R_RISCV_SUB8; return 8;
+	case R_RISCV_ADD16: case R_RISCV_SET16: *sub = R_RISCV_SUB16; return 16;
+	case R_RISCV_ADD32: case R_RISCV_SET32: *sub = R_RISCV_SUB32; return 32;
+	case R_RISCV_ADD64: *sub = R_RISCV_SUB64; return 64;
+	default: return 0;
+	}
+}
+
 int plat_apply_relocate_add(const char *modname, const Elf64_Rela *rela, unsigned long n,
 			    uintptr_t base, size_t sec_size, const Elf64_Sym *syms, uintptr_t plt0,
 			    uintptr_t *plt, uintptr_t plt_end)
@@ -434,12 +450,31 @@ int plat_apply_relocate_add(const char *modname, const Elf64_Rela *rela, unsigne
 		unsigned type = ELF64_R_TYPE(rela[i].r_info);
 		uint64_t v = sym->st_value + rela[i].r_addend;
 		size_t size = reloc_size(type);
+		unsigned sub;
 		int err;
 
 		if (rela[i].r_offset > sec_size || sec_size - rela[i].r_offset < size) {
 			kasan_printf("%s: relocation at 0x%lx beyond its section\n", modname,
 				     (unsigned long)rela[i].r_offset);
 			return -EINVAL;
+		}
+		/* ADD or SET and the SUB after it at the same place are
+		 * one value, checked against the field's width as Linux's
+		 * accumulation does (a difference that does not fit is an
+		 * error, not a wrap; a negative one is written as such). */
+		if (data_bits(type, &sub)) {
+			unsigned bits = data_bits(type, &sub);
+
+			if (i + 1 < n && ELF64_R_TYPE(rela[i + 1].r_info) == sub &&
+			    rela[i + 1].r_offset == rela[i].r_offset) {
+				i++;
+				v -= syms[ELF64_R_SYM(rela[i].r_info)].st_value + rela[i].r_addend;
+			}
+			if (bits < 64 && (int64_t)v > (int64_t)((1ULL << bits) - 1)) {
+				kasan_printf("%s: value %ld out of range for %u-bit relocation.\n",
+					     modname, (long)v, bits);
+				return -EINVAL;
+			}
 		}
 		/* A ULEB128 label difference comes as SET then SUB at one
 		 * place (psABI): applied as one value, as Linux accumulates

@@ -117,6 +117,10 @@ __asm__(
 	/* 24 bytes apart, for the label differences */
 	"rr_l1:	.4byte 0x13, 0x13, 0x13, 0x13, 0x13, 0x13\n"
 	"rr_l2:	ret\n"
+#ifdef RR_OVERFLOW
+	"	.skip 300\n"
+	"rr_l3:	ret\n"
+#endif
 	"	.data\n"
 	"	.balign 8\n"
 	"	.globl rr_d32, rr_d64, rr_d16, rr_d8, rr_s6, rr_u6, rr_s8, rr_s16, rr_s32, rr_uleb, rr_pc32, rr_q64, rr_w32\n"
@@ -150,6 +154,11 @@ __asm__(
 	"	.byte 0\n"
 	/* SET8/SUB8 here become SET_ULEB128/SUB_ULEB128 (tests/riscv/
 	 * retype_uleb.py: binutils 2.40 and clang 14 have no name for them) */
+#ifdef RR_OVERFLOW	/* a difference of 24 + 4 + 300 = 328 in a byte: refused */
+	"	.reloc ., R_RISCV_ADD8, rr_l3\n"
+	"	.reloc ., R_RISCV_SUB8, rr_l1\n"
+	"	.byte 0\n"
+#endif
 	"rr_uleb:	.reloc ., R_RISCV_SET8, rr_l2\n"
 	"	.reloc ., R_RISCV_SUB8, rr_l1\n"
 	"	.byte 0x80, 0x80, 0x80, 0\n"

@@ -71,6 +71,9 @@ for cc in $CCS; do
 		"$ROOT/tests/riscv/mod_reloc_abs.c" -o "$o/mod_reloc0.ko" >"$o/mod_reloc.build" 2>&1 &&
 		python3 "$ROOT/tests/riscv/retype_uleb.py" "$o/mod_reloc0.ko" "$o/mod_reloc.ko" \
 		>>"$o/mod_reloc.build" 2>&1 || { built=no; not_ok "$cc: mod_reloc.ko builds" "$o/mod_reloc.build"; }
+	"$CC_WRAP" --target=riscv64-virt --cc=$cc --kernel -O2 -DRR_OVERFLOW -c "$ROOT/tests/riscv/mod_reloc.c" \
+		"$ROOT/tests/riscv/mod_reloc_abs.c" -o "$o/mod_reloc8.ko" >"$o/mod_reloc8.build" 2>&1 ||
+		{ built=no; not_ok "$cc: mod_reloc8.ko builds" "$o/mod_reloc8.build"; }
 	# -fno-pic: the image's data by PC-relative offsets it cannot reach
 	"$CC_WRAP" --target=riscv64-virt --cc=$cc --kernel -O2 -g -fno-pic -c "$ROOT/tests/module/mod_far.c" \
 		-o "$o/mod_far.ko" >"$o/mod_far.build" 2>&1 || { built=no; not_ok "$cc: mod_far.ko builds" "$o/mod_far.build"; }
@@ -101,7 +104,7 @@ for cc in $CCS; do
 	fi
 
 	mods=()
-	for m in mod_a mod_b mod_global mod_stale mod_unknown mod_reloc mod_far mod_badrel mod_align; do
+	for m in mod_a mod_b mod_global mod_stale mod_unknown mod_reloc mod_reloc8 mod_far mod_badrel mod_align; do
 		mods+=(--module="$o/$m.ko")
 	done
 	run() {	# name args...
@@ -147,6 +150,7 @@ for cc in $CCS; do
 
 	for m in mod_unknown:'^mod_unknown: Unknown symbol no_such_kernel_function \(err -2\)$' \
 		 mod_badrel:'^mod_badrel: Unknown relocation type 46$' \
+		 mod_reloc8:'^mod_reloc8: value 328 out of range for 8-bit relocation\.$' \
 		 mod_align:"^mod_align: The unexpected relocation type 'R_RISCV_ALIGN' from PC = 0*10[0-9a-f]+$" \
 		 mod_far:'^mod_far: target 0000000080[0-9a-f]{6} can not be addressed by the 32-bit offset from PC = 0*10[0-9a-f]+$'; do
 		n=${m%%:*} pat=${m#*:}
