@@ -175,6 +175,59 @@ for cc in $CCS; do
 	fi
 	grep -E '^(before|after):' "$o/cycles.out" | sed "s/^/# $cc cycles /"
 
+	# Every allocation the loading makes, failed in turn (fail_nth=N on
+	# every path): a clean refusal or a load, nothing left, no report.
+	n=1 bad="" loaded=no
+	while [ $n -le 80 ]; do
+		VMKASAN_OPTIONS=fail_nth=$n "$QEMU" --module="$o/mod_a.ko" "$o/modprog.elf" load mod_a \
+			>"$o/fi.out" 2>&1
+		echo "exit $?" >>"$o/fi.out"
+		if grep -q '^BUG: KASAN\|Oops' "$o/fi.out" || ! grep -q '^exit 0$' "$o/fi.out" ||
+		   ! grep -q '^after:' "$o/fi.out" ||
+		   [ "$(field before live_areas "$o/fi.out")" != "$(field after live_areas "$o/fi.out")" ] ||
+		   [ "$(field before slab_objects "$o/fi.out")" != "$(field after slab_objects "$o/fi.out")" ] ||
+		   [ $(( $(field before shadow_pages "$o/fi.out") - $(field before cached "$o/fi.out") )) != \
+		     $(( $(field after shadow_pages "$o/fi.out") - $(field after cached "$o/fi.out") )) ]; then
+			bad="$bad $n"; cp "$o/fi.out" "$o/fi-$n.out"
+		fi
+		grep -q '^load: ok' "$o/fi.out" && { loaded=yes; break; }
+		n=$((n + 1))
+	done
+	if [ -z "$bad" ] && [ $loaded = yes ] && [ $n -gt 5 ]; then
+		ok "$cc: fault injection at each of the $((n - 1)) allocations of a load: clean refusal, nothing left"
+	else
+		echo "bad: $bad loaded: $loaded n: $n" >"$o/fi.sum"
+		not_ok "$cc: fault injection at each allocation of a load: clean refusal, nothing left" \
+			"$o/fi.sum" $(for b in $bad; do echo "$o/fi-$b.out"; done | head -2)
+	fi
+
+	# Damaged objects (tests/module/corrupt.py: truncations, section and
+	# symbol fields out of range): each refused or loaded, no crash, no
+	# report, nothing left.
+	if [ $cc = gcc ]; then
+		rm -rf "$o/bad" && python3 "$ROOT/tests/module/corrupt.py" "$o/mod_a.ko" "$o/bad"
+		: >"$o/bad.sum"
+		refused=0 total=0
+		for f in "$o"/bad/*.ko; do
+			b=${f##*/}
+			"$QEMU" --module="$f" "$o/modprog.elf" load "${b%.ko}" >"$f.out" 2>&1
+			rc=$?
+			total=$((total + 1))
+			grep -q '^load: failed' "$f.out" && refused=$((refused + 1))
+			if [ $rc != 0 ] || grep -q 'internal error\|BUG: KASAN\|Oops' "$f.out" ||
+			   ! grep -q '^after:' "$f.out" ||
+			   [ "$(field before live_areas "$f.out")" != "$(field after live_areas "$f.out")" ]; then
+				echo "$b: exit $rc" >>"$o/bad.sum"
+				head -5 "$f.out" >>"$o/bad.sum"
+			fi
+		done
+		if [ ! -s "$o/bad.sum" ] && [ $refused -gt 50 ]; then
+			ok "$cc: $total damaged objects: $refused refused, the rest load, no crash, no report"
+		else
+			not_ok "$cc: damaged objects refused cleanly ($refused of $total refused)" "$o/bad.sum"
+		fi
+	fi
+
 	# The files are reloaded at each reset: a batch loads in every boot.
 	printf 'ab\nload mod_unknown\nab\n' >"$o/batch.args"
 	"$QEMU" "${mods[@]}" --batch="$o/batch.args" "$o/modprog.elf" >"$o/batch.out" 2>&1
