@@ -39,6 +39,10 @@ VMKASAN_API unsigned long vmk_timer_wakes(void);
 enum { VMK_PTE_NONE, VMK_PTE_POISON, VMK_PTE_FRAME, VMK_PTE_GUARD, VMK_PTE_OTHER,
        VMK_PTE_ZERO };	/* ZERO: the zero page in a big area's shadow */
 VMKASAN_API int vmk_pte_state(const void *addr);
+/* The leaf PTE's permissions behind addr: VMK_PTE_R | _W | _X, or 0
+ * when it is not mapped (module text is R|X, its data R|W). */
+enum { VMK_PTE_R = 1, VMK_PTE_W = 2, VMK_PTE_X = 4 };
+VMKASAN_API unsigned vmk_pte_perm(const void *addr);
 /* Shadow frames present in the vmalloc shadow, counted from the page tables. */
 VMKASAN_API unsigned long vmk_shadow_resident(void);
 /* Pages of page tables. */
@@ -64,6 +68,11 @@ VMKASAN_API __attribute__((noreturn)) void vmk_restart(const char *extra_options
 						       const void *data, size_t len);
 /* The data of the restart that started this boot, or NULL on a cold boot. */
 VMKASAN_API const void *vmk_restart_data(size_t *len);
+
+/* A file `vmkasan-qemu --module=dir/foo.ko` handed the guest, by its
+ * name without the folder ("foo.ko"), for vmkasan_load_module(); NULL if
+ * there is none of that name.  It stays in RAM for the whole run. */
+VMKASAN_API const void *vmk_module_file(const char *name, size_t *size);
 
 #ifdef __cplusplus
 }

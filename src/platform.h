@@ -192,7 +192,7 @@ unsigned long plat_vma_count(void);
 /* Let another thread run (a spinning lock's waiter). */
 void plat_yield(void);
 
-/* ---- Modules: the runtime's symbols and relocations (hosted module.c; RISC-V: none yet) ---- */
+/* ---- Modules: the runtime's symbols and relocations (hosted and riscv module.c) ---- */
 /* PLAT_ELF_MACHINE (port_layout.h): the e_machine of the modules it loads. */
 /* The ELF64 types of a relocatable object (ELF gABI; the layouts are
  * those of Linux's include/uapi/linux/elf.h). */
@@ -232,12 +232,14 @@ uintptr_t plat_module_kernel_symbol(const char *name, bool tls);
 size_t plat_module_plt_size(const Elf64_Rela *rela, unsigned long n);
 /* Apply n relocations to the section [base, base + size); syms[] hold
  * final values (the loader has checked each r_info's symbol index).
- * PLT/GOT entries go in [*plt, plt_end).  0, or -ENOEXEC (8) after
- * printing Linux's message ("Unknown rela relocation: N", "overflow in
- * relocation type N val X"). */
+ * PLT/GOT entries go in [*plt, plt_end); those made so far for the
+ * module are [plt_start, *plt) (a port may share them by target).  0, or
+ * a negative errno after printing Linux's message (x86-64: "Unknown rela
+ * relocation: N", "overflow in relocation type N val X"; RISC-V:
+ * "Unknown relocation type N", "target X can not be addressed ..."). */
 int plat_apply_relocate_add(const char *modname, const Elf64_Rela *rela, unsigned long n,
-			    uintptr_t base, size_t size, const Elf64_Sym *syms, uintptr_t *plt,
-			    uintptr_t plt_end);
+			    uintptr_t base, size_t size, const Elf64_Sym *syms, uintptr_t plt_start,
+			    uintptr_t *plt, uintptr_t plt_end);
 /* Protect a module region [va, va + size) as Linux's module_enable_rox()
  * and module_enable_rodata_ro() do (text read-only and executable,
  * rodata read-only), or give it back as plain vmalloc memory (RW) before

@@ -397,7 +397,11 @@ static inline long simple_strtol(const char *cp, char **endp, unsigned int base)
 	return (long)simple_strtoll(cp, endp, base);
 }
 
-/* random: glibc's random() (31 bits a call, thread-safe) */
+/* random: glibc's random() (31 bits a call, thread-safe); the RISC-V
+ * guest's C library has rand() (31 bits too). */
+#ifdef __vmkasan_riscv__
+#define random() rand()
+#endif
 static inline u32 get_random_u32(void) { return (u32)random() << 16 ^ (u32)random(); }
 static inline u64 get_random_u64(void) { return (u64)get_random_u32() << 32 | get_random_u32(); }
 static inline u32 get_random_u32_below(u32 ceil) { return ceil ? get_random_u32() % ceil : 0; }
@@ -645,8 +649,13 @@ __VMK_ATOMICS(atomic64, atomic64_t, long long)
 #define smp_rmb() smp_mb()
 #define smp_wmb() smp_mb()
 
+/* Kthreads and workqueues are built on the host's threads: the RISC-V
+ * guest's modules (vmkasan-cc --target=riscv64-virt --kernel) have
+ * neither. */
+#ifndef __vmkasan_riscv__
 #include "vmkasan_sched.h"
 #include "vmkasan_workqueue.h"
+#endif
 
 /* ---- mempool (mm/mempool.c): elements in the pool are poisoned ---- */
 typedef void *(mempool_alloc_t)(gfp_t gfp, void *pool_data);

@@ -354,7 +354,8 @@ static int apply_relocations(struct load_info *info, struct vmkasan_module *mod)
 		}
 		err = plat_apply_relocate_add(mod->name, (const Elf64_Rela *)(info->img + s->sh_offset),
 					      s->sh_size / sizeof(Elf64_Rela), info->secaddr[target],
-					      info->sh[target].sh_size, mod->syms, &plt, plt_end);
+					      info->sh[target].sh_size, mod->syms,
+					      mod->mem[MOD_TEXT].base, &plt, plt_end);
 		if (err)
 			return err;
 	}

@@ -245,7 +245,9 @@ static void parse_bootargs(const char *line, size_t len)
 	while ((w = next_word(&s, &escaped))) {
 		if (escaped)
 			;	/* an argument, whatever it reads */
-		else if (!argc && !set && !kasan_strncmp(w, "VMKASAN_OPTIONS=", 16)) {
+		else if (!argc && !set && !kasan_strncmp(w, "VMKASAN_MODULES=", 16)) {
+			continue;	/* (module_files() took it) */
+		} else if (!argc && !set && !kasan_strncmp(w, "VMKASAN_OPTIONS=", 16)) {
 			options = w + 16;
 			continue;
 		} else if (!argc && !kasan_strcmp(w, "--")) {
@@ -308,6 +310,44 @@ static __attribute__((noreturn)) void run_program(void *unused)
 	rv_exit_program(main(argc, argv));
 }
 
+static unsigned long parse_num(const char **s)
+{
+	unsigned long v = 0;
+	int base = 10;
+
+	if ((*s)[0] == '0' && (*s)[1] == 'x') {
+		base = 16;
+		*s += 2;
+	}
+	for (int d; (d = unhex(**s)) >= 0 && d < base; ++*s)
+		v = v * (unsigned long)base + (unsigned long)d;
+	return v;
+}
+
+/* "VMKASAN_MODULES=0xADDR:LEN" first on the command line (vmkasan-qemu
+ * --module=...): the archive of module files QEMU put at ADDR, right
+ * after the image; the boot allocator starts after it.  Returns where
+ * the free RAM starts. */
+static uintptr_t module_files(const char *line, size_t len)
+{
+	uintptr_t image_end = ALIGN_UP((uintptr_t)__image_end, PAGE_SIZE), addr;
+	unsigned long n;
+
+	if (len < 16 || kasan_strncmp(line, "VMKASAN_MODULES=", 16))
+		return image_end;
+	line += 16;
+	addr = parse_num(&line);
+	n = *line == ':' ? (line++, parse_num(&line)) : 0;
+	if (addr != image_end || n > RV_RAM_BASE + rv_ram_size - PAGE_SIZE - addr) {
+		static const char msg[] = "vmkasan: VMKASAN_MODULES= not right after the image\n";
+
+		plat_write(msg, sizeof(msg) - 1);
+		rv_exit(2);
+	}
+	rv_module_files(addr, n);
+	return ALIGN_UP(addr + n, PAGE_SIZE);
+}
+
 void rv_s_boot(unsigned long hartid, uintptr_t fdt)
 {
 	char err[200];
@@ -321,7 +361,7 @@ void rv_s_boot(unsigned long hartid, uintptr_t fdt)
 		rv_nr_harts = cpus < RV_MAX_HARTS ? cpus : RV_MAX_HARTS;
 	read_mailbox();
 	/* the mailbox page is not the pool's */
-	rv_boot_alloc_init((uintptr_t)__image_end, RV_RAM_BASE + rv_ram_size - PAGE_SIZE);
+	rv_boot_alloc_init(module_files(line, len), RV_RAM_BASE + rv_ram_size - PAGE_SIZE);
 	/* copied out of the device tree, whose RAM the pool takes later */
 	parse_bootargs(line, len);
 	enter_hart((unsigned)hartid);

@@ -138,10 +138,10 @@ bool plat_symbolize(uintptr_t pc, bool is_return_addr, struct plat_symbol *out)
 	uintptr_t off, size;
 
 	kasan_memset_raw(out, 0, sizeof(*out));
+	if (pc < (uintptr_t)__image_start || pc >= (uintptr_t)__image_end)
+		return module_symbolize(pc, out);	/* "func+0x1c/0x40 [foo]" */
 	out->module = rv_prog_name();
 	out->module_off = pc - (uintptr_t)__image_start;
-	if (pc < (uintptr_t)__image_start || pc >= (uintptr_t)__image_end)
-		return false;
 	if (rv_symbolize(is_return_addr ? pc - 1 : pc, &name, &off, &size)) {
 		out->func = name;
 		out->func_off = is_return_addr ? off + 1 : off;

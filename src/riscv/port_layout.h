@@ -43,5 +43,7 @@
 #define RV_MAX_HARTS		4
 /* A big area's shadow can be the zero page until written (pgtable.c). */
 #define PLAT_HAS_SHADOW_ZERO	1
+/* Modules are RISC-V ELF (EM_RISCV, psABI): src/riscv/module.c. */
+#define PLAT_ELF_MACHINE	243
 
 #endif

@@ -136,6 +136,9 @@ struct rv_thread *rv_thread_create(void (*fn)(void *), void *arg, unsigned hart,
 				   const char *name);
 void rv_thread_join(struct rv_thread *t);
 
+/* module.c: the module files vmkasan-qemu put in RAM at addr */
+void rv_module_files(uintptr_t addr, size_t len);
+
 /* symbolize.c */
 bool rv_symbolize(uintptr_t pc, const char **name, uintptr_t *off, uintptr_t *size);
 

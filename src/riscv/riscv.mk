@@ -24,6 +24,10 @@ all: riscv
 endif
 riscv: $(RV_LIB) $(RV_BUILD)/lib/link.ld $(RV_QEMU) $(RV_CC_WRAP)
 
+# The guest's C library is the program's, exported as glibc is on the
+# host: modules use it (printk is fprintf), src/riscv/module.c.
+$(patsubst src/%.c,$(RV_BUILD)/obj/%.o,$(wildcard src/riscv/libc/*.c)): RV_CFLAGS += -fvisibility=default
+
 $(RV_BUILD)/obj/%.o: src/%.c $(RV_HEADERS)
 	@mkdir -p $(dir $@)
 	$(Q)echo "  CC [rv]   $<"; $(RV_CC) $(RV_CFLAGS) -isystem $(shell $(RV_CC) -print-file-name=include) -c $< -o $@

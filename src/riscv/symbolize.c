@@ -8,8 +8,10 @@
 #include "riscv.h"
 
 struct rv_ksym {
-	uint64_t addr, size, name;	/* name: offset into rv_kallsyms_names */
+	uint64_t addr, size;
+	uint32_t name, flags;	/* name: offset into rv_kallsyms_names; flags: */
 };
+#define KSYM_FUNC	1	/* (2: global, module.c) */
 extern const uint64_t rv_kallsyms_count;
 extern const struct rv_ksym rv_kallsyms[];
 extern const char rv_kallsyms_names[];
@@ -31,6 +33,8 @@ bool rv_symbolize(uintptr_t pc, const char **name, uintptr_t *off, uintptr_t *si
 	if (!lo)
 		return false;
 	s = &rv_kallsyms[lo - 1];
+	if (!(s->flags & KSYM_FUNC))
+		return false;
 	if (s->size && pc >= s->addr + s->size)
 		return false;
 	*name = rv_kallsyms_names + s->name;
