@@ -161,16 +161,16 @@ for cc in $CCS; do
 
 	# load/unload cycles under refcount, its cache of unused shadow pages
 	# off: areas, objects and resident shadow back to where they started
-	VMKASAN_OPTIONS=vmalloc_shadow=refcount:vmalloc_shadow_cache=0 run cycles cycles 200
+	VMKASAN_OPTIONS=vmalloc_shadow=refcount:vmalloc_shadow_cache=0 run cycles cycles 1000
 	if grep -q '^exit 0$' "$o/cycles.out" &&
 	   [ -n "$(field before resident "$o/cycles.out")" ] &&
 	   [ "$(field before resident "$o/cycles.out")" = "$(field after resident "$o/cycles.out")" ] &&
 	   [ "$(field before shadow_pages "$o/cycles.out")" = "$(field after shadow_pages "$o/cycles.out")" ] &&
 	   [ "$(field before live_areas "$o/cycles.out")" = "$(field after live_areas "$o/cycles.out")" ] &&
 	   [ "$(field before slab_objects "$o/cycles.out")" = "$(field after slab_objects "$o/cycles.out")" ]; then
-		ok "$cc: 200 load/unload cycles (refcount): areas, objects, resident shadow as at the start"
+		ok "$cc: 1000 load/unload cycles (refcount): areas, objects, resident shadow as at the start"
 	else
-		not_ok "$cc: 200 load/unload cycles (refcount): areas, objects, resident shadow as at the start" \
+		not_ok "$cc: 1000 load/unload cycles (refcount): areas, objects, resident shadow as at the start" \
 			"$o/cycles.out"
 	fi
 	grep -E '^(before|after):' "$o/cycles.out" | sed "s/^/# $cc cycles /"
