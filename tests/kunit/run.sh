@@ -187,6 +187,40 @@ else
 	not_ok "FILE.c:FUNC, no such function" "$OUT/part-missing.why" "$OUT/part-missing.out"
 fi
 
+# FILE.c:FUNC takes the definition only, the variant the configuration
+# picks: not a declaration spanning lines, not the other branch of an
+# #ifdef, not the file's other functions (which would not build here);
+# the type on the line before the name comes along.
+cat >"$OUT/part-lib.c" <<'EOC'
+int twice(int x,
+	  int unused);
+static int broken(void) { return not_declared_anywhere; }
+#ifdef CONFIG_VMKASAN_NOT_SET
+int twice(int x, int unused) { return broken(); }
+#else
+int
+twice(int x, int unused)
+{
+	return 2 * x;
+}
+#endif
+int other(void) { return also_not_declared; }
+EOC
+cat >"$OUT/part-use.c" <<'EOC'
+#include <kunit/test.h>
+int twice(int x, int unused);
+static void uses(struct kunit *test) { KUNIT_EXPECT_EQ(test, twice(21, 0), 42); }
+static struct kunit_case cases[] = { KUNIT_CASE(uses), {} };
+static struct kunit_suite suite = { .name = "vmk-part2", .test_cases = cases };
+kunit_test_suite(suite);
+EOC
+if "$RUN" --ksrc="$KSRC" "$OUT/part-use.c" "$OUT/part-lib.c:twice" >"$OUT/part2.out" 2>&1 &&
+	grep -q '^Testing complete\. Ran 1 tests: passed: 1$' "$OUT/part2.out"; then
+	ok "FILE.c:FUNC takes the definition the configuration picks, nothing else"
+else
+	not_ok "FILE.c:FUNC takes the definition the configuration picks" "$OUT/part2.out"
+fi
+
 # Parameterised cases: KTAP as the kernel prints it, leaves counted as
 # kunit.py counts them.
 cat >"$OUT/param.c" <<'EOC'
