@@ -22,7 +22,8 @@ RUN=$ROOT/build/bin/vmkasan-kunit
 mkdir -p "$OUT" || exit 2
 . "$ROOT/tests/lib/tap.sh"
 
-# name: the files built together (the test, then the lib/ code it tests)
+# name: the files built together (the test, then the lib/ code it tests;
+# FILE.c:FUNC,... only those functions of FILE)
 SUITES="
 list-test: lib/list-test.c lib/klist.c
 hashtable_test: lib/hashtable_test.c
@@ -36,6 +37,7 @@ test_min_heap: lib/test_min_heap.c
 rbtree_test: lib/rbtree_test.c lib/rbtree.c lib/random32.c
 crc32test: lib/crc32test.c lib/crc32.c
 slub_kunit: lib/slub_kunit.c
+test_hash: lib/test_hash.c fs/namei.c:full_name_hash,hashlen_string
 "
 
 if [ ! -f "$TARBALL" ]; then
@@ -43,7 +45,7 @@ if [ ! -f "$TARBALL" ]; then
 	not_ok "Linux 6.12 source tarball present" "$OUT/missing"; finish
 fi
 # What the runner needs of the source: include/ and the listed files.
-want=$(echo "$SUITES" | sed -n 's/^[^:]*://p' | tr ' ' '\n' | grep . | sort -u | sed "s|^|$TOP/|")
+want=$(echo "$SUITES" | sed -n 's/^[^:]*://p' | tr ' ' '\n' | grep . | sed 's/:.*//' | sort -u | sed "s|^|$TOP/|")
 rm -rf "$OUT/src" && mkdir -p "$OUT/src" &&
 	tar -xf "$TARBALL" -C "$OUT/src" "$TOP/include" "$TOP/lib/gen_crc32table.c" "$TOP/lib/crc32defs.h" \
 		"$TOP/tools/testing/selftests/kselftest_module.h" "$TOP/tools/testing/selftests/kselftest.h" $want ||
@@ -144,6 +146,79 @@ if [ $? = 0 ] && grep -q '^Testing complete\. Ran 1 tests: passed: 1$' "$OUT/goo
 	ok "runner: the filter glob keeps one case; it passes (status 0)"
 else
 	not_ok "runner: filter glob, passing case" "$OUT/good.out"
+fi
+
+# FILE.c:FUNC: only that function of a kernel file, built instrumented
+# (a read one byte past a kmalloc(8) in fs/namei.c's full_name_hash()
+# is reported in it); a function the file does not define is an error
+# naming it.
+cat >"$OUT/part.c" <<'EOC'
+#include <kunit/test.h>
+#include <linux/slab.h>
+#include <linux/stringhash.h>
+static void hash_oob(struct kunit *test)
+{
+	char *p = kmalloc(8, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, 'a', 8);
+	KUNIT_EXPECT_NE(test, full_name_hash(NULL, p, 9), 0u);
+	kfree(p);
+}
+static struct kunit_case cases[] = { KUNIT_CASE(hash_oob), {} };
+static struct kunit_suite suite = { .name = "vmk-part", .test_cases = cases };
+kunit_test_suite(suite);
+EOC
+"$RUN" --ksrc="$KSRC" "$OUT/part.c" fs/namei.c:full_name_hash >"$OUT/part.out" 2>"$OUT/part.err"
+status=$?
+if [ $status = 1 ] && grep -q '^BUG: KASAN: slab-out-of-bounds in full_name_hash+' "$OUT/part.err" &&
+	grep -q '^Read of size 1 at addr ' "$OUT/part.err"; then
+	ok "fs/namei.c:full_name_hash is built alone, instrumented: its overread is reported in it"
+else
+	echo "status $status" >"$OUT/part.why"
+	not_ok "fs/namei.c:full_name_hash alone, instrumented" "$OUT/part.why" "$OUT/part.out" "$OUT/part.err"
+fi
+"$RUN" --ksrc="$KSRC" "$OUT/part.c" fs/namei.c:full_name_hash,no_such_fn >"$OUT/part-missing.out" 2>&1
+status=$?
+if [ $status = 2 ] && grep -q 'no definition of no_such_fn()' "$OUT/part-missing.out"; then
+	ok "FILE.c:FUNC for a function FILE does not define: an error naming it (status 2)"
+else
+	echo "status $status" >"$OUT/part-missing.why"
+	not_ok "FILE.c:FUNC, no such function" "$OUT/part-missing.why" "$OUT/part-missing.out"
+fi
+
+# FILE.c:FUNC takes the definition only, the variant the configuration
+# picks: not a declaration spanning lines, not the other branch of an
+# #ifdef, not the file's other functions (which would not build here);
+# the type on the line before the name comes along.
+cat >"$OUT/part-lib.c" <<'EOC'
+int twice(int x,
+	  int unused);
+static int broken(void) { return not_declared_anywhere; }
+#ifdef CONFIG_VMKASAN_NOT_SET
+int twice(int x, int unused) { return broken(); }
+#else
+int
+twice(int x, int unused)
+{
+	return 2 * x;
+}
+#endif
+int other(void) { return also_not_declared; }
+EOC
+cat >"$OUT/part-use.c" <<'EOC'
+#include <kunit/test.h>
+int twice(int x, int unused);
+static void uses(struct kunit *test) { KUNIT_EXPECT_EQ(test, twice(21, 0), 42); }
+static struct kunit_case cases[] = { KUNIT_CASE(uses), {} };
+static struct kunit_suite suite = { .name = "vmk-part2", .test_cases = cases };
+kunit_test_suite(suite);
+EOC
+if "$RUN" --ksrc="$KSRC" "$OUT/part-use.c" "$OUT/part-lib.c:twice" >"$OUT/part2.out" 2>&1 &&
+	grep -q '^Testing complete\. Ran 1 tests: passed: 1$' "$OUT/part2.out"; then
+	ok "FILE.c:FUNC takes the definition the configuration picks, nothing else"
+else
+	not_ok "FILE.c:FUNC takes the definition the configuration picks" "$OUT/part2.out"
 fi
 
 # Parameterised cases: KTAP as the kernel prints it, leaves counted as
