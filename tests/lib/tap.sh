@@ -1,6 +1,9 @@
 # tests/lib/tap.sh - sourced by the suites' run.sh scripts (sh or bash):
 #   ok DESC                  "ok N - DESC"
 #   not_ok DESC [FILE...]    "not ok N - DESC", then each FILE's first 40 lines as "#   " lines
+#   expect DESC FILE RE...   ok if FILE matches every extended RE, else not_ok
+#                            naming the first missing one
+#   field WHEN NAME FILE     N from a line "WHEN: ... NAME=N ..." of FILE
 #   finish                   "P passed, F failed"; exits 0 only if nothing failed
 # run-tests.sh renumbers these lines into its own count.
 PASS=0
@@ -20,6 +23,23 @@ not_ok() {
 		[ -f "$f" ] && sed -e 's/^/#   /' "$f" | head -40
 	done
 	return 0
+}
+
+expect() {
+	_d=$1 _f=$2
+	shift 2
+	for _p in "$@"; do
+		if ! grep -qE -- "$_p" "$_f"; then
+			echo "missing: $_p" >>"$_f"
+			not_ok "$_d" "$_f"
+			return 0
+		fi
+	done
+	ok "$_d"
+}
+
+field() {
+	sed -n "s/^$1:.* $2=\([0-9]*\).*/\1/p" "$3"
 }
 
 finish() {

@@ -13,21 +13,6 @@ CC_WRAP=$ROOT/build/bin/vmkasan-cc
 INSMOD=$ROOT/build/bin/vmkasan-insmod
 SRC=$ROOT/tests/module
 
-expect() {	# desc file pattern...
-	d=$1 f=$2; shift 2
-	for p in "$@"; do
-		if ! grep -qE -- "$p" "$f"; then
-			echo "missing: $p" >>"$f"
-			not_ok "$d" "$f"
-			return
-		fi
-	done
-	ok "$d"
-}
-
-field() {	# when name file
-	sed -n "s/^$1:.* $2=\([0-9]*\).*/\1/p" "$3"
-}
 # live areas and slab objects the same before and after
 live_same() {
 	[ -n "$(field before live_areas "$1")" ] &&

@@ -22,21 +22,6 @@ if ! command -v riscv64-unknown-elf-gcc >/dev/null 2>&1 || [ ! -x "$QEMU" ]; the
 	finish
 fi
 
-expect() {	# desc file pattern...
-	local d=$1 f=$2 p
-	shift 2
-	for p in "$@"; do
-		if ! grep -qE -- "$p" "$f"; then
-			echo "missing: $p" >>"$f"
-			not_ok "$d" "$f"
-			return
-		fi
-	done
-	ok "$d"
-}
-field() {	# when name file
-	sed -n "s/^$1:.* $2=\([0-9]*\).*/\1/p" "$3"
-}
 # areas, objects and shadow in use (populated minus the refcount cache)
 # the same before and after
 same_live() {	# desc file
