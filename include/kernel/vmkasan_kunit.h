@@ -6,7 +6,10 @@
  * themselves (kunit_test_suite), and __vmk_kunit_main() runs them the
  * way the kernel's executor does at boot.  It is not main() itself:
  * the runtime's libvmkasan_kmain.a supplies a main() that calls it, so
- * a program with its own main() still links (vmkasan-cc --kernel).
+ * a program with its own main() still links (vmkasan-cc --kernel).  In
+ * a module (VMKASAN_KO) the suites go to .kunit_test_suites instead, and
+ * the loading program's copy of this header runs them once the module is
+ * live (__vmk_kunit_module_notify), as Linux's kunit_module_notify().
  *
  * Each case runs through one function, __vmk_kunit_run_case(), on a
  * kthread named kunit_try_catch, as in the kernel: assertions and
