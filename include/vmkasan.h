@@ -266,6 +266,12 @@ VMKASAN_API struct vmkasan_module *vmkasan_load_module(const char *name, const v
 							unsigned long size, const char *params,
 							int *err);
 VMKASAN_API int vmkasan_unload_module(struct vmkasan_module *mod);
+/* Called for each module once it is live (its init returned 0), before
+ * its init sections go, as Linux's MODULE_STATE_LIVE notifier: its name
+ * and its .kunit_test_suites array (nr pointers), which KUnit runs then
+ * (lib/kunit/test.c's kunit_module_notify).  NULL removes it. */
+VMKASAN_API void vmkasan_set_module_notifier(void (*fn)(const char *name, void *const *kunit_suites,
+							unsigned long nr));
 
 enum vmkasan_fail_path {
 	VMKASAN_FAIL_PAGE,	/* a page of an area or alloc_pages() */

@@ -866,9 +866,10 @@ __VMK_WEAK void (*__vmk_module_exit)(void);
 	__attribute__((constructor)) static void __vmk_modexit_reg(void) { __vmk_module_exit = fn; }
 #endif
 
-/* A module has no main(): the runner of kernel files built into a
- * program is not part of it. */
-#ifndef VMKASAN_KO
+/* KUnit; in a module without the runner of kernel files built into a
+ * program (a module has no main()).  The RISC-V guest's modules are
+ * built without a C library's headers, and its KUnit has no kthreads. */
+#if !defined(VMKASAN_KO) || !defined(__vmkasan_riscv__)
 #include "vmkasan_kunit.h"
 #endif
 

@@ -6,7 +6,10 @@
  * themselves (kunit_test_suite), and __vmk_kunit_main() runs them the
  * way the kernel's executor does at boot.  It is not main() itself:
  * the runtime's libvmkasan_kmain.a supplies a main() that calls it, so
- * a program with its own main() still links (vmkasan-cc --kernel).
+ * a program with its own main() still links (vmkasan-cc --kernel).  In
+ * a module (VMKASAN_KO) the suites go to .kunit_test_suites instead, and
+ * the loading program's copy of this header runs them once the module is
+ * live (__vmk_kunit_module_notify), as Linux's kunit_module_notify().
  *
  * Each case runs through one function, __vmk_kunit_run_case(), on a
  * kthread named kunit_try_catch, as in the kernel: assertions and
@@ -120,6 +123,14 @@ struct kunit {
 		return NULL;								\
 	}
 
+#ifdef VMKASAN_KO
+/* In a module, as Linux's: the suites' array in .kunit_test_suites, which
+ * the loader hands to KUnit once the module is live (kunit_module_notify). */
+#define kunit_test_suites(...)							\
+	static struct kunit_suite *__VMK_UNIQ(__vmk_kunit_suites_)[]		\
+	__attribute__((used, retain, section(".kunit_test_suites"),		\
+		       aligned(sizeof(void *)))) = { __VA_ARGS__ }
+#else
 __VMK_WEAK struct kunit_suite *__vmk_suites[256];
 __VMK_WEAK int __vmk_nr_suites;
 #define kunit_test_suites(...)							\
@@ -127,6 +138,7 @@ __VMK_WEAK int __vmk_nr_suites;
 	{ struct kunit_suite *s[] = { __VA_ARGS__ };				\
 	  for (unsigned i = 0; i < ARRAY_SIZE(s) && __vmk_nr_suites < 256; i++)	\
 		__vmk_suites[__vmk_nr_suites++] = s[i]; }
+#endif
 #define kunit_test_suite(suite) kunit_test_suites(&suite)
 #define kunit_test_init_section_suites(...) kunit_test_suites(__VA_ARGS__)
 #define kunit_test_init_section_suite(suite) kunit_test_suites(&suite)
@@ -300,15 +312,16 @@ __VMK_WEAK void __vmk_kunit_fail(struct kunit *test, const char *file, int line,
 		longjmp(test->abort, 1);
 }
 /* The optional message of the _MSG forms, on a line of its own. */
+__VMK_WEAK __thread char __vmk_kunit_msgbuf[512];
 __attribute__((format(printf, 1, 2)))
 static inline const char *__vmk_kunit_msg(const char *fmt, ...)
 {
-	static __thread char buf[512];
+	char *buf = __vmk_kunit_msgbuf;
 	va_list ap;
 
 	buf[0] = '\n';
 	va_start(ap, fmt);
-	vsnprintf(buf + 1, sizeof(buf) - 1, fmt, ap);
+	vsnprintf(buf + 1, sizeof(__vmk_kunit_msgbuf) - 1, fmt, ap);
 	va_end(ap);
 	return buf;
 }
@@ -363,17 +376,17 @@ static inline const char *__vmk_kunit_msg(const char *fmt, ...)
 			#l, #op, #r, #l, __vmk_hex(__l, __n, 0), #r,		\
 			__vmk_hex(__r, __n, 1), __vmk_opt_msg(__VA_ARGS__));	\
 } while (0)
+__VMK_WEAK __thread char __vmk_kunit_hexbuf[2][3 * 64 + 16];
 static inline const char *__vmk_hex(const void *p, size_t n, int which)
 {
-	static __thread char buf[2][3 * 64 + 16];
-	char *o = buf[which];
+	char *o = __vmk_kunit_hexbuf[which];
 
 	if (!p)
 		return "(null)";
 	for (size_t i = 0; i < n && i < 64; i++)
 		o += sprintf(o, "%s%02x", i % 16 ? " " : i ? "\n" KUNIT_SUBSUBTEST_INDENT : KUNIT_SUBSUBTEST_INDENT,
 			     ((const unsigned char *)p)[i]);
-	return buf[which];
+	return __vmk_kunit_hexbuf[which];
 }
 #define __VMK_NULL(t, assert, p, want_null, ...) do {				\
 	const void *__p = (p);							\
@@ -480,6 +493,7 @@ static inline const char *__vmk_hex(const void *p, size_t n, int which)
 	longjmp((test)->abort, 1);						\
 } while (0)
 
+#ifndef VMKASAN_KO
 /* ---- module parameters: --name=value ---- */
 static inline void __vmk_set_param(const char *arg)
 {
@@ -501,6 +515,7 @@ static inline void __vmk_set_param(const char *arg)
 	fprintf(stderr, "unknown module parameter: %s\n", arg);
 	exit(2);
 }
+#endif
 
 /* ---- the executor ---- */
 /* A KASAN report fails the case that this thread runs, except in KASAN's
@@ -737,11 +752,41 @@ static inline int __vmk_kunit_verdict(int status)
 	return status ? status : 1;
 }
 
+/* The suites that pass the filter, in KTAP; true if a case failed.
+ * Suites left with no case after the filter are not listed. */
+static inline bool __vmk_kunit_run_suites(struct kunit_suite *const *suites, int nsuites,
+					  const char *glob, bool builtin)
+{
+	bool failed = false;
+	int nr = 0, num = 0;
+
+	for (int si = 0; si < nsuites; si++)
+		for (struct kunit_case *c = suites[si]->test_cases; c->run_case; c++)
+			if (__vmk_kunit_wanted(glob, suites[si], c)) {
+				nr++;
+				break;
+			}
+	if (builtin || nr)
+		printf("KTAP version 1\n1..%d\n", nr);
+	__vmk_kunit_running = true;
+	for (int si = 0; si < nsuites; si++) {
+		struct kunit_suite *s = suites[si];
+		bool any = false;
+
+		for (struct kunit_case *c = s->test_cases; c->run_case && !any; c++)
+			any = __vmk_kunit_wanted(glob, s, c);
+		if (any)
+			failed |= __vmk_kunit_suite(s, ++num, glob);
+	}
+	__vmk_kunit_running = false;
+	return failed;
+}
+
+#ifndef VMKASAN_KO
 /* The program's main() (libvmkasan_kmain.a) calls this. */
 __VMK_WEAK int __vmk_kunit_main(int argc, char **argv)
 {
 	const char *glob = getenv("VMKASAN_KUNIT_FILTER");
-	int failed = 0, nr = 0, num = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strncmp(argv[i], "kunit.filter_glob=", 18))
@@ -769,26 +814,24 @@ __VMK_WEAK int __vmk_kunit_main(int argc, char **argv)
 		if (!__vmk_nr_suites)
 			return __vmk_kunit_verdict(status);
 	}
-	/* Suites left with no case after the filter are not listed. */
-	for (int si = 0; si < __vmk_nr_suites; si++)
-		for (struct kunit_case *c = __vmk_suites[si]->test_cases; c->run_case; c++)
-			if (__vmk_kunit_wanted(glob, __vmk_suites[si], c)) {
-				nr++;
-				break;
-			}
-	printf("KTAP version 1\n1..%d\n", nr);
-	__vmk_kunit_running = true;
-	for (int si = 0; si < __vmk_nr_suites; si++) {
-		struct kunit_suite *s = __vmk_suites[si];
-		bool any = false;
-
-		for (struct kunit_case *c = s->test_cases; c->run_case && !any; c++)
-			any = __vmk_kunit_wanted(glob, s, c);
-		if (any)
-			failed |= __vmk_kunit_suite(s, ++num, glob);
-	}
-	__vmk_kunit_running = false;
-	return __vmk_kunit_verdict(failed);
+	return __vmk_kunit_verdict(__vmk_kunit_run_suites(__vmk_suites, __vmk_nr_suites, glob, true));
 }
+
+/* A module's suites run when it is live, after its init, as Linux's
+ * kunit_module_notify() runs them (MODULE_STATE_LIVE); the KTAP header
+ * only if one is left after the filter (kunit_exec_run_tests). */
+static void __vmk_kunit_module_notify(const char *name, void *const *suites, unsigned long nr)
+{
+	(void)name;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	vmkasan_set_report_hook(__vmk_kunit_report_hook);
+	__vmk_kunit_run_suites((struct kunit_suite *const *)suites, (int)nr,
+			       getenv("VMKASAN_KUNIT_FILTER"), false);
+}
+__attribute__((constructor)) static void __vmk_kunit_module_notifier(void)
+{
+	vmkasan_set_module_notifier(__vmk_kunit_module_notify);
+}
+#endif /* !VMKASAN_KO */
 
 #endif

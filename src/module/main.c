@@ -45,6 +45,13 @@
 
 static struct vmkasan_module *modules;
 static kasan_spinlock_t module_lock;
+static void (*live_notifier)(const char *name, void *const *kunit_suites, unsigned long nr);
+
+__public void vmkasan_set_module_notifier(void (*fn)(const char *name, void *const *kunit_suites,
+						     unsigned long nr))
+{
+	WRITE_ONCE(live_notifier, fn);
+}
 
 /* What vmkasan-cc --kernel puts in a .ko (include/kernel/vmkasan_kernel.h). */
 struct vmk_modparam {
@@ -582,6 +589,17 @@ static void release_deps(struct vmkasan_module *mod)
 	kasan_spin_unlock(&module_lock);
 }
 
+/* MODULE_STATE_LIVE: the notifier gets the module's KUnit suites
+ * (find_module_sections' .kunit_test_suites), none when it has none. */
+static void notify_live(const struct load_info *info, const struct vmkasan_module *mod)
+{
+	void (*fn)(const char *, void *const *, unsigned long) = READ_ONCE(live_notifier);
+	int sec = find_sec(info, ".kunit_test_suites");
+
+	if (fn && sec)
+		fn(mod->name, (void *const *)info->secaddr[sec], info->sh[sec].sh_size / sizeof(void *));
+}
+
 /* The regions, sections and everything else of a module being loaded;
  * on any failure all of it goes back. */
 static struct vmkasan_module *load_module(struct load_info *info, char *args, int *errp)
@@ -674,6 +692,7 @@ static struct vmkasan_module *load_module(struct load_info *info, char *args, in
 	kasan_spin_lock(&module_lock);
 	mod->live = true;
 	kasan_spin_unlock(&module_lock);
+	notify_live(info, mod);
 	/* do_free_init(): what only init used goes now. */
 	free_mem(mod, MOD_INIT_TEXT);
 	free_mem(mod, MOD_INIT_DATA);

@@ -34,14 +34,17 @@ same_live() {	# desc file
 # test_vmalloc nr_threads=2 test_loop_count=20 run_test_mask=2047` runs.
 TARBALL=/usr/src/linux-source-6.12.tar.xz
 VSRC=linux-source-6.12/lib/test_vmalloc.c
+KSRC=linux-source-6.12/mm/kasan/kasan_test_c.c
 DECODE=linux-source-6.12/scripts/decode_stacktrace.sh
 mkdir -p "$OUT/src"
-if tar -xf "$TARBALL" -C "$OUT/src" "$VSRC" "$DECODE" &&
-	tar -xOf "$TARBALL" "$VSRC" | cmp -s - "$OUT/src/$VSRC"; then
-	ok "$VSRC extracted unchanged"
-else
-	not_ok "$VSRC extracted unchanged"
-fi
+tar -xf "$TARBALL" -C "$OUT/src" "$VSRC" "$KSRC" "$DECODE"
+for f in "$VSRC" "$KSRC"; do
+	if tar -xOf "$TARBALL" "$f" | cmp -s - "$OUT/src/$f"; then
+		ok "$f extracted unchanged"
+	else
+		not_ok "$f extracted unchanged"
+	fi
+done
 
 for cc in gcc clang; do
 	o=$OUT/$cc
@@ -76,6 +79,46 @@ for cc in gcc clang; do
 		fi
 	else
 		not_ok "$cc: test_vmalloc.ko builds from the unchanged source" "$o/tv.build"
+	fi
+
+	# Linux's KASAN KUnit suite, unchanged, as a module: its suites (in
+	# .kunit_test_suites) run once it is live, as kunit_module_notify()
+	# runs them, with what the program build (tests/kernel) gets: every
+	# generic case passes (kasan_global_oob_left skips under gcc), the
+	# tag-based and Rust ones skip, each expected report comes out.
+	if "$CC_WRAP" --cc=$cc --kernel -O1 -g -c "$OUT/src/$KSRC" -o "$o/kasan_test.ko" \
+		>"$o/kt.build" 2>&1; then
+		ok "$cc: kasan_test.ko builds from the unchanged kasan_test_c.c"
+		env -u VMKASAN_OPTIONS timeout 300 "$INSMOD" "$o/kasan_test.ko" >"$o/kt.ktap" 2>"$o/kt.err"
+		echo "exit $?" >>"$o/kt.err"
+		total=$(grep -c '^    \(not \)\{0,1\}ok [0-9]' "$o/kt.ktap")
+		passed=$(grep '^    ok [0-9]' "$o/kt.ktap" | grep -vc '# SKIP')
+		failed=$(grep -c '^    not ok' "$o/kt.ktap")
+		want=62
+		[ $cc = gcc ] && want=61
+		if [ "$(head -2 "$o/kt.ktap" | tr '\n' ' ')" = "KTAP version 1 1..1 " ] &&
+			[ "$total" = 72 ] && [ "$failed" = 0 ] && [ "$passed" = $want ] &&
+			grep -q '^ok 1 kasan$' "$o/kt.ktap"; then
+			ok "$cc: kasan_test.ko at load: KTAP, $passed generic cases pass, $((total - passed)) skip, 0 fail"
+		else
+			echo "total $total (72) passed $passed ($want) failed $failed" >"$o/kt.why"
+			not_ok "$cc: kasan_test.ko at load: $want generic cases pass" "$o/kt.why" "$o/kt.ktap"
+		fi
+		# Whole reports, the module's frames named [kasan_test]; the
+		# reports make the status exitcode (1), no insmod/rmmod error.
+		bugs=$(grep -c '^BUG: KASAN' "$o/kt.err") rulers=$(grep -c '^=================' "$o/kt.err")
+		if [ "$bugs" -gt 150 ] && [ "$rulers" = $((2 * bugs)) ] && grep -q '^exit 1$' "$o/kt.err" &&
+			! grep -q '^insmod: \|^rmmod: ' "$o/kt.err" &&
+			grep -qE '^BUG: KASAN: slab-out-of-bounds in kmalloc_oob_right\+0x[0-9a-f]+/0x[0-9a-f]+ \[kasan_test\]$' "$o/kt.err" &&
+			grep -qE '^BUG: KASAN: global-out-of-bounds in kasan_global_oob_right\+0x[0-9a-f]+/0x[0-9a-f]+ \[kasan_test\]$' "$o/kt.err" &&
+			grep -qE '^ kasan_global_oob_right\+0x[0-9a-f]+/0x[0-9a-f]+ \[kasan_test\]$' "$o/kt.err"; then
+			ok "$cc: kasan_test.ko: $bugs whole reports, module frames in [kasan_test]"
+		else
+			echo "bugs $bugs rulers $rulers" >"$o/kt.why2"
+			not_ok "$cc: kasan_test.ko: whole reports naming [kasan_test]" "$o/kt.why2" "$o/kt.err"
+		fi
+	else
+		not_ok "$cc: kasan_test.ko builds from the unchanged kasan_test_c.c" "$o/kt.build"
 	fi
 
 	"$INSMOD" "$o/mod_a.ko" count=7 >"$o/a.out" 2>&1
@@ -185,6 +228,29 @@ for cc in gcc clang; do
 		expect "$cc: $n refused" "$o/leak-$n.out" "$pat" '^load: failed \(-[0-9]+\)$'
 		same_live "$cc: $n refused: no area, object or shadow left" "$o/leak-$n.out"
 	done
+
+	# kasan_test.ko loaded (its suites run at load) and unloaded: its
+	# areas and the shadow they used go.  The slab objects too, but for
+	# workqueue_uaf: the first workqueue a program makes leaves one object
+	# of the kernel layer for good (first use, not per queue).
+	if [ -f "$o/kasan_test.ko" ]; then
+		"$o/modprog" leak "$o" kasan_test >"$o/kt-leak.out" 2>"$o/kt-leak.err"
+		if grep -q '^ok 1 kasan$' "$o/kt-leak.out" && grep -q '^load: ok (0)$' "$o/kt-leak.out" &&
+			[ -n "$(field before live_areas "$o/kt-leak.out")" ] &&
+			[ "$(field before live_areas "$o/kt-leak.out")" = "$(field after live_areas "$o/kt-leak.out")" ] &&
+			[ "$(used_shadow before "$o/kt-leak.out")" = "$(used_shadow after "$o/kt-leak.out")" ]; then
+			ok "$cc: kasan_test.ko unloaded after its suite: no area or shadow left"
+		else
+			not_ok "$cc: kasan_test.ko unloaded after its suite: no area or shadow left" "$o/kt-leak.out"
+		fi
+		VMKASAN_KUNIT_FILTER='kasan.[!w]*' "$o/modprog" leak "$o" kasan_test \
+			>"$o/kt-leak2.out" 2>"$o/kt-leak2.err"
+		if grep -q '^ok 1 kasan$' "$o/kt-leak2.out" && grep -q '^load: ok (0)$' "$o/kt-leak2.out"; then
+			same_live "$cc: kasan_test.ko but workqueue_uaf: no area, object or shadow left" "$o/kt-leak2.out"
+		else
+			not_ok "$cc: kasan_test.ko but workqueue_uaf: no area, object or shadow left" "$o/kt-leak2.out"
+		fi
+	fi
 
 	# Damaged objects (truncated; section and symbol fields out of range):
 	# each is refused or loads; none crashes the loader or runs broken code.
