@@ -405,10 +405,25 @@ void vm_unmap_ram(const void *mem, unsigned int count)
 /* ---- lookups ---- */
 
 /*
- * The frame behind addr in a live area, 0 if none.  An area's frames get
- * their struct pages (one reference each, as frames_take gives) the
- * first time one is asked for (page: true).
+ * An area's frames get their struct pages (one reference each, as
+ * frames_take gives) the first time one is asked for: vmalloc_to_page,
+ * or a report that prints the page.  Caller holds vmap_area_lock.
  */
+void vmap_area_fill_pages(struct vmap_area *va)
+{
+	unsigned long first = identity_pfn(va->va_start);
+
+	if (va->alias_pfns || !(va->flags & VMK_BLANK_PAGES))
+		return;
+	for (unsigned long i = 0; i < va->nr_pages; i++) {
+		mem_map[first + i].refcount = 1;
+		mem_map[first + i].flags = PG_allocated;
+	}
+	va->flags &= ~VMK_BLANK_PAGES;
+}
+
+/* The frame behind addr in a live area, 0 if none; page: with its
+ * struct page filled in. */
 static unsigned long area_pfn(uintptr_t a, bool page)
 {
 	unsigned long pfn = 0;
@@ -420,15 +435,8 @@ static unsigned long area_pfn(uintptr_t a, bool page)
 		unsigned long idx = (a - va->va_start) >> PAGE_SHIFT;
 
 		pfn = va->alias_pfns ? va->alias_pfns[idx] : identity_pfn(a);
-		if (page && !va->alias_pfns && (va->flags & VMK_BLANK_PAGES)) {
-			unsigned long first = identity_pfn(va->va_start);
-
-			for (unsigned long i = 0; i < va->nr_pages; i++) {
-				mem_map[first + i].refcount = 1;
-				mem_map[first + i].flags = PG_allocated;
-			}
-			va->flags &= ~VMK_BLANK_PAGES;
-		}
+		if (page)
+			vmap_area_fill_pages(va);
 	}
 	kasan_spin_unlock(&vmap_area_lock);
 	return pfn;

@@ -25,6 +25,8 @@
 #define VMK_STACK	0x00040000u	/* first page is a hardware guard */
 #define VMK_MALLOC	0x00080000u	/* a big malloc() block: free()d, not vfree()d */
 #define VMK_BLANK_PAGES	0x00100000u	/* its frames' struct pages not written yet */
+/* vmalloc.c: write them now (under vmap_area_lock). */
+void vmap_area_fill_pages(struct vmap_area *va);
 #define VMK_MALLOC_KIND_SHIFT 21	/* a big malloc block's enum malloc_kind (malloc.h) */
 #define VMK_MALLOC_KIND	0x00600000u
 

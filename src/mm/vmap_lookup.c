@@ -42,9 +42,13 @@ static enum found find_copy(kasan_spinlock_t *lock, const struct vmap_tree *tree
 		*copy = *va;
 	/* The frame behind addr, read under the lock (alias_pfns dies with
 	 * the area). */
-	if (va && pfn && addr < va->va_start + ((uintptr_t)va->nr_pages << PAGE_SHIFT))
+	if (va && pfn && addr < va->va_start + ((uintptr_t)va->nr_pages << PAGE_SHIFT)) {
 		*pfn = va->alias_pfns ? va->alias_pfns[(addr - va->va_start) >> PAGE_SHIFT]
 				      : identity_pfn(addr);
+		/* The report prints that page: as Linux would see it. */
+		if (lock == &vmap_area_lock)
+			vmap_area_fill_pages(va);
+	}
 	kasan_spin_unlock(lock);
 	return va ? FOUND : NOT_FOUND;
 }

@@ -162,6 +162,20 @@ if "$ROOT/build/bin/vmkasan-cc" --cc=gcc -g -O1 "$HERE/frames.c" -o "$OUT/frames
 else
 	not_ok "frames.c builds" "$OUT/frames.build"
 fi
+# A live vmalloc area's page, as Linux dumps it after the mapping: the
+# frame is in use (one reference, allocated), even though vmalloc left
+# its struct page blank until asked (mm answers the report's question).
+if "$ROOT/build/bin/vmkasan-cc" -g "$ROOT/examples/demo.c" -o "$OUT/demo" >"$OUT/demo.build" 2>&1; then
+	env -u VMKASAN_OPTIONS "$OUT/demo" >/dev/null 2>"$OUT/demo.log"
+	if sed -n '/^The buggy address belongs to the physical page:$/,/^page dumped/p' "$OUT/demo.log" |
+		tr '\n' '|' | grep -q '^The buggy address belongs to the physical page:|page: refcount:1 .*|flags: 0x[0-9a-f]*(allocated.*)|'; then
+		ok "vmalloc: the live area's physical page is dumped as in use (refcount:1, allocated)"
+	else
+		not_ok "vmalloc: the live area's physical page is dumped as in use" "$OUT/demo.log"
+	fi
+else
+	not_ok "examples/demo.c builds" "$OUT/demo.build"
+fi
 # The kernel suite: a KUnit case's report, every frame (the test, the
 # KUnit task it runs in).
 bin=$OUT/kasan_test-gcc
