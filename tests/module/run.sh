@@ -14,21 +14,6 @@ INSMOD=$ROOT/build/bin/vmkasan-insmod
 SRC=$ROOT/tests/module
 
 # live areas and slab objects the same before and after
-live_same() {
-	[ -n "$(field before live_areas "$1")" ] &&
-	[ "$(field before live_areas "$1")" = "$(field after live_areas "$1")" ] &&
-	[ "$(field before slab_objects "$1")" = "$(field after slab_objects "$1")" ]
-}
-used_shadow() {	# when file: populated shadow pages minus the refcount cache
-	echo $(( $(field "$1" shadow_pages "$2") - $(field "$1" cached "$2") ))
-}
-same_live() {	# desc file
-	if live_same "$2" && [ "$(used_shadow before "$2")" = "$(used_shadow after "$2")" ]; then
-		ok "$1"
-	else
-		not_ok "$1" "$2"
-	fi
-}
 
 # Linux's lib/test_vmalloc.c, unchanged, as a module: what `modprobe
 # test_vmalloc nr_threads=2 test_loop_count=20 run_test_mask=2047` runs.
@@ -236,8 +221,7 @@ for cc in gcc clang; do
 	if [ -f "$o/kasan_test.ko" ]; then
 		"$o/modprog" leak "$o" kasan_test >"$o/kt-leak.out" 2>"$o/kt-leak.err"
 		if grep -q '^ok 1 kasan$' "$o/kt-leak.out" && grep -q '^load: ok (0)$' "$o/kt-leak.out" &&
-			[ -n "$(field before live_areas "$o/kt-leak.out")" ] &&
-			[ "$(field before live_areas "$o/kt-leak.out")" = "$(field after live_areas "$o/kt-leak.out")" ] &&
+			unchanged "$o/kt-leak.out" live_areas &&
 			[ "$(used_shadow before "$o/kt-leak.out")" = "$(used_shadow after "$o/kt-leak.out")" ]; then
 			ok "$cc: kasan_test.ko unloaded after its suite: no area or shadow left"
 		else
@@ -281,7 +265,7 @@ for cc in gcc clang; do
 	n=1 bad="" loaded=no
 	while [ $n -le 60 ]; do
 		VMKASAN_OPTIONS=fail_nth=$n "$o/modprog" leak "$o" >"$o/fi.out" 2>&1
-		if grep -q '^BUG: KASAN' "$o/fi.out" || ! live_same "$o/fi.out"; then
+		if grep -q '^BUG: KASAN' "$o/fi.out" || ! unchanged "$o/fi.out" live_areas slab_objects; then
 			bad="$bad $n"; cp "$o/fi.out" "$o/fi-$n.out"
 		fi
 		grep -q '^load: ok' "$o/fi.out" && { loaded=yes; break; }
@@ -302,9 +286,7 @@ for cc in gcc clang; do
 	VMKASAN_OPTIONS=vmalloc_shadow=refcount:vmalloc_shadow_cache=0 "$o/modprog" cycles "$o" 1000 \
 		>"$o/cycles.out" 2>&1
 	echo "exit $?" >>"$o/cycles.out"
-	if grep -q '^exit 0$' "$o/cycles.out" && live_same "$o/cycles.out" &&
-		[ "$(field before shadow_pages "$o/cycles.out")" = "$(field after shadow_pages "$o/cycles.out")" ] &&
-		[ "$(field before vma_count "$o/cycles.out")" = "$(field after vma_count "$o/cycles.out")" ]; then
+	if grep -q '^exit 0$' "$o/cycles.out" && unchanged "$o/cycles.out" live_areas slab_objects shadow_pages vma_count; then
 		ok "$cc: 1000 load/unload cycles (refcount): areas, objects, resident shadow, mappings as at the start"
 	else
 		not_ok "$cc: 1000 load/unload cycles (refcount): areas, objects, resident shadow, mappings as at the start" \

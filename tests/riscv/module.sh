@@ -22,24 +22,6 @@ if ! command -v riscv64-unknown-elf-gcc >/dev/null 2>&1 || [ ! -x "$QEMU" ]; the
 	finish
 fi
 
-# areas, objects and shadow in use (populated minus the refcount cache)
-# the same before and after
-same_live() {	# desc file
-	local f=$2 w
-	for w in live_areas slab_objects; do
-		if [ -z "$(field before $w "$f")" ] || [ "$(field before $w "$f")" != "$(field after $w "$f")" ]; then
-			not_ok "$1" "$f"
-			return
-		fi
-	done
-	if [ $(( $(field before shadow_pages "$f") - $(field before cached "$f") )) != \
-	     $(( $(field after shadow_pages "$f") - $(field after cached "$f") )) ]; then
-		not_ok "$1" "$f"
-		return
-	fi
-	ok "$1"
-}
-
 CCS=gcc
 clang --target=riscv64-linux-gnu -march=rv64imac -c -x c /dev/null -o /dev/null 2>/dev/null &&
 	command -v ld.lld >/dev/null 2>&1 && CCS="gcc clang"
@@ -148,11 +130,7 @@ for cc in $CCS; do
 	# off: areas, objects and resident shadow back to where they started
 	VMKASAN_OPTIONS=vmalloc_shadow=refcount:vmalloc_shadow_cache=0 run cycles cycles 1000
 	if grep -q '^exit 0$' "$o/cycles.out" &&
-	   [ -n "$(field before resident "$o/cycles.out")" ] &&
-	   [ "$(field before resident "$o/cycles.out")" = "$(field after resident "$o/cycles.out")" ] &&
-	   [ "$(field before shadow_pages "$o/cycles.out")" = "$(field after shadow_pages "$o/cycles.out")" ] &&
-	   [ "$(field before live_areas "$o/cycles.out")" = "$(field after live_areas "$o/cycles.out")" ] &&
-	   [ "$(field before slab_objects "$o/cycles.out")" = "$(field after slab_objects "$o/cycles.out")" ]; then
+	   unchanged "$o/cycles.out" resident shadow_pages live_areas slab_objects; then
 		ok "$cc: 1000 load/unload cycles (refcount): areas, objects, resident shadow as at the start"
 	else
 		not_ok "$cc: 1000 load/unload cycles (refcount): areas, objects, resident shadow as at the start" \
@@ -169,10 +147,8 @@ for cc in $CCS; do
 		echo "exit $?" >>"$o/fi.out"
 		if grep -q '^BUG: KASAN\|Oops' "$o/fi.out" || ! grep -q '^exit 0$' "$o/fi.out" ||
 		   ! grep -q '^after:' "$o/fi.out" ||
-		   [ "$(field before live_areas "$o/fi.out")" != "$(field after live_areas "$o/fi.out")" ] ||
-		   [ "$(field before slab_objects "$o/fi.out")" != "$(field after slab_objects "$o/fi.out")" ] ||
-		   [ $(( $(field before shadow_pages "$o/fi.out") - $(field before cached "$o/fi.out") )) != \
-		     $(( $(field after shadow_pages "$o/fi.out") - $(field after cached "$o/fi.out") )) ]; then
+		   ! unchanged "$o/fi.out" live_areas slab_objects ||
+		   [ "$(used_shadow before "$o/fi.out")" != "$(used_shadow after "$o/fi.out")" ]; then
 			bad="$bad $n"; cp "$o/fi.out" "$o/fi-$n.out"
 		fi
 		grep -q '^load: ok' "$o/fi.out" && { loaded=yes; break; }
@@ -201,7 +177,7 @@ for cc in $CCS; do
 			grep -q '^load: failed' "$f.out" && refused=$((refused + 1))
 			if [ $rc != 0 ] || grep -q 'internal error\|BUG: KASAN\|Oops' "$f.out" ||
 			   ! grep -q '^after:' "$f.out" ||
-			   [ "$(field before live_areas "$f.out")" != "$(field after live_areas "$f.out")" ]; then
+			   ! unchanged "$f.out" live_areas; then
 				echo "$b: exit $rc" >>"$o/bad.sum"
 				head -5 "$f.out" >>"$o/bad.sum"
 			fi
