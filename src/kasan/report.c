@@ -103,37 +103,39 @@ void kasan_report_lock_all(bool lock)
 		kasan_spin_unlock(&report_lock);
 }
 
+/* A loaded module's name if sym is in one (the port says so with
+ * module_off -1), else NULL: Linux's %pS and frame lines add " [name]". */
+static const char *loaded_module(const struct plat_symbol *sym)
+{
+	return sym->func && sym->module_off == (uintptr_t)-1 ? sym->module : NULL;
+}
+
 /*
  * The kernel's frame line, " func+0xoff/0xsize", with " [name]" where
- * Linux prints a module's name: a loaded module's code (the plat_symbol
- * says so with module_off -1), and code outside the program, in a shared
- * object.  Linux's scripts/decode_stacktrace.sh reads the symbol as the
- * last word (or the one before a [module]) and adds file:line itself.
+ * Linux prints a module's name: a loaded module's code, and code outside
+ * the program, in a shared object.  Linux's scripts/decode_stacktrace.sh
+ * reads the symbol as the last word (or the one before a [module]) and
+ * adds file:line itself.
  */
 static bool print_linux_frame(const struct plat_symbol *sym, const char *prefix)
 {
-	const char *base = sym->module ? sym->module : "";
+	const char *tag = loaded_module(sym), *base = sym->module ? sym->module : "";
 
 	for (const char *p = base; *p; p++)
 		if (*p == '/')
 			base = p + 1;
+	for (const char *p = base; !tag && *p; p++)
+		if (!kasan_strncmp(p, ".so", 3))
+			tag = base;
 	if (sym->func)
 		kasan_printf("%s%s+0x%lx/0x%lx", prefix, sym->func, (unsigned long)sym->func_off,
 			     (unsigned long)sym->func_size);
 	else
 		kasan_printf("%s0x%lx", prefix, (unsigned long)sym->module_off);
-	if (sym->func && sym->module_off == (uintptr_t)-1) {
-		kasan_printf(" [%s]\n", sym->module);
-		return false;
-	}
-	for (const char *p = base; *p; p++) {
-		if (!kasan_strncmp(p, ".so", 3)) {
-			kasan_printf(" [%s]", base);
-			break;
-		}
-	}
+	if (tag)
+		kasan_printf(" [%s]", tag);
 	kasan_printf("\n");
-	return sym->func && !kasan_strcmp(sym->func, "main");
+	return !loaded_module(sym) && sym->func && !kasan_strcmp(sym->func, "main");
 }
 
 /*
@@ -169,7 +171,7 @@ static bool print_symbolized(uintptr_t pc, bool is_return_addr, const char *pref
 		kasan_printf("%s%s+0x%lx", prefix, sym.module, (unsigned long)sym.module_off);
 	if (sym.file)
 		kasan_printf(" %s:%u", sym.file, sym.line);
-	if (sym.func && sym.module_off == (uintptr_t)-1)	/* a loaded module */
+	if (loaded_module(&sym))
 		kasan_printf(" [%s]", sym.module);
 	else if (sym.func)
 		kasan_printf(" [%s+0x%lx]", sym.module, (unsigned long)sym.module_off);
@@ -449,9 +451,8 @@ static void print_report(const struct kasan_report_info *info)
 	if (kasan_flags.symbolize && plat_symbolize(a->ip, !a->fault, &sym) && sym.func)
 		kasan_printf("BUG: KASAN: %s in %s+0x%lx/0x%lx%s%s%s\n", type, sym.func,
 			     (unsigned long)sym.func_off, (unsigned long)sym.func_size,
-			     sym.module_off == (uintptr_t)-1 ? " [" : "",	/* a module's, as %pS */
-			     sym.module_off == (uintptr_t)-1 ? sym.module : "",
-			     sym.module_off == (uintptr_t)-1 ? "]" : "");
+			     loaded_module(&sym) ? " [" : "", loaded_module(&sym) ? sym.module : "",
+			     loaded_module(&sym) ? "]" : "");
 	else
 		kasan_printf("BUG: KASAN: %s in 0x%lx\n", type, (unsigned long)a->ip);
 	if (a->addr_unknown)

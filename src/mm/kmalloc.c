@@ -233,8 +233,9 @@ static void *kmalloc_large(size_t size, size_t room, uint16_t mark, gfp_t gfp, u
 	struct page *pg;
 	uintptr_t p;
 
-	/* Before order_for: its loop never ends for sizes near SIZE_MAX. */
-	if (size > KMALLOC_MAX_SIZE || room > KMALLOC_MAX_SIZE + PAGE_SIZE)
+	/* Before order_for: its loop never ends for sizes near SIZE_MAX
+	 * (room is at most a granule or two past size). */
+	if (size > KMALLOC_MAX_SIZE)
 		return NULL;
 	order = order_for(room);
 	pg = pages_alloc_path(gfp, order, FAIL_SLAB);
