@@ -160,6 +160,10 @@ struct hlist_node { struct hlist_node *next, **pprev; };
 #define __rcu
 #define __iomem
 #define __must_check
+/* sparse's lock context annotations: nothing to the compiler. */
+#define __must_hold(x)
+#define __acquires(x)
+#define __releases(x)
 #define __maybe_unused __attribute__((unused))
 #define __always_unused __attribute__((unused))
 #define __aligned(x) __attribute__((aligned(x)))
@@ -190,7 +194,14 @@ struct hlist_node { struct hlist_node *next, **pprev; };
 #define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
 #define round_up(x, y) ((((x) - 1) | ((__typeof__(x))((y) - 1))) + 1)
 #define round_down(x, y) ((x) & ~((__typeof__(x))((y) - 1)))
+#if __has_include(<vmkasan_ksrc.h>)
+/* With the kernel source's headers taken (vmkasan-kunit), its own
+ * <linux/align.h> and <linux/bits.h>: one definition of each macro,
+ * the one the taken headers (bitmap.h, xarray.h ...) expect. */
+#include <linux/align.h>
+#else
 #define ALIGN(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
+#endif
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
 #define min(a, b) ((a) < (b) ? (a) : (b))
 #define max(a, b) ((a) > (b) ? (a) : (b))
@@ -240,9 +251,12 @@ static inline u32 ror32(u32 w, unsigned int s) { return (w >> (s & 31)) | (w << 
 #undef static_assert
 #define static_assert(expr, ...) __vmk_static_assert(expr, ##__VA_ARGS__, #expr)
 #define __vmk_static_assert(expr, msg, ...) _Static_assert(expr, msg)
+#ifndef _LINUX_ALIGN_H
 #define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
 #define PTR_ALIGN(p, a) ((__typeof__(p))ALIGN((unsigned long)(p), (a)))
-#define IS_ERR_VALUE(x) ((unsigned long)(void *)(x) >= (unsigned long)-4095)
+#endif
+#define MAX_ERRNO 4095
+#define IS_ERR_VALUE(x) ((unsigned long)(void *)(x) >= (unsigned long)-MAX_ERRNO)
 static inline void *ERR_PTR(long e) { return (void *)e; }
 static inline long PTR_ERR(const void *p) { return (long)p; }
 static inline bool IS_ERR(const void *p) { return IS_ERR_VALUE(p); }
@@ -264,11 +278,16 @@ static inline bool IS_ERR_OR_NULL(const void *p) { return !p || IS_ERR_VALUE(p);
 #ifndef ULLONG_MAX
 #define ULLONG_MAX (~0ULL)
 #endif
-#define BITS_PER_BYTE 8
 #define BITS_PER_LONG 64
+#define BITS_PER_LONG_LONG 64
+#if __has_include(<vmkasan_ksrc.h>)
+#include <linux/bits.h>
+#else
+#define BITS_PER_BYTE 8
 #define BIT(n) (1UL << (n))
 #define BIT_MASK(nr) (1UL << ((nr) % BITS_PER_LONG))
 #define BIT_WORD(nr) ((nr) / BITS_PER_LONG)
+#endif
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
 #define PAGE_MASK (~(PAGE_SIZE - 1))
@@ -288,6 +307,29 @@ static inline bool IS_ERR_OR_NULL(const void *p) { return !p || IS_ERR_VALUE(p);
 #define __GFP_HIGHMEM 0
 #define __GFP_COMP 0
 #define __GFP_ACCOUNT 0
+/* The remaining bits, where 6.12's gfp_types.h puts them (the runtime's
+ * allocators honour __GFP_ZERO only); xarray keeps its own flags, and
+ * the radix tree its root tags, above __GFP_BITS_SHIFT: that is
+ * gfp_types.h's ___GFP_LAST_BIT without KASAN_HW_TAGS, LOCKDEP and
+ * SLAB_OBJ_EXT. */
+#define __GFP_DMA 0x01u
+#define __GFP_DMA32 0x04u
+#define __GFP_MOVABLE 0x08u
+#define __GFP_RECLAIMABLE 0x10u
+#define __GFP_HIGH 0x20u
+#define __GFP_IO 0x40u
+#define __GFP_FS 0x80u
+#define __GFP_DIRECT_RECLAIM 0x400u
+#define __GFP_KSWAPD_RECLAIM 0x800u
+#define __GFP_RECLAIM (__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
+#define GFP_ZONEMASK (__GFP_DMA | __GFP_HIGHMEM | __GFP_DMA32 | __GFP_MOVABLE)
+#define GFP_KERNEL_ACCOUNT (GFP_KERNEL | __GFP_ACCOUNT)
+#define __GFP_BITS_SHIFT 24
+#define __GFP_BITS_MASK ((gfp_t)((1 << __GFP_BITS_SHIFT) - 1))
+static inline bool gfpflags_allow_blocking(gfp_t gfp) { return !!(gfp & __GFP_DIRECT_RECLAIM); }
+/* include/linux/sched/mm.h: a blocking allocation may sleep (no
+ * fs_reclaim lockdep map here). */
+#define might_alloc(gfp) do { if (gfpflags_allow_blocking(gfp)) might_sleep(); } while (0)
 #define PAGE_KERNEL_RO PAGE_KERNEL
 #define cond_resched() do { } while (0)
 #define might_sleep() do { } while (0)
@@ -462,12 +504,19 @@ static inline void kasan_poison(const void *addr, size_t size, u8 value, bool in
 #define kasan_test_rust_uaf() do { } while (0)
 #define kmalloc_track_caller(s, g) kmalloc(s, g)
 #define kmem_cache_alloc_noprof kmem_cache_alloc
+/* Reclaimable caches: accounting the runtime has no use for (the value
+ * Linux gave it before 6.9's flag renumbering). */
+#define SLAB_RECLAIM_ACCOUNT 0x00020000u
+/* No list_lru (memcg-aware shrinker lists) here: the plain allocation. */
+#define kmem_cache_alloc_lru(s, lru, gfp) kmem_cache_alloc((s), (gfp))
 #define KMEM_CACHE(s, f) kmem_cache_create(#s, sizeof(struct s), __alignof__(struct s), (f), NULL)
 #define kmalloc_large_node(s, g, n) kmalloc(s, g)
 #define __vmalloc(size, gfp) __vmalloc_node((size), 1, (gfp), NUMA_NO_NODE, __builtin_return_address(0))
 #define vmalloc_node(size, node) vmalloc(size)
 /* One memory node here: the _node allocators are the plain ones. */
 #define kzalloc_node(size, gfp, node) kmalloc_node((size), (gfp) | __GFP_ZERO, (node))
+#define kmalloc_array_node(n, size, gfp, node) kmalloc_array((n), (size), (gfp))
+#define kcalloc_node(n, size, gfp, node) kmalloc_array((n), (size), (gfp) | __GFP_ZERO)
 #define kvmalloc_node(size, gfp, node) kvmalloc((size), (gfp))
 #define kvzalloc_node(size, gfp, node) kvzalloc((size), (gfp))
 #define vfree_atomic(p) vfree(p)
@@ -565,6 +614,50 @@ static inline bool test_bit(long nr, const volatile void *addr)
 	/* The arch part is plain C (asm-generic generic_test_bit): checked too. */
 	return (*p >> (nr % BITS_PER_LONG)) & 1;
 }
+/* The generic helpers of include/linux/bitops.h (that header is not
+ * taken: it is tied to the arch's asm/bitops.h, whose instrumented
+ * operations are the ones above). */
+#ifndef BITS_PER_TYPE
+#define BITS_PER_TYPE(t) (sizeof(t) * BITS_PER_BYTE)
+#endif
+#define BITS_TO_LONGS(nr) (((nr) + BITS_PER_TYPE(long) - 1) / BITS_PER_TYPE(long))
+#define BITS_TO_U64(nr) (((nr) + BITS_PER_TYPE(u64) - 1) / BITS_PER_TYPE(u64))
+#define BITS_TO_U32(nr) (((nr) + BITS_PER_TYPE(u32) - 1) / BITS_PER_TYPE(u32))
+#define BITS_TO_BYTES(nr) (((nr) + BITS_PER_BYTE - 1) / BITS_PER_BYTE)
+/* asm-generic/bitsperlong.h: nbits known at compile time to fit one word. */
+#define small_const_nbits(nbits) \
+	(__builtin_constant_p(nbits) && (nbits) <= BITS_PER_LONG && (nbits) > 0)
+#define assign_bit(nr, addr, v) ((v) ? set_bit((nr), (addr)) : clear_bit((nr), (addr)))
+#define __assign_bit(nr, addr, v) ((v) ? __set_bit((nr), (addr)) : __clear_bit((nr), (addr)))
+/* The position of the n-th (from 0) set bit of word, BITS_PER_LONG if
+ * it has no more than n: drop the lowest set bit n times. */
+static inline unsigned int fns(unsigned long word, unsigned int n)
+{
+	for (; word && n; n--)
+		word &= word - 1;
+	return word ? (unsigned int)__builtin_ctzl(word) : BITS_PER_LONG;
+}
+static inline s32 sign_extend32(u32 value, int index)
+{
+	u8 shift = 31 - index;
+
+	return (s32)(value << shift) >> shift;
+}
+static inline s64 sign_extend64(u64 value, int index)
+{
+	u8 shift = 63 - index;
+
+	return (s64)(value << shift) >> shift;
+}
+/* log2 of count rounded up; -1 for 0 (include/linux/bitops.h). */
+static inline int get_count_order(unsigned int count)
+{
+	return count ? fls(count - 1) : -1;
+}
+static inline int get_count_order_long(unsigned long l)
+{
+	return l ? (int)fls_long(l - 1) : -1;
+}
 static inline __VMK_NOASAN unsigned long __vmk_xor_raw(volatile unsigned long *addr,
 						      unsigned long mask)
 {
@@ -655,6 +748,7 @@ __VMK_ATOMICS(atomic64, atomic64_t, long long)
 #ifndef __vmkasan_riscv__
 #include "vmkasan_sched.h"
 #include "vmkasan_workqueue.h"
+#include "vmkasan_lib.h"
 #endif
 
 /* ---- mempool (mm/mempool.c): elements in the pool are poisoned ---- */

@@ -796,6 +796,7 @@ __VMK_WEAK int __vmk_kunit_main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	vmkasan_set_report_hook(__vmk_kunit_report_hook);
+	__vmk_start_kernel();
 	if (__vmk_module_init) {
 		int r = __vmk_module_init(), status = 0;
 

@@ -38,16 +38,18 @@ rbtree_test: lib/rbtree_test.c lib/rbtree.c lib/random32.c
 crc32test: lib/crc32test.c lib/crc32.c
 slub_kunit: lib/slub_kunit.c
 test_hash: lib/test_hash.c fs/namei.c:full_name_hash,hashlen_string
+test_xarray: lib/test_xarray.c lib/xarray.c lib/radix-tree.c lib/find_bit.c lib/bitmap.c
 "
 
 if [ ! -f "$TARBALL" ]; then
 	echo "no $TARBALL: apt-get install linux-source-6.12" >"$OUT/missing"
 	not_ok "Linux 6.12 source tarball present" "$OUT/missing"; finish
 fi
-# What the runner needs of the source: include/ and the listed files.
+# What the runner needs of the source: include/, lib/'s local headers
+# ("radix-tree.h", "kstrtox.h") and the listed files.
 want=$(echo "$SUITES" | sed -n 's/^[^:]*://p' | tr ' ' '\n' | grep . | sed 's/:.*//' | sort -u | sed "s|^|$TOP/|")
 rm -rf "$OUT/src" && mkdir -p "$OUT/src" &&
-	tar -xf "$TARBALL" -C "$OUT/src" "$TOP/include" "$TOP/lib/gen_crc32table.c" "$TOP/lib/crc32defs.h" \
+	tar -xf "$TARBALL" -C "$OUT/src" --wildcards "$TOP/include" "$TOP/lib/gen_crc32table.c" "$TOP/lib/*.h" \
 		"$TOP/tools/testing/selftests/kselftest_module.h" "$TOP/tools/testing/selftests/kselftest.h" $want ||
 	{ not_ok "extract the kernel files"; finish; }
 KSRC=$OUT/src/$TOP

@@ -11,6 +11,7 @@
 struct __vmk_devres {
 	struct __vmk_devres *next;
 	void *p;
+	void (*action)(void *);	/* devm_add_action()'s, else p is kfree()d */
 };
 struct device {
 	const char *init_name;
@@ -35,6 +36,7 @@ __VMK_WEAK void *devm_kmalloc(struct device *dev, size_t size, gfp_t gfp)
 		return NULL;
 	}
 	r->p = p;
+	r->action = NULL;
 	spin_lock(&dev->devres_lock);
 	r->next = dev->devres;
 	dev->devres = r;
@@ -81,8 +83,35 @@ __VMK_WEAK void __vmk_devres_release_all(struct device *dev)
 		struct __vmk_devres *r = dev->devres;
 
 		dev->devres = r->next;
-		kfree(r->p);
+		if (r->action)
+			r->action(r->p);
+		else
+			kfree(r->p);
 		kfree(r);
 	}
+}
+/* action(data) when the device goes away; if that cannot be recorded,
+ * now, and -ENOMEM (drivers/base/devres.c's devm_add_action_or_reset). */
+__VMK_WEAK int devm_add_action(struct device *dev, void (*action)(void *), void *data)
+{
+	struct __vmk_devres *r = kmalloc(sizeof(*r), GFP_KERNEL);
+
+	if (!r)
+		return -ENOMEM;
+	r->p = data;
+	r->action = action;
+	spin_lock(&dev->devres_lock);
+	r->next = dev->devres;
+	dev->devres = r;
+	spin_unlock(&dev->devres_lock);
+	return 0;
+}
+static inline int devm_add_action_or_reset(struct device *dev, void (*action)(void *), void *data)
+{
+	int ret = devm_add_action(dev, action, data);
+
+	if (ret)
+		action(data);
+	return ret;
 }
 #endif
