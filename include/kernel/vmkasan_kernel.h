@@ -39,6 +39,15 @@
 #include <unistd.h>
 
 #define __VMK_WEAK __attribute__((weak))
+/* The C library names both byte orders (<bits/endian.h>, for its
+ * __BYTE_ORDER comparisons); the kernel defines only its own, and its
+ * code asks "#ifdef __BIG_ENDIAN" (lib/bitmap-str.c). */
+#undef __BIG_ENDIAN
+/* The kernel has no errno variable: the name is free for its own use
+ * (lib/test_bitmap.c's struct field).  The layer's libc calls read it
+ * as __vmk_errno. */
+#define __vmk_errno (*__errno_location())
+#undef errno
 
 /* ---- configuration: generic KASAN with everything it has here ---- */
 #define CONFIG_KASAN 1
@@ -50,6 +59,7 @@
 #define CONFIG_64BIT 1
 #define CONFIG_CRC32_SLICEBY8 1	/* lib/Kconfig's default */
 #define CONFIG_KUNIT 1
+#define CONFIG_PRINTK 1
 #define CONFIG_SLUB 1
 #if defined(__clang__)
 #define CONFIG_CC_IS_CLANG 1
@@ -165,6 +175,7 @@ struct hlist_node { struct hlist_node *next, **pprev; };
 #define __acquires(x)
 #define __releases(x)
 #define __maybe_unused __attribute__((unused))
+#define __used __attribute__((__used__))
 #define __always_unused __attribute__((unused))
 #define __aligned(x) __attribute__((aligned(x)))
 #define __packed __attribute__((packed))
@@ -245,7 +256,23 @@ static inline u32 ror32(u32 w, unsigned int s) { return (w >> (s & 31)) | (w << 
 	fprintf(stderr, "WARNING: %s:%d\n", __FILE__, __LINE__);			\
 	fprintf(stderr, fmt, ##__VA_ARGS__); } __c; })
 #define WARN_ONCE(c, fmt, ...) WARN(c, fmt, ##__VA_ARGS__)
-#define BUILD_BUG_ON(c) _Static_assert(!(c), #c)
+/* As include/linux/compiler_types.h's compiletime_assert(): a call to a
+ * function the compiler refuses (error attribute) that only a true
+ * condition leaves in the code, so a condition the optimiser folds
+ * counts, not only a constant expression (lib/test_bitmap.c asserts
+ * __builtin_constant_p() of folded bit operations). */
+#if __has_attribute(__error__)
+#define __VMK_CT_ERROR(msg) __attribute__((__error__(msg)))
+#else
+#define __VMK_CT_ERROR(msg)
+#endif
+#define BUILD_BUG_ON(c) __vmk_build_bug_on(c, "BUILD_BUG_ON failed: " #c, __COUNTER__)
+#define __vmk_build_bug_on(c, msg, n) __vmk_build_bug_on2(c, msg, n)
+#define __vmk_build_bug_on2(c, msg, n) do {					\
+	extern void __vmk_build_bug_##n(void) __VMK_CT_ERROR(msg);    	\
+	if (c)									\
+		__vmk_build_bug_##n();						\
+} while (0)
 /* static_assert(expr[, msg]): the message defaults to the expression,
  * as include/linux/build_bug.h's does (C11's needs one). */
 #undef static_assert
@@ -353,12 +380,21 @@ static inline bool gfpflags_allow_blocking(gfp_t gfp) { return !!(gfp & __GFP_DI
 #ifndef pr_fmt
 #define pr_fmt(fmt) fmt
 #endif
+#ifdef __vmkasan_riscv__
 #define printk(fmt, ...) fprintf(stderr, fmt, ##__VA_ARGS__)
-#define pr_err(fmt, ...) fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__)
-#define pr_warn(fmt, ...) fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__)
-#define pr_info(fmt, ...) fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__)
+#else
+/* The kernel's printf family, with its %p extensions (%*pb, %*pbl, %px). */
+#include "vmkasan_printf.h"
+#endif
+#define pr_emerg(fmt, ...) printk(pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_alert(fmt, ...) printk(pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_crit(fmt, ...) printk(pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_err(fmt, ...) printk(pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_warn(fmt, ...) printk(pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_notice(fmt, ...) printk(pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_info(fmt, ...) printk(pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_debug(fmt, ...) do { } while (0)
-#define pr_cont(fmt, ...) fprintf(stderr, fmt, ##__VA_ARGS__)
+#define pr_cont(fmt, ...) printk(fmt, ##__VA_ARGS__)
 
 static inline char *strnstr(const char *s1, const char *s2, size_t len)
 {
@@ -591,22 +627,43 @@ static inline unsigned long __vmk_bit_rmw(long nr, volatile void *addr, int op, 
 	__VMK_CHECKW(p, sizeof(*p));
 	return __vmk_bitop_raw(p, BIT_MASK(nr), op, atomic);
 }
+/* As include/linux/bitops.h's bitop(): a non-atomic operation whose bit
+ * number, address and word are all known at compile time is the plain
+ * C one (asm-generic's const_*), which the compiler folds away (no
+ * access is left to check; lib/test_bitmap.c's test_bitmap_const_eval
+ * asserts the folding); any other is the instrumented one. */
+#define __vmk_bitop_const(nr, a)						\
+	(__builtin_constant_p(nr) &&						\
+	 __builtin_constant_p((unsigned long)(a) != 0UL) && (unsigned long)(a) != 0UL && \
+	 __builtin_constant_p(*(const unsigned long *)(a)))
+static __always_inline unsigned long __vmk_bit_plain(long nr, volatile void *addr, int op)
+{
+	unsigned long *p = (unsigned long *)addr + BIT_WORD(nr), m = BIT_MASK(nr), old = *p;
+
+	*p = op == 1 ? old & ~m : op == 2 ? old | m : old ^ m;
+	return old & m;
+}
+#define __vmk_bitop(nr, a, op) (__vmk_bitop_const((nr), (a)) ?			\
+	__vmk_bit_plain((nr), (a), (op)) : __vmk_bit_rmw((nr), (a), (op), false))
 #define set_bit(nr, a) ((void)__vmk_bit_rmw((nr), (a), 2, true))
-#define __set_bit(nr, a) ((void)__vmk_bit_rmw((nr), (a), 2, false))
+#define __set_bit(nr, a) ((void)__vmk_bitop((nr), (a), 2))
 #define clear_bit(nr, a) ((void)__vmk_bit_rmw((nr), (a), 1, true))
-#define __clear_bit(nr, a) ((void)__vmk_bit_rmw((nr), (a), 1, false))
+#define __clear_bit(nr, a) ((void)__vmk_bitop((nr), (a), 1))
 #define clear_bit_unlock(nr, a) ((void)__vmk_bit_rmw((nr), (a), 1, true))
 #define __clear_bit_unlock(nr, a) ((void)__vmk_bit_rmw((nr), (a), 1, false))
 #define change_bit(nr, a) ((void)__vmk_bit_rmw((nr), (a), 3, true))
-#define __change_bit(nr, a) ((void)__vmk_bit_rmw((nr), (a), 3, false))
+#define __change_bit(nr, a) ((void)__vmk_bitop((nr), (a), 3))
 #define test_and_set_bit(nr, a) (__vmk_bit_rmw((nr), (a), 2, true) != 0)
-#define __test_and_set_bit(nr, a) (__vmk_bit_rmw((nr), (a), 2, false) != 0)
+#define __test_and_set_bit(nr, a) (__vmk_bitop((nr), (a), 2) != 0)
 #define test_and_set_bit_lock(nr, a) (__vmk_bit_rmw((nr), (a), 2, true) != 0)
 #define test_and_clear_bit(nr, a) (__vmk_bit_rmw((nr), (a), 1, true) != 0)
-#define __test_and_clear_bit(nr, a) (__vmk_bit_rmw((nr), (a), 1, false) != 0)
+#define __test_and_clear_bit(nr, a) (__vmk_bitop((nr), (a), 1) != 0)
 #define test_and_change_bit(nr, a) (__vmk_bit_rmw((nr), (a), 3, true) != 0)
-#define __test_and_change_bit(nr, a) (__vmk_bit_rmw((nr), (a), 3, false) != 0)
-static inline bool test_bit(long nr, const volatile void *addr)
+#define __test_and_change_bit(nr, a) (__vmk_bitop((nr), (a), 3) != 0)
+#define test_bit(nr, addr) (__vmk_bitop_const((nr), (addr)) ?			\
+	(bool)((*((const unsigned long *)(addr) + BIT_WORD(nr)) >> ((nr) % BITS_PER_LONG)) & 1) : \
+	__vmk_test_bit((nr), (addr)))
+static inline bool __vmk_test_bit(long nr, const volatile void *addr)
 {
 	const volatile unsigned long *p = (const volatile unsigned long *)addr + BIT_WORD(nr);
 
@@ -624,6 +681,7 @@ static inline bool test_bit(long nr, const volatile void *addr)
 #define BITS_TO_U64(nr) (((nr) + BITS_PER_TYPE(u64) - 1) / BITS_PER_TYPE(u64))
 #define BITS_TO_U32(nr) (((nr) + BITS_PER_TYPE(u32) - 1) / BITS_PER_TYPE(u32))
 #define BITS_TO_BYTES(nr) (((nr) + BITS_PER_BYTE - 1) / BITS_PER_BYTE)
+#define DECLARE_BITMAP(name, bits) unsigned long name[BITS_TO_LONGS(bits)]
 /* asm-generic/bitsperlong.h: nbits known at compile time to fit one word. */
 #define small_const_nbits(nbits) \
 	(__builtin_constant_p(nbits) && (nbits) <= BITS_PER_LONG && (nbits) > 0)
@@ -915,6 +973,7 @@ static inline int unregister_trace_console(__vmk_console_probe_t probe, void *da
 #define MODULE_LICENSE(x)	__VMK_MODINFO(license, x)
 #define MODULE_AUTHOR(x)	__VMK_MODINFO(author, x)
 #define MODULE_DESCRIPTION(x)	__VMK_MODINFO(description, x)
+#define MODULE_INFO(tag, info)	__VMK_MODINFO(tag, info)
 #define MODULE_PARM_DESC(name, desc) __VMK_MODINFO(parm, #name ":" desc)
 struct __vmk_ksym { const void *addr; const char *name; };
 #define EXPORT_SYMBOL(x)							\
@@ -939,6 +998,7 @@ typedef int (*__vmk_initcall_t)(void);
 #define MODULE_LICENSE(x)
 #define MODULE_AUTHOR(x)
 #define MODULE_DESCRIPTION(x)
+#define MODULE_INFO(tag, info)
 #define EXPORT_SYMBOL(x)
 #define EXPORT_SYMBOL_GPL(x)
 #define EXPORT_SYMBOL_IF_KUNIT(x)
@@ -968,5 +1028,6 @@ __VMK_WEAK void (*__vmk_module_exit)(void);
 #endif
 
 #undef __VMK_LIBC
+#undef __BIG_ENDIAN
 
 #endif

@@ -65,6 +65,74 @@ static inline void kmemleak_alloc(const void *ptr, size_t size, int min_count, g
 }
 static inline void kmemleak_free(const void *ptr) { (void)ptr; }
 
+/* ---- lib/hexdump.c's printing (include/linux/printk.h): list
+ * lib/hexdump.c with a test that uses them ---- */
+enum { DUMP_PREFIX_NONE, DUMP_PREFIX_ADDRESS, DUMP_PREFIX_OFFSET };
+int hex_dump_to_buffer(const void *buf, size_t len, int rowsize, int groupsize,
+		       char *linebuf, size_t linebuflen, bool ascii);
+void print_hex_dump(const char *level, const char *prefix_str, int prefix_type,
+		    int rowsize, int groupsize, const void *buf, size_t len, bool ascii);
+
+/* ---- user copies: no user space here, a __user pointer is an address
+ * of this program.  The kernel side is checked, as
+ * include/linux/instrumented.h's instrument_copy_{from,to}_user do; the
+ * user side is accessed raw, as the arch's user access is not
+ * instrumented.  Nothing is left uncopied: 0. ---- */
+static inline __VMK_NOASAN void __vmk_user_copy(void *to, const void *from, unsigned long n)
+{
+	volatile char *d = to;
+	const volatile char *s = from;
+
+	while (n--)
+		*d++ = *s++;
+}
+static inline unsigned long copy_from_user(void *to, const void __user *from, unsigned long n)
+{
+	__kasan_check_write(to, n);
+	__vmk_user_copy(to, (const void *)from, n);
+	return 0;
+}
+static inline unsigned long copy_to_user(void __user *to, const void *from, unsigned long n)
+{
+	__kasan_check_read(from, n);
+	__vmk_user_copy((void *)to, from, n);
+	return 0;
+}
+
+/* ---- library functions that live in files the layer does not build
+ * whole: their declarations (the kernel's headers'), their definitions
+ * taken with vmkasan-kunit FILE.c:FUNC (lib/string.c:strnchrnul,
+ * fs/libfs.c:memory_read_from_buffer, mm/util.c:memdup_user_nul) ---- */
+char *strnchrnul(const char *s, size_t count, int c);
+ssize_t memory_read_from_buffer(void *to, size_t count, loff_t *ppos, const void *from, size_t available);
+void *memdup_user_nul(const void __user *src, size_t len);
+
+/* ---- include/linux/panic.h ---- */
+#define TAINT_WARN 9
+#define TAINT_TEST 18
+#define LOCKDEP_STILL_OK 0
+#define LOCKDEP_NOW_UNRELIABLE 1
+__VMK_WEAK unsigned long __vmk_tainted_mask;
+static inline void add_taint(unsigned int flag, int lockdep_ok)
+{
+	(void)lockdep_ok;
+	__atomic_fetch_or(&__vmk_tainted_mask, 1UL << flag, __ATOMIC_RELAXED);
+}
+static inline bool test_taint(unsigned int flag) { return (__vmk_tainted_mask >> flag) & 1; }
+/* kernel/panic.c: the message, then the end of the program. */
+__VMK_WEAK __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	__vmk_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	fprintf(stderr, "Kernel panic - not syncing: %s\n", msg);
+	abort();
+}
+
 /* lib/dump_stack.c: the caller's stack, from the C library's unwinder
  * (frames named as the dynamic symbol table knows them). */
 #include <execinfo.h>

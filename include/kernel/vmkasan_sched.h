@@ -56,7 +56,7 @@ static inline void __vmk_sleep_ns(u64 ns)
 {
 	struct timespec ts = { (time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull) };
 
-	while (nanosleep(&ts, &ts) && errno == EINTR)
+	while (nanosleep(&ts, &ts) && __vmk_errno == EINTR)
 		;
 }
 #define msleep(ms) __vmk_sleep_ns((u64)(ms) * 1000000ull)
