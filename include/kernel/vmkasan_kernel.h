@@ -176,6 +176,8 @@ struct hlist_node { struct hlist_node *next, **pprev; };
 #define __releases(x)
 #define __maybe_unused __attribute__((unused))
 #define __used __attribute__((__used__))
+#define __always_used __used __maybe_unused
+#define __cleanup(func) __attribute__((__cleanup__(func)))
 #define __always_unused __attribute__((unused))
 #define __aligned(x) __attribute__((aligned(x)))
 #define __packed __attribute__((packed))
