@@ -41,6 +41,7 @@ test_hash: lib/test_hash.c fs/namei.c:full_name_hash,hashlen_string
 test_xarray: lib/test_xarray.c lib/xarray.c lib/radix-tree.c lib/find_bit.c lib/bitmap.c
 test_bitmap: lib/test_bitmap.c lib/bitmap.c lib/bitmap-str.c lib/find_bit.c lib/hexdump.c lib/kstrtox.c lib/ctype.c lib/string.c:strnchrnul fs/libfs.c:memory_read_from_buffer mm/util.c:memdup_user_nul
 test_bitops: lib/test_bitops.c lib/find_bit.c
+test_bits: lib/test_bits.c
 test_ida: lib/test_ida.c lib/idr.c lib/xarray.c lib/radix-tree.c lib/find_bit.c lib/bitmap.c
 "
 
