@@ -6,11 +6,14 @@
 # as many tests as the file has KUNIT_CASE entries (the kernel's count);
 # a self-testing module (test_min_heap, rbtree_test) is one test that
 # passes when its init succeeds (or returns -EAGAIN to unload) with no
-# WARNING.  overflow_kunit's kmalloc(SIZE_MAX) hung vmkasan's kmalloc.
+# WARNING; one that counts its own checks (test_xarray, test_bitmap,
+# test_ida) must print the count UML's KASAN kernel prints.  overflow_kunit's kmalloc(SIZE_MAX) hung vmkasan's kmalloc.
 # Then the runner's and the layer's own behaviour: a kernel header the
 # layer does not provide is an error naming it (not the system's
 # user-space header); a failing case and an unexpected KASAN report make
-# the runner fail; a --kernel program may have its own main().
+# the runner fail; a --kernel program may have its own main(); a failing
+# self-testing module fails the run; xarray's nodes are checked; the
+# kernel's printf formats bitmaps as lib/vsprintf.c does.
 # Fails (does not skip) when the tarball is missing.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
