@@ -18,15 +18,24 @@
 #define VMKASAN_LIB_H
 
 /* ---- per-CPU variables (include/linux/percpu-defs.h's names) ---- */
-#define DEFINE_PER_CPU(type, name) __typeof__(type) name
+/* Static ones live in a section of their own, so this_cpu_ptr() tells
+ * them from the runtime's alloc_percpu() areas, which have a copy per
+ * CPU (per_cpu_ptr(), vmkasan.h). */
+#define DEFINE_PER_CPU(type, name) __attribute__((section("vmk_percpu"))) __typeof__(type) name
 #define DECLARE_PER_CPU(type, name) extern __typeof__(type) name
-#define DEFINE_PER_CPU_ALIGNED(type, name) __typeof__(type) name __attribute__((aligned(SMP_CACHE_BYTES)))
+#define DEFINE_PER_CPU_ALIGNED(type, name) \
+	__attribute__((section("vmk_percpu"), aligned(SMP_CACHE_BYTES))) __typeof__(type) name
 #define EXPORT_PER_CPU_SYMBOL(var)
 #define EXPORT_PER_CPU_SYMBOL_GPL(var)
-/* Static per-CPU variables only: the runtime's alloc_percpu() areas go
- * through per_cpu_ptr(ptr, cpu) (vmkasan.h). */
-#define this_cpu_ptr(ptr) (ptr)
-#define raw_cpu_ptr(ptr) (ptr)
+extern char __start_vmk_percpu[] __attribute__((weak));
+extern char __stop_vmk_percpu[] __attribute__((weak));
+static inline bool __vmk_static_percpu(const void *p)
+{
+	return (const char *)p >= __start_vmk_percpu && (const char *)p < __stop_vmk_percpu;
+}
+#define this_cpu_ptr(ptr) (__vmk_static_percpu(ptr) ? (ptr) : per_cpu_ptr((ptr), raw_smp_processor_id()))
+#define raw_cpu_ptr(ptr) this_cpu_ptr(ptr)
+/* per_cpu(): static variables only, as in the kernel. */
 #define per_cpu(var, cpu) (*((void)(cpu), &(var)))
 
 /* ---- local locks (include/linux/local_lock.h) ---- */

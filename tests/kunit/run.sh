@@ -252,6 +252,51 @@ else
 	not_ok "xarray node use-after-free reported" "$OUT/xa_uaf.why" "$OUT/xa_uaf.out" "$OUT/xa_uaf.err"
 fi
 
+# Per-CPU data: a static per-CPU variable is one copy (a !SMP kernel's
+# model, under local_lock(): radix_tree_preload()'s pool), an
+# alloc_percpu() area a copy per CPU, and this_cpu_ptr() tells them apart.
+cat >"$OUT/pcpu.c" <<'EOC'
+#include <kunit/test.h>
+#include <linux/percpu.h>
+#include <linux/radix-tree.h>
+static DEFINE_PER_CPU(int, pcpu_static) = 5;
+static void percpu_ptrs(struct kunit *test)
+{
+	int __percpu *d = alloc_percpu(int);
+	int cpu, sum = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	*this_cpu_ptr(d) = 3;
+	for_each_possible_cpu(cpu)
+		sum += *per_cpu_ptr(d, cpu);
+	KUNIT_EXPECT_EQ(test, sum, 3);
+	KUNIT_EXPECT_EQ(test, *this_cpu_ptr(&pcpu_static), 5);
+	KUNIT_EXPECT_PTR_EQ(test, this_cpu_ptr(&pcpu_static), &per_cpu(pcpu_static, 0));
+	free_percpu(d);
+}
+/* lib/radix-tree.c's preload: its per-CPU pool under a local lock. */
+static void preload(struct kunit *test)
+{
+	RADIX_TREE(root, GFP_KERNEL);
+	static int item;
+
+	KUNIT_ASSERT_EQ(test, radix_tree_preload(GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, radix_tree_insert(&root, 1UL << 20, &item), 0);
+	radix_tree_preload_end();
+	KUNIT_EXPECT_PTR_EQ(test, radix_tree_lookup(&root, 1UL << 20), (void *)&item);
+	KUNIT_EXPECT_PTR_EQ(test, radix_tree_delete(&root, 1UL << 20), (void *)&item);
+}
+static struct kunit_case cases[] = { KUNIT_CASE(percpu_ptrs), KUNIT_CASE(preload), {} };
+static struct kunit_suite suite = { .name = "vmk-percpu", .test_cases = cases };
+kunit_test_suite(suite);
+EOC
+if "$RUN" --ksrc="$KSRC" "$OUT/pcpu.c" lib/radix-tree.c lib/xarray.c lib/find_bit.c lib/bitmap.c >"$OUT/pcpu.out" 2>&1 &&
+	grep -q '^Testing complete\. Ran 2 tests: passed: 2$' "$OUT/pcpu.out"; then
+	ok "per-CPU variables, alloc_percpu() areas and radix_tree_preload()'s local lock"
+else
+	not_ok "per-CPU data and local locks" "$OUT/pcpu.out"
+fi
+
 # The kernel's printf pointer extensions (Documentation/core-api/
 # printk-formats.rst: a bitmap's %*pb "0779" and %*pbl "0,3-6,8-10";
 # lib/vsprintf.c: 32-bit chunks most significant first, "(null)" for a
