@@ -207,6 +207,9 @@ struct hlist_node { struct hlist_node *next, **pprev; };
 #define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
 #define round_up(x, y) ((((x) - 1) | ((__typeof__(x))((y) - 1))) + 1)
 #define round_down(x, y) ((x) & ~((__typeof__(x))((y) - 1)))
+/* Any y, not only powers of two (include/linux/math.h). */
+#define roundup(x, y) ({ __typeof__(y) __vmk_y = (y); (((x) + __vmk_y - 1) / __vmk_y) * __vmk_y; })
+#define rounddown(x, y) ({ __typeof__(x) __vmk_x = (x); __vmk_x - (__vmk_x % (y)); })
 #if __has_include(<vmkasan_ksrc.h>)
 /* With the kernel source's headers taken (vmkasan-kunit), its own
  * <linux/align.h> and <linux/bits.h>: one definition of each macro,

@@ -45,6 +45,8 @@ test_xarray: lib/test_xarray.c lib/xarray.c lib/radix-tree.c lib/find_bit.c lib/
 test_bitmap: lib/test_bitmap.c lib/bitmap.c lib/bitmap-str.c lib/find_bit.c lib/hexdump.c lib/kstrtox.c lib/ctype.c lib/string.c:strnchrnul fs/libfs.c:memory_read_from_buffer mm/util.c:memdup_user_nul
 test_bitops: lib/test_bitops.c lib/find_bit.c
 test_bits: lib/test_bits.c
+test_hexdump: lib/test_hexdump.c lib/hexdump.c lib/ctype.c
+test-kstrtox: lib/test-kstrtox.c lib/kstrtox.c lib/ctype.c
 test_ida: lib/test_ida.c lib/idr.c lib/xarray.c lib/radix-tree.c lib/find_bit.c lib/bitmap.c
 "
 
@@ -56,14 +58,17 @@ SELFTEST_LINES="
 test_xarray: XArray: 6782364 of 6782364 tests passed
 test_bitmap: test_bitmap: all 390447 tests passed
 test_ida: IDA: 147357 of 147357 tests passed
+test_hexdump: test_hexdump: all 1184 tests passed
 "
 # lib/test_ida.c's init returns -EINVAL when its checks all passed (the
 # module is not meant to stay loaded), and its ida_check_bad_free()
 # frees 4 x 32 ids that are not allocated: each a WARNING in ida_free()
-# (lib/idr.c), as on the kernel.  NAME: the init's return, the WARNINGs,
-# the line each WARNING prints.
+# (lib/idr.c), as on the kernel.  lib/test-kstrtox.c's returns -EINVAL
+# always and WARNs for each failed check.  NAME: the init's return, the
+# WARNINGs, the line each WARNING prints.
 SELFTEST_BY_DESIGN="
 test_ida: -22 128 ida_free called for id=
+test-kstrtox: -22 0 WARNING
 "
 # One that reports a failed check only in its output (lib/test_bitops.c
 # returns 0 either way): the line it prints then.
