@@ -115,22 +115,37 @@ void plat_frames_release(unsigned long pfn, unsigned long n)
 		  frame_offset(n));
 }
 
-/* mincore on the linear map: a memfd page is resident once touched
- * through any of its mappings, until the hole punch. */
-unsigned long plat_frames_resident(unsigned long pfn, unsigned long n, uint8_t *vec)
+/* The memfd's own map of its pages (SEEK_DATA/SEEK_HOLE, which shmem
+ * answers from its page cache): a page holds data once touched through
+ * any mapping, until the hole punch.  Two calls per run, one more to
+ * find none after it, whatever n is. */
+unsigned plat_frames_data(unsigned long pfn, unsigned long n, unsigned long *runs, unsigned max)
 {
-	unsigned long count = 0;
+	off_t pos = frame_offset(pfn), end = frame_offset(pfn + n);
+	unsigned nr = 0;
 
-	if (mincore((void *)(mm_layout.linear_start + ((uintptr_t)pfn << PLAT_PAGE_SHIFT)),
-		    n << PLAT_PAGE_SHIFT, vec)) {
-		plat_memset(vec, 1, n);	/* unknown: treat all as holding data */
-		return n;
+	while (pos < end) {
+		off_t data = lseek(ram_fd, pos, SEEK_DATA), hole;
+
+		if (data < 0 && errno == ENXIO)
+			break;		/* no data after pos */
+		if (data < 0)
+			return max + 1;
+		if (data >= end)
+			break;
+		if (nr == max)
+			return max + 1;
+		hole = lseek(ram_fd, data, SEEK_HOLE);
+		if (hole < 0)
+			return max + 1;
+		if (hole > end)
+			hole = end;
+		runs[2 * nr] = (unsigned long)(data >> PLAT_PAGE_SHIFT);
+		runs[2 * nr + 1] = (unsigned long)((hole - data) >> PLAT_PAGE_SHIFT);
+		nr++;
+		pos = hole;
 	}
-	for (unsigned long i = 0; i < n; i++) {
-		vec[i] &= 1;
-		count += vec[i];
-	}
-	return count;
+	return nr;
 }
 
 /* The vmalloc mapping's file offset follows the address. */
