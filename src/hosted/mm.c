@@ -115,15 +115,48 @@ void plat_frames_release(unsigned long pfn, unsigned long n)
 		  frame_offset(n));
 }
 
-/* The memfd's own map of its pages (SEEK_DATA/SEEK_HOLE, which shmem
- * answers from its page cache): a page holds data once touched through
- * any mapping, until the hole punch.  Two calls per run, one more to
- * find none after it, whatever n is. */
+/*
+ * Which frames hold data: a memfd page does once touched through any of
+ * its mappings, until the hole punch.  A few frames: one mincore on the
+ * linear map.  More: the memfd's own map of its pages (SEEK_DATA and
+ * SEEK_HOLE, answered from shmem's page cache), two calls per run
+ * whatever n is (mincore looks at every page: a quarter of a 1 MiB
+ * vmalloc+vfree).
+ */
+#define FRAMES_BY_MINCORE 64
+
+static unsigned frames_data_mincore(unsigned long pfn, unsigned long n, unsigned long *runs,
+				    unsigned max)
+{
+	uint8_t vec[FRAMES_BY_MINCORE];
+	unsigned nr = 0;
+
+	if (mincore((void *)(mm_layout.linear_start + ((uintptr_t)pfn << PLAT_PAGE_SHIFT)),
+		    n << PLAT_PAGE_SHIFT, vec))
+		return max + 1;
+	for (unsigned long i = 0; i < n; i++) {
+		if (!(vec[i] & 1))
+			continue;
+		if (i && (vec[i - 1] & 1)) {
+			runs[2 * nr - 1]++;
+			continue;
+		}
+		if (nr == max)
+			return max + 1;
+		runs[2 * nr] = pfn + i;
+		runs[2 * nr + 1] = 1;
+		nr++;
+	}
+	return nr;
+}
+
 unsigned plat_frames_data(unsigned long pfn, unsigned long n, unsigned long *runs, unsigned max)
 {
 	off_t pos = frame_offset(pfn), end = frame_offset(pfn + n);
 	unsigned nr = 0;
 
+	if (n <= FRAMES_BY_MINCORE)
+		return frames_data_mincore(pfn, n, runs, max);
 	while (pos < end) {
 		off_t data = lseek(ram_fd, pos, SEEK_DATA), hole;
 

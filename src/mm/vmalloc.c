@@ -41,12 +41,13 @@ static unsigned long tid32(void)
 
 /*
  * Big areas: the shadow pages wholly inside the accessible bytes read as
- * zero without a frame (kasan_zero_vmalloc) when the run is at least
- * this long; shorter runs cost little to write, and each run is a
- * mapping of its own.  Not for stacks (their frames write the shadow
- * everywhere) nor per-cpu chunks (their allocations do).
+ * zero without a frame (kasan_zero_vmalloc, which decides whether the
+ * run pays) when there are at least this many (a 224 KiB area); shorter
+ * runs cost little to write, and each run is a mapping of its own.  Not
+ * for stacks (their frames write the shadow everywhere) nor per-cpu
+ * chunks (their allocations do).
  */
-#define ZERO_SHADOW_MIN (8 * SHADOW_PAGE_SPAN)
+#define ZERO_SHADOW_MIN (7 * SHADOW_PAGE_SPAN)
 
 static bool zero_run(struct vmap_area *va, size_t from, size_t size)
 {
