@@ -784,6 +784,12 @@ static bool zero_run_pays(uintptr_t first, uintptr_t last)
 
 	if (pages >= ZERO_RUN_ALWAYS)
 		return true;
+	/* Under refcount the freed areas' pages wait in the cache and their
+	 * addresses come back after a short lazy window: a page made once is
+	 * taken back again and again, a run is paid at every vmalloc (and
+	 * leaves its pages absent for the next area there). */
+	if (vmalloc_shadow_policy == SHADOW_REFCOUNT && vmalloc_shadow_cache_max)
+		return false;
 	for (uintptr_t sp = next_present(first, last); sp < last;
 	     sp = next_present(sp + PAGE_SIZE, last))
 		present++;
