@@ -194,7 +194,7 @@ static struct vmap_area *sort_by_address(struct vmap_area *list)
  * True: nothing is left to release (kept, or nothing there).  False: over
  * the limit, too many runs, or a port that must release: release.
  */
-#define KEEP_RESIDENT_RUNS 8
+#define KEEP_RESIDENT_RUNS 4	/* each costs two lseeks on the hosted port */
 
 static bool keep_resident(unsigned long pfn, unsigned long n)
 {
