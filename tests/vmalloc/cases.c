@@ -232,6 +232,120 @@ static noinline void vmalloc_big_uaf_window(void)
 }
 
 /*
+ * A 256 KiB area, not 32 KiB-aligned (7 whole shadow pages): a zero run
+ * under keep and purge where its shadow is absent, written shadow under
+ * refcount.  A use after vfree is caught either way, lazily freed, after
+ * the purge, and while other areas come and go.
+ */
+#define MID_AREA (256UL << 10)
+
+static char *mid_below;
+
+static char *mid_area(void)
+{
+	/* Push the area off a 32 KiB boundary with a small one below it,
+	 * freed again by mid_done(). */
+	char *p;
+
+	mid_below = __vmalloc_node_range(4096, 32768, VMALLOC_START, VMALLOC_END, GFP_KERNEL,
+					 PAGE_KERNEL, VM_NO_GUARD, NUMA_NO_NODE, NULL);
+	p = vmalloc(MID_AREA);
+	CHECK(mid_below && p, "the areas");
+	return p;
+}
+
+static void mid_done(void)
+{
+	vfree(mid_below);
+}
+
+static noinline void vmalloc_mid_uaf_lazy(void)
+{
+	char *p = mid_area();
+
+	p[MID_AREA / 2] = 1;
+	vfree(p);
+	mid_done();
+	expect_bug("vmalloc-out-of-bounds", "vmalloc_mid_uaf_lazy");
+	expect_access("Write", 4, p + MID_AREA / 2 + 16);
+	say("EXPECT_TEXT Freed by task");
+	*(volatile int *)hide(p + MID_AREA / 2 + 16) = 5;
+}
+
+static noinline void vmalloc_mid_uaf_purged(void)
+{
+	char *p = mid_area();
+
+	p[MID_AREA / 2] = 1;
+	vfree(p);
+	mid_done();
+	vm_unmap_aliases();
+	expect_bug("vmalloc-out-of-bounds", "vmalloc_mid_uaf_purged");
+	expect_access("Read", 1, p + MID_AREA / 2 + 3);
+	say("EXPECT_TEXT now freed and unmapped");
+	say("EXPECT_TEXT Freed by task");
+	((volatile char *)hide(p))[MID_AREA / 2 + 3];
+}
+
+static noinline void vmalloc_mid_uaf_window(void)
+{
+	char *p = mid_area();
+
+	p[MID_AREA / 2] = 1;
+	vfree(p);
+	mid_done();
+	for (int i = 0; i < 10; i++) {
+		char *q = vmalloc(4096);
+
+		CHECK(q && (q + 4096 <= p + MID_AREA / 2 || q > p + MID_AREA / 2),
+		      "a small area took the freed middle (round %d)", i);
+		q[0] = 2;
+		vfree(q);
+	}
+	expect_bug("vmalloc-out-of-bounds", "vmalloc_mid_uaf_window");
+	expect_access("Write", 1, p + MID_AREA / 2 + 5000);
+	say("EXPECT_TEXT Freed by task");
+	((volatile char *)hide(p))[MID_AREA / 2 + 5000] = 3;
+}
+
+/*
+ * Which shadow a 256 KiB area at a fresh address gets: a zero run (no
+ * frame for its 7 whole pages) under keep, purge and refcount without a
+ * cache, written pages under refcount, whose cache hands them back to
+ * the next area there.  Its
+ * accessible bytes read as accessible and its end as out of bounds
+ * either way (checked by the touches below, which must not report).
+ */
+static noinline void vmalloc_mid_zero_shadow(void)
+{
+	struct vmkasan_stats s0, s1;
+	char *p;
+
+	say("EXPECT_REPORTS 0");
+	vm_unmap_aliases();
+	get_stats(&s0);
+	p = mid_area();
+	if (!p)
+		return;
+	p[0] = 1;
+	p[MID_AREA / 2] = 2;
+	p[MID_AREA - 1] = 3;
+	get_stats(&s1);
+	if (s1.shadow_policy == 2 && !getenv_has("vmalloc_shadow_cache=0"))
+		CHECK(s1.shadow_pages >= s0.shadow_pages + 7 ||
+		      s1.shadow_pages_used >= s0.shadow_pages_used + 7,
+		      "refcount: the area uses %lu more shadow pages, not its 8-9",
+		      s1.shadow_pages_used - s0.shadow_pages_used);
+	else
+		CHECK(s1.shadow_pages <= s0.shadow_pages + 3,
+		      "the area made %lu shadow pages, not only its ends",
+		      s1.shadow_pages - s0.shadow_pages);
+	vfree(p);
+	mid_done();
+	check_shadow_count("after the 256 KiB area");
+}
+
+/*
  * Use after vfree inside the detection window: the area is freed, then
  * other areas come and go (less than the window: the refcount default
  * purges once the lazily freed areas span 32 shadow pages, about 1 MiB),
@@ -943,7 +1057,7 @@ static noinline void vfree_of_percpu(void)
 static const struct { const char *name; void (*fn)(void); } cases[] = {
 	CASE(vmalloc_oob), CASE(vmap_oob), CASE(vm_map_ram_oob), CASE(vmalloc_uaf_lazy),
 	CASE(vmalloc_uaf_purged), CASE(vmalloc_uaf_window), CASE(vmalloc_big_uaf_lazy),
-	CASE(vmalloc_big_uaf_purged), CASE(vmalloc_big_uaf_window), CASE(vmalloc_big_zero_shadow), CASE(vmalloc_big_books), CASE(shadow_cache_lru),
+	CASE(vmalloc_big_uaf_purged), CASE(vmalloc_big_uaf_window), CASE(vmalloc_mid_uaf_lazy), CASE(vmalloc_mid_uaf_purged), CASE(vmalloc_mid_uaf_window), CASE(vmalloc_mid_zero_shadow), CASE(vmalloc_big_zero_shadow), CASE(vmalloc_big_books), CASE(shadow_cache_lru),
 	CASE(purge_releases_own_pages), CASE(percpu_oob), CASE(percpu_uaf),
 	CASE(vmalloc_memset_overflow), CASE(vmalloc_memcpy_overflow),
 	CASE(vmalloc_never_mapped_read), CASE(vmalloc_never_mapped_write),

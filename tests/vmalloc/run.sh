@@ -132,8 +132,8 @@ check_case() {
 }
 
 # ---- items 1, 2 and 5: every case, every build, every policy ----
-ITEM1="vmalloc_oob vmap_oob vm_map_ram_oob vmalloc_uaf_lazy vmalloc_uaf_purged vmalloc_uaf_window vmalloc_big_uaf_lazy vmalloc_big_uaf_purged vmalloc_big_uaf_window
-vmalloc_big_zero_shadow vmalloc_big_books shadow_cache_lru purge_releases_own_pages percpu_oob
+ITEM1="vmalloc_oob vmap_oob vm_map_ram_oob vmalloc_uaf_lazy vmalloc_uaf_purged vmalloc_uaf_window vmalloc_big_uaf_lazy vmalloc_big_uaf_purged vmalloc_big_uaf_window vmalloc_mid_uaf_lazy
+vmalloc_mid_uaf_purged vmalloc_mid_uaf_window vmalloc_mid_zero_shadow vmalloc_big_zero_shadow vmalloc_big_books shadow_cache_lru purge_releases_own_pages percpu_oob
 percpu_uaf vmalloc_memset_overflow vmalloc_memcpy_overflow vmalloc_never_mapped_read
 vmalloc_never_mapped_write vzalloc_zero vzalloc_big_zero vmalloc_to_page_alias is_vmalloc_addr_cases
 vm_no_guard vm_no_guard_oob node_range vmap_of_vmalloc_pages vmap_many_pages"
