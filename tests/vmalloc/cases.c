@@ -727,6 +727,37 @@ static noinline void vzalloc_big_zero(void)
 	}
 }
 
+/*
+ * A big area's frame kept at the purge goes to the next area there,
+ * zeroed; if that area never writes it, its purge releases it instead of
+ * keeping a page of zeros for ever (the vmalloc space is one shared
+ * mapping of the RAM memfd, so mincore on it says which frames hold
+ * data, whatever the area's state).
+ */
+static noinline void vmalloc_big_stale_zero_released(void)
+{
+	unsigned char vec[1];
+	char *p, *q;
+
+	say("EXPECT_REPORTS 0");
+	vm_unmap_aliases();
+	p = vmalloc(BIG_AREA);
+	CHECK(p != NULL, "vmalloc(4 MiB)");
+	if (!p)
+		return;
+	p[BIG_AREA / 2] = 1;
+	vfree(p);
+	vm_unmap_aliases();
+	CHECK(!mincore(p + BIG_AREA / 2, 4096, vec) && (vec[0] & 1),
+	      "the touched frame was not kept at the purge");
+	q = vmalloc(BIG_AREA);
+	CHECK(q == p, "the purged address did not come back (%p vs %p)", (void *)q, (void *)p);
+	vfree(q);
+	vm_unmap_aliases();
+	CHECK(!mincore(p + BIG_AREA / 2, 4096, vec) && !(vec[0] & 1),
+	      "a frame kept for the first area, untouched by the second, is still resident");
+}
+
 static noinline void vmalloc_to_page_alias(void)
 {
 	char *p = vmalloc(3 * 4096 + 100);
@@ -1061,7 +1092,7 @@ static const struct { const char *name; void (*fn)(void); } cases[] = {
 	CASE(purge_releases_own_pages), CASE(percpu_oob), CASE(percpu_uaf),
 	CASE(vmalloc_memset_overflow), CASE(vmalloc_memcpy_overflow),
 	CASE(vmalloc_never_mapped_read), CASE(vmalloc_never_mapped_write),
-	CASE(vzalloc_zero), CASE(vzalloc_big_zero), CASE(vmalloc_to_page_alias), CASE(is_vmalloc_addr_cases),
+	CASE(vzalloc_zero), CASE(vzalloc_big_zero), CASE(vmalloc_big_stale_zero_released), CASE(vmalloc_to_page_alias), CASE(is_vmalloc_addr_cases),
 	CASE(vm_no_guard), CASE(vm_no_guard_oob), CASE(node_range), CASE(vmap_of_vmalloc_pages),
 	CASE(vmap_many_pages),
 	CASE(vfree_never_allocated), CASE(vfree_double_lazy), CASE(vfree_double_purged),
