@@ -156,11 +156,12 @@ struct plat_mm_layout {
 bool plat_mm_init(struct plat_mm_layout *l, char *err, size_t errlen);
 /* The RAM behind frames [pfn, pfn + n) goes back to the machine. */
 void plat_frames_release(unsigned long pfn, unsigned long n);
-/* Which of frames [pfn, pfn + n) hold data now (vec[i] = 1), so that a
- * freed frame that holds data can be kept for reuse instead of released;
- * returns how many.  A port that frees a frame's RAM at plat_frames_put
- * says none. */
-unsigned long plat_frames_resident(unsigned long pfn, unsigned long n, uint8_t *vec);
+/* The runs of frames in [pfn, pfn + n) that hold data now (runs[2i] the
+ * first frame, runs[2i + 1] how many), so that a freed frame that holds
+ * data can be kept for reuse instead of released; returns how many runs,
+ * max + 1 if there are more (or the port cannot tell, or frees a frame's
+ * RAM at plat_frames_put and must have plat_frames_release called). */
+unsigned plat_frames_data(unsigned long pfn, unsigned long n, unsigned long *runs, unsigned max);
 /* Identity frames of the vmalloc space were taken / given back
  * (frames_take/frames_put): a port whose frames are not a file (bare
  * metal) backs them with RAM and maps them here, zeroed, and unmaps and

@@ -764,6 +764,39 @@ static void release_taken(uintptr_t sp, unsigned long n)
 }
 
 /*
+ * Does a zero run pay here?  A run costs a mapping made and unmade and a
+ * read fault per shadow page read; populating instead costs a page fault
+ * per absent page (made anew) and writing every page twice (unpoison,
+ * poison at vfree), and a run drops the present pages it covers (they
+ * are unused: kept, cached or awaiting the purge).  Measured on the
+ * hosted port (bench/run-vmalloc-bench.sh, test_vmalloc's long_busy): a
+ * run pays from ZERO_RUN_ALWAYS pages whatever is there; from
+ * ZERO_SHADOW_MIN (vmalloc.c) only where at least half of the pages are
+ * absent (a 256 KiB area at a fresh address, 7 whole pages when not
+ * aligned, cost 5.5 times an mmap made page by page; a 400 KiB area
+ * whose pages the cache holds costs less written).
+ */
+#define ZERO_RUN_ALWAYS	16		/* pages: 512 KiB of area */
+
+static bool zero_run_pays(uintptr_t first, uintptr_t last)
+{
+	unsigned long pages = (last - first) >> PAGE_SHIFT, present = 0;
+
+	if (pages >= ZERO_RUN_ALWAYS)
+		return true;
+	/* Under refcount the freed areas' pages wait in the cache and their
+	 * addresses come back after a short lazy window: a page made once is
+	 * taken back again and again, a run is paid at every vmalloc (and
+	 * leaves its pages absent for the next area there). */
+	if (vmalloc_shadow_policy == SHADOW_REFCOUNT && vmalloc_shadow_cache_max)
+		return false;
+	for (uintptr_t sp = next_present(first, last); sp < last;
+	     sp = next_present(sp + PAGE_SIZE, last))
+		present++;
+	return pages - present >= present;
+}
+
+/*
  * Under the create lock (no populate, eviction or purge runs) and the
  * port's fault lock (no write fault is served until the run is mapped).
  * Only the pages that hold a frame (few: what keep, the cache or the
@@ -780,6 +813,8 @@ bool kasan_zero_vmalloc(uintptr_t start, uintptr_t end)
 	if (vmalloc_shadow_policy == SHADOW_OFF || !zero_runs)
 		return false;
 	shadow_pages_of(start, end, &first, &last);
+	if (!zero_run_pays(first, last))
+		return false;
 	kasan_spin_lock(&create_lock);
 	plat_shadow_zero_lock(true);
 	for (sp = next_present(first, last); sp < last; sp = next_present(sp + PAGE_SIZE, last)) {

@@ -67,6 +67,12 @@ extern unsigned long ram_pages, ram_pages_peak, ram_budget, meta_pages;
  * hosted port's page faults and hole punches cost more than zeroing). */
 extern unsigned long frames_resident_free;
 #define FRAMES_RESIDENT_FREE_MAX 4096UL
+/* One bit per RESIDENT_GROUP frames: set while one of them may be
+ * PG_resident_free, so that a big area looks at the struct pages of
+ * those groups only (a 1 GiB area spans 262144 frames, 64 words here). */
+#define RESIDENT_GROUP 64
+extern unsigned long *resident_groups;
+void frame_keep_resident(unsigned long pfn);
 /* Blocks of 2^order general frames, unpoisoned, failures counted on
  * path; and back, poisoned KASAN_PAGE_FREE. */
 struct page *pages_alloc_path(gfp_t gfp, unsigned int order, enum fail_path path);

@@ -16,6 +16,17 @@ struct page *mem_map;
 
 unsigned long ram_pages, ram_pages_peak, ram_budget, meta_pages;
 unsigned long frames_resident_free;
+unsigned long *resident_groups;
+
+/* The purge keeps the data of this free vmalloc frame for the next
+ * owner, who zeroes it (vmalloc.c: zero_resident_frames). */
+void frame_keep_resident(unsigned long pfn)
+{
+	unsigned long g = pfn / RESIDENT_GROUP;
+
+	mem_map[pfn].flags = PG_resident_free;
+	__atomic_fetch_or(&resident_groups[g / 64], 1UL << (g % 64), __ATOMIC_RELAXED);
+}
 unsigned long ram_budget_bytes;		/* the "ram" option */
 
 static kasan_spinlock_t pool_lock;
@@ -576,7 +587,9 @@ bool page_alloc_init(char *err, size_t errlen)
 	mem_map = plat_alloc_pages(map_bytes);
 	mem_map_touched = plat_alloc_pages(touched_bytes);
 	free_stack = plat_alloc_pages(ALIGN_UP(free_cap * sizeof(unsigned long), PAGE_SIZE));
-	if (!mem_map || !mem_map_touched || !free_stack) {
+	resident_groups = plat_alloc_pages(ALIGN_UP(mm_layout.nr_pfns / RESIDENT_GROUP / 8 + 8,
+						    PAGE_SIZE));
+	if (!mem_map || !mem_map_touched || !free_stack || !resident_groups) {
 		kasan_snprintf(err, errlen, "vmkasan: cannot reserve the page allocator's metadata");
 		return false;
 	}

@@ -41,12 +41,13 @@ static unsigned long tid32(void)
 
 /*
  * Big areas: the shadow pages wholly inside the accessible bytes read as
- * zero without a frame (kasan_zero_vmalloc) when the run is at least
- * this long; shorter runs cost little to write, and each run is a
- * mapping of its own.  Not for stacks (their frames write the shadow
- * everywhere) nor per-cpu chunks (their allocations do).
+ * zero without a frame (kasan_zero_vmalloc, which decides whether the
+ * run pays) when there are at least this many (a 224 KiB area); shorter
+ * runs cost little to write, and each run is a mapping of its own.  Not
+ * for stacks (their frames write the shadow everywhere) nor per-cpu
+ * chunks (their allocations do).
  */
-#define ZERO_SHADOW_MIN (8 * SHADOW_PAGE_SPAN)
+#define ZERO_SHADOW_MIN (7 * SHADOW_PAGE_SPAN)
 
 static bool zero_run(struct vmap_area *va, size_t from, size_t size)
 {
@@ -167,19 +168,37 @@ void abandon_area(struct vmap_area *va)
 
 /* Zero the frames of [va, va + n pages) that the purge kept with stale
  * data (PG_resident_free), and unmark them; the others read as zero
- * already. */
+ * already.  Only the groups marked in resident_groups are looked at (a
+ * big area's struct pages are never read otherwise: reading them cost
+ * work and, where never written, RAM per 256 KiB of area). */
 static void zero_resident_frames(uintptr_t va, unsigned long n)
 {
-	unsigned long pfn = identity_pfn(va);
+	unsigned long pfn = identity_pfn(va), end = pfn + n;
 
 	if (!READ_ONCE(frames_resident_free))
 		return;
-	for (unsigned long i = 0; i < n; i++)
-		if (READ_ONCE(mem_map[pfn + i].flags) & PG_resident_free) {
-			plat_memset((void *)(va + (i << PAGE_SHIFT)), 0, PAGE_SIZE);
-			mem_map[pfn + i].flags = 0;
-			__atomic_sub_fetch(&frames_resident_free, 1, __ATOMIC_RELAXED);
+	for (unsigned long g = pfn / RESIDENT_GROUP; g * RESIDENT_GROUP < end; g++) {
+		unsigned long w = READ_ONCE(resident_groups[g / 64]) >> (g % 64);
+		unsigned long lo = g * RESIDENT_GROUP, hi = lo + RESIDENT_GROUP;
+
+		if (!w) {
+			g |= 63;	/* none in the rest of this word */
+			continue;
 		}
+		if (!(w & 1))
+			continue;
+		/* A group wholly inside the area has no other frame to keep
+		 * it marked: unmark it. */
+		if (lo >= pfn && hi <= end)
+			__atomic_fetch_and(&resident_groups[g / 64], ~(1UL << (g % 64)),
+					   __ATOMIC_RELAXED);
+		for (unsigned long f = lo > pfn ? lo : pfn; f < hi && f < end; f++)
+			if (READ_ONCE(mem_map[f].flags) & PG_resident_free) {
+				plat_memset((void *)(va + ((f - pfn) << PAGE_SHIFT)), 0, PAGE_SIZE);
+				mem_map[f].flags = 0;
+				__atomic_sub_fetch(&frames_resident_free, 1, __ATOMIC_RELAXED);
+			}
+	}
 }
 
 /* The area's frames go back; their struct pages are reset if they were

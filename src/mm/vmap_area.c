@@ -186,36 +186,68 @@ static struct vmap_area *sort_by_address(struct vmap_area *list)
  * these addresses (the lowest fit soon hands them out again), as long as
  * fewer than FRAMES_RESIDENT_FREE_MAX are kept: taking a kept frame
  * costs a memset (vmalloc_common zeroes it), a released one a page fault
- * and a hole punch on the hosted port.  False: over the limit, release.
+ * and a hole punch on the hosted port.  The port names the runs of
+ * frames that hold data, so a big area, mostly untouched (it costs what
+ * is touched), costs the runs it has, not its size (a hole punch over a
+ * 64 MiB area with one page touched was a quarter of its vmalloc+vfree,
+ * and asking page by page which frames hold data cost as much again).
+ * True: nothing is left to release (kept, or nothing there).  False: over
+ * the limit, too many runs, or a port that must release: release.
  */
-#define KEEP_RESIDENT_AREA_MAX 64	/* pages */
+#define KEEP_RESIDENT_RUNS 4	/* each costs two lseeks on the hosted port */
+#define KEEP_ZERO_CHECK_MIN 64	/* pages: a bigger area's short runs are checked */
+#define KEEP_ZERO_CHECK_RUN 4	/* pages */
+
+/* Do the n frames from pfn (identity frames of the vmalloc space) hold
+ * nothing but zeros?  Read through the vmalloc space: the runtime is not
+ * instrumented, and the range waits in the purge. */
+static bool frames_zero(unsigned long pfn, unsigned long n)
+{
+	const uint64_t *w = (const uint64_t *)(mm_layout.vmalloc_start +
+					       ((pfn - mm_layout.vmalloc_pfn_base) << PAGE_SHIFT));
+
+	for (unsigned long i = 0; i < (n << PAGE_SHIFT) / sizeof(*w); i++)
+		if (w[i])
+			return false;
+	return true;
+}
 
 static bool keep_resident(unsigned long pfn, unsigned long n)
 {
-	uint8_t vec[512];
-	unsigned long total = 0;
+	unsigned long runs[2 * KEEP_RESIDENT_RUNS], total = 0;
+	unsigned nr, kept = 0;
 
-	/* A big area is mostly untouched (it costs what is touched): asking
-	 * which of its frames hold data costs more than the hole punch over
-	 * them does (a page-cache lookup per frame, measured: a quarter of a
-	 * 1 MiB vmalloc+vfree), and its reuse at once is the small areas' pattern. */
-	if (n > KEEP_RESIDENT_AREA_MAX ||
-	    READ_ONCE(frames_resident_free) + n > FRAMES_RESIDENT_FREE_MAX)
+	if (READ_ONCE(frames_resident_free) >= FRAMES_RESIDENT_FREE_MAX)
 		return false;
-	for (unsigned long done = 0; done < n; done += sizeof(vec)) {
-		unsigned long m = n - done < sizeof(vec) ? n - done : sizeof(vec);
-		unsigned long kept = plat_frames_resident(pfn + done, m, vec);
-
-		for (unsigned long i = 0; i < m; i++)
-			if (vec[i])
-				mem_map[pfn + done + i].flags = PG_resident_free;
-		__atomic_add_fetch(&frames_resident_free, kept, __ATOMIC_RELAXED);
-		total += kept;
+	nr = plat_frames_data(pfn, n, runs, KEEP_RESIDENT_RUNS);
+	if (nr > KEEP_RESIDENT_RUNS)
+		return false;
+	for (unsigned i = 0; i < nr; i++) {
+		/*
+		 * A big area's short run that holds only zeros: most likely
+		 * frames kept for an earlier area, zeroed when this one took
+		 * them and never written since.  Kept again, they would be a
+		 * run at every purge there (two lseeks each on the hosted port:
+		 * a 64 MiB area where a sweep of smaller ones had been found
+		 * three); released now, once.
+		 */
+		if (n > KEEP_ZERO_CHECK_MIN && runs[2 * i + 1] <= KEEP_ZERO_CHECK_RUN &&
+		    frames_zero(runs[2 * i], runs[2 * i + 1])) {
+			plat_frames_release(runs[2 * i], runs[2 * i + 1]);
+			continue;
+		}
+		runs[2 * kept] = runs[2 * i];
+		runs[2 * kept + 1] = runs[2 * i + 1];
+		total += runs[2 * kept + 1];
+		kept++;
 	}
-	/* Nothing kept (a port that frees frames at put, or pages never
-	 * touched): the release still runs, it may have more to do than
-	 * free RAM (the bare-metal port flushes other harts' TLBs there). */
-	return total > 0;
+	if (READ_ONCE(frames_resident_free) + total > FRAMES_RESIDENT_FREE_MAX)
+		return false;
+	for (unsigned i = 0; i < kept; i++)
+		for (unsigned long f = runs[2 * i]; f < runs[2 * i] + runs[2 * i + 1]; f++)
+			frame_keep_resident(f);
+	__atomic_add_fetch(&frames_resident_free, total, __ATOMIC_RELAXED);
+	return true;
 }
 
 /*

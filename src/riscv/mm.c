@@ -87,13 +87,14 @@ void *plat_alloc_pages(size_t size)
 }
 
 /* A frame's RAM goes back to the page allocator at plat_frames_put:
- * nothing of a freed frame is left to reuse. */
-unsigned long plat_frames_resident(unsigned long pfn, unsigned long n, uint8_t *vec)
+ * nothing of a freed frame is left to reuse, and the release must run
+ * (it flushes the other harts' TLBs). */
+unsigned plat_frames_data(unsigned long pfn, unsigned long n, unsigned long *runs, unsigned max)
 {
 	(void)pfn;
-	for (unsigned long i = 0; i < n; i++)
-		vec[i] = 0;
-	return 0;
+	(void)n;
+	(void)runs;
+	return max + 1;
 }
 
 bool rv_meta_fault(uintptr_t va, bool write)

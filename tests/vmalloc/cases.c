@@ -232,6 +232,120 @@ static noinline void vmalloc_big_uaf_window(void)
 }
 
 /*
+ * A 256 KiB area, not 32 KiB-aligned (7 whole shadow pages): a zero run
+ * under keep and purge where its shadow is absent, written shadow under
+ * refcount.  A use after vfree is caught either way, lazily freed, after
+ * the purge, and while other areas come and go.
+ */
+#define MID_AREA (256UL << 10)
+
+static char *mid_below;
+
+static char *mid_area(void)
+{
+	/* Push the area off a 32 KiB boundary with a small one below it,
+	 * freed again by mid_done(). */
+	char *p;
+
+	mid_below = __vmalloc_node_range(4096, 32768, VMALLOC_START, VMALLOC_END, GFP_KERNEL,
+					 PAGE_KERNEL, VM_NO_GUARD, NUMA_NO_NODE, NULL);
+	p = vmalloc(MID_AREA);
+	CHECK(mid_below && p, "the areas");
+	return p;
+}
+
+static void mid_done(void)
+{
+	vfree(mid_below);
+}
+
+static noinline void vmalloc_mid_uaf_lazy(void)
+{
+	char *p = mid_area();
+
+	p[MID_AREA / 2] = 1;
+	vfree(p);
+	mid_done();
+	expect_bug("vmalloc-out-of-bounds", "vmalloc_mid_uaf_lazy");
+	expect_access("Write", 4, p + MID_AREA / 2 + 16);
+	say("EXPECT_TEXT Freed by task");
+	*(volatile int *)hide(p + MID_AREA / 2 + 16) = 5;
+}
+
+static noinline void vmalloc_mid_uaf_purged(void)
+{
+	char *p = mid_area();
+
+	p[MID_AREA / 2] = 1;
+	vfree(p);
+	mid_done();
+	vm_unmap_aliases();
+	expect_bug("vmalloc-out-of-bounds", "vmalloc_mid_uaf_purged");
+	expect_access("Read", 1, p + MID_AREA / 2 + 3);
+	say("EXPECT_TEXT now freed and unmapped");
+	say("EXPECT_TEXT Freed by task");
+	((volatile char *)hide(p))[MID_AREA / 2 + 3];
+}
+
+static noinline void vmalloc_mid_uaf_window(void)
+{
+	char *p = mid_area();
+
+	p[MID_AREA / 2] = 1;
+	vfree(p);
+	mid_done();
+	for (int i = 0; i < 10; i++) {
+		char *q = vmalloc(4096);
+
+		CHECK(q && (q + 4096 <= p + MID_AREA / 2 || q > p + MID_AREA / 2),
+		      "a small area took the freed middle (round %d)", i);
+		q[0] = 2;
+		vfree(q);
+	}
+	expect_bug("vmalloc-out-of-bounds", "vmalloc_mid_uaf_window");
+	expect_access("Write", 1, p + MID_AREA / 2 + 5000);
+	say("EXPECT_TEXT Freed by task");
+	((volatile char *)hide(p))[MID_AREA / 2 + 5000] = 3;
+}
+
+/*
+ * Which shadow a 256 KiB area at a fresh address gets: a zero run (no
+ * frame for its 7 whole pages) under keep, purge and refcount without a
+ * cache, written pages under refcount, whose cache hands them back to
+ * the next area there.  Its
+ * accessible bytes read as accessible and its end as out of bounds
+ * either way (checked by the touches below, which must not report).
+ */
+static noinline void vmalloc_mid_zero_shadow(void)
+{
+	struct vmkasan_stats s0, s1;
+	char *p;
+
+	say("EXPECT_REPORTS 0");
+	vm_unmap_aliases();
+	get_stats(&s0);
+	p = mid_area();
+	if (!p)
+		return;
+	p[0] = 1;
+	p[MID_AREA / 2] = 2;
+	p[MID_AREA - 1] = 3;
+	get_stats(&s1);
+	if (s1.shadow_policy == 2 && !getenv_has("vmalloc_shadow_cache=0"))
+		CHECK(s1.shadow_pages >= s0.shadow_pages + 7 ||
+		      s1.shadow_pages_used >= s0.shadow_pages_used + 7,
+		      "refcount: the area uses %lu more shadow pages, not its 8-9",
+		      s1.shadow_pages_used - s0.shadow_pages_used);
+	else
+		CHECK(s1.shadow_pages <= s0.shadow_pages + 3,
+		      "the area made %lu shadow pages, not only its ends",
+		      s1.shadow_pages - s0.shadow_pages);
+	vfree(p);
+	mid_done();
+	check_shadow_count("after the 256 KiB area");
+}
+
+/*
  * Use after vfree inside the detection window: the area is freed, then
  * other areas come and go (less than the window: the refcount default
  * purges once the lazily freed areas span 32 shadow pages, about 1 MiB),
@@ -307,15 +421,15 @@ static noinline void purge_releases_own_pages(void)
 	say("EXPECT_REPORTS 0");
 	vm_unmap_aliases();
 	get_stats(&s0);
-	/* 224 KiB at a 32 KiB boundary, no guard: exactly 7 shadow pages of its
-	 * own (below the 8 of a zero-shadow run, which is not populated). */
-	char *big = __vmalloc_node_range(224 << 10, 32768, VMALLOC_START, VMALLOC_END, GFP_KERNEL,
+	/* 192 KiB at a 32 KiB boundary, no guard: exactly 6 shadow pages of its
+	 * own (below the 7 of a zero-shadow run, which is not populated). */
+	char *big = __vmalloc_node_range(192 << 10, 32768, VMALLOC_START, VMALLOC_END, GFP_KERNEL,
 					 PAGE_KERNEL, VM_NO_GUARD, NUMA_NO_NODE, NULL);
-	CHECK(big != NULL, "224 KiB area");
+	CHECK(big != NULL, "192 KiB area");
 	big[0] = 1;
 	get_stats(&s1);
-	CHECK(s1.shadow_pages >= s0.shadow_pages + 7 || s1.shadow_policy != 1,
-	      "the area made %lu shadow pages, not 7", s1.shadow_pages - s0.shadow_pages);
+	CHECK(s1.shadow_pages >= s0.shadow_pages + 6 || s1.shadow_policy != 1,
+	      "the area made %lu shadow pages, not 6", s1.shadow_pages - s0.shadow_pages);
 	vfree(big);
 	vm_unmap_aliases();
 	get_stats(&s1);
@@ -571,6 +685,77 @@ static noinline void vzalloc_zero(void)
 			break;
 		}
 	vfree(z);
+}
+
+/*
+ * A big area's touched frames are kept at the purge for the next owner
+ * when they are few runs (found by the port, not page by page), and
+ * released when they are many: either way the next owner, here a
+ * vzalloc at the same address, reads zeros.  A small area's kept frames
+ * inside the range are zeroed too.
+ */
+static noinline void vzalloc_big_zero(void)
+{
+	say("EXPECT_REPORTS 0");
+	for (int runs = 3; runs <= 12; runs += 9) {	/* kept, then too many runs */
+		unsigned char *p = vmalloc(BIG_AREA), *q, *z;
+
+		CHECK(p != NULL, "vmalloc(4 MiB)");
+		if (!p)
+			return;
+		/* Runs of two pages, none at the start (the small area's). */
+		for (int i = 1; i <= runs; i++)
+			memset(p + (BIG_AREA / (runs + 1) * i & ~4095UL), 0xAB, 4096 + 100);
+		vfree(p);
+		vm_unmap_aliases();
+		q = vmalloc(3 * 4096);
+		CHECK(q == p, "the small area did not take the purged start (%p vs %p)", (void *)q,
+		      (void *)p);
+		memset(q, 0xCD, 3 * 4096);
+		vfree(q);
+		vm_unmap_aliases();
+		z = vzalloc(BIG_AREA);
+		CHECK(z == p, "vzalloc did not reuse the purged address (%p vs %p)", (void *)z,
+		      (void *)p);
+		for (unsigned long off = 0; z && off < BIG_AREA; off++)
+			if (z[off]) {
+				vt_fail("%d runs: vzalloc byte %#lx is %#x", runs, off, z[off]);
+				break;
+			}
+		vfree(z);
+		vm_unmap_aliases();
+	}
+}
+
+/*
+ * A big area's frame kept at the purge goes to the next area there,
+ * zeroed; if that area never writes it, its purge releases it instead of
+ * keeping a page of zeros for ever (the vmalloc space is one shared
+ * mapping of the RAM memfd, so mincore on it says which frames hold
+ * data, whatever the area's state).
+ */
+static noinline void vmalloc_big_stale_zero_released(void)
+{
+	unsigned char vec[1];
+	char *p, *q;
+
+	say("EXPECT_REPORTS 0");
+	vm_unmap_aliases();
+	p = vmalloc(BIG_AREA);
+	CHECK(p != NULL, "vmalloc(4 MiB)");
+	if (!p)
+		return;
+	p[BIG_AREA / 2] = 1;
+	vfree(p);
+	vm_unmap_aliases();
+	CHECK(!mincore(p + BIG_AREA / 2, 4096, vec) && (vec[0] & 1),
+	      "the touched frame was not kept at the purge");
+	q = vmalloc(BIG_AREA);
+	CHECK(q == p, "the purged address did not come back (%p vs %p)", (void *)q, (void *)p);
+	vfree(q);
+	vm_unmap_aliases();
+	CHECK(!mincore(p + BIG_AREA / 2, 4096, vec) && !(vec[0] & 1),
+	      "a frame kept for the first area, untouched by the second, is still resident");
 }
 
 static noinline void vmalloc_to_page_alias(void)
@@ -903,11 +1088,11 @@ static noinline void vfree_of_percpu(void)
 static const struct { const char *name; void (*fn)(void); } cases[] = {
 	CASE(vmalloc_oob), CASE(vmap_oob), CASE(vm_map_ram_oob), CASE(vmalloc_uaf_lazy),
 	CASE(vmalloc_uaf_purged), CASE(vmalloc_uaf_window), CASE(vmalloc_big_uaf_lazy),
-	CASE(vmalloc_big_uaf_purged), CASE(vmalloc_big_uaf_window), CASE(vmalloc_big_zero_shadow), CASE(vmalloc_big_books), CASE(shadow_cache_lru),
+	CASE(vmalloc_big_uaf_purged), CASE(vmalloc_big_uaf_window), CASE(vmalloc_mid_uaf_lazy), CASE(vmalloc_mid_uaf_purged), CASE(vmalloc_mid_uaf_window), CASE(vmalloc_mid_zero_shadow), CASE(vmalloc_big_zero_shadow), CASE(vmalloc_big_books), CASE(shadow_cache_lru),
 	CASE(purge_releases_own_pages), CASE(percpu_oob), CASE(percpu_uaf),
 	CASE(vmalloc_memset_overflow), CASE(vmalloc_memcpy_overflow),
 	CASE(vmalloc_never_mapped_read), CASE(vmalloc_never_mapped_write),
-	CASE(vzalloc_zero), CASE(vmalloc_to_page_alias), CASE(is_vmalloc_addr_cases),
+	CASE(vzalloc_zero), CASE(vzalloc_big_zero), CASE(vmalloc_big_stale_zero_released), CASE(vmalloc_to_page_alias), CASE(is_vmalloc_addr_cases),
 	CASE(vm_no_guard), CASE(vm_no_guard_oob), CASE(node_range), CASE(vmap_of_vmalloc_pages),
 	CASE(vmap_many_pages),
 	CASE(vfree_never_allocated), CASE(vfree_double_lazy), CASE(vfree_double_purged),
