@@ -170,7 +170,7 @@ void abandon_area(struct vmap_area *va)
  * already. */
 static void zero_resident_frames(uintptr_t va, unsigned long n)
 {
-	unsigned long pfn = identity_pfn(va);
+	unsigned long pfn = identity_pfn(va), zeroed = 0;
 
 	if (!READ_ONCE(frames_resident_free))
 		return;
@@ -178,8 +178,12 @@ static void zero_resident_frames(uintptr_t va, unsigned long n)
 		if (READ_ONCE(mem_map[pfn + i].flags) & PG_resident_free) {
 			plat_memset((void *)(va + (i << PAGE_SHIFT)), 0, PAGE_SIZE);
 			mem_map[pfn + i].flags = 0;
-			__atomic_sub_fetch(&frames_resident_free, 1, __ATOMIC_RELAXED);
+			zeroed++;
 		}
+	/* One update of the shared count per area: per frame, it was the
+	 * most contended cache line of two threads' vmalloc (perf annotate). */
+	if (zeroed)
+		__atomic_sub_fetch(&frames_resident_free, zeroed, __ATOMIC_RELAXED);
 }
 
 /* The area's frames go back; their struct pages are reset if they were

@@ -11,8 +11,9 @@
  *   kasan/report_vmalloc.c  what a report says about a vmalloc address
  *
  * Locks, never nested: free_area_lock (free tree), vmap_area_lock
- * (live tree), purge_lock (purge list and the freed-area tree).  Page
- * and shadow work happens outside them.
+ * (live tree), each vmap node's lock (its purge list, its freed-area
+ * tree, its pools), recent_lock (the purged ring).  Page and shadow work
+ * happens outside them.
  */
 #ifndef VMKASAN_MM_VMALLOC_INTERNAL_H
 #define VMKASAN_MM_VMALLOC_INTERNAL_H
@@ -47,9 +48,20 @@ enum free_kind { FREE_VFREE, FREE_VUNMAP, FREE_MAP_RAM, FREE_PERCPU, FREE_STACK,
 extern const char *const free_fn[];
 bool free_area(uintptr_t addr, enum free_kind kind, unsigned count, uintptr_t ip, uintptr_t fp);
 
-/* vmap_area.c: address space and the lazy purge. */
-extern struct vmap_tree lazy_tree;
-extern kasan_spinlock_t purge_lock;
+/* vmap_area.c: address space, per-CPU nodes, the lazy purge. */
+#define VMAP_POOL_PAGES	256	/* pooled sizes: up to 1 MiB, guard included */
+#define MAX_VMAP_NODES	16
+struct vmap_node {
+	kasan_spinlock_t lock;
+	struct vmap_area *lazy;			/* freed, waiting for the purge (LIFO) */
+	struct vmap_tree lazy_tree;		/* the same, by address (reports) */
+	unsigned long pooled;
+	struct vmap_area *pool[VMAP_POOL_PAGES];	/* purged areas of i + 1 pages */
+	uint32_t pool_len[VMAP_POOL_PAGES];
+	uint8_t pool_wanted[VMAP_POOL_PAGES];	/* asked for since the last purge */
+} __attribute__((aligned(64)));
+extern struct vmap_node vmap_nodes[MAX_VMAP_NODES];
+extern unsigned nr_vmap_nodes;
 struct vmap_area *va_alloc_meta(void);
 struct vmap_area *alloc_vmap_area(size_t size, size_t align, uintptr_t vstart, uintptr_t vend);
 /* Give [va_start, va_end) back to the free tree, merging with its

@@ -73,6 +73,7 @@ enum vmalloc_state vmalloc_lookup(uintptr_t addr, struct vmalloc_info *vi)
 	enum found live, lazy;
 
 	kasan_memset_raw(vi, 0, sizeof(*vi));
+	kasan_memset_raw(&copy, 0, sizeof(copy));
 	if (!vmalloc_addr(addr) || !mem_map) {
 		vi->start = VMALLOC_START;
 		vi->end = VMALLOC_END;
@@ -88,7 +89,14 @@ enum vmalloc_state vmalloc_lookup(uintptr_t addr, struct vmalloc_info *vi)
 		fill(vi, &copy);
 		return VMALLOC_LIVE;
 	}
-	lazy = find_copy(&purge_lock, &lazy_tree, addr, &copy, NULL);
+	lazy = NOT_FOUND;
+	for (unsigned i = 0; i < nr_vmap_nodes && lazy != FOUND; i++) {
+		enum found f = find_copy(&vmap_nodes[i].lock, &vmap_nodes[i].lazy_tree, addr, &copy,
+					 NULL);
+
+		if (f != NOT_FOUND)
+			lazy = f;
+	}
 	if (lazy == FOUND) {
 		fill(vi, &copy);
 		return VMALLOC_LAZY;
