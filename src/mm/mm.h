@@ -65,8 +65,11 @@ void frames_put_blank(unsigned long pfn, unsigned long n);
 extern unsigned long ram_pages, ram_pages_peak, ram_budget, meta_pages;
 /* Free vmalloc frames kept resident for reuse instead of released (the
  * hosted port's page faults and hole punches cost more than zeroing). */
-extern unsigned long frames_resident_free;
 #define FRAMES_RESIDENT_FREE_MAX 4096UL
+/* How many there are: a count per CPU slot (each CPU's vmalloc and purge
+ * change their own cache line; the sum is read at the purge). */
+void frames_resident_add(long delta);
+unsigned long frames_resident_free(void);
 /* Blocks of 2^order general frames, unpoisoned, failures counted on
  * path; and back, poisoned KASAN_PAGE_FREE. */
 struct page *pages_alloc_path(gfp_t gfp, unsigned int order, enum fail_path path);

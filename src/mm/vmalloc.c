@@ -11,10 +11,55 @@
 
 unsigned long VMALLOC_START, VMALLOC_END;
 
-struct vmap_tree live_tree;
-kasan_spinlock_t vmap_area_lock;
-static unsigned long live_pages, live_bytes, live_lower_bound;
+/*
+ * Live areas: a tree per shard, areas hashed to shards by start address
+ * (Linux 6.9+ spreads its busy areas over the vmap nodes by address the
+ * same way), so that two CPUs' vmalloc and vfree rarely take the same
+ * lock.  Finding the area that holds an arbitrary address asks every
+ * shard (reports, vmalloc_to_page); vfree and the malloc block calls
+ * know the start, hence the shard.
+ */
+struct live_shard live_shards[MAX_LIVE_SHARDS];
+unsigned nr_live_shards = 1;
 unsigned long bad_frees;
+
+struct live_shard *live_shard_of(uintptr_t start)
+{
+	uint64_t h = (uint64_t)(start >> PAGE_SHIFT) * 0x9e3779b97f4a7c15ULL;
+
+	return &live_shards[(h >> 32) & (nr_live_shards - 1)];
+}
+
+/* The live area holding addr, its shard locked (*locked), else NULL. */
+static struct vmap_area *find_live(uintptr_t addr, struct live_shard **locked)
+{
+	for (unsigned i = 0; i < nr_live_shards; i++) {
+		struct live_shard *sh = &live_shards[i];
+		struct vmap_area *va;
+
+		kasan_spin_lock(&sh->lock);
+		va = vmap_area_find(&sh->tree, addr);
+		if (va) {
+			*locked = sh;
+			return va;
+		}
+		kasan_spin_unlock(&sh->lock);
+	}
+	*locked = NULL;
+	return NULL;
+}
+
+/* The live area starting at addr, its shard locked (always: unlock it). */
+static struct vmap_area *find_live_start(uintptr_t addr, struct live_shard **locked)
+{
+	struct live_shard *sh = live_shard_of(addr);
+	struct vmap_area *va;
+
+	kasan_spin_lock(&sh->lock);
+	*locked = sh;
+	va = vmap_area_find(&sh->tree, addr);
+	return va && va->va_start == addr ? va : NULL;
+}
 
 static unsigned long lower_bound_of(const struct vmap_area *va)
 {
@@ -144,12 +189,14 @@ void insert_live(struct vmap_area *va, uintptr_t ip, uintptr_t fp)
 {
 	va->alloc_trace = stack_depot_save_here(fp, ip);
 	va->alloc_tid = (uint32_t)tid32();
-	kasan_spin_lock(&vmap_area_lock);
-	vmap_tree_insert(&live_tree, va);
-	live_pages += va->nr_pages;
-	live_bytes += va->va_end - va->va_start;
-	live_lower_bound += lower_bound_of(va);
-	kasan_spin_unlock(&vmap_area_lock);
+	struct live_shard *sh = live_shard_of(va->va_start);
+
+	kasan_spin_lock(&sh->lock);
+	vmap_tree_insert(&sh->tree, va);
+	sh->pages += va->nr_pages;
+	sh->bytes += va->va_end - va->va_start;
+	sh->lower_bound += lower_bound_of(va);
+	kasan_spin_unlock(&sh->lock);
 }
 
 /* An area that never went live: straight back to the free tree. */
@@ -168,11 +215,14 @@ void abandon_area(struct vmap_area *va)
 /* Zero the frames of [va, va + n pages) that the purge kept with stale
  * data (PG_resident_free), and unmark them; the others read as zero
  * already. */
-static void zero_resident_frames(uintptr_t va, unsigned long n)
+static void zero_resident_frames(struct vmap_area *area, unsigned long n)
 {
+	uintptr_t va = area->va_start;
 	unsigned long pfn = identity_pfn(va), zeroed = 0;
 
-	if (!READ_ONCE(frames_resident_free))
+	/* A pooled area says whether its purge kept any of its frames; from
+	 * the free tree, any frame may be kept unless none is. */
+	if (area->flags & VMK_POOLED ? !(area->flags & VMK_FRAMES_KEPT) : !frames_resident_free())
 		return;
 	for (unsigned long i = 0; i < n; i++)
 		if (READ_ONCE(mem_map[pfn + i].flags) & PG_resident_free) {
@@ -183,7 +233,7 @@ static void zero_resident_frames(uintptr_t va, unsigned long n)
 	/* One update of the shared count per area: per frame, it was the
 	 * most contended cache line of two threads' vmalloc (perf annotate). */
 	if (zeroed)
-		__atomic_sub_fetch(&frames_resident_free, zeroed, __ATOMIC_RELAXED);
+		frames_resident_add(-(long)zeroed);
 }
 
 /* The area's frames go back; their struct pages are reset if they were
@@ -243,11 +293,11 @@ static void *vmalloc_common(size_t size, size_t align, uintptr_t start, uintptr_
 	va = alloc_vmap_area(real + guard_size(vm_flags), align, start, end);
 	if (!va)
 		return NULL;
-	va->flags = (uint32_t)(VM_ALLOC | (vm_flags & (VM_NO_GUARD | VMK_STACK | VMK_PERCPU | VMK_MALLOC)));
 	va->size = size;
 	/* Identity frames read as zero when taken: the purge released them, or
 	 * kept them resident, and those are zeroed here. */
-	zero_resident_frames(va->va_start, real >> PAGE_SHIFT);
+	zero_resident_frames(va, real >> PAGE_SHIFT);
+	va->flags = (uint32_t)(VM_ALLOC | (vm_flags & (VM_NO_GUARD | VMK_STACK | VMK_PERCPU | VMK_MALLOC)));
 	if (!frames_take_blank(identity_pfn(va->va_start), real >> PAGE_SHIFT, FAIL_PAGE)) {
 		abandon_area(va);
 		return NULL;
@@ -354,20 +404,20 @@ bool free_area(uintptr_t addr, enum free_kind kind, unsigned count, uintptr_t ip
 		.reason = KASAN_FREE_REASON_NR, .fn = free_fn[kind], .addr = addr, .ip = ip, .fp = fp,
 		.counter = &bad_frees,
 	};
+	struct live_shard *sh;
 	struct vmap_area *va;
 
 	plat_check_process();	/* a raw clone child must not touch shared state */
-	kasan_spin_lock(&vmap_area_lock);
-	va = vmap_area_find(&live_tree, addr);
-	if (va && va->va_start == addr && kind_matches(va, kind, count, &f)) {
-		vmap_tree_remove(&live_tree, va);
-		live_pages -= va->nr_pages;
-		live_bytes -= va->va_end - va->va_start;
-		live_lower_bound -= lower_bound_of(va);
+	va = find_live_start(addr, &sh);
+	if (va && kind_matches(va, kind, count, &f)) {
+		vmap_tree_remove(&sh->tree, va);
+		sh->pages -= va->nr_pages;
+		sh->bytes -= va->va_end - va->va_start;
+		sh->lower_bound -= lower_bound_of(va);
 	} else {
 		va = NULL;
 	}
-	kasan_spin_unlock(&vmap_area_lock);
+	kasan_spin_unlock(&sh->lock);
 	if (!va) {
 		if (f.reason == KASAN_FREE_REASON_NR)
 			describe_bad_free(addr, &f);
@@ -411,7 +461,7 @@ void vm_unmap_ram(const void *mem, unsigned int count)
 /*
  * An area's frames get their struct pages (one reference each, as
  * frames_take gives) the first time one is asked for: vmalloc_to_page,
- * or a report that prints the page.  Caller holds vmap_area_lock.
+ * or a report that prints the page.  Caller holds its shard's lock.
  */
 void vmap_area_fill_pages(struct vmap_area *va)
 {
@@ -431,10 +481,10 @@ void vmap_area_fill_pages(struct vmap_area *va)
 static unsigned long area_pfn(uintptr_t a, bool page)
 {
 	unsigned long pfn = 0;
+	struct live_shard *sh;
 	struct vmap_area *va;
 
-	kasan_spin_lock(&vmap_area_lock);
-	va = vmap_area_find(&live_tree, a);
+	va = find_live(a, &sh);
 	if (va && a < va->va_start + ((uintptr_t)va->nr_pages << PAGE_SHIFT)) {
 		unsigned long idx = (a - va->va_start) >> PAGE_SHIFT;
 
@@ -442,7 +492,8 @@ static unsigned long area_pfn(uintptr_t a, bool page)
 		if (page)
 			vmap_area_fill_pages(va);
 	}
-	kasan_spin_unlock(&vmap_area_lock);
+	if (sh)
+		kasan_spin_unlock(&sh->lock);
 	return pfn;
 }
 
@@ -460,21 +511,19 @@ struct page *vmalloc_to_page(const void *addr)
 
 bool vmalloc_area_bounds(uintptr_t addr, uintptr_t *start, uintptr_t *end, bool *is_stack)
 {
+	struct live_shard *sh;
 	struct vmap_area *va;
-	bool found = false;
 
 	if (!vmalloc_addr(addr) || !mem_map)
 		return false;
-	kasan_spin_lock(&vmap_area_lock);
-	va = vmap_area_find(&live_tree, addr);
-	if (va) {
-		*start = va->va_start;
-		*end = va->va_start + ((uintptr_t)va->nr_pages << PAGE_SHIFT);
-		*is_stack = va->flags & VMK_STACK;
-		found = true;
-	}
-	kasan_spin_unlock(&vmap_area_lock);
-	return found;
+	va = find_live(addr, &sh);
+	if (!va)
+		return false;
+	*start = va->va_start;
+	*end = va->va_start + ((uintptr_t)va->nr_pages << PAGE_SHIFT);
+	*is_stack = va->flags & VMK_STACK;
+	kasan_spin_unlock(&sh->lock);
+	return true;
 }
 
 /* ---- big malloc() blocks (mm/malloc.c): kvmalloc's vmalloc half ---- */
@@ -492,14 +541,14 @@ bool vfree_for_malloc(uintptr_t addr, uintptr_t ip, uintptr_t fp)
 /* The requested size of the live malloc block starting at addr, else 0. */
 size_t vmalloc_malloc_size(uintptr_t addr)
 {
+	struct live_shard *sh;
 	struct vmap_area *va;
 	size_t size = 0;
 
-	kasan_spin_lock(&vmap_area_lock);
-	va = vmap_area_find(&live_tree, addr);
-	if (va && va->va_start == addr && (va->flags & VMK_MALLOC))
+	va = find_live_start(addr, &sh);
+	if (va && (va->flags & VMK_MALLOC))
 		size = va->size;
-	kasan_spin_unlock(&vmap_area_lock);
+	kasan_spin_unlock(&sh->lock);
 	return size;
 }
 
@@ -507,18 +556,18 @@ size_t vmalloc_malloc_size(uintptr_t addr)
  * becomes set), or -1 if there is none. */
 int vmalloc_malloc_kind(uintptr_t addr, int set)
 {
+	struct live_shard *sh;
 	struct vmap_area *va;
 	int kind = -1;
 
-	kasan_spin_lock(&vmap_area_lock);
-	va = vmap_area_find(&live_tree, addr);
-	if (va && va->va_start == addr && (va->flags & VMK_MALLOC)) {
+	va = find_live_start(addr, &sh);
+	if (va && (va->flags & VMK_MALLOC)) {
 		kind = (int)((va->flags & VMK_MALLOC_KIND) >> VMK_MALLOC_KIND_SHIFT);
 		if (set >= 0)
 			va->flags = (va->flags & ~VMK_MALLOC_KIND) |
 				    (((uint32_t)set << VMK_MALLOC_KIND_SHIFT) & VMK_MALLOC_KIND);
 	}
-	kasan_spin_unlock(&vmap_area_lock);
+	kasan_spin_unlock(&sh->lock);
 	return kind;
 }
 
@@ -528,12 +577,12 @@ int vmalloc_malloc_kind(uintptr_t addr, int set)
  * run (realloc moves the block: a copy of the new size). */
 bool vmalloc_malloc_resize(uintptr_t addr, size_t size)
 {
+	struct live_shard *sh;
 	struct vmap_area *va;
 	bool ok = false;
 
-	kasan_spin_lock(&vmap_area_lock);
-	va = vmap_area_find(&live_tree, addr);
-	if (va && va->va_start == addr && (va->flags & VMK_MALLOC) &&
+	va = find_live_start(addr, &sh);
+	if (va && (va->flags & VMK_MALLOC) &&
 	    size <= ((size_t)va->nr_pages << PAGE_SHIFT) &&
 	    (size == va->size || addr + size >= va->zero_end)) {
 		if (size != va->size) {
@@ -547,7 +596,7 @@ bool vmalloc_malloc_resize(uintptr_t addr, size_t size)
 		}
 		ok = true;
 	}
-	kasan_spin_unlock(&vmap_area_lock);
+	kasan_spin_unlock(&sh->lock);
 	return ok;
 }
 
@@ -596,7 +645,11 @@ bool vmalloc_init_space(char *err, size_t errlen)
 		kasan_unchecked_start = VMALLOC_START;
 		kasan_unchecked_end = VMALLOC_END;
 	}
-	live_tree.seed = plat_time_ns() * 3 | 1;
+	for (unsigned i = 0; i < MAX_LIVE_SHARDS; i++)
+		live_shards[i].tree.seed = (plat_time_ns() * 3 + 2 * i) | 1;
+	/* A power of two, a few per CPU: two CPUs' areas rarely share one. */
+	while (nr_live_shards < 4 * plat_nr_cpus() && nr_live_shards < MAX_LIVE_SHARDS)
+		nr_live_shards *= 2;
 	if (!vmap_area_init(err, errlen))
 		return false;
 	return true;
@@ -607,12 +660,17 @@ void vmalloc_counters(unsigned long *areas, unsigned long *pages, unsigned long 
 		      unsigned long *lower, unsigned long *lazy, unsigned long *purges,
 		      unsigned long *bad)
 {
-	kasan_spin_lock(&vmap_area_lock);
-	*areas = live_tree.count;
-	*pages = live_pages;
-	*bytes = live_bytes;
-	*lower = live_lower_bound;
-	kasan_spin_unlock(&vmap_area_lock);
+	*areas = *pages = *bytes = *lower = 0;
+	for (unsigned i = 0; i < nr_live_shards; i++) {
+		struct live_shard *sh = &live_shards[i];
+
+		kasan_spin_lock(&sh->lock);
+		*areas += sh->tree.count;
+		*pages += sh->pages;
+		*bytes += sh->bytes;
+		*lower += sh->lower_bound;
+		kasan_spin_unlock(&sh->lock);
+	}
 	vmap_area_counters(lazy, purges);
 	*bad = READ_ONCE(bad_frees);
 }
@@ -622,9 +680,11 @@ void vmalloc_lock_all(bool lock)
 {
 	if (lock) {
 		vmap_area_lock_all(true);
-		kasan_spin_lock(&vmap_area_lock);
+		for (unsigned i = 0; i < MAX_LIVE_SHARDS; i++)
+			kasan_spin_lock(&live_shards[i].lock);
 	} else {
-		kasan_spin_unlock(&vmap_area_lock);
+		for (unsigned i = MAX_LIVE_SHARDS; i--;)
+			kasan_spin_unlock(&live_shards[i].lock);
 		vmap_area_lock_all(false);
 	}
 }

@@ -10,8 +10,8 @@
  *   percpu_vm.c    pcpu_get_vm_areas: per-cpu chunks, all or nothing
  *   kasan/report_vmalloc.c  what a report says about a vmalloc address
  *
- * Locks, never nested: free_area_lock (free tree), vmap_area_lock
- * (live tree), each vmap node's lock (its purge list, its freed-area
+ * Locks, never nested: free_area_lock (free tree), each live shard's
+ * lock (its live tree), each vmap node's lock (its purge list, its freed-area
  * tree, its pools), recent_lock (the purged ring).  Page and shadow work
  * happens outside them.
  */
@@ -26,14 +26,25 @@
 #define VMK_STACK	0x00040000u	/* first page is a hardware guard */
 #define VMK_MALLOC	0x00080000u	/* a big malloc() block: free()d, not vfree()d */
 #define VMK_BLANK_PAGES	0x00100000u	/* its frames' struct pages not written yet */
-/* vmalloc.c: write them now (under vmap_area_lock). */
+/* vmalloc.c: write them now (under the area's live shard lock). */
 void vmap_area_fill_pages(struct vmap_area *va);
 #define VMK_MALLOC_KIND_SHIFT 21	/* a big malloc block's enum malloc_kind (malloc.h) */
 #define VMK_MALLOC_KIND	0x00600000u
+/* From alloc_vmap_area until the caller sets its flags: the range came
+ * from a pool, and the purge kept some of its frames (PG_resident_free). */
+#define VMK_POOLED	0x20000000u
+#define VMK_FRAMES_KEPT	0x40000000u
 
-/* vmalloc.c: live areas. */
-extern struct vmap_tree live_tree;
-extern kasan_spinlock_t vmap_area_lock;
+/* vmalloc.c: live areas, in shards by start address. */
+#define MAX_LIVE_SHARDS 16
+struct live_shard {
+	kasan_spinlock_t lock;
+	struct vmap_tree tree;
+	unsigned long pages, bytes, lower_bound;
+} __attribute__((aligned(64)));
+extern struct live_shard live_shards[MAX_LIVE_SHARDS];
+extern unsigned nr_live_shards;
+struct live_shard *live_shard_of(uintptr_t start);
 extern unsigned long bad_frees;
 /* The frame behind a vmalloc address when nothing aliases it. */
 static inline unsigned long identity_pfn(uintptr_t va)

@@ -113,10 +113,12 @@ static struct vmap_area *pool_take(size_t size, size_t align, uintptr_t vstart, 
 	kasan_spin_unlock(&vn->lock);
 	if (va) {
 		uintptr_t s = va->va_start, e = va->va_end;
+		uint32_t kept = va->flags & VMK_FRAMES_KEPT;
 
 		kasan_memset_raw(va, 0, sizeof(*va));
 		va->va_start = s;
 		va->va_end = e;
+		va->flags = VMK_POOLED | kept;
 	}
 	return va;
 }
@@ -280,17 +282,24 @@ static struct vmap_area *sort_by_address(struct vmap_area *list)
  * kept up to VMAP_POOL_PAGES: their reuse at once is the pattern.
  */
 #define KEEP_RESIDENT_AREA_MAX 64	/* pages, areas the pools do not take */
+#define VMK_PURGE_POOL	0x80000000u	/* during a purge: goes to its node's pool */
+#define VMK_PURGE_KEPT	VMK_FRAMES_KEPT	/* frames kept: no release; told to the reuser */
+#define RESIDENT_WINDOW	1024		/* pages one residency query covers */
+
+/* The frames whose residency is asked: a pooled area's whole range (its
+ * next owner may map the guard page too: VM_NO_GUARD), else the mapped ones. */
+static unsigned long keep_pages(const struct vmap_area *va)
+{
+	return va->flags & VMK_PURGE_POOL ? (va->va_end - va->va_start) >> PAGE_SHIFT : va->nr_pages;
+}
 
 static bool wants_keep(const struct vmap_area *va, bool pooled)
 {
 	return !va->alias_pfns && va->nr_pages &&
-	       va->nr_pages <= (pooled ? VMAP_POOL_PAGES : KEEP_RESIDENT_AREA_MAX) &&
-	       READ_ONCE(frames_resident_free) + va->nr_pages <= FRAMES_RESIDENT_FREE_MAX;
+	       keep_pages(va) <= (pooled ? VMAP_POOL_PAGES : KEEP_RESIDENT_AREA_MAX) &&
+	       frames_resident_free() + keep_pages(va) <= FRAMES_RESIDENT_FREE_MAX;
 }
 
-#define VMK_PURGE_POOL	0x80000000u	/* during a purge: goes to its node's pool */
-#define VMK_PURGE_KEPT	0x40000000u	/* during a purge: frames kept, no release */
-#define RESIDENT_WINDOW	1024		/* pages one residency query covers */
 
 /*
  * Which frames of the keepers in the sorted list hold data: one query
@@ -311,9 +320,9 @@ static void keep_resident(struct vmap_area *sorted)
 		last = va;
 		if (!wants_keep(va, va->flags & VMK_PURGE_POOL))
 			continue;
-		we = ws + ((uintptr_t)va->nr_pages << PAGE_SHIFT);
+		we = ws + (keep_pages(va) << PAGE_SHIFT);
 		for (x = va->purge_next; x; x = x->purge_next) {
-			uintptr_t xe = x->va_start + ((uintptr_t)x->nr_pages << PAGE_SHIFT);
+			uintptr_t xe = x->va_start + (keep_pages(x) << PAGE_SHIFT);
 
 			if (((xe - ws) >> PAGE_SHIFT) > RESIDENT_WINDOW)
 				break;
@@ -325,7 +334,7 @@ static void keep_resident(struct vmap_area *sorted)
 			if (wants_keep(x, x->flags & VMK_PURGE_POOL)) {
 				unsigned long first = (x->va_start - ws) >> PAGE_SHIFT, k = 0;
 
-				for (unsigned long i = 0; i < x->nr_pages; i++)
+				for (unsigned long i = 0; i < keep_pages(x); i++)
 					if (vec[first + i]) {
 						mem_map[identity_pfn(x->va_start) + i].flags = PG_resident_free;
 						k++;
@@ -340,7 +349,8 @@ static void keep_resident(struct vmap_area *sorted)
 			if (x == last)
 				break;
 		}
-		__atomic_add_fetch(&frames_resident_free, kept, __ATOMIC_RELAXED);
+		if (kept)
+			frames_resident_add((long)kept);
 	}
 }
 
@@ -370,6 +380,25 @@ static void release_purged_frames(struct vmap_area *sorted)
 	}
 	if (run_end)
 		plat_frames_release(identity_pfn(run_start), (run_end - run_start) >> PAGE_SHIFT);
+}
+
+/*
+ * A pooled area tells its next owner whether any frame of its range
+ * holds stale data to zero (VMK_FRAMES_KEPT): not only what this purge
+ * kept — a vmap alias or a per-cpu chunk at these addresses before left
+ * the frames earlier purges kept as they were.  At most VMAP_POOL_PAGES
+ * struct pages read.
+ */
+static void mark_kept(struct vmap_area *va)
+{
+	unsigned long pfn = identity_pfn(va->va_start), n = (va->va_end - va->va_start) >> PAGE_SHIFT;
+
+	va->flags &= ~VMK_FRAMES_KEPT;
+	for (unsigned long i = 0; i < n; i++)
+		if (mem_map[pfn + i].flags & PG_resident_free) {
+			va->flags |= VMK_FRAMES_KEPT;
+			return;
+		}
 }
 
 /* Pool caps: per size, and per node (address space the pools hold back
@@ -473,7 +502,7 @@ static struct vmap_area *release_pooled_frames(struct vmap_area *chain)
 	if (run_end)
 		plat_frames_release(identity_pfn(run_start), (run_end - run_start) >> PAGE_SHIFT);
 	if (unkept)
-		__atomic_sub_fetch(&frames_resident_free, unkept, __ATOMIC_RELAXED);
+		frames_resident_add(-(long)unkept);
 	return chain;
 }
 
@@ -532,6 +561,7 @@ static void purge_node(struct vmap_node *vn, bool full)
 		/* Each freed area is its own free block, as in Linux 6.12. */
 		kasan_release_vmalloc(va->va_start, va->va_end, va->va_start, va->va_end);
 		if (va->flags & VMK_PURGE_POOL) {
+			mark_kept(va);
 			va->purge_next = pool;
 			pool = va;
 		} else {
@@ -545,7 +575,7 @@ static void purge_node(struct vmap_node *vn, bool full)
 			unsigned long i = pool_index(va);
 
 			next = va->purge_next;
-			va->flags &= ~(VMK_PURGE_POOL | VMK_PURGE_KEPT);
+			va->flags &= ~VMK_PURGE_POOL;
 			va->purge_next = vn->pool[i];
 			vn->pool[i] = va;
 		}
