@@ -278,8 +278,11 @@ static struct vmap_area *sort_by_address(struct vmap_area *list)
  * KEEP_RESIDENT_AREA_MAX: a big area is mostly untouched (it costs what
  * is touched), and asking which of its frames hold data costs more than
  * the hole punch over them does (a page-cache lookup per frame,
- * measured: a quarter of a 1 MiB vmalloc+vfree).  Pooled sizes are
- * kept up to VMAP_POOL_PAGES: their reuse at once is the pattern.
+ * measured: a quarter of a 1 MiB vmalloc+vfree).  A pooled area's guard
+ * page counts too (see keep_pages).  Keeping pooled areas up to
+ * VMAP_POOL_PAGES was measured worse: those that decay unasked leave
+ * kept frames that a differently shaped area then zeroes (so keeps) in
+ * its untouched middle, and random_size's single worker lost a third.
  */
 #define KEEP_RESIDENT_AREA_MAX 64	/* pages, areas the pools do not take */
 #define VMK_PURGE_POOL	0x80000000u	/* during a purge: goes to its node's pool */
@@ -296,7 +299,7 @@ static unsigned long keep_pages(const struct vmap_area *va)
 static bool wants_keep(const struct vmap_area *va, bool pooled)
 {
 	return !va->alias_pfns && va->nr_pages &&
-	       keep_pages(va) <= (pooled ? VMAP_POOL_PAGES : KEEP_RESIDENT_AREA_MAX) &&
+	       keep_pages(va) <= KEEP_RESIDENT_AREA_MAX + (pooled ? 1 : 0) &&
 	       frames_resident_free() + keep_pages(va) <= FRAMES_RESIDENT_FREE_MAX;
 }
 
@@ -465,47 +468,6 @@ static void remember(struct vmap_area *list)
 	kasan_spin_unlock(&recent_lock);
 }
 
-/*
- * Pooled areas leaving their pool for the free tree give their kept
- * frames back: there the lowest fit hands the range out in other shapes,
- * and a kept frame in the middle of a new area is zeroed (so stays
- * resident) though nobody touches it; kept frames would pile up to
- * FRAMES_RESIDENT_FREE_MAX and every allocation would zero them all.
- * One hole punch per run of adjacent areas.  Returns the chain sorted.
- */
-static struct vmap_area *release_pooled_frames(struct vmap_area *chain)
-{
-	uintptr_t run_start = 0, run_end = 0;
-	unsigned long unkept = 0;
-
-	chain = sort_by_address(chain);
-	for (struct vmap_area *va = chain; va; va = va->purge_next) {
-		unsigned long pfn = identity_pfn(va->va_start);
-		unsigned long n = (va->va_end - va->va_start) >> PAGE_SHIFT, k = 0;
-
-		for (unsigned long i = 0; i < n; i++)
-			if (mem_map[pfn + i].flags & PG_resident_free) {
-				mem_map[pfn + i].flags = 0;
-				k++;
-			}
-		if (!k)
-			continue;
-		unkept += k;
-		if (va->va_start != run_end) {
-			if (run_end)
-				plat_frames_release(identity_pfn(run_start),
-						    (run_end - run_start) >> PAGE_SHIFT);
-			run_start = va->va_start;
-		}
-		run_end = va->va_end;
-	}
-	if (run_end)
-		plat_frames_release(identity_pfn(run_start), (run_end - run_start) >> PAGE_SHIFT);
-	if (unkept)
-		frames_resident_add(-(long)unkept);
-	return chain;
-}
-
 /* Caller holds free_area_lock: a chain of areas back to the free tree. */
 static void free_chain_locked(struct vmap_area *va, struct vmap_area **dead)
 {
@@ -581,8 +543,9 @@ static void purge_node(struct vmap_node *vn, bool full)
 		}
 		kasan_spin_unlock(&vn->lock);
 	}
-	if (back)
-		back = release_pooled_frames(back);
+	/* Decayed areas keep their kept frames, as any kept frame in the free
+	 * tree (at most KEEP_RESIDENT_AREA_MAX + 1 pages an area: zeroing them
+	 * when the lowest fit hands them out in another shape stays cheap). */
 	if (!tofree && !back)
 		return;
 	kasan_spin_lock(&free_area_lock);
