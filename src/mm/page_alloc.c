@@ -87,7 +87,9 @@ bool mem_map_cover(unsigned long pfn, unsigned long n)
 			ok = false;
 			break;
 		}
-		__atomic_fetch_or(&mem_map_touched[i >> 3], (uint8_t)(1u << (i & 7)), __ATOMIC_RELEASE);
+		/* A store, not an RMW (RISC-V has no byte RMW): writers hold the lock. */
+		__atomic_store_n(&mem_map_touched[i >> 3],
+				 (uint8_t)(mem_map_touched[i >> 3] | (1u << (i & 7))), __ATOMIC_RELEASE);
 		__atomic_add_fetch(&meta_pages, 1, __ATOMIC_RELAXED);
 	}
 	kasan_spin_unlock(&touch_lock);
