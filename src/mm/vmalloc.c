@@ -12,29 +12,31 @@
 unsigned long VMALLOC_START, VMALLOC_END;
 
 /*
- * Live areas: a tree per shard, areas hashed to shards by start address
- * (Linux 6.9+ spreads its busy areas over the vmap nodes by address the
- * same way), so that two CPUs' vmalloc and vfree rarely take the same
- * lock.  Finding the area that holds an arbitrary address asks every
- * shard (reports, vmalloc_to_page); vfree and the malloc block calls
- * know the start, hence the shard.
+ * Live areas: a tree per CPU, the area in the tree of the CPU that made
+ * it, so that a CPU's vmalloc and vfree take a lock and touch tree nodes
+ * no other CPU touches (hashing areas to trees by address, as Linux 6.9+
+ * spreads its busy areas over its nodes, still left the lock's cache line
+ * the hottest instruction of two workers: each CPU's areas went to every
+ * tree).  Finding an area asks the caller's CPU's tree first, then the
+ * others: areas do not overlap, one tree holds an address at most.
  */
 struct live_shard live_shards[MAX_LIVE_SHARDS];
 unsigned nr_live_shards = 1;
 unsigned long bad_frees;
 
-struct live_shard *live_shard_of(uintptr_t start)
+static struct live_shard *this_shard(void)
 {
-	uint64_t h = (uint64_t)(start >> PAGE_SHIFT) * 0x9e3779b97f4a7c15ULL;
-
-	return &live_shards[(h >> 32) & (nr_live_shards - 1)];
+	return &live_shards[plat_cpu_id() % nr_live_shards];
 }
 
-/* The live area holding addr, its shard locked (*locked), else NULL. */
+/* The live area holding addr, its shard locked (*locked), else NULL and
+ * nothing locked. */
 static struct vmap_area *find_live(uintptr_t addr, struct live_shard **locked)
 {
+	unsigned first = plat_cpu_id() % nr_live_shards;
+
 	for (unsigned i = 0; i < nr_live_shards; i++) {
-		struct live_shard *sh = &live_shards[i];
+		struct live_shard *sh = &live_shards[(first + i) % nr_live_shards];
 		struct vmap_area *va;
 
 		kasan_spin_lock(&sh->lock);
@@ -49,16 +51,23 @@ static struct vmap_area *find_live(uintptr_t addr, struct live_shard **locked)
 	return NULL;
 }
 
-/* The live area starting at addr, its shard locked (always: unlock it). */
+/* The live area starting at addr, its shard locked, else NULL. */
 static struct vmap_area *find_live_start(uintptr_t addr, struct live_shard **locked)
 {
-	struct live_shard *sh = live_shard_of(addr);
-	struct vmap_area *va;
+	struct vmap_area *va = find_live(addr, locked);
 
-	kasan_spin_lock(&sh->lock);
-	*locked = sh;
-	va = vmap_area_find(&sh->tree, addr);
-	return va && va->va_start == addr ? va : NULL;
+	if (va && va->va_start != addr) {
+		kasan_spin_unlock(&(*locked)->lock);
+		*locked = NULL;
+		return NULL;
+	}
+	return va;
+}
+
+static void unlock_shard(struct live_shard *sh)
+{
+	if (sh)
+		kasan_spin_unlock(&sh->lock);
 }
 
 static unsigned long lower_bound_of(const struct vmap_area *va)
@@ -189,7 +198,7 @@ void insert_live(struct vmap_area *va, uintptr_t ip, uintptr_t fp)
 {
 	va->alloc_trace = stack_depot_save_here(fp, ip);
 	va->alloc_tid = (uint32_t)tid32();
-	struct live_shard *sh = live_shard_of(va->va_start);
+	struct live_shard *sh = this_shard();
 
 	kasan_spin_lock(&sh->lock);
 	vmap_tree_insert(&sh->tree, va);
@@ -417,7 +426,7 @@ bool free_area(uintptr_t addr, enum free_kind kind, unsigned count, uintptr_t ip
 	} else {
 		va = NULL;
 	}
-	kasan_spin_unlock(&sh->lock);
+	unlock_shard(sh);
 	if (!va) {
 		if (f.reason == KASAN_FREE_REASON_NR)
 			describe_bad_free(addr, &f);
@@ -548,7 +557,7 @@ size_t vmalloc_malloc_size(uintptr_t addr)
 	va = find_live_start(addr, &sh);
 	if (va && (va->flags & VMK_MALLOC))
 		size = va->size;
-	kasan_spin_unlock(&sh->lock);
+	unlock_shard(sh);
 	return size;
 }
 
@@ -567,7 +576,7 @@ int vmalloc_malloc_kind(uintptr_t addr, int set)
 			va->flags = (va->flags & ~VMK_MALLOC_KIND) |
 				    (((uint32_t)set << VMK_MALLOC_KIND_SHIFT) & VMK_MALLOC_KIND);
 	}
-	kasan_spin_unlock(&sh->lock);
+	unlock_shard(sh);
 	return kind;
 }
 
@@ -596,7 +605,7 @@ bool vmalloc_malloc_resize(uintptr_t addr, size_t size)
 		}
 		ok = true;
 	}
-	kasan_spin_unlock(&sh->lock);
+	unlock_shard(sh);
 	return ok;
 }
 
@@ -647,9 +656,9 @@ bool vmalloc_init_space(char *err, size_t errlen)
 	}
 	for (unsigned i = 0; i < MAX_LIVE_SHARDS; i++)
 		live_shards[i].tree.seed = (plat_time_ns() * 3 + 2 * i) | 1;
-	/* A power of two, a few per CPU: two CPUs' areas rarely share one. */
-	while (nr_live_shards < 4 * plat_nr_cpus() && nr_live_shards < MAX_LIVE_SHARDS)
-		nr_live_shards *= 2;
+	nr_live_shards = plat_nr_cpus() < MAX_LIVE_SHARDS ? plat_nr_cpus() : MAX_LIVE_SHARDS;
+	if (!nr_live_shards)
+		nr_live_shards = 1;
 	if (!vmap_area_init(err, errlen))
 		return false;
 	return true;

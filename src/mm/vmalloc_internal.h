@@ -35,7 +35,7 @@ void vmap_area_fill_pages(struct vmap_area *va);
 #define VMK_POOLED	0x20000000u
 #define VMK_FRAMES_KEPT	0x40000000u
 
-/* vmalloc.c: live areas, in shards by start address. */
+/* vmalloc.c: live areas, a tree per CPU (the CPU that made the area). */
 #define MAX_LIVE_SHARDS 16
 struct live_shard {
 	kasan_spinlock_t lock;
@@ -44,7 +44,6 @@ struct live_shard {
 } __attribute__((aligned(64)));
 extern struct live_shard live_shards[MAX_LIVE_SHARDS];
 extern unsigned nr_live_shards;
-struct live_shard *live_shard_of(uintptr_t start);
 extern unsigned long bad_frees;
 /* The frame behind a vmalloc address when nothing aliases it. */
 static inline unsigned long identity_pfn(uintptr_t va)
