@@ -105,7 +105,8 @@ bool mem_map_cover(unsigned long pfn, unsigned long n);
 bool kasan_zero_vmalloc(uintptr_t start, uintptr_t end);
 /* The area gives its zero shadow back (at free; no poison needed). */
 void kasan_zero_release(uintptr_t start, uintptr_t end);
-extern unsigned long shadow_pages_now, shadow_pages_peak, shadow_pages_cached, shadow_pages_used;
+extern unsigned long shadow_pages_now, shadow_pages_peak, shadow_pages_cached;
+unsigned long shadow_pages_used(void);
 
 /* ---- vmalloc_setup.c: options, start-up, statistics ---- */
 extern unsigned long ram_budget_bytes;	/* the "ram" option */
