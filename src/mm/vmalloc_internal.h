@@ -66,6 +66,8 @@ struct vmap_node {
 	struct vmap_area *lazy;			/* freed, waiting for the purge (LIFO) */
 	struct vmap_tree lazy_tree;		/* the same, by address (reports) */
 	unsigned long pooled;
+	/* Its lazy pages and shadow pages: added to the global counts, not yet. */
+	unsigned long flushed_pages, flushed_shadow, local_pages, local_shadow;
 	struct vmap_area *pool[VMAP_POOL_PAGES];	/* purged areas of i + 1 pages */
 	uint32_t pool_len[VMAP_POOL_PAGES];
 	uint8_t pool_wanted[VMAP_POOL_PAGES];	/* asked for since the last purge */

@@ -484,18 +484,19 @@ static void free_chain_locked(struct vmap_area *va, struct vmap_area **dead)
 static void purge_node(struct vmap_node *vn, bool full)
 {
 	struct vmap_area *list, *back, *pool = NULL, *tofree = NULL, *dead = NULL, *next;
-	unsigned long pages = 0, shadow = 0;
+	unsigned long pages, shadow;
 
 	if (!READ_ONCE(vn->lazy) && !READ_ONCE(vn->pooled))
 		return;
 	kasan_spin_lock(&vn->lock);
 	list = vn->lazy;
 	vn->lazy = NULL;
-	for (struct vmap_area *va = list; va; va = va->purge_next) {
+	for (struct vmap_area *va = list; va; va = va->purge_next)
 		vmap_tree_remove(&vn->lazy_tree, va);
-		pages += (va->va_end - va->va_start) >> PAGE_SHIFT;
-		shadow += (va->va_end - va->va_start + SHADOW_PAGE_SPAN - 1) / SHADOW_PAGE_SPAN;
-	}
+	/* What of the list the global counts hold; the rest was local. */
+	pages = vn->flushed_pages;
+	shadow = vn->flushed_shadow;
+	vn->flushed_pages = vn->flushed_shadow = vn->local_pages = vn->local_shadow = 0;
 	/* Areas freed since the last purge go to the pools below: only what
 	 * waited a whole round unasked decays. */
 	back = pool_decay(vn, full);
@@ -574,24 +575,47 @@ void vm_unmap_aliases(void)
 }
 
 /*
- * On the freeing CPU's node.  The limit is global (two atomic counters,
- * as Linux's vmap_lazy_nr): the use-after-vfree window is the same
- * whichever CPUs free, and a purge then takes every node's list.
+ * On the freeing CPU's node.  The limit is global (as Linux's
+ * vmap_lazy_nr): the use-after-vfree window is the same whichever CPUs
+ * free, and a purge then takes every node's list.  A node adds to the
+ * global counts in batches of an eighth of the limit per node (an atomic
+ * per vfree was the hottest instruction of free_vmap_area_lazy with two
+ * workers) and checks the global counts plus its own: a program on one
+ * CPU purges exactly at the limit; other CPUs' unflushed frees can only
+ * make the window longer, never shorter.
  */
+static unsigned long lazy_batch_pages, lazy_batch_shadow;
+
 void free_vmap_area_lazy(struct vmap_area *va)
 {
 	struct vmap_node *vn = this_node();
 	unsigned long pages = (va->va_end - va->va_start) >> PAGE_SHIFT;
 	unsigned long shadow = (va->va_end - va->va_start + SHADOW_PAGE_SPAN - 1) / SHADOW_PAGE_SPAN;
+	unsigned long add_pages = 0, add_shadow = 0, local_pages, local_shadow;
 	bool full;
 
 	kasan_spin_lock(&vn->lock);
 	vmap_tree_insert(&vn->lazy_tree, va);
 	va->purge_next = vn->lazy;
 	vn->lazy = va;
+	vn->local_pages += pages;
+	vn->local_shadow += shadow;
+	if (vn->local_pages >= lazy_batch_pages || vn->local_shadow >= lazy_batch_shadow) {
+		add_pages = vn->local_pages;
+		add_shadow = vn->local_shadow;
+		vn->flushed_pages += add_pages;
+		vn->flushed_shadow += add_shadow;
+		vn->local_pages = vn->local_shadow = 0;
+	}
+	local_pages = vn->local_pages;
+	local_shadow = vn->local_shadow;
 	kasan_spin_unlock(&vn->lock);
-	full = __atomic_add_fetch(&lazy_pages, pages, __ATOMIC_RELAXED) > lazy_max_pages;
-	full |= __atomic_add_fetch(&lazy_shadow, shadow, __ATOMIC_RELAXED) > lazy_max_shadow;
+	if (add_pages) {
+		__atomic_add_fetch(&lazy_pages, add_pages, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&lazy_shadow, add_shadow, __ATOMIC_RELAXED);
+	}
+	full = __atomic_load_n(&lazy_pages, __ATOMIC_RELAXED) + local_pages > lazy_max_pages ||
+	       __atomic_load_n(&lazy_shadow, __ATOMIC_RELAXED) + local_shadow > lazy_max_shadow;
 	if (full)
 		purge_nodes(false);
 }
@@ -623,6 +647,8 @@ bool vmap_area_init(char *err, size_t errlen)
 		lazy_max_shadow = vmalloc_shadow_cache_max / 2;
 	}
 	nr_vmap_nodes = ncpu < MAX_VMAP_NODES ? (ncpu ? ncpu : 1) : MAX_VMAP_NODES;
+	lazy_batch_pages = lazy_max_pages / (8 * nr_vmap_nodes) ? : 1;
+	lazy_batch_shadow = lazy_max_shadow == ~0UL ? ~0UL : lazy_max_shadow / (8 * nr_vmap_nodes) ? : 1;
 	free_tree.seed = plat_time_ns() | 1;
 	for (unsigned i = 0; i < MAX_VMAP_NODES; i++)
 		vmap_nodes[i].lazy_tree.seed = free_tree.seed * (5 + 2 * i);
