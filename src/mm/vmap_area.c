@@ -288,6 +288,7 @@ static struct vmap_area *sort_by_address(struct vmap_area *list)
 #define VMK_PURGE_POOL	0x80000000u	/* during a purge: goes to its node's pool */
 #define VMK_PURGE_KEPT	VMK_FRAMES_KEPT	/* frames kept: no release; told to the reuser */
 #define RESIDENT_WINDOW	1024		/* pages one residency query covers */
+#define RESIDENT_GAP	16		/* pages between two areas of one query */
 
 /* The frames whose residency is asked: a pooled area's whole range (its
  * next owner may map the guard page too: VM_NO_GUARD), else the mapped ones. */
@@ -327,7 +328,10 @@ static void keep_resident(struct vmap_area *sorted)
 		for (x = va->purge_next; x; x = x->purge_next) {
 			uintptr_t xe = x->va_start + (keep_pages(x) << PAGE_SHIFT);
 
-			if (((xe - ws) >> PAGE_SHIFT) > RESIDENT_WINDOW)
+			/* The query costs a page-cache lookup per page of the span,
+			 * gaps included: only near neighbours share one. */
+			if (((xe - ws) >> PAGE_SHIFT) > RESIDENT_WINDOW ||
+			    ((x->va_start - we) >> PAGE_SHIFT) > RESIDENT_GAP)
 				break;
 			last = x;
 			we = xe;
