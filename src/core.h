@@ -148,19 +148,13 @@ __hidden int kasan_strncmp(const char *a, const char *b, size_t n);
 
 /* ---- locks: test-and-set with yield, no libc ---- */
 typedef struct { int locked; } kasan_spinlock_t;
+/* The wait for a lock someone holds (lib/spinlock.c): out of line, so
+ * that a profile names the time spent waiting and who waited. */
+__hidden void kasan_spin_lock_contended(kasan_spinlock_t *l);
 static inline void kasan_spin_lock(kasan_spinlock_t *l)
 {
-	unsigned spins = 0;
-
-	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
-		/* Spin briefly, then let a preempted holder run. */
-		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED)) {
-			if (++spins < 128)
-				plat_cpu_relax();
-			else
-				plat_yield();
-		}
-	}
+	if (__builtin_expect(__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE), 0))
+		kasan_spin_lock_contended(l);
 }
 static inline bool kasan_spin_trylock(kasan_spinlock_t *l)
 {

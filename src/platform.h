@@ -103,6 +103,9 @@ bool plat_symbolize(uintptr_t pc, bool is_return_addr, struct plat_symbol *out);
 
 /* Spinning and time. */
 void plat_cpu_relax(void);
+/* The CPU (hart) the caller runs on now, below the CPU count: a hint for
+ * per-CPU data (it may change at any moment), never an identity. */
+unsigned plat_cpu_id(void);
 uint64_t plat_time_ns(void);
 
 /* ---- Faults that become reports (fault.c) ---- */
@@ -162,6 +165,10 @@ void plat_frames_release(unsigned long pfn, unsigned long n);
  * max + 1 if there are more (or the port cannot tell, or frees a frame's
  * RAM at plat_frames_put and must have plat_frames_release called). */
 unsigned plat_frames_data(unsigned long pfn, unsigned long n, unsigned long *runs, unsigned max);
+/* Which of frames [pfn, pfn + n) hold data now (vec[i] = 1), for areas
+ * too small for runs to pay; returns how many.  A port that frees a
+ * frame's RAM at plat_frames_put says none. */
+unsigned long plat_frames_resident(unsigned long pfn, unsigned long n, uint8_t *vec);
 /* Identity frames of the vmalloc space were taken / given back
  * (frames_take/frames_put): a port whose frames are not a file (bare
  * metal) backs them with RAM and maps them here, zeroed, and unmaps and

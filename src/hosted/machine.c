@@ -312,6 +312,15 @@ void plat_cpu_relax(void)
 	__builtin_ia32_pause();
 }
 
+/* glibc reads it from the rseq area the kernel keeps current (no system
+ * call); -1 (no rseq, no vDSO getcpu) counts as CPU 0. */
+unsigned plat_cpu_id(void)
+{
+	int cpu = sched_getcpu();
+
+	return cpu > 0 ? (unsigned)cpu : 0;
+}
+
 uint64_t plat_time_ns(void)
 {
 	struct timespec ts;

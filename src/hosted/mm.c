@@ -117,46 +117,36 @@ void plat_frames_release(unsigned long pfn, unsigned long n)
 
 /*
  * Which frames hold data: a memfd page does once touched through any of
- * its mappings, until the hole punch.  A few frames: one mincore on the
- * linear map.  More: the memfd's own map of its pages (SEEK_DATA and
- * SEEK_HOLE, answered from shmem's page cache), two calls per run
+ * its mappings, until the hole punch.  Frame by frame: one mincore on the
+ * linear map (for the purge's windows of small areas).
+ */
+unsigned long plat_frames_resident(unsigned long pfn, unsigned long n, uint8_t *vec)
+{
+	unsigned long count = 0;
+
+	if (mincore((void *)(mm_layout.linear_start + ((uintptr_t)pfn << PLAT_PAGE_SHIFT)),
+		    n << PLAT_PAGE_SHIFT, vec)) {
+		plat_memset(vec, 1, n);	/* unknown: treat all as holding data */
+		return n;
+	}
+	for (unsigned long i = 0; i < n; i++) {
+		vec[i] &= 1;
+		count += vec[i];
+	}
+	return count;
+}
+
+/*
+ * In runs, for a big area: the memfd's own map of its pages (SEEK_DATA
+ * and SEEK_HOLE, answered from shmem's page cache), two calls per run
  * whatever n is (mincore looks at every page: a quarter of a 1 MiB
  * vmalloc+vfree).
  */
-#define FRAMES_BY_MINCORE 64
-
-static unsigned frames_data_mincore(unsigned long pfn, unsigned long n, unsigned long *runs,
-				    unsigned max)
-{
-	uint8_t vec[FRAMES_BY_MINCORE];
-	unsigned nr = 0;
-
-	if (mincore((void *)(mm_layout.linear_start + ((uintptr_t)pfn << PLAT_PAGE_SHIFT)),
-		    n << PLAT_PAGE_SHIFT, vec))
-		return max + 1;
-	for (unsigned long i = 0; i < n; i++) {
-		if (!(vec[i] & 1))
-			continue;
-		if (i && (vec[i - 1] & 1)) {
-			runs[2 * nr - 1]++;
-			continue;
-		}
-		if (nr == max)
-			return max + 1;
-		runs[2 * nr] = pfn + i;
-		runs[2 * nr + 1] = 1;
-		nr++;
-	}
-	return nr;
-}
-
 unsigned plat_frames_data(unsigned long pfn, unsigned long n, unsigned long *runs, unsigned max)
 {
 	off_t pos = frame_offset(pfn), end = frame_offset(pfn + n);
 	unsigned nr = 0;
 
-	if (n <= FRAMES_BY_MINCORE)
-		return frames_data_mincore(pfn, n, runs, max);
 	while (pos < end) {
 		off_t data = lseek(ram_fd, pos, SEEK_DATA), hole;
 

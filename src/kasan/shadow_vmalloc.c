@@ -34,10 +34,32 @@
 
 int vmalloc_shadow_policy = SHADOW_REFCOUNT;
 unsigned long vmalloc_shadow_cache_max = 64;
-unsigned long shadow_pages_now, shadow_pages_peak, shadow_pages_cached, shadow_pages_used;
+unsigned long shadow_pages_now, shadow_pages_peak, shadow_pages_cached;
+
+/* Pages some area uses: a count per CPU slot, summed when read (stats),
+ * so that two CPUs' populate and depopulate do not share its line. */
+#define USED_SLOTS 16
+static struct { long n; } __attribute__((aligned(64))) used_slots[USED_SLOTS];
+
+static void used_add(long delta)
+{
+	__atomic_add_fetch(&used_slots[plat_cpu_id() % USED_SLOTS].n, delta, __ATOMIC_RELAXED);
+}
+
+unsigned long shadow_pages_used(void)
+{
+	long sum = 0;
+
+	for (unsigned i = 0; i < USED_SLOTS; i++)
+		sum += __atomic_load_n(&used_slots[i].n, __ATOMIC_RELAXED);
+	return sum > 0 ? (unsigned long)sum : 0;
+}
 
 #define NR_STRIPES 256
-static kasan_spinlock_t stripes[NR_STRIPES];
+/* A cache line each: packed sixteen to a line, two CPUs' different pages
+ * still passed the line to and fro (perf: the hottest instructions of
+ * get_present and depopulate_one with two workers). */
+static struct { kasan_spinlock_t l; } __attribute__((aligned(64))) stripe_locks[NR_STRIPES];
 
 static uintptr_t vshadow_start(void)
 {
@@ -56,7 +78,7 @@ static unsigned long shadow_pfn(uintptr_t sp)
 
 static kasan_spinlock_t *stripe(uintptr_t sp)
 {
-	return &stripes[(sp >> PAGE_SHIFT) % NR_STRIPES];
+	return &stripe_locks[(sp >> PAGE_SHIFT) % NR_STRIPES].l;
 }
 
 static bool in_zero_run(uintptr_t sp);
@@ -249,7 +271,7 @@ static bool get_present(uintptr_t sp)
 			cache_take_back(sp);
 		}
 		if (!page->refcount++)
-			__atomic_add_fetch(&shadow_pages_used, 1, __ATOMIC_RELAXED);
+			used_add(1);
 	}
 	kasan_spin_unlock(stripe(sp));
 	return present;
@@ -301,7 +323,7 @@ static bool create_run(uintptr_t sp, unsigned long n)
 	plat_memset((void *)sp, KASAN_VMALLOC_INVALID, n << PAGE_SHIFT);
 	mark_run(sp, n, false, true);
 	count_populated(sp, (long)n);
-	__atomic_add_fetch(&shadow_pages_used, n, __ATOMIC_RELAXED);
+	used_add((long)n);
 	return true;
 }
 
@@ -403,7 +425,7 @@ static void depopulate_one(uintptr_t sp)
 
 	kasan_spin_lock(stripe(sp));
 	if (page->refcount && !--page->refcount) {
-		__atomic_sub_fetch(&shadow_pages_used, 1, __ATOMIC_RELAXED);
+		used_add(-1);
 		if (vmalloc_shadow_policy == SHADOW_REFCOUNT) {
 			if (vmalloc_shadow_cache_max)
 				n = cache_add(sp, page, victims);
@@ -484,7 +506,7 @@ static bool drop_exclusive(uintptr_t sp, uintptr_t start, uintptr_t end)
 	if ((page->flags & (PG_allocated | PG_shadow_cached)) == PG_allocated && page->refcount == 1) {
 		page->refcount = 0;
 		dropped = true;
-		__atomic_sub_fetch(&shadow_pages_used, 1, __ATOMIC_RELAXED);
+		used_add(-1);
 	}
 	kasan_spin_unlock(stripe(sp));
 	return dropped;
@@ -863,7 +885,7 @@ int kasan_shadow_zero_write(uintptr_t shadow_addr, unsigned long *pfn)
 	 * zero page's flags but under the fault lock, which we hold. */
 	__atomic_store_n(&page->flags, (uint16_t)(PG_shadow_zero | PG_allocated), __ATOMIC_RELEASE);
 	count_populated(sp, 1);
-	__atomic_add_fetch(&shadow_pages_used, 1, __ATOMIC_RELAXED);
+	used_add(1);
 	*pfn = shadow_pfn(sp);
 	return 1;
 }
@@ -890,7 +912,7 @@ void kasan_zero_release(uintptr_t start, uintptr_t end)
 		plat_frames_release(shadow_pfn(sp), k);
 		ram_uncharge(k);
 		count_populated(sp, -(long)k);
-		__atomic_sub_fetch(&shadow_pages_used, k, __ATOMIC_RELAXED);
+		used_add(-(long)k);
 		sp = e;
 	}
 	run_remove(first);
@@ -918,12 +940,12 @@ void shadow_lock_all(bool lock)
 	if (lock) {
 		kasan_spin_lock(&create_lock);
 		for (unsigned i = 0; i < NR_STRIPES; i++)
-			kasan_spin_lock(&stripes[i]);
+			kasan_spin_lock(&stripe_locks[i].l);
 		kasan_spin_lock(&cache_lock);
 	} else {
 		kasan_spin_unlock(&cache_lock);
 		for (unsigned i = NR_STRIPES; i--;)
-			kasan_spin_unlock(&stripes[i]);
+			kasan_spin_unlock(&stripe_locks[i].l);
 		kasan_spin_unlock(&create_lock);
 	}
 }

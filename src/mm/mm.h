@@ -65,7 +65,6 @@ void frames_put_blank(unsigned long pfn, unsigned long n);
 extern unsigned long ram_pages, ram_pages_peak, ram_budget, meta_pages;
 /* Free vmalloc frames kept resident for reuse instead of released (the
  * hosted port's page faults and hole punches cost more than zeroing). */
-extern unsigned long frames_resident_free;
 #define FRAMES_RESIDENT_FREE_MAX 4096UL
 /* One bit per RESIDENT_GROUP frames: set while one of them may be
  * PG_resident_free, so that a big area looks at the struct pages of
@@ -73,6 +72,10 @@ extern unsigned long frames_resident_free;
 #define RESIDENT_GROUP 64
 extern unsigned long *resident_groups;
 void frame_keep_resident(unsigned long pfn);
+/* How many there are: a count per CPU slot (each CPU's vmalloc and purge
+ * change their own cache line; the sum is read at the purge). */
+void frames_resident_add(long delta);
+unsigned long frames_resident_free(void);
 /* Blocks of 2^order general frames, unpoisoned, failures counted on
  * path; and back, poisoned KASAN_PAGE_FREE. */
 struct page *pages_alloc_path(gfp_t gfp, unsigned int order, enum fail_path path);
@@ -108,7 +111,8 @@ bool mem_map_cover(unsigned long pfn, unsigned long n);
 bool kasan_zero_vmalloc(uintptr_t start, uintptr_t end);
 /* The area gives its zero shadow back (at free; no poison needed). */
 void kasan_zero_release(uintptr_t start, uintptr_t end);
-extern unsigned long shadow_pages_now, shadow_pages_peak, shadow_pages_cached, shadow_pages_used;
+extern unsigned long shadow_pages_now, shadow_pages_peak, shadow_pages_cached;
+unsigned long shadow_pages_used(void);
 
 /* ---- vmalloc_setup.c: options, start-up, statistics ---- */
 extern unsigned long ram_budget_bytes;	/* the "ram" option */

@@ -15,7 +15,6 @@ struct plat_mm_layout mm_layout;
 struct page *mem_map;
 
 unsigned long ram_pages, ram_pages_peak, ram_budget, meta_pages;
-unsigned long frames_resident_free;
 unsigned long *resident_groups;
 
 /* The purge keeps the data of this free vmalloc frame for the next
@@ -27,6 +26,25 @@ void frame_keep_resident(unsigned long pfn)
 	mem_map[pfn].flags = PG_resident_free;
 	__atomic_fetch_or(&resident_groups[g / 64], 1UL << (g % 64), __ATOMIC_RELAXED);
 }
+
+#define RESIDENT_SLOTS 16
+static struct { long n; } __attribute__((aligned(64))) resident_slots[RESIDENT_SLOTS];
+
+void frames_resident_add(long delta)
+{
+	__atomic_add_fetch(&resident_slots[plat_cpu_id() % RESIDENT_SLOTS].n, delta,
+			   __ATOMIC_RELAXED);
+}
+
+unsigned long frames_resident_free(void)
+{
+	long sum = 0;
+
+	for (unsigned i = 0; i < RESIDENT_SLOTS; i++)
+		sum += __atomic_load_n(&resident_slots[i].n, __ATOMIC_RELAXED);
+	return sum > 0 ? (unsigned long)sum : 0;
+}
+
 unsigned long ram_budget_bytes;		/* the "ram" option */
 
 static kasan_spinlock_t pool_lock;
@@ -66,8 +84,14 @@ bool mem_map_cover(unsigned long pfn, unsigned long n)
 {
 	uintptr_t first = ((uintptr_t)&mem_map[pfn] - (uintptr_t)mem_map) >> PAGE_SHIFT;
 	uintptr_t last = ((uintptr_t)&mem_map[pfn + n] - 1 - (uintptr_t)mem_map) >> PAGE_SHIFT;
-	bool ok = true;
+	bool ok = true, all = true;
 
+	/* Bits are only ever set: once every page is charged (nearly always)
+	 * there is nothing to do, and no lock for two CPUs to pass around. */
+	for (uintptr_t i = first; i <= last && all; i++)
+		all = __atomic_load_n(&mem_map_touched[i >> 3], __ATOMIC_ACQUIRE) & (1u << (i & 7));
+	if (all)
+		return true;
 	kasan_spin_lock(&touch_lock);
 	for (uintptr_t i = first; i <= last; i++) {
 		if (mem_map_touched[i >> 3] & (1u << (i & 7)))
@@ -76,7 +100,9 @@ bool mem_map_cover(unsigned long pfn, unsigned long n)
 			ok = false;
 			break;
 		}
-		mem_map_touched[i >> 3] |= (uint8_t)(1u << (i & 7));
+		/* A store, not an RMW (RISC-V has no byte RMW): writers hold the lock. */
+		__atomic_store_n(&mem_map_touched[i >> 3],
+				 (uint8_t)(mem_map_touched[i >> 3] | (1u << (i & 7))), __ATOMIC_RELEASE);
 		__atomic_add_fetch(&meta_pages, 1, __ATOMIC_RELAXED);
 	}
 	kasan_spin_unlock(&touch_lock);
@@ -128,7 +154,7 @@ bool frames_take(unsigned long pfn, unsigned long n, enum fail_path path)
 		return false;
 	for (unsigned long i = 0; i < n; i++) {
 		if (mem_map[pfn + i].flags & PG_resident_free)
-			__atomic_sub_fetch(&frames_resident_free, 1, __ATOMIC_RELAXED);
+			frames_resident_add(-1);
 		mem_map[pfn + i].refcount = 1;
 		mem_map[pfn + i].flags = PG_allocated;
 	}

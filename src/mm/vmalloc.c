@@ -11,10 +11,64 @@
 
 unsigned long VMALLOC_START, VMALLOC_END;
 
-struct vmap_tree live_tree;
-kasan_spinlock_t vmap_area_lock;
-static unsigned long live_pages, live_bytes, live_lower_bound;
+/*
+ * Live areas: a tree per CPU, the area in the tree of the CPU that made
+ * it, so that a CPU's vmalloc and vfree take a lock and touch tree nodes
+ * no other CPU touches (hashing areas to trees by address, as Linux 6.9+
+ * spreads its busy areas over its nodes, still left the lock's cache line
+ * the hottest instruction of two workers: each CPU's areas went to every
+ * tree).  Finding an area asks the caller's CPU's tree first, then the
+ * others: areas do not overlap, one tree holds an address at most.
+ */
+struct live_shard live_shards[MAX_LIVE_SHARDS];
+unsigned nr_live_shards = 1;
 unsigned long bad_frees;
+
+static struct live_shard *this_shard(void)
+{
+	return &live_shards[plat_cpu_id() % nr_live_shards];
+}
+
+/* The live area holding addr, its shard locked (*locked), else NULL and
+ * nothing locked. */
+static struct vmap_area *find_live(uintptr_t addr, struct live_shard **locked)
+{
+	unsigned first = plat_cpu_id() % nr_live_shards;
+
+	for (unsigned i = 0; i < nr_live_shards; i++) {
+		struct live_shard *sh = &live_shards[(first + i) % nr_live_shards];
+		struct vmap_area *va;
+
+		kasan_spin_lock(&sh->lock);
+		va = vmap_area_find(&sh->tree, addr);
+		if (va) {
+			*locked = sh;
+			return va;
+		}
+		kasan_spin_unlock(&sh->lock);
+	}
+	*locked = NULL;
+	return NULL;
+}
+
+/* The live area starting at addr, its shard locked, else NULL. */
+static struct vmap_area *find_live_start(uintptr_t addr, struct live_shard **locked)
+{
+	struct vmap_area *va = find_live(addr, locked);
+
+	if (va && va->va_start != addr) {
+		kasan_spin_unlock(&(*locked)->lock);
+		*locked = NULL;
+		return NULL;
+	}
+	return va;
+}
+
+static void unlock_shard(struct live_shard *sh)
+{
+	if (sh)
+		kasan_spin_unlock(&sh->lock);
+}
 
 static unsigned long lower_bound_of(const struct vmap_area *va)
 {
@@ -145,12 +199,14 @@ void insert_live(struct vmap_area *va, uintptr_t ip, uintptr_t fp)
 {
 	va->alloc_trace = stack_depot_save_here(fp, ip);
 	va->alloc_tid = (uint32_t)tid32();
-	kasan_spin_lock(&vmap_area_lock);
-	vmap_tree_insert(&live_tree, va);
-	live_pages += va->nr_pages;
-	live_bytes += va->va_end - va->va_start;
-	live_lower_bound += lower_bound_of(va);
-	kasan_spin_unlock(&vmap_area_lock);
+	struct live_shard *sh = this_shard();
+
+	kasan_spin_lock(&sh->lock);
+	vmap_tree_insert(&sh->tree, va);
+	sh->pages += va->nr_pages;
+	sh->bytes += va->va_end - va->va_start;
+	sh->lower_bound += lower_bound_of(va);
+	kasan_spin_unlock(&sh->lock);
 }
 
 /* An area that never went live: straight back to the free tree. */
@@ -171,11 +227,14 @@ void abandon_area(struct vmap_area *va)
  * already.  Only the groups marked in resident_groups are looked at (a
  * big area's struct pages are never read otherwise: reading them cost
  * work and, where never written, RAM per 256 KiB of area). */
-static void zero_resident_frames(uintptr_t va, unsigned long n)
+static void zero_resident_frames(struct vmap_area *area, unsigned long n)
 {
-	unsigned long pfn = identity_pfn(va), end = pfn + n;
+	uintptr_t va = area->va_start;
+	unsigned long pfn = identity_pfn(va), end = pfn + n, zeroed = 0;
 
-	if (!READ_ONCE(frames_resident_free))
+	/* A pooled area says whether its purge kept any of its frames; from
+	 * the free tree, any frame may be kept unless none is. */
+	if (area->flags & VMK_POOLED ? !(area->flags & VMK_FRAMES_KEPT) : !frames_resident_free())
 		return;
 	for (unsigned long g = pfn / RESIDENT_GROUP; g * RESIDENT_GROUP < end; g++) {
 		unsigned long w = READ_ONCE(resident_groups[g / 64]) >> (g % 64);
@@ -196,9 +255,13 @@ static void zero_resident_frames(uintptr_t va, unsigned long n)
 			if (READ_ONCE(mem_map[f].flags) & PG_resident_free) {
 				plat_memset((void *)(va + ((f - pfn) << PAGE_SHIFT)), 0, PAGE_SIZE);
 				mem_map[f].flags = 0;
-				__atomic_sub_fetch(&frames_resident_free, 1, __ATOMIC_RELAXED);
+				zeroed++;
 			}
 	}
+	/* One update of the shared count per area: per frame, it was the
+	 * most contended cache line of two threads' vmalloc (perf annotate). */
+	if (zeroed)
+		frames_resident_add(-(long)zeroed);
 }
 
 /* The area's frames go back; their struct pages are reset if they were
@@ -258,11 +321,11 @@ static void *vmalloc_common(size_t size, size_t align, uintptr_t start, uintptr_
 	va = alloc_vmap_area(real + guard_size(vm_flags), align, start, end);
 	if (!va)
 		return NULL;
-	va->flags = (uint32_t)(VM_ALLOC | (vm_flags & (VM_NO_GUARD | VMK_STACK | VMK_PERCPU | VMK_MALLOC)));
 	va->size = size;
 	/* Identity frames read as zero when taken: the purge released them, or
 	 * kept them resident, and those are zeroed here. */
-	zero_resident_frames(va->va_start, real >> PAGE_SHIFT);
+	zero_resident_frames(va, real >> PAGE_SHIFT);
+	va->flags = (uint32_t)(VM_ALLOC | (vm_flags & (VM_NO_GUARD | VMK_STACK | VMK_PERCPU | VMK_MALLOC)));
 	if (!frames_take_blank(identity_pfn(va->va_start), real >> PAGE_SHIFT, FAIL_PAGE)) {
 		abandon_area(va);
 		return NULL;
@@ -369,20 +432,20 @@ bool free_area(uintptr_t addr, enum free_kind kind, unsigned count, uintptr_t ip
 		.reason = KASAN_FREE_REASON_NR, .fn = free_fn[kind], .addr = addr, .ip = ip, .fp = fp,
 		.counter = &bad_frees,
 	};
+	struct live_shard *sh;
 	struct vmap_area *va;
 
 	plat_check_process();	/* a raw clone child must not touch shared state */
-	kasan_spin_lock(&vmap_area_lock);
-	va = vmap_area_find(&live_tree, addr);
-	if (va && va->va_start == addr && kind_matches(va, kind, count, &f)) {
-		vmap_tree_remove(&live_tree, va);
-		live_pages -= va->nr_pages;
-		live_bytes -= va->va_end - va->va_start;
-		live_lower_bound -= lower_bound_of(va);
+	va = find_live_start(addr, &sh);
+	if (va && kind_matches(va, kind, count, &f)) {
+		vmap_tree_remove(&sh->tree, va);
+		sh->pages -= va->nr_pages;
+		sh->bytes -= va->va_end - va->va_start;
+		sh->lower_bound -= lower_bound_of(va);
 	} else {
 		va = NULL;
 	}
-	kasan_spin_unlock(&vmap_area_lock);
+	unlock_shard(sh);
 	if (!va) {
 		if (f.reason == KASAN_FREE_REASON_NR)
 			describe_bad_free(addr, &f);
@@ -426,7 +489,7 @@ void vm_unmap_ram(const void *mem, unsigned int count)
 /*
  * An area's frames get their struct pages (one reference each, as
  * frames_take gives) the first time one is asked for: vmalloc_to_page,
- * or a report that prints the page.  Caller holds vmap_area_lock.
+ * or a report that prints the page.  Caller holds its shard's lock.
  */
 void vmap_area_fill_pages(struct vmap_area *va)
 {
@@ -446,10 +509,10 @@ void vmap_area_fill_pages(struct vmap_area *va)
 static unsigned long area_pfn(uintptr_t a, bool page)
 {
 	unsigned long pfn = 0;
+	struct live_shard *sh;
 	struct vmap_area *va;
 
-	kasan_spin_lock(&vmap_area_lock);
-	va = vmap_area_find(&live_tree, a);
+	va = find_live(a, &sh);
 	if (va && a < va->va_start + ((uintptr_t)va->nr_pages << PAGE_SHIFT)) {
 		unsigned long idx = (a - va->va_start) >> PAGE_SHIFT;
 
@@ -457,7 +520,8 @@ static unsigned long area_pfn(uintptr_t a, bool page)
 		if (page)
 			vmap_area_fill_pages(va);
 	}
-	kasan_spin_unlock(&vmap_area_lock);
+	if (sh)
+		kasan_spin_unlock(&sh->lock);
 	return pfn;
 }
 
@@ -475,21 +539,19 @@ struct page *vmalloc_to_page(const void *addr)
 
 bool vmalloc_area_bounds(uintptr_t addr, uintptr_t *start, uintptr_t *end, bool *is_stack)
 {
+	struct live_shard *sh;
 	struct vmap_area *va;
-	bool found = false;
 
 	if (!vmalloc_addr(addr) || !mem_map)
 		return false;
-	kasan_spin_lock(&vmap_area_lock);
-	va = vmap_area_find(&live_tree, addr);
-	if (va) {
-		*start = va->va_start;
-		*end = va->va_start + ((uintptr_t)va->nr_pages << PAGE_SHIFT);
-		*is_stack = va->flags & VMK_STACK;
-		found = true;
-	}
-	kasan_spin_unlock(&vmap_area_lock);
-	return found;
+	va = find_live(addr, &sh);
+	if (!va)
+		return false;
+	*start = va->va_start;
+	*end = va->va_start + ((uintptr_t)va->nr_pages << PAGE_SHIFT);
+	*is_stack = va->flags & VMK_STACK;
+	kasan_spin_unlock(&sh->lock);
+	return true;
 }
 
 /* ---- big malloc() blocks (mm/malloc.c): kvmalloc's vmalloc half ---- */
@@ -507,14 +569,14 @@ bool vfree_for_malloc(uintptr_t addr, uintptr_t ip, uintptr_t fp)
 /* The requested size of the live malloc block starting at addr, else 0. */
 size_t vmalloc_malloc_size(uintptr_t addr)
 {
+	struct live_shard *sh;
 	struct vmap_area *va;
 	size_t size = 0;
 
-	kasan_spin_lock(&vmap_area_lock);
-	va = vmap_area_find(&live_tree, addr);
-	if (va && va->va_start == addr && (va->flags & VMK_MALLOC))
+	va = find_live_start(addr, &sh);
+	if (va && (va->flags & VMK_MALLOC))
 		size = va->size;
-	kasan_spin_unlock(&vmap_area_lock);
+	unlock_shard(sh);
 	return size;
 }
 
@@ -522,18 +584,18 @@ size_t vmalloc_malloc_size(uintptr_t addr)
  * becomes set), or -1 if there is none. */
 int vmalloc_malloc_kind(uintptr_t addr, int set)
 {
+	struct live_shard *sh;
 	struct vmap_area *va;
 	int kind = -1;
 
-	kasan_spin_lock(&vmap_area_lock);
-	va = vmap_area_find(&live_tree, addr);
-	if (va && va->va_start == addr && (va->flags & VMK_MALLOC)) {
+	va = find_live_start(addr, &sh);
+	if (va && (va->flags & VMK_MALLOC)) {
 		kind = (int)((va->flags & VMK_MALLOC_KIND) >> VMK_MALLOC_KIND_SHIFT);
 		if (set >= 0)
 			va->flags = (va->flags & ~VMK_MALLOC_KIND) |
 				    (((uint32_t)set << VMK_MALLOC_KIND_SHIFT) & VMK_MALLOC_KIND);
 	}
-	kasan_spin_unlock(&vmap_area_lock);
+	unlock_shard(sh);
 	return kind;
 }
 
@@ -543,12 +605,12 @@ int vmalloc_malloc_kind(uintptr_t addr, int set)
  * run (realloc moves the block: a copy of the new size). */
 bool vmalloc_malloc_resize(uintptr_t addr, size_t size)
 {
+	struct live_shard *sh;
 	struct vmap_area *va;
 	bool ok = false;
 
-	kasan_spin_lock(&vmap_area_lock);
-	va = vmap_area_find(&live_tree, addr);
-	if (va && va->va_start == addr && (va->flags & VMK_MALLOC) &&
+	va = find_live_start(addr, &sh);
+	if (va && (va->flags & VMK_MALLOC) &&
 	    size <= ((size_t)va->nr_pages << PAGE_SHIFT) &&
 	    (size == va->size || addr + size >= va->zero_end)) {
 		if (size != va->size) {
@@ -562,7 +624,7 @@ bool vmalloc_malloc_resize(uintptr_t addr, size_t size)
 		}
 		ok = true;
 	}
-	kasan_spin_unlock(&vmap_area_lock);
+	unlock_shard(sh);
 	return ok;
 }
 
@@ -611,7 +673,11 @@ bool vmalloc_init_space(char *err, size_t errlen)
 		kasan_unchecked_start = VMALLOC_START;
 		kasan_unchecked_end = VMALLOC_END;
 	}
-	live_tree.seed = plat_time_ns() * 3 | 1;
+	for (unsigned i = 0; i < MAX_LIVE_SHARDS; i++)
+		live_shards[i].tree.seed = (plat_time_ns() * 3 + 2 * i) | 1;
+	nr_live_shards = plat_nr_cpus() < MAX_LIVE_SHARDS ? plat_nr_cpus() : MAX_LIVE_SHARDS;
+	if (!nr_live_shards)
+		nr_live_shards = 1;
 	if (!vmap_area_init(err, errlen))
 		return false;
 	return true;
@@ -622,12 +688,17 @@ void vmalloc_counters(unsigned long *areas, unsigned long *pages, unsigned long 
 		      unsigned long *lower, unsigned long *lazy, unsigned long *purges,
 		      unsigned long *bad)
 {
-	kasan_spin_lock(&vmap_area_lock);
-	*areas = live_tree.count;
-	*pages = live_pages;
-	*bytes = live_bytes;
-	*lower = live_lower_bound;
-	kasan_spin_unlock(&vmap_area_lock);
+	*areas = *pages = *bytes = *lower = 0;
+	for (unsigned i = 0; i < nr_live_shards; i++) {
+		struct live_shard *sh = &live_shards[i];
+
+		kasan_spin_lock(&sh->lock);
+		*areas += sh->tree.count;
+		*pages += sh->pages;
+		*bytes += sh->bytes;
+		*lower += sh->lower_bound;
+		kasan_spin_unlock(&sh->lock);
+	}
 	vmap_area_counters(lazy, purges);
 	*bad = READ_ONCE(bad_frees);
 }
@@ -637,9 +708,11 @@ void vmalloc_lock_all(bool lock)
 {
 	if (lock) {
 		vmap_area_lock_all(true);
-		kasan_spin_lock(&vmap_area_lock);
+		for (unsigned i = 0; i < MAX_LIVE_SHARDS; i++)
+			kasan_spin_lock(&live_shards[i].lock);
 	} else {
-		kasan_spin_unlock(&vmap_area_lock);
+		for (unsigned i = MAX_LIVE_SHARDS; i--;)
+			kasan_spin_unlock(&live_shards[i].lock);
 		vmap_area_lock_all(false);
 	}
 }

@@ -10,9 +10,10 @@
  *   percpu_vm.c    pcpu_get_vm_areas: per-cpu chunks, all or nothing
  *   kasan/report_vmalloc.c  what a report says about a vmalloc address
  *
- * Locks, never nested: free_area_lock (free tree), vmap_area_lock
- * (live tree), purge_lock (purge list and the freed-area tree).  Page
- * and shadow work happens outside them.
+ * Locks, never nested: free_area_lock (free tree), each live shard's
+ * lock (its live tree), each vmap node's lock (its purge list, its freed-area
+ * tree, its pools), recent_lock (the purged ring).  Page and shadow work
+ * happens outside them.
  */
 #ifndef VMKASAN_MM_VMALLOC_INTERNAL_H
 #define VMKASAN_MM_VMALLOC_INTERNAL_H
@@ -25,14 +26,24 @@
 #define VMK_STACK	0x00040000u	/* first page is a hardware guard */
 #define VMK_MALLOC	0x00080000u	/* a big malloc() block: free()d, not vfree()d */
 #define VMK_BLANK_PAGES	0x00100000u	/* its frames' struct pages not written yet */
-/* vmalloc.c: write them now (under vmap_area_lock). */
+/* vmalloc.c: write them now (under the area's live shard lock). */
 void vmap_area_fill_pages(struct vmap_area *va);
 #define VMK_MALLOC_KIND_SHIFT 21	/* a big malloc block's enum malloc_kind (malloc.h) */
 #define VMK_MALLOC_KIND	0x00600000u
+/* From alloc_vmap_area until the caller sets its flags: the range came
+ * from a pool, and the purge kept some of its frames (PG_resident_free). */
+#define VMK_POOLED	0x20000000u
+#define VMK_FRAMES_KEPT	0x40000000u
 
-/* vmalloc.c: live areas. */
-extern struct vmap_tree live_tree;
-extern kasan_spinlock_t vmap_area_lock;
+/* vmalloc.c: live areas, a tree per CPU (the CPU that made the area). */
+#define MAX_LIVE_SHARDS 16
+struct live_shard {
+	kasan_spinlock_t lock;
+	struct vmap_tree tree;
+	unsigned long pages, bytes, lower_bound;
+} __attribute__((aligned(64)));
+extern struct live_shard live_shards[MAX_LIVE_SHARDS];
+extern unsigned nr_live_shards;
 extern unsigned long bad_frees;
 /* The frame behind a vmalloc address when nothing aliases it. */
 static inline unsigned long identity_pfn(uintptr_t va)
@@ -47,9 +58,22 @@ enum free_kind { FREE_VFREE, FREE_VUNMAP, FREE_MAP_RAM, FREE_PERCPU, FREE_STACK,
 extern const char *const free_fn[];
 bool free_area(uintptr_t addr, enum free_kind kind, unsigned count, uintptr_t ip, uintptr_t fp);
 
-/* vmap_area.c: address space and the lazy purge. */
-extern struct vmap_tree lazy_tree;
-extern kasan_spinlock_t purge_lock;
+/* vmap_area.c: address space, per-CPU nodes, the lazy purge. */
+#define VMAP_POOL_PAGES	256	/* pooled sizes: up to 1 MiB, guard included */
+#define MAX_VMAP_NODES	16
+struct vmap_node {
+	kasan_spinlock_t lock;
+	struct vmap_area *lazy;			/* freed, waiting for the purge (LIFO) */
+	struct vmap_tree lazy_tree;		/* the same, by address (reports) */
+	unsigned long pooled;
+	/* Its lazy pages and shadow pages: added to the global counts, not yet. */
+	unsigned long flushed_pages, flushed_shadow, local_pages, local_shadow;
+	struct vmap_area *pool[VMAP_POOL_PAGES];	/* purged areas of i + 1 pages */
+	uint32_t pool_len[VMAP_POOL_PAGES];
+	uint8_t pool_wanted[VMAP_POOL_PAGES];	/* asked for since the last purge */
+} __attribute__((aligned(64)));
+extern struct vmap_node vmap_nodes[MAX_VMAP_NODES];
+extern unsigned nr_vmap_nodes;
 struct vmap_area *va_alloc_meta(void);
 struct vmap_area *alloc_vmap_area(size_t size, size_t align, uintptr_t vstart, uintptr_t vend);
 /* Give [va_start, va_end) back to the free tree, merging with its

@@ -42,7 +42,7 @@ void vmkasan_get_stats(struct vmkasan_stats *s)
 	s->shadow_pages = READ_ONCE(shadow_pages_now);
 	s->shadow_pages_peak = READ_ONCE(shadow_pages_peak);
 	s->shadow_pages_cached = READ_ONCE(shadow_pages_cached);
-	s->shadow_pages_used = READ_ONCE(shadow_pages_used);
+	s->shadow_pages_used = shadow_pages_used();
 	s->ram_pages = READ_ONCE(ram_pages);
 	s->ram_pages_peak = READ_ONCE(ram_pages_peak);
 	s->ram_budget_pages = ram_budget;

@@ -31,7 +31,7 @@ bool lookup_trylock(kasan_spinlock_t *lock)
 enum found { NOT_FOUND, FOUND, BUSY };
 
 static enum found find_copy(kasan_spinlock_t *lock, const struct vmap_tree *tree, uintptr_t addr,
-			    struct vmap_area *copy, unsigned long *pfn)
+			    struct vmap_area *copy, unsigned long *pfn, bool fill)
 {
 	struct vmap_area *va;
 
@@ -46,11 +46,26 @@ static enum found find_copy(kasan_spinlock_t *lock, const struct vmap_tree *tree
 		*pfn = va->alias_pfns ? va->alias_pfns[(addr - va->va_start) >> PAGE_SHIFT]
 				      : identity_pfn(addr);
 		/* The report prints that page: as Linux would see it. */
-		if (lock == &vmap_area_lock)
+		if (fill)
 			vmap_area_fill_pages(va);
 	}
 	kasan_spin_unlock(lock);
 	return va ? FOUND : NOT_FOUND;
+}
+
+/* Every live shard in turn (areas do not overlap: one holds addr at most). */
+static enum found find_live_copy(uintptr_t addr, struct vmap_area *copy, unsigned long *pfn)
+{
+	enum found live = NOT_FOUND;
+
+	for (unsigned i = 0; i < nr_live_shards && live != FOUND; i++) {
+		enum found f = find_copy(&live_shards[i].lock, &live_shards[i].tree, addr, copy, pfn,
+					 true);
+
+		if (f != NOT_FOUND)
+			live = f;
+	}
+	return live;
 }
 
 static void fill(struct vmalloc_info *vi, const struct vmap_area *va)
@@ -73,22 +88,29 @@ enum vmalloc_state vmalloc_lookup(uintptr_t addr, struct vmalloc_info *vi)
 	enum found live, lazy;
 
 	kasan_memset_raw(vi, 0, sizeof(*vi));
+	kasan_memset_raw(&copy, 0, sizeof(copy));
 	if (!vmalloc_addr(addr) || !mem_map) {
 		vi->start = VMALLOC_START;
 		vi->end = VMALLOC_END;
 		return VMALLOC_OUTSIDE;
 	}
-	live = find_copy(&vmap_area_lock, &live_tree, addr, &copy, &vi->pfn);
+	live = find_live_copy(addr, &copy, &vi->pfn);
 	/* The bottom guard is never mapped: an access there is told by the
 	 * area right above it, as an access into any area's guard is. */
 	if (live == NOT_FOUND && addr < VMALLOC_START + VMALLOC_BOTTOM_GUARD)
-		live = find_copy(&vmap_area_lock, &live_tree, VMALLOC_START + VMALLOC_BOTTOM_GUARD,
-				 &copy, NULL);
+		live = find_live_copy(VMALLOC_START + VMALLOC_BOTTOM_GUARD, &copy, NULL);
 	if (live == FOUND) {
 		fill(vi, &copy);
 		return VMALLOC_LIVE;
 	}
-	lazy = find_copy(&purge_lock, &lazy_tree, addr, &copy, NULL);
+	lazy = NOT_FOUND;
+	for (unsigned i = 0; i < nr_vmap_nodes && lazy != FOUND; i++) {
+		enum found f = find_copy(&vmap_nodes[i].lock, &vmap_nodes[i].lazy_tree, addr, &copy,
+					 NULL, false);
+
+		if (f != NOT_FOUND)
+			lazy = f;
+	}
 	if (lazy == FOUND) {
 		fill(vi, &copy);
 		return VMALLOC_LAZY;

@@ -169,6 +169,11 @@ void plat_cpu_relax(void)
 	__asm__ volatile("nop");
 }
 
+unsigned plat_cpu_id(void)
+{
+	return this_hart()->id;
+}
+
 /* QEMU virt's timebase is 10 MHz. */
 uint64_t plat_time_ns(void)
 {

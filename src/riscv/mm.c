@@ -97,6 +97,15 @@ unsigned plat_frames_data(unsigned long pfn, unsigned long n, unsigned long *run
 	return max + 1;
 }
 
+/* Nor frame by frame. */
+unsigned long plat_frames_resident(unsigned long pfn, unsigned long n, uint8_t *vec)
+{
+	(void)pfn;
+	for (unsigned long i = 0; i < n; i++)
+		vec[i] = 0;
+	return 0;
+}
+
 bool rv_meta_fault(uintptr_t va, bool write)
 {
 	pte_t *e;

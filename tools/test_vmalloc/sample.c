@@ -30,16 +30,23 @@ static pthread_mutex_t sample_lock = PTHREAD_MUTEX_INITIALIZER;
 /*
  * With several workers a sample must not see an allocation or a free
  * half done (shadow mapped but not yet counted, or counted but not yet
- * mapped): workers hold this lock for reading across each allocator
- * call, the sampler holds it for writing.  Writers are preferred, or a
- * sampler could wait for ever between two busy workers.
+ * mapped): each thread holds its own slot's mutex across each allocator
+ * call, the sampler takes every slot's.  One lock (and one op counter)
+ * per thread, each on its own cache line: a shared rwlock made two
+ * workers pass its line to and fro twice per call, a cost of the tool
+ * that section 6 of bench.sh then charged to vmalloc.
  */
-static pthread_rwlock_t quiesce;
+#define SLOTS 64
+static struct slot {
+	pthread_mutex_t lock;
+	unsigned long ops;		/* atomic */
+} __attribute__((aligned(64))) slots[SLOTS];
+static unsigned nr_slots_used;		/* atomic */
+static __thread struct slot *my_slot;
 static bool use_quiesce;
 static FILE *csv;
 static const char *policy;
-static unsigned long interval;
-static unsigned long ops;		/* atomic */
+static unsigned long interval, thread_interval;
 static uintptr_t highest;		/* atomic */
 static unsigned char *vec;
 static size_t vec_cap;
@@ -215,28 +222,48 @@ static unsigned long take(unsigned long op, const char *event)
 	return resident;
 }
 
+static struct slot *slot_of_thread(void)
+{
+	if (!my_slot)
+		my_slot = &slots[__atomic_fetch_add(&nr_slots_used, 1, __ATOMIC_RELAXED) % SLOTS];
+	return my_slot;
+}
+
 void op_begin(void)
 {
 	if (use_quiesce)
-		pthread_rwlock_rdlock(&quiesce);
+		pthread_mutex_lock(&slot_of_thread()->lock);
 }
 
 void op_end(void)
 {
 	if (use_quiesce)
-		pthread_rwlock_unlock(&quiesce);
+		pthread_mutex_unlock(&slot_of_thread()->lock);
+}
+
+/* Every thread stopped between two calls (sample_lock held). */
+static void quiesce_all(bool stop)
+{
+	if (!use_quiesce)
+		return;
+	if (stop)
+		for (unsigned i = 0; i < SLOTS; i++)
+			pthread_mutex_lock(&slots[i].lock);
+	else
+		for (unsigned i = SLOTS; i--;)
+			pthread_mutex_unlock(&slots[i].lock);
 }
 
 void sample_init(const char *pol, const char *csv_path, unsigned long every, unsigned workers)
 {
-	pthread_rwlockattr_t attr;
-
-	pthread_rwlockattr_init(&attr);
-	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-	pthread_rwlock_init(&quiesce, &attr);
+	for (unsigned i = 0; i < SLOTS; i++)
+		pthread_mutex_init(&slots[i].lock, NULL);
 	use_quiesce = workers > 1;
 	policy = pol;
 	interval = every;
+	/* Each thread samples every interval / workers of its own ops: about
+	 * every interval ops in all, as one shared count gave. */
+	thread_interval = every / (workers ? workers : 1) ? : 1;
 	sum.cache = shadow_cache_option();
 	if (csv_path && *csv_path) {
 		/* The driver wrote the header; children append in turn. */
@@ -249,22 +276,24 @@ void sample_init(const char *pol, const char *csv_path, unsigned long every, uns
 
 void op_tick(void)
 {
-	unsigned long n = __atomic_add_fetch(&ops, 1, __ATOMIC_RELAXED);
+	unsigned long n = __atomic_add_fetch(&slot_of_thread()->ops, 1, __ATOMIC_RELAXED);
 
-	if (interval && n % interval == 0) {
+	if (interval && n % thread_interval == 0) {
 		pthread_mutex_lock(&sample_lock);
-		if (use_quiesce)
-			pthread_rwlock_wrlock(&quiesce);
-		take(n, "");
-		if (use_quiesce)
-			pthread_rwlock_unlock(&quiesce);
+		quiesce_all(true);
+		take(total_ops(), "");
+		quiesce_all(false);
 		pthread_mutex_unlock(&sample_lock);
 	}
 }
 
 unsigned long total_ops(void)
 {
-	return __atomic_load_n(&ops, __ATOMIC_RELAXED);
+	unsigned long n = 0;
+
+	for (unsigned i = 0; i < SLOTS; i++)
+		n += __atomic_load_n(&slots[i].ops, __ATOMIC_RELAXED);
+	return n;
 }
 
 void sample_now(const char *why)
