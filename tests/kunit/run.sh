@@ -28,7 +28,7 @@ SUITES="
 list-test: lib/list-test.c lib/klist.c
 hashtable_test: lib/hashtable_test.c
 bitfield_kunit: lib/bitfield_kunit.c
-cmdline_kunit: lib/cmdline_kunit.c lib/cmdline.c lib/ctype.c
+cmdline_kunit: lib/cmdline_kunit.c lib/cmdline.c lib/ctype.c lib/string.c
 test_sort: lib/test_sort.c lib/sort.c
 test_list_sort: lib/test_list_sort.c lib/list_sort.c
 siphash_kunit: lib/siphash_kunit.c lib/siphash.c
@@ -38,6 +38,7 @@ rbtree_test: lib/rbtree_test.c lib/rbtree.c lib/random32.c
 crc32test: lib/crc32test.c lib/crc32.c
 slub_kunit: lib/slub_kunit.c
 test_hash: lib/test_hash.c fs/namei.c:full_name_hash,hashlen_string
+string_kunit: lib/string_kunit.c lib/string.c lib/ctype.c lib/string_helpers.c:memcpy_and_pad
 "
 
 if [ ! -f "$TARBALL" ]; then
@@ -186,6 +187,52 @@ else
 	echo "status $status" >"$OUT/part-missing.why"
 	not_ok "FILE.c:FUNC, no such function" "$OUT/part-missing.why" "$OUT/part-missing.out"
 fi
+
+# The kernel's own <linux/string.h> over the layer's <asm/string.h>: the
+# kernel's lib/string.c is built instrumented, as in a KASAN kernel (a
+# read past a kmalloc(8) in its strnchr() is reported in strnchr), and
+# the string functions the "arch" has stay the runtime's checked ones
+# (memchr of a freed buffer reported in memchr, as Linux's instrumented
+# memchr is).  One case a run: KASAN reports the first bug only.
+cat >"$OUT/string.c" <<'EOC'
+#include <kunit/test.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+static void *volatile sink;
+static void lib_string(struct kunit *test)
+{
+	char *p = kmalloc(8, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, 'a', 8);
+	sink = strnchr(p, 9, 'b');
+	kfree(p);
+}
+static void arch_string(struct kunit *test)
+{
+	char *p = kmalloc(8, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, 'a', 8);
+	kfree(p);
+	sink = memchr(p, 'b', 8);
+}
+static struct kunit_case cases[] = { KUNIT_CASE(lib_string), KUNIT_CASE(arch_string), {} };
+static struct kunit_suite suite = { .name = "vmk-string", .test_cases = cases };
+kunit_test_suite(suite);
+EOC
+for t in "lib_string slab-out-of-bounds strnchr" "arch_string slab-use-after-free memchr"; do
+	set -- $t
+	"$RUN" --ksrc="$KSRC" "$OUT/string.c" lib/string.c lib/ctype.c "vmk-string.$1" >"$OUT/string-$1.out" 2>"$OUT/string-$1.err"
+	status=$?
+	if [ $status = 1 ] && grep -q "^BUG: KASAN: $2 in $3+" "$OUT/string-$1.err" &&
+		grep -q '^Read of size 1 at addr ' "$OUT/string-$1.err"; then
+		ok "kernel <linux/string.h>: $2 in $3 reported"
+	else
+		echo "status $status" >"$OUT/string-$1.why"
+		not_ok "kernel <linux/string.h>: $2 in $3" "$OUT/string-$1.why" "$OUT/string-$1.out" "$OUT/string-$1.err"
+	fi
+done
 
 # FILE.c:FUNC takes the definition only, the variant the configuration
 # picks: not a declaration spanning lines, not the other branch of an
