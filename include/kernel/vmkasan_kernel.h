@@ -215,6 +215,9 @@ typedef size_t __kernel_size_t;
 #define round_down(x, y) ((x) & ~((__typeof__(x))((y) - 1)))
 #define ALIGN(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+/* To a multiple of y that need not be a power of two (linux/math.h). */
+#define roundup(x, y) ({ const __typeof__(y) __r = (y); (((x) + __r - 1) / __r) * __r; })
+#define rounddown(x, y) ({ __typeof__(x) __v = (x); __v - (__v % (y)); })
 #define min(a, b) ((a) < (b) ? (a) : (b))
 #define max(a, b) ((a) > (b) ? (a) : (b))
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
@@ -303,11 +306,17 @@ static inline bool IS_ERR_OR_NULL(const void *p) { return !p || IS_ERR_VALUE(p);
 #ifndef ULLONG_MAX
 #define ULLONG_MAX (~0ULL)
 #endif
-#define BITS_PER_BYTE 8
 #define BITS_PER_LONG 64
+#if __has_include(<vmkasan_ksrc.h>)
+/* BIT(), BIT_MASK(), GENMASK() ...: the kernel source's <linux/bits.h>
+ * (lib/test_bits.c tests its macros). */
+#include <linux/bits.h>
+#else
+#define BITS_PER_BYTE 8
 #define BIT(n) (1UL << (n))
 #define BIT_MASK(nr) (1UL << ((nr) % BITS_PER_LONG))
 #define BIT_WORD(nr) ((nr) / BITS_PER_LONG)
+#endif
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
 #define PAGE_MASK (~(PAGE_SIZE - 1))

@@ -5,7 +5,8 @@
 # Each must pass: runner status 0, no "not ok", no KASAN report, at least
 # as many tests as the file has KUNIT_CASE entries (the kernel's count);
 # a self-testing module (test_min_heap, rbtree_test) is one test that
-# passes when its init succeeds (or returns -EAGAIN to unload) with no
+# passes when its init succeeds (or returns -EAGAIN, or the one error its
+# init always returns, to unload) with no
 # WARNING.  overflow_kunit's kmalloc(SIZE_MAX) hung vmkasan's kmalloc.
 # Then the runner's and the layer's own behaviour: a kernel header the
 # layer does not provide is an error naming it (not the system's
@@ -39,6 +40,16 @@ crc32test: lib/crc32test.c lib/crc32.c
 slub_kunit: lib/slub_kunit.c
 test_hash: lib/test_hash.c fs/namei.c:full_name_hash,hashlen_string
 string_kunit: lib/string_kunit.c lib/string.c lib/ctype.c lib/string_helpers.c:memcpy_and_pad
+memcpy_kunit: lib/memcpy_kunit.c
+is_signed_type_kunit: lib/is_signed_type_kunit.c
+test_bits: lib/test_bits.c
+string_helpers_kunit: lib/string_helpers_kunit.c lib/string_helpers.c:string_get_size,unescape_space,unescape_octal,unescape_hex,unescape_special,string_unescape,escape_passthrough,escape_space,escape_special,escape_null,escape_octal,escape_hex,string_escape_mem lib/string.c lib/ctype.c lib/hexdump.c
+test_hexdump: lib/test_hexdump.c lib/hexdump.c lib/ctype.c
+test_uuid: lib/test_uuid.c lib/uuid.c lib/hexdump.c lib/ctype.c
+test-kstrtox: lib/test-kstrtox.c lib/kstrtox.c lib/ctype.c
+test_memcat_p: lib/test_memcat_p.c lib/memcat_p.c
+globtest: lib/globtest.c lib/glob.c
+interval_tree_test: lib/interval_tree_test.c lib/interval_tree.c lib/rbtree.c lib/random32.c
 "
 
 if [ ! -f "$TARBALL" ]; then
@@ -48,7 +59,7 @@ fi
 # What the runner needs of the source: include/ and the listed files.
 want=$(echo "$SUITES" | sed -n 's/^[^:]*://p' | tr ' ' '\n' | grep . | sed 's/:.*//' | sort -u | sed "s|^|$TOP/|")
 rm -rf "$OUT/src" && mkdir -p "$OUT/src" &&
-	tar -xf "$TARBALL" -C "$OUT/src" "$TOP/include" "$TOP/lib/gen_crc32table.c" "$TOP/lib/crc32defs.h" \
+	tar -xf "$TARBALL" -C "$OUT/src" "$TOP/include" "$TOP/lib/gen_crc32table.c" "$TOP/lib/crc32defs.h" "$TOP/lib/kstrtox.h" \
 		"$TOP/tools/testing/selftests/kselftest_module.h" "$TOP/tools/testing/selftests/kselftest.h" $want ||
 	{ not_ok "extract the kernel files"; finish; }
 KSRC=$OUT/src/$TOP
@@ -101,8 +112,8 @@ while read -r name files; do
 done <<<"$SUITES"
 
 # A header the layer does not provide is an error that names it, for a
-# name the system has (/usr/include/linux/uuid.h) and one it has not.
-for h in linux/uuid.h linux/mmzone.h; do
+# name the system has (/usr/include/linux/fs.h) and one it has not.
+for h in linux/fs.h linux/mmzone.h; do
 	printf '#include <kunit/test.h>\n#include <%s>\n' "$h" >"$OUT/absent.c"
 	if "$RUN" --ksrc="$KSRC" "$OUT/absent.c" >"$OUT/absent.out" 2>&1; then
 		not_ok "<$h>: the build fails" "$OUT/absent.out"
@@ -320,6 +331,29 @@ if "$RUN" --ksrc="$KSRC" "$OUT/comm.c" >"$OUT/comm.out" 2>&1 &&
 else
 	not_ok "a case runs on a kthread named kunit_try_catch" "$OUT/comm.out"
 fi
+
+# A self-testing module's verdict: its init's return, 0 (or -EAGAIN to
+# unload); an init whose one return is a constant error (test-kstrtox's
+# "return -EINVAL;") unloads itself whatever its checks found, which
+# WARN: then no WARNING passes, a WARNING fails; an init that returns
+# that error on a failure only fails.
+mod_case() {	# mod_case NAME WANT_STATUS BODY...
+	local name=$1 want=$2
+	shift 2
+	printf '#include <linux/module.h>\n#include <linux/init.h>\n#include <linux/bug.h>\n#include <linux/errno.h>\nstatic int bad = 1;\nstatic int __init %s_init(void)\n{\n%s\n}\nmodule_init(%s_init);\nMODULE_LICENSE("GPL");\n' \
+		"$name" "$*" "$name" >"$OUT/$name.c"
+	"$RUN" --ksrc="$KSRC" "$OUT/$name.c" >"$OUT/$name.out" 2>&1
+	status=$?
+	if [ $status = "$want" ]; then
+		ok "module init { $* }: runner status $want"
+	else
+		echo "status $status" >"$OUT/$name.why"
+		not_ok "module init { $* }: runner status $want" "$OUT/$name.why" "$OUT/$name.out"
+	fi
+}
+mod_case modeinval 0 'return -EINVAL;'
+mod_case modwarn 1 'WARN(bad, "check failed\n"); return -EINVAL;'
+mod_case modfail 1 'return bad ? -EINVAL : 0;'
 
 # Issue 16 item 16: a --kernel program with its own main().
 cat >"$OUT/own_main.c" <<'EOC'

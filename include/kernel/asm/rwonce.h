@@ -11,7 +11,7 @@
  * itself is not instrumented.  An aligned word lies in one 8-byte granule,
  * so its first byte being valid means the object reaches into it.
  */
-static __no_sanitize_address noinline __maybe_unused unsigned long
+static __attribute__((__no_sanitize_address__, __noinline__, __unused__)) unsigned long
 read_word_at_a_time(const void *addr)
 {
 	__kasan_check_read(addr, 1);
