@@ -204,7 +204,8 @@ fi
 # read past a kmalloc(8) in its strnchr() is reported in strnchr), and
 # the string functions the "arch" has stay the runtime's checked ones
 # (memchr of a freed buffer reported in memchr, as Linux's instrumented
-# memchr is).  One case a run: KASAN reports the first bug only.
+# memchr is; memcmp's word at a time sees a poisoned tail of a word's
+# first granule).  One case a run: KASAN reports the first bug only.
 cat >"$OUT/string.c" <<'EOC'
 #include <kunit/test.h>
 #include <linux/slab.h>
@@ -228,20 +229,34 @@ static void arch_string(struct kunit *test)
 	kfree(p);
 	sink = memchr(p, 'b', 8);
 }
-static struct kunit_case cases[] = { KUNIT_CASE(lib_string), KUNIT_CASE(arch_string), {} };
+/* A word whose first granule ends poisoned and whose second is fine:
+ * bytes 13..15 of p poisoned, memcmp() of 8 at p + 12 reads them. */
+static void arch_memcmp(struct kunit *test)
+{
+	char *p = kzalloc(32, GFP_KERNEL), q[8] = { 0 };
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	vmkasan_poison(p + 8, 8);
+	vmkasan_unpoison(p + 8, 5);
+	sink = (void *)(long)memcmp(p + 12, q, 8);
+	vmkasan_unpoison(p + 8, 8);
+	kfree(p);
+}
+static struct kunit_case cases[] = { KUNIT_CASE(lib_string), KUNIT_CASE(arch_string), KUNIT_CASE(arch_memcmp), {} };
 static struct kunit_suite suite = { .name = "vmk-string", .test_cases = cases };
 kunit_test_suite(suite);
 EOC
-for t in "lib_string slab-out-of-bounds strnchr" "arch_string slab-use-after-free memchr"; do
+for t in "lib_string slab-out-of-bounds strnchr 1" "arch_string slab-use-after-free memchr 1" \
+	"arch_memcmp out-of-bounds memcmp 8"; do
 	set -- $t
 	"$RUN" --ksrc="$KSRC" "$OUT/string.c" lib/string.c lib/ctype.c "vmk-string.$1" >"$OUT/string-$1.out" 2>"$OUT/string-$1.err"
 	status=$?
 	if [ $status = 1 ] && grep -q "^BUG: KASAN: $2 in $3+" "$OUT/string-$1.err" &&
-		grep -q '^Read of size 1 at addr ' "$OUT/string-$1.err"; then
-		ok "kernel <linux/string.h>: $2 in $3 reported"
+		grep -q "^Read of size $4 at addr " "$OUT/string-$1.err"; then
+		ok "kernel <linux/string.h>: $1: the report is in $3, read of size $4"
 	else
 		echo "status $status" >"$OUT/string-$1.why"
-		not_ok "kernel <linux/string.h>: $2 in $3" "$OUT/string-$1.why" "$OUT/string-$1.out" "$OUT/string-$1.err"
+		not_ok "kernel <linux/string.h>: $1: a report in $3" "$OUT/string-$1.why" "$OUT/string-$1.out" "$OUT/string-$1.err"
 	fi
 done
 
