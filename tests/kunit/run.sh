@@ -124,6 +124,17 @@ for h in linux/fs.h linux/mmzone.h; do
 	fi
 done
 
+# A symbol the kernel's lib/ code exports, left out of the link, is named
+# with the file that defines it (cmdline_kunit without lib/string.c).
+"$RUN" --ksrc="$KSRC" lib/cmdline_kunit.c lib/cmdline.c lib/ctype.c >"$OUT/unlisted.out" 2>&1
+status=$?
+if [ $status = 2 ] && grep -q "^vmkasan-kunit: memchr_inv is defined in the kernel's lib/string.c: list it with the test$" "$OUT/unlisted.out"; then
+	ok "a kernel symbol missing at link time names the lib/ file that defines it"
+else
+	echo "status $status" >"$OUT/unlisted.why"
+	not_ok "a missing kernel symbol names its lib/ file" "$OUT/unlisted.why" "$OUT/unlisted.out"
+fi
+
 # The runner fails on a failing case and on a KASAN report in a case.
 cat >"$OUT/bad.c" <<'EOC'
 #include <kunit/test.h>
