@@ -14,7 +14,7 @@ out=$1 layer=$2
 sys=/usr/include
 multi=$(${CC:-cc} -print-multiarch 2>/dev/null || true)
 rm -rf "$out.tmp" && mkdir -p "$out.tmp"
-emit() {	# emit NAME (as included, e.g. linux/uuid.h)
+emit() {	# emit NAME (as included, e.g. linux/fs.h)
 	[ -e "$layer/$1" ] && return 0
 	mkdir -p "$out.tmp/$(dirname "$1")"
 	cat >"$out.tmp/$1" <<EOH

@@ -41,7 +41,8 @@
 #define __VMK_WEAK __attribute__((weak))
 /* The C library names both byte orders (<bits/endian.h>, for its
  * __BYTE_ORDER comparisons); the kernel defines only its own, and its
- * code asks "#ifdef __BIG_ENDIAN" (lib/bitmap-str.c). */
+ * code asks "#ifdef __BIG_ENDIAN" (lib/bitmap-str.c,
+ * asm-generic/word-at-a-time.h). */
 #undef __BIG_ENDIAN
 /* The kernel has no errno variable: the name is free for its own use
  * (lib/test_bitmap.c's struct field).  The layer's libc calls read it
@@ -181,6 +182,24 @@ struct hlist_node { struct hlist_node *next, **pprev; };
 #define __always_unused __attribute__((unused))
 #define __aligned(x) __attribute__((aligned(x)))
 #define __packed __attribute__((packed))
+/* What the kernel's own <linux/string.h> (taken by vmkasan-kunit) uses of
+ * compiler_types.h, compiler.h, build_bug.h, stddef.h and alloc_tag.h. */
+#define __malloc __attribute__((__malloc__))
+#define __realloc_size(x, ...) __attribute__((__alloc_size__(x, ##__VA_ARGS__)))
+#if __has_builtin(__builtin_has_attribute)
+#define __vmk_nonstring(p) __builtin_has_attribute(p, __nonstring__)
+#else
+#define __vmk_nonstring(p) 0
+#endif
+/* A string function's argument must not be a __nonstring array. */
+#define __must_be_cstr(p) BUILD_BUG_ON_ZERO(__vmk_nonstring(p))
+/* The compiler must assume the memory at ptr is read (memzero_explicit). */
+#define barrier_data(ptr) __asm__ __volatile__("" : : "r"(ptr) : "memory")
+#define offsetofend(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
+/* Allocation profiling is off: an allocator's _noprof name is the allocator. */
+#define alloc_hooks(x) (x)
+#define kmemdup_noprof kmemdup
+typedef size_t __kernel_size_t;
 #define noinline __attribute__((noinline))
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
@@ -261,23 +280,23 @@ static inline u32 ror32(u32 w, unsigned int s) { return (w >> (s & 31)) | (w << 
 	fprintf(stderr, "WARNING: %s:%d\n", __FILE__, __LINE__);			\
 	fprintf(stderr, fmt, ##__VA_ARGS__); } __c; })
 #define WARN_ONCE(c, fmt, ...) WARN(c, fmt, ##__VA_ARGS__)
-/* As include/linux/compiler_types.h's compiletime_assert(): a call to a
- * function the compiler refuses (error attribute) that only a true
- * condition leaves in the code, so a condition the optimiser folds
- * counts, not only a constant expression (lib/test_bitmap.c asserts
- * __builtin_constant_p() of folded bit operations). */
+/* BUILD_BUG_ON(cond), as the kernel's compiletime_assert(): a call to a
+ * function the compiler refuses to emit (the error attribute) unless the
+ * optimiser drops it, so cond may be a __builtin_constant_p() known only
+ * after inlining (<linux/string.h>'s strtomem(), <linux/bitfield.h>). */
 #if __has_attribute(__error__)
-#define __VMK_CT_ERROR(msg) __attribute__((__error__(msg)))
-#else
-#define __VMK_CT_ERROR(msg)
-#endif
-#define BUILD_BUG_ON(c) __vmk_build_bug_on(c, "BUILD_BUG_ON failed: " #c, __COUNTER__)
-#define __vmk_build_bug_on(c, msg, n) __vmk_build_bug_on2(c, msg, n)
-#define __vmk_build_bug_on2(c, msg, n) do {					\
-	extern void __vmk_build_bug_##n(void) __VMK_CT_ERROR(msg);    	\
-	if (c)									\
-		__vmk_build_bug_##n();						\
+#define __vmk_build_assert(cond, msg, fn) do {					\
+	extern void fn(void) __attribute__((__noreturn__, __error__(msg)));	\
+	if (!(cond))								\
+		fn();								\
 } while (0)
+#else
+#define __vmk_build_assert(cond, msg, fn) do { } while (0)
+#endif
+#define __vmk_build_assert2(cond, msg, n) __vmk_build_assert(cond, msg, __vmk_build_bug_##n)
+#define __vmk_build_assert1(cond, msg, n) __vmk_build_assert2(cond, msg, n)
+#define BUILD_BUG_ON_MSG(cond, msg) __vmk_build_assert1(!(cond), msg, __COUNTER__)
+#define BUILD_BUG_ON(c) BUILD_BUG_ON_MSG(c, "BUILD_BUG_ON failed: " #c)
 /* static_assert(expr[, msg]): the message defaults to the expression,
  * as include/linux/build_bug.h's does (C11's needs one). */
 #undef static_assert
@@ -313,6 +332,8 @@ static inline bool IS_ERR_OR_NULL(const void *p) { return !p || IS_ERR_VALUE(p);
 #define BITS_PER_LONG 64
 #define BITS_PER_LONG_LONG 64
 #if __has_include(<vmkasan_ksrc.h>)
+/* BIT(), BIT_MASK(), GENMASK() ...: the kernel source's <linux/bits.h>
+ * (lib/test_bits.c tests its macros). */
 #include <linux/bits.h>
 #else
 #define BITS_PER_BYTE 8
@@ -401,6 +422,12 @@ static inline bool gfpflags_allow_blocking(gfp_t gfp) { return !!(gfp & __GFP_DI
 #define pr_debug(fmt, ...) do { } while (0)
 #define pr_cont(fmt, ...) printk(fmt, ##__VA_ARGS__)
 
+/* strscpy(): the runtime's, checked (src/kasan/string_checked.c).  Where
+ * the kernel's own <linux/string.h> is taken (vmkasan-kunit), strscpy()
+ * is its macro over lib/string.c's sized_strscpy(), and strnstr() and
+ * memchr_inv() are lib/string.c's too: list it with the test. */
+long strscpy(char *d, const char *s, size_t size);
+#if !__has_include(<vmkasan_ksrc.h>)
 static inline char *strnstr(const char *s1, const char *s2, size_t len)
 {
 	size_t l2 = strlen(s2);
@@ -415,7 +442,6 @@ static inline char *strnstr(const char *s1, const char *s2, size_t len)
 	}
 	return NULL;
 }
-long strscpy(char *d, const char *s, size_t size);
 /* The first byte of [s, s + n) that is not c, or NULL (lib/string.c). */
 static inline void *memchr_inv(const void *s, int c, size_t n)
 {
@@ -426,6 +452,7 @@ static inline void *memchr_inv(const void *s, int c, size_t n)
 			return (void *)(p + i);
 	return NULL;
 }
+#endif
 /* Past the leading white space, the kernel's isspace() (lib/ctype.c:
  * also Latin-1's no-break space, 0xa0). */
 static inline char *skip_spaces(const char *s)

@@ -117,7 +117,8 @@ struct kunit {
 	{										\
 		__typeof__((array)[0]) *__next = prev ? ((__typeof__(__next))prev) + 1 : (array); \
 		if (__next - (array) < (long)ARRAY_SIZE(array)) {			\
-			strscpy(desc, __next->desc_member, KUNIT_PARAM_DESC_SIZE);	\
+			/* the runtime's: not <linux/string.h>'s macro */	\
+			(strscpy)(desc, __next->desc_member, KUNIT_PARAM_DESC_SIZE); \
 			return __next;							\
 		}									\
 		return NULL;								\

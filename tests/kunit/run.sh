@@ -5,9 +5,10 @@
 # Each must pass: runner status 0, no "not ok", no KASAN report, at least
 # as many tests as the file has KUNIT_CASE entries (the kernel's count);
 # a self-testing module (test_min_heap, rbtree_test) is one test that
-# passes when its init succeeds (or returns -EAGAIN to unload) with no
-# WARNING; one that counts its own checks (test_xarray, test_bitmap,
-# test_ida) must print the count UML's KASAN kernel prints.  overflow_kunit's kmalloc(SIZE_MAX) hung vmkasan's kmalloc.
+# passes when its init succeeds (or returns -EAGAIN, or the one error its
+# init always returns, to unload) with no WARNING; one that counts its own
+# checks (test_xarray, test_bitmap, test_ida) must print the count UML's
+# KASAN kernel prints.  overflow_kunit's kmalloc(SIZE_MAX) hung vmkasan's kmalloc.
 # Then the runner's and the layer's own behaviour: a kernel header the
 # layer does not provide is an error naming it (not the system's
 # user-space header); a failing case and an unexpected KASAN report make
@@ -31,7 +32,7 @@ SUITES="
 list-test: lib/list-test.c lib/klist.c
 hashtable_test: lib/hashtable_test.c
 bitfield_kunit: lib/bitfield_kunit.c
-cmdline_kunit: lib/cmdline_kunit.c lib/cmdline.c lib/ctype.c
+cmdline_kunit: lib/cmdline_kunit.c lib/cmdline.c lib/ctype.c lib/string.c
 test_sort: lib/test_sort.c lib/sort.c
 test_list_sort: lib/test_list_sort.c lib/list_sort.c
 siphash_kunit: lib/siphash_kunit.c lib/siphash.c
@@ -48,6 +49,14 @@ test_bits: lib/test_bits.c
 test_hexdump: lib/test_hexdump.c lib/hexdump.c lib/ctype.c
 test-kstrtox: lib/test-kstrtox.c lib/kstrtox.c lib/ctype.c
 test_ida: lib/test_ida.c lib/idr.c lib/xarray.c lib/radix-tree.c lib/find_bit.c lib/bitmap.c
+string_kunit: lib/string_kunit.c lib/string.c lib/ctype.c lib/string_helpers.c:memcpy_and_pad
+memcpy_kunit: lib/memcpy_kunit.c
+is_signed_type_kunit: lib/is_signed_type_kunit.c
+string_helpers_kunit: lib/string_helpers_kunit.c lib/string_helpers.c:string_get_size,unescape_space,unescape_octal,unescape_hex,unescape_special,string_unescape,escape_passthrough,escape_space,escape_special,escape_null,escape_octal,escape_hex,string_escape_mem lib/string.c lib/ctype.c lib/hexdump.c
+test_uuid: lib/test_uuid.c lib/uuid.c lib/hexdump.c lib/ctype.c
+test_memcat_p: lib/test_memcat_p.c lib/memcat_p.c
+globtest: lib/globtest.c lib/glob.c
+interval_tree_test: lib/interval_tree_test.c lib/interval_tree.c lib/rbtree.c lib/random32.c
 "
 
 # A self-testing module that counts its own checks prints the count: the
@@ -152,8 +161,8 @@ while read -r name files; do
 done <<<"$SUITES"
 
 # A header the layer does not provide is an error that names it, for a
-# name the system has (/usr/include/linux/uuid.h) and one it has not.
-for h in linux/uuid.h linux/mmzone.h; do
+# name the system has (/usr/include/linux/fs.h) and one it has not.
+for h in linux/fs.h linux/mmzone.h; do
 	printf '#include <kunit/test.h>\n#include <%s>\n' "$h" >"$OUT/absent.c"
 	if "$RUN" --ksrc="$KSRC" "$OUT/absent.c" >"$OUT/absent.out" 2>&1; then
 		not_ok "<$h>: the build fails" "$OUT/absent.out"
@@ -163,6 +172,17 @@ for h in linux/uuid.h linux/mmzone.h; do
 		not_ok "<$h>: the error names it, no /usr/include" "$OUT/absent.out"
 	fi
 done
+
+# A symbol the kernel's lib/ code exports, left out of the link, is named
+# with the file that defines it (cmdline_kunit without lib/string.c).
+"$RUN" --ksrc="$KSRC" lib/cmdline_kunit.c lib/cmdline.c lib/ctype.c >"$OUT/unlisted.out" 2>&1
+status=$?
+if [ $status = 2 ] && grep -q "^vmkasan-kunit: memchr_inv is defined in the kernel's lib/string.c: list it with the test$" "$OUT/unlisted.out"; then
+	ok "a kernel symbol missing at link time names the lib/ file that defines it"
+else
+	echo "status $status" >"$OUT/unlisted.why"
+	not_ok "a missing kernel symbol names its lib/ file" "$OUT/unlisted.why" "$OUT/unlisted.out"
+fi
 
 # The runner fails on a failing case and on a KASAN report in a case.
 cat >"$OUT/bad.c" <<'EOC'
@@ -380,6 +400,67 @@ else
 	not_ok "FILE.c:FUNC, no such function" "$OUT/part-missing.why" "$OUT/part-missing.out"
 fi
 
+# The kernel's own <linux/string.h> over the layer's <asm/string.h>: the
+# kernel's lib/string.c is built instrumented, as in a KASAN kernel (a
+# read past a kmalloc(8) in its strnchr() is reported in strnchr), and
+# the string functions the "arch" has stay the runtime's checked ones
+# (memchr of a freed buffer reported in memchr, as Linux's instrumented
+# memchr is; memcmp's word at a time sees a poisoned tail of a word's
+# first granule).  One case a run: KASAN reports the first bug only.
+cat >"$OUT/string.c" <<'EOC'
+#include <kunit/test.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+static void *volatile sink;
+static void lib_string(struct kunit *test)
+{
+	char *p = kmalloc(8, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, 'a', 8);
+	sink = strnchr(p, 9, 'b');
+	kfree(p);
+}
+static void arch_string(struct kunit *test)
+{
+	char *p = kmalloc(8, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, 'a', 8);
+	kfree(p);
+	sink = memchr(p, 'b', 8);
+}
+/* A word whose first granule ends poisoned and whose second is fine:
+ * bytes 13..15 of p poisoned, memcmp() of 8 at p + 12 reads them. */
+static void arch_memcmp(struct kunit *test)
+{
+	char *p = kzalloc(32, GFP_KERNEL), q[8] = { 0 };
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	vmkasan_poison(p + 8, 8);
+	vmkasan_unpoison(p + 8, 5);
+	sink = (void *)(long)memcmp(p + 12, q, 8);
+	vmkasan_unpoison(p + 8, 8);
+	kfree(p);
+}
+static struct kunit_case cases[] = { KUNIT_CASE(lib_string), KUNIT_CASE(arch_string), KUNIT_CASE(arch_memcmp), {} };
+static struct kunit_suite suite = { .name = "vmk-string", .test_cases = cases };
+kunit_test_suite(suite);
+EOC
+for t in "lib_string slab-out-of-bounds strnchr 1" "arch_string slab-use-after-free memchr 1" \
+	"arch_memcmp out-of-bounds memcmp 8"; do
+	set -- $t
+	"$RUN" --ksrc="$KSRC" "$OUT/string.c" lib/string.c lib/ctype.c "vmk-string.$1" >"$OUT/string-$1.out" 2>"$OUT/string-$1.err"
+	status=$?
+	if [ $status = 1 ] && grep -q "^BUG: KASAN: $2 in $3+" "$OUT/string-$1.err" &&
+		grep -q "^Read of size $4 at addr " "$OUT/string-$1.err"; then
+		ok "kernel <linux/string.h>: $1: the report is in $3, read of size $4"
+	else
+		echo "status $status" >"$OUT/string-$1.why"
+		not_ok "kernel <linux/string.h>: $1: a report in $3" "$OUT/string-$1.why" "$OUT/string-$1.out" "$OUT/string-$1.err"
+	fi
+done
+
 # FILE.c:FUNC takes the definition only, the variant the configuration
 # picks: not a declaration spanning lines, not the other branch of an
 # #ifdef, not the file's other functions (which would not build here);
@@ -466,6 +547,29 @@ if "$RUN" --ksrc="$KSRC" "$OUT/comm.c" >"$OUT/comm.out" 2>&1 &&
 else
 	not_ok "a case runs on a kthread named kunit_try_catch" "$OUT/comm.out"
 fi
+
+# A self-testing module's verdict: its init's return, 0 (or -EAGAIN to
+# unload); an init whose one return is a constant error (test-kstrtox's
+# "return -EINVAL;") unloads itself whatever its checks found, which
+# WARN: then no WARNING passes, a WARNING fails; an init that returns
+# that error on a failure only fails.
+mod_case() {	# mod_case NAME WANT_STATUS BODY...
+	local name=$1 want=$2
+	shift 2
+	printf '#include <linux/module.h>\n#include <linux/init.h>\n#include <linux/bug.h>\n#include <linux/errno.h>\nstatic int bad = 1;\nstatic int __init %s_init(void)\n{\n%s\n}\nmodule_init(%s_init);\nMODULE_LICENSE("GPL");\n' \
+		"$name" "$*" "$name" >"$OUT/$name.c"
+	"$RUN" --ksrc="$KSRC" "$OUT/$name.c" >"$OUT/$name.out" 2>&1
+	status=$?
+	if [ $status = "$want" ]; then
+		ok "module init { $* }: runner status $want"
+	else
+		echo "status $status" >"$OUT/$name.why"
+		not_ok "module init { $* }: runner status $want" "$OUT/$name.why" "$OUT/$name.out"
+	fi
+}
+mod_case modeinval 0 'return -EINVAL;'
+mod_case modwarn 1 'WARN(bad, "check failed\n"); return -EINVAL;'
+mod_case modfail 1 'return bad ? -EINVAL : 0;'
 
 # Issue 16 item 16: a --kernel program with its own main().
 cat >"$OUT/own_main.c" <<'EOC'

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* vmkasan kernel-compatibility header: everything is in vmkasan_kernel.h,
  * swap() (minmax.h), lib/cmdline.c's functions, and, as the kernel's
- * kernel.h does, ilog2(), the byte order, the hex helpers and kstrto*()
- * where the kernel source's log2.h, byteorder/, hex.h and kstrtox.h are
- * taken (vmkasan-kunit --ksrc). */
+ * kernel.h does, ilog2(), the byte order, hex_to_bin() and kstrto*() where the
+ * kernel source's log2.h, byteorder/, hex.h and kstrtox.h are taken
+ * (vmkasan-kunit --ksrc). */
 #include <vmkasan_kernel.h>
 #include <linux/minmax.h>
+#include <linux/printk.h>
 #if __has_include(<vmkasan_ksrc.h>)
 #include <linux/log2.h>
 #include <asm/byteorder.h>

@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: MIT */
+/* vmkasan kernel-compatibility header: everything is in vmkasan_kernel.h. */
+#include <vmkasan_kernel.h>
