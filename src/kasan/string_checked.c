@@ -50,50 +50,41 @@ static __always_inline bool word_ok(const void *p)
 }
 
 /*
- * How many bytes from p on (at most max, within p's page) may be read
- * without looking at the shadow byte by byte: the granules whose shadow
- * is 0, or the rest of the page when the address is not ours to judge.
- * 0 when p's own granule is not clean: the caller then takes the byte
- * path, which reports.  One shadow load per granule and one port call
- * per run, instead of both per byte: memchr over a line of text was
- * 9% of a text-processing bench, ASan's interceptor 1% (it calls the
- * libc memchr and checks the range read once, compiler-rt
- * sanitizer_common_interceptors.inc).  A run never crosses a page: the
- * port's regions with and without shadow are page aligned.  The callers
- * stop at the first match, so they ask for runs that start short and
- * double (*chunk), not to check a page of shadow for a match 70 bytes on.
+ * The bytes from p to the end of its granule when the granule's shadow
+ * is 0 (all readable), 0 when it is not (the caller takes the checked
+ * byte path, which reports); the rest of the page where the address is
+ * not ours to judge.  Whether a page is ours is asked of the port once
+ * per page (*st), not once per byte: memchr over a line of text was 9%
+ * of a text-processing bench with a port call and a shadow load per
+ * byte, ASan's interceptor 1% (it calls libc's memchr and checks the
+ * range read, compiler-rt sanitizer_common_interceptors.inc).  The port's
+ * regions with and without shadow are page aligned.
  */
-#define FIRST_CHUNK 64
+struct scan_state {
+	uintptr_t page;		/* the page the answer is for; 1: none yet */
+	bool unchecked;
+};
+#define SCAN_STATE { 1, false }
 
-static __always_inline size_t clean_run(const unsigned char *p, size_t max, size_t *chunk)
+static __always_inline size_t clean_bytes(const unsigned char *p, struct scan_state *st)
 {
 	uintptr_t a = (uintptr_t)p;
-	size_t lim = PLAT_PAGE_SIZE - (a & (PLAT_PAGE_SIZE - 1));
-	const int8_t *sh;
-	uintptr_t g;
 
-	if (lim > max)
-		lim = max;
-	if (lim > *chunk)
-		lim = *chunk;
-	if (*chunk < PLAT_PAGE_SIZE)
-		*chunk *= 2;
-	if (unlikely(!kasan_ready) || a >= PLAT_ADDR_LIMIT || !plat_addr_has_shadow(a) ||
-	    (a >= kasan_unchecked_start && a < kasan_unchecked_end))
-		return lim;
-	sh = kasan_shadow(a);
-	if (*sh)
-		return 0;
-	/* p's granule is clean: so are its bytes from p on. */
-	g = ALIGN_DOWN(a, KASAN_GRANULE_SIZE) + KASAN_GRANULE_SIZE;
-	for (sh++; g - a < lim && !*sh; sh++)
-		g += KASAN_GRANULE_SIZE;
-	return g - a < lim ? g - a : lim;
+	if ((a & ~(PLAT_PAGE_SIZE - 1)) != st->page) {
+		st->page = a & ~(PLAT_PAGE_SIZE - 1);
+		st->unchecked = unlikely(!kasan_ready) || a >= PLAT_ADDR_LIMIT ||
+				!plat_addr_has_shadow(a) ||
+				(a >= kasan_unchecked_start && a < kasan_unchecked_end);
+	}
+	if (st->unchecked)
+		return PLAT_PAGE_SIZE - (a & (PLAT_PAGE_SIZE - 1));
+	return *kasan_shadow(a) ? 0 : KASAN_GRANULE_SIZE - (a & KASAN_GRANULE_MASK);
 }
 
 /* The first byte equal to c among the n at p (all readable), a word at
  * a time (the "has a zero byte" test of Hacker's Delight 6-1). */
-static const unsigned char *find_byte(const unsigned char *p, unsigned char c, size_t n)
+static __always_inline const unsigned char *find_byte(const unsigned char *p, unsigned char c,
+						       size_t n)
 {
 	const uint64_t ones = 0x0101010101010101ULL, pat = ones * c;
 
@@ -125,15 +116,19 @@ static __always_inline int kasan_memcmp_raw(const unsigned char *a, const unsign
  * byte, which is then counted so the check reports it. */
 static size_t scan(const char *s, size_t max, bool *bad)
 {
-	size_t n = 0, chunk = FIRST_CHUNK;
+	struct scan_state st = SCAN_STATE;
+	size_t n = 0;
 
 	*bad = false;
 	while (n < max) {
-		size_t run = clean_run((const unsigned char *)s + n, max - n, &chunk);
+		size_t run = clean_bytes((const unsigned char *)s + n, &st);
 
 		if (run) {
-			const unsigned char *z = find_byte((const unsigned char *)s + n, 0, run);
+			const unsigned char *z;
 
+			if (run > max - n)
+				run = max - n;
+			z = find_byte((const unsigned char *)s + n, 0, run);
 			if (z)
 				return (size_t)((const char *)z - s) + 1;
 			n += run;
@@ -191,14 +186,18 @@ static bool scan_string(const char *s, size_t max, size_t *len, uintptr_t ip, ui
  * strlen or strnlen. */
 static __always_inline size_t length(const char *s, size_t max)
 {
-	size_t n = 0, chunk = FIRST_CHUNK;
+	struct scan_state st = SCAN_STATE;
+	size_t n = 0;
 
 	while (n < max) {
-		size_t run = clean_run((const unsigned char *)s + n, max - n, &chunk);
+		size_t run = clean_bytes((const unsigned char *)s + n, &st);
 
 		if (run) {
-			const unsigned char *z = find_byte((const unsigned char *)s + n, 0, run);
+			const unsigned char *z;
 
+			if (run > max - n)
+				run = max - n;
+			z = find_byte((const unsigned char *)s + n, 0, run);
 			if (z)
 				return (size_t)((const char *)z - s);
 			n += run;
@@ -251,16 +250,58 @@ __public char *strrchr(const char *s, int c)
 	}
 }
 
-/* Inlined into strcmp and strncmp, whose names the reports carry. */
+/* The first k < n where a[k] and b[k] differ or are both NUL, n if none;
+ * all n bytes of both readable.  A word of each at a time while no byte
+ * of a's word is NUL and the words agree. */
+static __always_inline size_t first_stop(const unsigned char *a, const unsigned char *b, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	size_t k = 0;
+
+	for (; n - k >= 8; k += 8) {
+		uint64_t wa, wb;
+
+		__builtin_memcpy(&wa, a + k, 8);
+		__builtin_memcpy(&wb, b + k, 8);
+		if (wa != wb || ((wa - ones) & ~wa & (ones << 7)))
+			break;
+	}
+	for (; k < n; k++)
+		if (a[k] != b[k] || !a[k])
+			break;
+	return k;
+}
+
+/* Inlined into strcmp and strncmp, whose names the reports carry.  Runs
+ * of clean granules in both strings are compared without the shadow
+ * (see clean_bytes); elsewhere a byte at a time, checked. */
 static __always_inline int cmp(const char *a, const char *b, size_t max)
 {
-	for (size_t i = 0; i < max; i++) {
+	const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+	struct scan_state sx = SCAN_STATE, sy = SCAN_STATE;
+
+	for (size_t i = 0; i < max;) {
+		size_t run = clean_bytes(x + i, &sx), ry;
+
+		if (run && (ry = clean_bytes(y + i, &sy)) < run)
+			run = ry;
+		if (run > max - i)
+			run = max - i;
+		if (run) {
+			size_t k = first_stop(x + i, y + i, run);
+
+			if (k < run)
+				return x[i + k] == y[i + k] ? 0 : x[i + k] < y[i + k] ? -1 : 1;
+			i += run;
+			continue;
+		}
 		if (!READ_BYTE_OK(a, i) || !READ_BYTE_OK(b, i))
 			return 0;
 		if (a[i] != b[i])
 			return (unsigned char)a[i] < (unsigned char)b[i] ? -1 : 1;
 		if (!a[i])
 			return 0;
+		i++;
 	}
 	return 0;
 }
@@ -358,7 +399,7 @@ __public void *memchr(const void *s, int c, size_t n);
 __public void *memchr(const void *s, int c, size_t n)
 {
 	const unsigned char *p = s;
-	size_t chunk = FIRST_CHUNK;
+	struct scan_state st = SCAN_STATE;
 
 	/*
 	 * Only the bytes read up to the match are checked, as the kernel's
@@ -366,10 +407,14 @@ __public void *memchr(const void *s, int c, size_t n)
 	 * n first made a line-by-line memchr over a big buffer quadratic.
 	 */
 	for (size_t i = 0; i < n;) {
-		size_t run = clean_run(p + i, n - i, &chunk);
+		size_t run = clean_bytes(p + i, &st);
 
 		if (run) {
-			const unsigned char *m = find_byte(p + i, (unsigned char)c, run);
+			const unsigned char *m;
+
+			if (run > n - i)
+				run = n - i;
+			m = find_byte(p + i, (unsigned char)c, run);
 
 			if (m)
 				return (void *)m;

@@ -6,7 +6,8 @@
  *    the shadow adds no resident memory and reads the zero page;
  *  - registration still clears shadow that was poisoned before it;
  *  - the checked memchr/strlen/strnlen/strchr, which skip clean granules
- *    a run at a time, give libc's answers at every offset and length
+ *    a granule at a time, and strcmp/strncmp, give libc's answers at every
+ *    offset and length
  *    and still report the first bad byte of a buffer with no match.
  * Prints TAP lines ("ok N - ..."); argv[1] = "bad" runs the reporting
  * part only (its reports go to stderr, counted by run.sh).
@@ -131,6 +132,22 @@ static size_t ref_strlen(const char *s, size_t max)
 	return n;
 }
 
+static int sign(int v)
+{
+	return (v > 0) - (v < 0);
+}
+
+static int ref_cmp(const char *a, const char *b, size_t max)
+{
+	for (size_t i = 0; i < max; i++) {
+		if (a[i] != b[i])
+			return (unsigned char)a[i] < (unsigned char)b[i] ? -1 : 1;
+		if (!a[i])
+			return 0;
+	}
+	return 0;
+}
+
 /* Every offset and length of a heap buffer, match at every place or
  * nowhere: the answers of plain loops, and no report. */
 static void strings(void)
@@ -171,6 +188,36 @@ static void strings(void)
 		free(b);
 	}
 	check(!wrong, "memchr/strlen/strnlen/strchr agree with plain loops at every offset, length, match");
+	wrong = 0;
+	for (size_t size = 2; size <= 120; size++) {
+		char *x = malloc(size), *y = malloc(size + 8);
+
+		for (size_t i = 0; i < size - 1; i++)
+			x[i] = (char)('a' + i % 19);
+		x[size - 1] = 0;
+		for (size_t off = 0; off < 9; off++) {
+			size_t n = size;	/* y + off: a copy of x, its NUL last in y */
+
+			memcpy(y + off, x, n);
+			for (size_t at = 0; at < n; at++) {
+				char saved = y[off + at];
+
+				for (int d = -1; d <= 1; d += 2) {
+					y[off + at] = (char)(saved + d);
+					if (sign(strcmp(x, y + off)) != ref_cmp(x, y + off, ~(size_t)0) ||
+					    sign(strncmp(x, y + off, at)) != 0 ||
+					    sign(strncmp(x, y + off, at + 1)) != ref_cmp(x, y + off, at + 1))
+						wrong++;
+				}
+				y[off + at] = saved;
+			}
+			if (strcmp(x, y + off) || strncmp(x, y + off, size + 50) || strcmp(y + off, x))
+				wrong++;
+		}
+		free(x);
+		free(y);
+	}
+	check(!wrong, "strcmp/strncmp agree with plain loops at every offset, length and place of difference");
 	check(vmkasan_report_count() == before, "and report nothing");
 }
 
