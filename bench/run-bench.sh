@@ -2,7 +2,9 @@
 # run-bench.sh: time the bench/progs programs natively, under user-space
 # ASan and under vmkasan (gcc/clang x inline/outline), interleaved, and
 # print markdown tables of median wall times and ratios to native.
-# Also written to build/bench/results.md.  See bench/README.md.
+# Also written to build/bench/results.md; vmkasan inline / ASan per
+# program and compiler to build/bench/result.kv (issue 19's second row,
+# read by bench/summary.sh).  See bench/README.md.
 #
 # Environment:
 #   BENCH_REPEAT=R     runs per program and configuration (default 3)
@@ -15,22 +17,13 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT="$ROOT/build/bench"
-BIN="$OUT/bin"
-RUNS="$OUT/runs"
-RESULTS="$OUT/results.md"
-VMKASAN_CC="$ROOT/build/bin/vmkasan-cc"
-REPEAT=${BENCH_REPEAT:-3}
-CC_GCC=${CC_GCC:-gcc}
-CC_CLANG=${CC_CLANG:-clang}
 CFLAGS="-O2 -fno-omit-frame-pointer"	# vmkasan-cc adds -fno-omit-frame-pointer
 
 ALL_CONFIGS="native asan-gcc vmk-gcc-inline vmk-gcc-outline native-clang asan-clang vmk-clang-inline vmk-clang-outline"
 CONFIGS=${BENCH_CONFIGS:-$ALL_CONFIGS}
 
-BENCH_NAME=run-bench
 . "$ROOT/bench/lib.sh"
-bench_check_env
+bench_init run-bench
 
 if [ -n "${BENCH_PROGS:-}" ]; then
 	PROGS=$BENCH_PROGS
@@ -194,6 +187,7 @@ for p in $PROGS; do
 		if [ -f "$k" ] && [ -f "$a" ]; then
 			km=$(cat "$k")
 			am=$(cat "$a")
+			kv "asan_ratio.$p.$cc" "$(ratio3 "$km" "$am")"
 			kmin=$(sort -n "$RUNS/$p.vmk-$cc-inline.times" | head -n 1)
 			amin=$(sort -n "$RUNS/$p.asan-$cc.times" | head -n 1)
 			verdict=$(awk -v k="$km" -v a="$am" -v kmin="$kmin" -v amin="$amin" 'BEGIN {

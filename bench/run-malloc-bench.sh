@@ -5,7 +5,9 @@
 # (VMKASAN_OPTIONS=malloc=kasan) with quarantine_size=16M (vmkasan's
 # default) and 256M (ASan's), for gcc and clang, interleaved; print
 # markdown tables of medians and ratios.  Also written to
-# build/bench/malloc/results.md.  See bench/README.md.
+# build/bench/malloc/results.md; the vmkasan / ASan time and RSS ratios to
+# build/bench/malloc/result.kv (issue 19's fourth row, read by
+# bench/summary.sh).  See bench/README.md.
 #
 # Environment:
 #   BENCH_REPEAT=R           runs per program and configuration (default 3)
@@ -20,14 +22,6 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT="$ROOT/build/bench/malloc"
-BIN="$OUT/bin"
-RUNS="$OUT/runs"
-RESULTS="$OUT/results.md"
-VMKASAN_CC="$ROOT/build/bin/vmkasan-cc"
-REPEAT=${BENCH_REPEAT:-3}
-CC_GCC=${CC_GCC:-gcc}
-CC_CLANG=${CC_CLANG:-clang}
 CFLAGS="-O2 -fno-omit-frame-pointer -pthread"	# vmkasan-cc adds -fno-omit-frame-pointer
 Q_SMALL=16M	# vmkasan's default quarantine_size
 Q_ASAN=256M	# ASan's default quarantine_size_mb on 64-bit Linux (compiler-rt asan_flags.cpp: 1 << 8)
@@ -37,9 +31,8 @@ Q_ASAN=256M	# ASan's default quarantine_size_mb on 64-bit Linux (compiler-rt asa
 ALL_CONFIGS="native asan-gcc vmk-gcc-q16 vmk-gcc-q256 native-clang asan-clang vmk-clang-q16 vmk-clang-q256"
 CONFIGS=${BENCH_MALLOC_CONFIGS:-$ALL_CONFIGS}
 
-BENCH_NAME=run-malloc-bench
 . "$ROOT/bench/lib.sh"
-bench_check_env
+bench_init run-malloc-bench malloc
 
 if [ -n "${BENCH_MALLOC_PROGS:-}" ]; then
 	PROGS=$BENCH_MALLOC_PROGS
@@ -245,6 +238,8 @@ for p in $PROGS; do
 				printf "time %s (%.2fx, best runs %.2fx), RSS %s (%.2fx)",
 					kt <= at ? "holds" : "DOES NOT HOLD", kt / at, kmin / amin,
 					kr <= ar ? "holds" : "DOES NOT HOLD", kr / ar }')
+			kv "time_ratio.$p.$cc.$q" "$(ratio3 "$(cat "$RUNS/$p.$k.tmed")" "$(cat "$RUNS/$p.$a.tmed")")"
+			kv "rss_ratio.$p.$cc.$q" "$(ratio3 "$(cat "$RUNS/$p.$k.rmed")" "$(cat "$RUNS/$p.$a.rmed")")"
 			line="$line $cc q=$qs: $v;"
 		done
 	done
