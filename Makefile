@@ -123,10 +123,12 @@ check: all
 	$(Q)tests/run-tests.sh
 
 bench: all
+	$(Q)bench/summary.sh start
 	$(Q)bench/run-bench.sh
 	$(Q)bench/run-malloc-bench.sh
 	$(Q)bench/run-vmalloc-bench.sh
 	$(Q)$(TV_DIR)/bench.sh $(BUILD)/bench/test_vmalloc
+	$(Q)bench/summary.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin \

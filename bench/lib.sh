@@ -1,8 +1,26 @@
-# bench/lib.sh: what run-bench.sh and run-malloc-bench.sh share, sourced
-# after each sets ROOT, OUT, BENCH_NAME and the CC_* defaults: option
-# checks, the results file, its machine header, medians and ratios.
+# bench/lib.sh: what the bench/run-*.sh scripts share, sourced after each
+# sets ROOT: the settings and option checks (bench_init), the results
+# file, its machine header, the machine-readable result the summary of
+# `make bench` reads (kv), medians and ratios.
 
 die() { echo "$BENCH_NAME: $*" >&2; exit 1; }
+
+# bench_init NAME [DIR]: the settings every script shares, its output in
+# build/bench[/DIR], checked.  The environment: BENCH_REPEAT (runs per
+# configuration, default 3), CC_GCC, CC_CLANG.
+bench_init() {
+	BENCH_NAME=$1
+	OUT="$ROOT/build/bench${2:+/$2}"
+	BIN="$OUT/bin"
+	RUNS="$OUT/runs"
+	RESULTS="$OUT/results.md"
+	KV="$OUT/result.kv"
+	VMKASAN_CC="$ROOT/build/bin/vmkasan-cc"
+	REPEAT=${BENCH_REPEAT:-3}
+	CC_GCC=${CC_GCC:-gcc}
+	CC_CLANG=${CC_CLANG:-clang}
+	bench_check_env
+}
 
 # The environment both scripts take, checked before anything is built.
 bench_check_env() {
@@ -13,14 +31,18 @@ bench_check_env() {
 	command -v "$CC_GCC" >/dev/null 2>&1 || die "$CC_GCC not found"
 }
 
-# Fresh BIN and RUNS; results go to RESULTS through out().  Only these
-# are removed: the CPU-bound bench's OUT holds the other benches' output.
+# Fresh BIN and RUNS; results go to RESULTS through out(), the figures
+# bench/summary.sh reads to KV through kv().  Only these are removed: the
+# CPU-bound bench's OUT holds the other benches' output.
 bench_open_results() {
-	rm -rf "$BIN" "$RUNS" "$RESULTS"
+	rm -rf "$BIN" "$RUNS" "$RESULTS" "$KV"
 	mkdir -p "$BIN" "$RUNS"
 	exec 3>"$RESULTS"
+	kv runs "$REPEAT"
 }
 out() { printf '%s\n' "$*"; printf '%s\n' "$*" >&3; }
+# kv KEY VALUE: one "KEY=VALUE" line of the machine-readable result.
+kv() { printf '%s=%s\n' "$1" "$2" >>"$KV"; }
 
 # bench_header TITLE: the machine, compilers and commit the numbers
 # belong to (uncommitted changes under the given paths are flagged).
@@ -64,3 +86,4 @@ median() {
 		else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+ratio3() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
- * measure: run a command, then print its wall time and peak resident set
- * size on one line to the file named by the first argument:
+ * measure: run a command, then print its wall time, CPU time (user +
+ * system, all threads) and peak resident set size on one line to the
+ * file named by the first argument:
  *
  *   measure OUTFILE command [args...]
- *   -> "seconds=1.234567 maxrss_kib=12345 status=0"
+ *   -> "seconds=1.234567 maxrss_kib=12345 status=0 cpu_seconds=1.200000"
  *
  * Peak RSS is the child's ru_maxrss from wait4 (KiB on Linux: the high
  * water mark of the whole process, all threads).  The command's stdout
- * and stderr are left alone.  Used by bench/run-malloc-bench.sh, so that
- * the bench needs no /usr/bin/time.
+ * and stderr are left alone.  CPU time is what a program costs whatever
+ * else runs on the machine: on a shared machine its wall time also holds
+ * the time it waited for a CPU.  Used by bench/run-bench.sh and
+ * bench/run-malloc-bench.sh, so that they need no /usr/bin/time.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,9 +55,11 @@ int main(int argc, char **argv)
 		perror(argv[1]);
 		return 2;
 	}
-	fprintf(f, "seconds=%.6f maxrss_kib=%ld status=%d\n",
+	fprintf(f, "seconds=%.6f maxrss_kib=%ld status=%d cpu_seconds=%.6f\n",
 		(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 		ru.ru_maxrss,
-		WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+		(double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+			(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
 	return fclose(f) ? 2 : 0;
 }

@@ -2,7 +2,9 @@
 # run-bench.sh: time the bench/progs programs natively, under user-space
 # ASan and under vmkasan (gcc/clang x inline/outline), interleaved, and
 # print markdown tables of median wall times and ratios to native.
-# Also written to build/bench/results.md.  See bench/README.md.
+# Also written to build/bench/results.md; vmkasan inline / ASan per
+# program and compiler to build/bench/result.kv (issue 19's second row,
+# read by bench/summary.sh).  See bench/README.md.
 #
 # Environment:
 #   BENCH_REPEAT=R     runs per program and configuration (default 3)
@@ -10,27 +12,19 @@
 #   BENCH_CONFIGS="…"  configurations to run (default: all, see CONFIGS)
 #   CC_GCC, CC_CLANG   compilers (default gcc, clang)
 #
-# Needs only sh, awk, sort and date.  Exit status 1 when a build fails, a
+# Needs sh, awk, sort and a C compiler (bench/measure.c: wall and CPU
+# time of each run).  Exit status 1 when a build fails, a
 # program fails or a checksum differs from the native build's.
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT="$ROOT/build/bench"
-BIN="$OUT/bin"
-RUNS="$OUT/runs"
-RESULTS="$OUT/results.md"
-VMKASAN_CC="$ROOT/build/bin/vmkasan-cc"
-REPEAT=${BENCH_REPEAT:-3}
-CC_GCC=${CC_GCC:-gcc}
-CC_CLANG=${CC_CLANG:-clang}
 CFLAGS="-O2 -fno-omit-frame-pointer"	# vmkasan-cc adds -fno-omit-frame-pointer
 
 ALL_CONFIGS="native asan-gcc vmk-gcc-inline vmk-gcc-outline native-clang asan-clang vmk-clang-inline vmk-clang-outline"
 CONFIGS=${BENCH_CONFIGS:-$ALL_CONFIGS}
 
-BENCH_NAME=run-bench
 . "$ROOT/bench/lib.sh"
-bench_check_env
+bench_init run-bench
 
 if [ -n "${BENCH_PROGS:-}" ]; then
 	PROGS=$BENCH_PROGS
@@ -69,6 +63,8 @@ out "- runs: median of $REPEAT wall-clock runs per build, interleaved round-robi
 out "- native/ASan flags: $CFLAGS; vmkasan: vmkasan-cc --inline|--outline -O2"
 out ""
 
+"$CC_GCC" -O2 "$ROOT/bench/measure.c" -o "$BIN/measure" || die "cannot build bench/measure.c"
+
 # Build everything first; a configuration whose compiler is missing is
 # skipped with a note, any other build failure is fatal.
 echo "building: $PROGS" >&2
@@ -105,14 +101,16 @@ while [ "$r" -le "$REPEAT" ]; do
 		for c in $CONFIGS; do
 			printf 'run %d/%d: %-8s %-20s ' "$r" "$REPEAT" "$p" "$(label "$c")" >&2
 			o="$RUNS/$p.$c.$r"
-			t0=$(date +%s%N)
 			set +e
-			ASAN_OPTIONS=detect_leaks=0 "$BIN/$p.$c" >"$o.out" 2>"$o.err"
-			rc=$?
+			env -u VMKASAN_OPTIONS ASAN_OPTIONS=detect_leaks=0 \
+				"$BIN/measure" "$o.m" "$BIN/$p.$c" >"$o.out" 2>"$o.err"
+			mrc=$?
 			set -e
-			t1=$(date +%s%N)
-			t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
-			echo "${t}s" >&2
+			[ "$mrc" -eq 0 ] && [ -s "$o.m" ] || die "measure failed for $p ($(label "$c")); see $o.err"
+			t=$(sed -n 's/^seconds=\([0-9.]*\) .*/\1/p' "$o.m")
+			cpu=$(sed -n 's/.*cpu_seconds=\([0-9.]*\).*/\1/p' "$o.m")
+			rc=$(sed -n 's/.*status=\([0-9]*\).*/\1/p' "$o.m")
+			echo "${t}s (CPU ${cpu}s)" >&2
 			if [ "$rc" -ne 0 ]; then
 				head -n 30 "$o.err" >&2
 				die "$p ($(label "$c")) exited with status $rc; output in $o.out, $o.err"
@@ -131,6 +129,7 @@ while [ "$r" -le "$REPEAT" ]; do
 				die "CHECKSUM MISMATCH: $p ($(label "$c")) printed $sum, native printed $ref"
 			fi
 			echo "$t" >>"$RUNS/$p.$c.times"
+			echo "$cpu" >>"$RUNS/$p.$c.cpu"
 		done
 	done
 	r=$((r + 1))
@@ -183,23 +182,28 @@ for p in $PROGS; do
 done
 out ""
 
-# vmkasan inline vs ASan, per compiler.
-out "## vmkasan inline <= ASan (same compiler)?"
+# vmkasan inline vs ASan, per compiler, in CPU time (user + system): what
+# the program costs, without the time it waited for a CPU, which on a
+# shared machine inflates wall times unevenly.  The same ratio goes to the
+# summary (kv).
+out "## vmkasan inline <= ASan (same compiler; median CPU time, user + system)?"
 out ""
 for p in $PROGS; do
 	line="- $p:"
 	for cc in gcc clang; do
-		k="$RUNS/$p.vmk-$cc-inline.median"
-		a="$RUNS/$p.asan-$cc.median"
+		k="$RUNS/$p.vmk-$cc-inline.cpu"
+		a="$RUNS/$p.asan-$cc.cpu"
 		if [ -f "$k" ] && [ -f "$a" ]; then
-			km=$(cat "$k")
-			am=$(cat "$a")
-			kmin=$(sort -n "$RUNS/$p.vmk-$cc-inline.times" | head -n 1)
-			amin=$(sort -n "$RUNS/$p.asan-$cc.times" | head -n 1)
-			verdict=$(awk -v k="$km" -v a="$am" -v kmin="$kmin" -v amin="$amin" 'BEGIN {
-				if (k <= a) printf "holds (%.3fs <= %.3fs, %.2fx of ASan; best runs %.2fx)", k, a, k / a, kmin / amin;
-				else printf "DOES NOT HOLD (%.3fs > %.3fs, %.2fx of ASan; best runs %.2fx%s)", k, a, k / a,
-					kmin / amin, k / a <= 1.03 ? "; within 3%, about run-to-run noise" : "" }')
+			km=$(median "$k")
+			am=$(median "$a")
+			kv "asan_ratio.$p.$cc" "$(ratio3 "$km" "$am")"
+			kmin=$(sort -n "$k" | head -n 1)
+			amin=$(sort -n "$a" | head -n 1)
+			wall=$(ratio "$(cat "$RUNS/$p.vmk-$cc-inline.median")" "$(cat "$RUNS/$p.asan-$cc.median")")
+			verdict=$(awk -v k="$km" -v a="$am" -v kmin="$kmin" -v amin="$amin" -v w="$wall" 'BEGIN {
+				if (k <= a) printf "holds (%.3fs <= %.3fs, %.2fx of ASan; best runs %.2fx; wall %sx)", k, a, k / a, kmin / amin, w;
+				else printf "DOES NOT HOLD (%.3fs > %.3fs, %.2fx of ASan; best runs %.2fx; wall %sx%s)", k, a, k / a,
+					kmin / amin, w, k / a <= 1.03 ? "; within 3%, about run-to-run noise" : "" }')
 			line="$line $cc: $verdict;"
 		fi
 	done

@@ -5,7 +5,9 @@
 # (VMKASAN_OPTIONS=malloc=kasan) with quarantine_size=16M (vmkasan's
 # default) and 256M (ASan's), for gcc and clang, interleaved; print
 # markdown tables of medians and ratios.  Also written to
-# build/bench/malloc/results.md.  See bench/README.md.
+# build/bench/malloc/results.md; the vmkasan / ASan time and RSS ratios to
+# build/bench/malloc/result.kv (issue 19's fourth row, read by
+# bench/summary.sh).  See bench/README.md.
 #
 # Environment:
 #   BENCH_REPEAT=R           runs per program and configuration (default 3)
@@ -20,14 +22,6 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT="$ROOT/build/bench/malloc"
-BIN="$OUT/bin"
-RUNS="$OUT/runs"
-RESULTS="$OUT/results.md"
-VMKASAN_CC="$ROOT/build/bin/vmkasan-cc"
-REPEAT=${BENCH_REPEAT:-3}
-CC_GCC=${CC_GCC:-gcc}
-CC_CLANG=${CC_CLANG:-clang}
 CFLAGS="-O2 -fno-omit-frame-pointer -pthread"	# vmkasan-cc adds -fno-omit-frame-pointer
 Q_SMALL=16M	# vmkasan's default quarantine_size
 Q_ASAN=256M	# ASan's default quarantine_size_mb on 64-bit Linux (compiler-rt asan_flags.cpp: 1 << 8)
@@ -37,9 +31,8 @@ Q_ASAN=256M	# ASan's default quarantine_size_mb on 64-bit Linux (compiler-rt asa
 ALL_CONFIGS="native asan-gcc vmk-gcc-q16 vmk-gcc-q256 native-clang asan-clang vmk-clang-q16 vmk-clang-q256"
 CONFIGS=${BENCH_MALLOC_CONFIGS:-$ALL_CONFIGS}
 
-BENCH_NAME=run-malloc-bench
 . "$ROOT/bench/lib.sh"
-bench_check_env
+bench_init run-malloc-bench malloc
 
 if [ -n "${BENCH_MALLOC_PROGS:-}" ]; then
 	PROGS=$BENCH_MALLOC_PROGS
@@ -137,7 +130,8 @@ while [ "$r" -le "$REPEAT" ]; do
 			rc=$?
 			set -e
 			[ "$rc" -eq 0 ] && [ -s "$o.m" ] || die "measure failed for $p ($(label "$c")); see $o.err"
-			t=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' "$o.m")
+			t=$(sed -n 's/^seconds=\([0-9.]*\) .*/\1/p' "$o.m")
+			cpu=$(sed -n 's/.*cpu_seconds=\([0-9.]*\).*/\1/p' "$o.m")
 			kib=$(sed -n 's/.*maxrss_kib=\([0-9]*\).*/\1/p' "$o.m")
 			st=$(sed -n 's/.*status=\([0-9]*\).*/\1/p' "$o.m")
 			echo "${t}s ${kib} KiB" >&2
@@ -159,6 +153,7 @@ while [ "$r" -le "$REPEAT" ]; do
 				die "CHECKSUM MISMATCH: $p ($(label "$c")) printed $sum, native printed $ref"
 			echo "$t" >>"$RUNS/$p.$c.times"
 			echo "$kib" >>"$RUNS/$p.$c.rss"
+			echo "$cpu" >>"$RUNS/$p.$c.cpu"
 		done
 	done
 	r=$((r + 1))
@@ -171,6 +166,7 @@ for p in $PROGS; do
 	for c in $CONFIGS; do
 		median "$RUNS/$p.$c.times" >"$RUNS/$p.$c.tmed"
 		median "$RUNS/$p.$c.rss" >"$RUNS/$p.$c.rmed"
+		median "$RUNS/$p.$c.cpu" >"$RUNS/$p.$c.cmed"
 	done
 done
 
@@ -225,9 +221,10 @@ for cc in gcc clang; do
 done
 
 # Verdicts: vmkasan <= 1.0x ASan, per program, compiler, quarantine size
-# and measure.  Time is judged on medians; "best runs" (fastest against
-# fastest) is shown because a shared machine inflates medians unevenly.
-out "## vmkasan <= 1.0x ASan (same compiler; medians)?"
+# and measure.  Time is judged on the medians of CPU time (user + system,
+# all threads): a shared machine inflates wall times unevenly; the wall
+# ratio and "best runs" (fastest against fastest, CPU) are shown too.
+out "## vmkasan <= 1.0x ASan (same compiler; median CPU time and peak RSS)?"
 out ""
 for p in $PROGS; do
 	line="- $p:"
@@ -238,13 +235,16 @@ for p in $PROGS; do
 			k=vmk-$cc-$q
 			has "$k" || continue
 			if [ "$q" = q16 ]; then qs=$Q_SMALL; else qs=$Q_ASAN; fi
-			v=$(awk -v kt="$(cat "$RUNS/$p.$k.tmed")" -v at="$(cat "$RUNS/$p.$a.tmed")" \
-				-v kmin="$(sort -n "$RUNS/$p.$k.times" | head -n 1)" \
-				-v amin="$(sort -n "$RUNS/$p.$a.times" | head -n 1)" \
+			v=$(awk -v kt="$(cat "$RUNS/$p.$k.cmed")" -v at="$(cat "$RUNS/$p.$a.cmed")" \
+				-v kmin="$(sort -n "$RUNS/$p.$k.cpu" | head -n 1)" \
+				-v amin="$(sort -n "$RUNS/$p.$a.cpu" | head -n 1)" \
+				-v kw="$(cat "$RUNS/$p.$k.tmed")" -v aw="$(cat "$RUNS/$p.$a.tmed")" \
 				-v kr="$(cat "$RUNS/$p.$k.rmed")" -v ar="$(cat "$RUNS/$p.$a.rmed")" 'BEGIN {
-				printf "time %s (%.2fx, best runs %.2fx), RSS %s (%.2fx)",
-					kt <= at ? "holds" : "DOES NOT HOLD", kt / at, kmin / amin,
+				printf "time %s (%.2fx, best runs %.2fx, wall %.2fx), RSS %s (%.2fx)",
+					kt <= at ? "holds" : "DOES NOT HOLD", kt / at, kmin / amin, kw / aw,
 					kr <= ar ? "holds" : "DOES NOT HOLD", kr / ar }')
+			kv "time_ratio.$p.$cc.$q" "$(ratio3 "$(cat "$RUNS/$p.$k.cmed")" "$(cat "$RUNS/$p.$a.cmed")")"
+			kv "rss_ratio.$p.$cc.$q" "$(ratio3 "$(cat "$RUNS/$p.$k.rmed")" "$(cat "$RUNS/$p.$a.rmed")")"
 			line="$line $cc q=$qs: $v;"
 		done
 	done

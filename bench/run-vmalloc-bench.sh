@@ -6,7 +6,9 @@
 # run BENCH_REPEAT times under each shadow policy, interleaved; the
 # table gives per N the median of the runs' ratios and the medians of the
 # times.  Then the peak RSS of an untouched malloc(2 GiB) and what
-# malloc(1UL << 39) returns.  Also written to build/bench/vmalloc/results.md.
+# malloc(1UL << 39) returns.  Also written to build/bench/vmalloc/results.md;
+# the ratios per policy and N to build/bench/vmalloc/result.kv (issue 19's
+# first row, read by bench/summary.sh).
 #
 # Environment:
 #   BENCH_REPEAT=R   runs per policy (default 3)
@@ -14,19 +16,10 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT="$ROOT/build/bench/vmalloc"
-BIN="$OUT/bin"
-RUNS="$OUT/runs"
-RESULTS="$OUT/results.md"
-VMKASAN_CC="$ROOT/build/bin/vmkasan-cc"
-REPEAT=${BENCH_REPEAT:-3}
-CC_GCC=${CC_GCC:-gcc}
-CC_CLANG=${CC_CLANG:-clang}
 POLICIES="keep purge refcount"
 
-BENCH_NAME=run-vmalloc-bench
 . "$ROOT/bench/lib.sh"
-bench_check_env
+bench_init run-vmalloc-bench vmalloc
 bench_open_results
 
 "$VMKASAN_CC" --cc="$CC_GCC" -O2 "$ROOT/bench/vmalloc/vmsize.c" -o "$BIN/vmsize" ||
@@ -55,6 +48,7 @@ for n in $(awk '{ print $1 }' "$RUNS/refcount.1"); do
 	for p in $POLICIES; do
 		for f in "$RUNS"/$p.*; do awk -v n="$n" '$1 == n { printf "%.3f\n", $3 / $2 }' "$f"; done >"$RUNS/ratio"
 		row="$row | $(median "$RUNS/ratio")x"
+		kv "ratio.$p.$n" "$(median "$RUNS/ratio")"
 	done
 	out "$row |"
 done

@@ -839,7 +839,7 @@ SUITE_JOBS=${SUITE_JOBS:-$JOBS}
 SUITES="vmalloc:tests/vmalloc/run.sh kernel:tests/kernel/run.sh riscv:tests/riscv/run.sh report:tests/report/run.sh
 riscv_module:tests/riscv/module.sh kunit:tests/kunit/run.sh module:tests/module/run.sh malloc:tests/malloc/run.sh cc:tests/cc/run.sh concurrency:tests/concurrency/run.sh
 slab:tests/slab/run.sh test_vmalloc:tools/test_vmalloc/check.sh halt:tests/halt/run.sh
-api:tests/api/run.sh contract:tests/contract/run.sh"
+api:tests/api/run.sh contract:tests/contract/run.sh footprint:tests/footprint/run.sh"
 
 start_suite() {	# name script
 	local name=$1 script=$2

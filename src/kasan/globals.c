@@ -37,7 +37,7 @@ static void poison_redzone(const struct kasan_global *g)
 {
 	uintptr_t aligned = ALIGN_UP(g->size, KASAN_GRANULE_SIZE);
 
-	kasan_unpoison(g->beg, g->size);
+	kasan_unpoison_sparse(g->beg, g->size);
 	kasan_poison(g->beg + aligned, g->size_with_redzone - aligned, KASAN_GLOBAL_REDZONE);
 }
 

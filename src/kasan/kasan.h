@@ -17,6 +17,7 @@
 
 /* ---- shadow.c ---- */
 __hidden void kasan_poison_last_granule(uintptr_t addr, size_t size);
+__hidden void kasan_unpoison_sparse(uintptr_t addr, size_t size);
 __hidden uintptr_t kasan_find_first_bad_addr(uintptr_t addr, size_t size);
 
 /* ---- generic.c ---- */

@@ -46,6 +46,35 @@ void kasan_unpoison(uintptr_t addr, size_t size)
 	kasan_poison_last_granule(addr, size);
 }
 
+/*
+ * kasan_unpoison() for memory whose shadow is most likely all zero
+ * already: a global in a freshly mapped image.  Only the shadow words
+ * that are not zero are written.  Reading an untouched anonymous page
+ * maps the kernel's shared zero page, so a 64 MiB .bss keeps its 8 MiB
+ * of shadow untouched: no resident memory, and every later check of it
+ * reads the one cache-hot zero page, as under user-space ASan, whose
+ * globals registration writes only the redzones' shadow (compiler-rt
+ * asan_globals.cpp).  Writing the zeros made every check of a large
+ * global miss the cache.  Where the port has no zero page the read
+ * costs what the write did.
+ */
+void kasan_unpoison_sparse(uintptr_t addr, size_t size)
+{
+	int8_t *s = kasan_shadow(addr);
+	int8_t *end = s + (size >> KASAN_SHADOW_SCALE_SHIFT);
+
+	for (; s < end && ((uintptr_t)s & 7); s++)
+		if (*s)
+			*s = 0;
+	for (; end - s >= 8; s += 8)
+		if (*(volatile uint64_t *)s)
+			*(volatile uint64_t *)s = 0;
+	for (; s < end; s++)
+		if (*s)
+			*s = 0;
+	kasan_poison_last_granule(addr, size);
+}
+
 void kasan_poison_last_granule(uintptr_t addr, size_t size)
 {
 	if (size & KASAN_GRANULE_MASK)

@@ -55,6 +55,103 @@ static __always_inline bool word_ok(const void *p)
 	return !poisoned(last) && (first_end >= last || !poisoned(first_end));
 }
 
+/*
+ * The bytes from p on that are readable by their shadow alone, up to the
+ * end of p's 64-byte block (one aligned 8-byte word of shadow, read at
+ * once), or to the end of the accessible part of a partial granule: 0
+ * when p itself is not accessible, and the caller takes the checked byte
+ * path, which reports; the rest of the page where the
+ * address is not ours to judge.  Whether a page is ours is asked of the
+ * port once per page (*st), not once per byte.  memchr over a line of
+ * text was 9% of a text-processing bench with a port call and a shadow
+ * load per byte, ASan's interceptor 1% (it calls libc's memchr, then
+ * checks the range read: compiler-rt sanitizer_common_interceptors.inc);
+ * strlen of 50 bytes, cache-hot, took 130 ns, ASan's 13.  The port's
+ * regions with and without shadow are page aligned, and a 64-byte block
+ * never crosses a page.
+ */
+struct scan_state {
+	uintptr_t page;		/* the page the answer is for; 1: none yet */
+	bool unchecked;
+};
+#define SCAN_STATE { 1, false }
+#define SCAN_BLOCK (8 * KASAN_GRANULE_SIZE)
+
+static __always_inline bool page_unchecked(uintptr_t a, struct scan_state *st)
+{
+	if ((a & ~(PLAT_PAGE_SIZE - 1)) != st->page) {
+		st->page = a & ~(PLAT_PAGE_SIZE - 1);
+		st->unchecked = unlikely(!kasan_ready) || a >= PLAT_ADDR_LIMIT ||
+				!plat_addr_has_shadow(a) ||
+				(a >= kasan_unchecked_start && a < kasan_unchecked_end);
+	}
+	return st->unchecked;
+}
+
+/* The bytes from a on that a granule with shadow v (not 0) allows: its
+ * first v bytes, when v is 1..7 (a string's end in its object's last
+ * granule need not take the byte path's port call per byte). */
+static __always_inline size_t partial_granule(uintptr_t a, int8_t v)
+{
+	unsigned off = (unsigned)(a & KASAN_GRANULE_MASK);
+
+	return v > 0 && (int)off < v ? (size_t)(v - (int)off) : 0;
+}
+
+static __always_inline size_t clean_bytes(const unsigned char *p, struct scan_state *st)
+{
+	uintptr_t a = (uintptr_t)p;
+	unsigned g, k;
+	uint64_t w;
+
+	if (page_unchecked(a, st))
+		return PLAT_PAGE_SIZE - (a & (PLAT_PAGE_SIZE - 1));
+	w = *(const uint64_t *)kasan_shadow(a & ~(uintptr_t)(SCAN_BLOCK - 1));
+	g = (unsigned)(a / KASAN_GRANULE_SIZE) & 7;	/* p's granule in the block */
+	if (!w)
+		return SCAN_BLOCK - (a & (SCAN_BLOCK - 1));
+	w >>= 8 * g;	/* little-endian: shadow byte g first */
+	if (w & 0xff)
+		return partial_granule(a, (int8_t)(w & 0xff));
+	/* The clean granules from g on: the zero low bytes of w. */
+	k = w ? (unsigned)__builtin_ctzll(w) / 8 : 8 - g;
+	return k * KASAN_GRANULE_SIZE - (a & KASAN_GRANULE_MASK);
+}
+
+/* clean_bytes() to the end of p's granule only: one shadow byte, for
+ * strcmp, which mostly stops at the first byte (a sort's comparisons). */
+static __always_inline size_t clean_granule(const unsigned char *p, struct scan_state *st)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	if (page_unchecked(a, st))
+		return PLAT_PAGE_SIZE - (a & (PLAT_PAGE_SIZE - 1));
+	return *kasan_shadow(a) ? partial_granule(a, *kasan_shadow(a)) :
+				  KASAN_GRANULE_SIZE - (a & KASAN_GRANULE_MASK);
+}
+
+/* The first byte equal to c among the n at p (all readable), a word at
+ * a time (the "has a zero byte" test of Hacker's Delight 6-1). */
+static __always_inline const unsigned char *find_byte(const unsigned char *p, unsigned char c,
+						       size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, pat = ones * c;
+
+	for (; n && ((uintptr_t)p & 7); p++, n--)
+		if (*p == c)
+			return p;
+	for (; n >= 8; p += 8, n -= 8) {
+		uint64_t w = *(const uint64_t *)p ^ pat;
+
+		if ((w - ones) & ~w & (ones << 7))
+			break;
+	}
+	for (; n; p++, n--)
+		if (*p == c)
+			return p;
+	return NULL;
+}
+
 static __always_inline int kasan_memcmp_raw(const unsigned char *a, const unsigned char *b,
 					    size_t n)
 {
@@ -68,10 +165,24 @@ static __always_inline int kasan_memcmp_raw(const unsigned char *a, const unsign
  * byte, which is then counted so the check reports it. */
 static size_t scan(const char *s, size_t max, bool *bad)
 {
+	struct scan_state st = SCAN_STATE;
 	size_t n = 0;
 
 	*bad = false;
 	while (n < max) {
+		size_t run = clean_bytes((const unsigned char *)s + n, &st);
+
+		if (run) {
+			const unsigned char *z;
+
+			if (run > max - n)
+				run = max - n;
+			z = find_byte((const unsigned char *)s + n, 0, run);
+			if (z)
+				return (size_t)((const char *)z - s) + 1;
+			n += run;
+			continue;
+		}
 		if (poisoned(s + n)) {
 			*bad = true;
 			return n + 1;
@@ -119,25 +230,46 @@ static bool scan_string(const char *s, size_t max, size_t *len, uintptr_t ip, ui
 	return !bad;
 }
 
-/* A bad byte ends the string here: the program goes on. */
+/*
+ * The length of s, at most max; a bad byte ends the string there (after
+ * its report): the program goes on.  A macro, the whole body of strlen
+ * and strnlen, not an inline function: the report's pc is in the loop,
+ * and an inline function would appear as a frame of its own above them.
+ */
+#define LENGTH_BODY(s, max)							\
+	struct scan_state st = SCAN_STATE;					\
+	size_t n = 0;								\
+										\
+	while (n < (max)) {							\
+		size_t run = clean_bytes((const unsigned char *)(s) + n, &st);	\
+										\
+		if (run) {							\
+			const unsigned char *z;					\
+										\
+			if (run > (max) - n)					\
+				run = (max) - n;				\
+			z = find_byte((const unsigned char *)(s) + n, 0, run);	\
+			if (z)							\
+				return (size_t)((const char *)z - (s));		\
+			n += run;						\
+			continue;						\
+		}								\
+		if (!READ_BYTE_OK(s, n) || !(s)[n])				\
+			break;							\
+		n++;								\
+	}									\
+	return n
+
 __public size_t strlen(const char *s);
 __public size_t strlen(const char *s)
 {
-	size_t n = 0;
-
-	while (READ_BYTE_OK(s, n) && s[n])
-		n++;
-	return n;
+	LENGTH_BODY(s, ~(size_t)0);
 }
 
 __public size_t strnlen(const char *s, size_t max);
 __public size_t strnlen(const char *s, size_t max)
 {
-	size_t n = 0;
-
-	while (n < max && READ_BYTE_OK(s, n) && s[n])
-		n++;
-	return n;
+	LENGTH_BODY(s, max);
 }
 
 __public char *strchr(const char *s, int c);
@@ -168,30 +300,70 @@ __public char *strrchr(const char *s, int c)
 	}
 }
 
-/* Inlined into strcmp and strncmp, whose names the reports carry. */
-static __always_inline int cmp(const char *a, const char *b, size_t max)
+/* The first k < n where a[k] and b[k] differ or are both NUL, n if none;
+ * all n bytes of both readable.  A word of each at a time while no byte
+ * of a's word is NUL and the words agree. */
+static __always_inline size_t first_stop(const unsigned char *a, const unsigned char *b, size_t n)
 {
-	for (size_t i = 0; i < max; i++) {
-		if (!READ_BYTE_OK(a, i) || !READ_BYTE_OK(b, i))
-			return 0;
-		if (a[i] != b[i])
-			return (unsigned char)a[i] < (unsigned char)b[i] ? -1 : 1;
-		if (!a[i])
-			return 0;
+	const uint64_t ones = 0x0101010101010101ULL;
+	size_t k = 0;
+
+	for (; n - k >= 8; k += 8) {
+		uint64_t wa, wb;
+
+		__builtin_memcpy(&wa, a + k, 8);
+		__builtin_memcpy(&wb, b + k, 8);
+		if (wa != wb || ((wa - ones) & ~wa & (ones << 7)))
+			break;
 	}
-	return 0;
+	for (; k < n; k++)
+		if (a[k] != b[k] || !a[k])
+			break;
+	return k;
 }
+
+/* The body of strcmp and strncmp, a macro for the reason LENGTH_BODY is.
+ * Runs of clean granules in both strings are compared without the
+ * shadow (see clean_granule); elsewhere a byte at a time, checked. */
+#define CMP_BODY(a, b, max)							\
+	const unsigned char *x = (const unsigned char *)(a), *y = (const unsigned char *)(b); \
+	struct scan_state sx = SCAN_STATE, sy = SCAN_STATE;			\
+										\
+	for (size_t i = 0; i < (max);) {					\
+		size_t run = clean_granule(x + i, &sx), ry;			\
+										\
+		if (run && (ry = clean_granule(y + i, &sy)) < run)		\
+			run = ry;						\
+		if (run > (max) - i)						\
+			run = (max) - i;					\
+		if (run) {							\
+			size_t k = first_stop(x + i, y + i, run);		\
+										\
+			if (k < run)						\
+				return x[i + k] == y[i + k] ? 0 : x[i + k] < y[i + k] ? -1 : 1; \
+			i += run;						\
+			continue;						\
+		}								\
+		if (!READ_BYTE_OK(a, i) || !READ_BYTE_OK(b, i))			\
+			return 0;						\
+		if ((a)[i] != (b)[i])						\
+			return (unsigned char)(a)[i] < (unsigned char)(b)[i] ? -1 : 1; \
+		if (!(a)[i])							\
+			return 0;						\
+		i++;								\
+	}									\
+	return 0
 
 __public int strcmp(const char *a, const char *b);
 __public int strcmp(const char *a, const char *b)
 {
-	return cmp(a, b, ~(size_t)0);
+	CMP_BODY(a, b, ~(size_t)0);
 }
 
 __public int strncmp(const char *a, const char *b, size_t n);
 __public int strncmp(const char *a, const char *b, size_t n)
 {
-	return cmp(a, b, n);
+	CMP_BODY(a, b, n);
 }
 
 __public char *strcpy(char *d, const char *s);
@@ -275,17 +447,33 @@ __public void *memchr(const void *s, int c, size_t n);
 __public void *memchr(const void *s, int c, size_t n)
 {
 	const unsigned char *p = s;
+	struct scan_state st = SCAN_STATE;
 
 	/*
 	 * Only the bytes read up to the match are checked, as the kernel's
 	 * instrumented lib/string.c and ASan's interceptor do: checking all
 	 * n first made a line-by-line memchr over a big buffer quadratic.
 	 */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n;) {
+		size_t run = clean_bytes(p + i, &st);
+
+		if (run) {
+			const unsigned char *m;
+
+			if (run > n - i)
+				run = n - i;
+			m = find_byte(p + i, (unsigned char)c, run);
+
+			if (m)
+				return (void *)m;
+			i += run;
+			continue;
+		}
 		if (!READ_BYTE_OK(p, i))
 			return NULL;
 		if (p[i] == (unsigned char)c)
 			return (void *)(p + i);
+		i++;
 	}
 	return NULL;
 }

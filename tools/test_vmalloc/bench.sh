@@ -7,7 +7,10 @@
 #   3. scale: vmalloc+vfree of one page with 1k..1M live areas, 1 and 2 threads
 #   4. vmalloc (shadow off, uninstrumented) against mmap/munmap
 #   5. the per-cpu allocator against fix_size (the kernel's pcpu_alloc_test, 35000 allocations)
-#   6. threads: 2 workers against 1 on fix_size and random_size (refcount), and mmap+munmap
+#   6. threads: 2 workers against 1 on fix_size and random_size (refcount; the
+#      median of BENCH_REPEAT rounds, default 3, each running 1 then 2 workers), and mmap+munmap
+# The figures of sections 1 and 6 (issue 19's fifth and third rows) also go to
+# OUTDIR/result.kv as key=value lines, which bench/summary.sh reads.
 # Takes about 5 minutes on the 2-core CI machine.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,6 +18,10 @@ out=${1:?usage: bench.sh OUTDIR}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 tv="$out/test_vmalloc"
+kv="$out/result.kv"
+repeat=${BENCH_REPEAT:-3}
+case "$repeat" in ''|*[!0-9]*|0) echo "bench.sh: BENCH_REPEAT must be a positive integer" >&2; exit 1 ;; esac
+echo "runs=$repeat" >"$kv"
 
 "$here/build.sh" "$out" >"$out/bench-build.log" 2>&1 || {
 	cat "$out/bench-build.log" >&2
@@ -51,7 +58,7 @@ run perf --preset=performance --shadow=all --csv="$out/perf.csv" --plot="$out/pe
 section "$out/perf.md" "µs/op side by side"
 echo "Targets (reported, not asserted):"
 echo
-awk -F'|' '
+awk -F'|' -v kv="$kv" '
 	/^### µs\/op side by side/ { on = 1; next }
 	on && /^$/ && rows { exit }
 	on && /^\| [a-z_]+_test/ {
@@ -60,6 +67,7 @@ awk -F'|' '
 		if ($2 ~ /^(fix_size|full_fit|random_size)_alloc_test$/)
 			printf "- refcount ≤ 1.25× off on %s: %s× — %s\n", $2, $9, ($9 <= 1.25 ? "met" : "NOT met")
 		kr[$2] = $10
+		printf "refcount_vs_off.%s=%s\n", $2, $9 >>kv
 	}
 	END {
 		for (c in kr) { n++; if (kr[c] <= 1.10) met++ }
@@ -149,26 +157,48 @@ echo "## 6. Two workers against one (refcount): throughput = workers × loops / 
 echo
 echo "| workload | 1 worker ops/s | 2 workers ops/s | 2 workers / 1 |"
 echo "|---|---:|---:|---:|"
+r=1
+while [ "$r" -le "$repeat" ]; do
+	for t in 1 2; do
+		run "threads-${t}t.$r" --run_test_mask=9 --nr_threads=$t --test_loop_count=20000 \
+			--test_repeat_count=1 --shadow=refcount
+	done
+	r=$((r + 1))
+done
 for t in 1 2; do
-	run "threads-${t}t" --run_test_mask=9 --nr_threads=$t --test_loop_count=20000 \
-		--test_repeat_count=1 --shadow=refcount
 	run "threads-mmap-${t}t" --bench=mmap --nr_threads=$t --mmap_pages=1 --pairs=20000 \
 		--shadow=refcount
 done
+# Per round: throughput with 1 and 2 workers and their ratio; the medians.
 for c in fix_size random_size; do
-	awk -v c="${c}_alloc_test" '
-		FNR == 1 { f++ }
-		$1 == "Summary:" && $2 == c {
-			for (i = 1; i <= NF; i++) { if ($i == "loops:") l = $(i + 1); if ($i == "avg:") a = $(i + 1) }
-			if (a > slow[f]) slow[f] = a
-			loops[f] = l; workers[f]++
-		}
-		END {
-			if (slow[1] > 0 && slow[2] > 0) {
-				t1 = workers[1] * loops[1] / (slow[1] / 1e6); t2 = workers[2] * loops[2] / (slow[2] / 1e6)
-				printf "| %s (vmalloc, refcount) | %.0f | %.0f | %.2f× |\n", c, t1, t2, t2 / t1
+	r=1
+	while [ "$r" -le "$repeat" ]; do
+		awk -v c="${c}_alloc_test" '
+			FNR == 1 { f++ }
+			$1 == "Summary:" && $2 == c {
+				for (i = 1; i <= NF; i++) { if ($i == "loops:") l = $(i + 1); if ($i == "avg:") a = $(i + 1) }
+				if (a > slow[f]) slow[f] = a
+				loops[f] = l; workers[f]++
 			}
-		}' "$out/threads-1t.md" "$out/threads-2t.md"
+			END {
+				if (slow[1] > 0 && slow[2] > 0) {
+					t1 = workers[1] * loops[1] / (slow[1] / 1e6); t2 = workers[2] * loops[2] / (slow[2] / 1e6)
+					printf "%.0f %.0f %.4f\n", t1, t2, t2 / t1
+				}
+			}' "$out/threads-1t.$r.md" "$out/threads-2t.$r.md"
+		r=$((r + 1))
+	done >"$out/threads-$c.rounds"
+	awk -v c="$c" -v kv="$kv" '
+		function med(v, n,   i, j, t) {
+			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+			return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+		}
+		{ n++; a[n] = $1; b[n] = $2; q[n] = $3 }
+		END {
+			if (!n) exit
+			printf "| %s (vmalloc, refcount; median of %d rounds) | %.0f | %.0f | %.2f× |\n", c, n, med(a, n), med(b, n), med(q, n)
+			printf "threads.%s=%.3f\n", c, med(q, n) >>kv
+		}' "$out/threads-$c.rounds"
 done
 awk -F'|' '
 	FNR == 1 { f++ }
