@@ -103,8 +103,9 @@ bool plat_symbolize(uintptr_t pc, bool is_return_addr, struct plat_symbol *out);
 
 /* Spinning and time. */
 void plat_cpu_relax(void);
-/* The CPU (hart) the caller runs on now, below the CPU count: a hint for
- * per-CPU data (it may change at any moment), never an identity. */
+/* The CPU (hart) the caller runs on now: a hint for per-CPU data (it may
+ * change at any moment; callers take it modulo their slot count), never
+ * an identity. */
 unsigned plat_cpu_id(void);
 uint64_t plat_time_ns(void);
 
