@@ -9,7 +9,7 @@
  *
  * Per-CPU nodes (Linux 6.9+'s vmap_node): each CPU's node has its own
  * lock, its own purge list, and pools of purged areas by size in pages
- * (up to VMAP_POOL_PAGES, Linux's MAX_VA_SIZE_PAGES).  A request of a
+ * (up to VMAP_POOL_PAGES; Linux's MAX_VA_SIZE_PAGES is more).  A request of a
  * pooled size is served from the caller's node: the same address range,
  * its frames still resident, its vmap_area reused, no free-tree lock, no
  * metadata allocation, no system call.  A purge moves each node's freed
@@ -282,10 +282,7 @@ static struct vmap_area *sort_by_address(struct vmap_area *list)
  * untouched (it costs what is touched), is asked for the runs of frames
  * that hold data, so it costs the runs it has, not its size (a hole
  * punch over a 64 MiB area with one page touched was a quarter of its
- * vmalloc+vfree).  Keeping pooled areas up to VMAP_POOL_PAGES was
- * measured worse: those that decay unasked leave kept frames that a
- * differently shaped area then zeroes (so keeps) in its untouched middle,
- * and random_size's single worker lost a third.
+ * vmalloc+vfree).
  */
 #define KEEP_RESIDENT_AREA_MAX 64	/* pages: asked in windows below, in runs above */
 #define VMK_PURGE_POOL	0x80000000u	/* during a purge: goes to its node's pool */
@@ -367,8 +364,7 @@ static bool wants_keep(const struct vmap_area *va, bool pooled)
 
 static bool is_big(const struct vmap_area *va)
 {
-	return !va->alias_pfns && !(va->flags & VMK_PURGE_POOL) &&
-	       va->nr_pages > KEEP_RESIDENT_AREA_MAX;
+	return !va->alias_pfns && va->nr_pages && keep_pages(va) > KEEP_RESIDENT_AREA_MAX + 1;
 }
 
 /*
@@ -385,7 +381,7 @@ static void keep_resident(struct vmap_area *sorted)
 		unsigned long kept = 0;
 
 		last = va;
-		if (is_big(va) && keep_big(identity_pfn(va->va_start), va->nr_pages))
+		if (is_big(va) && keep_big(identity_pfn(va->va_start), keep_pages(va)))
 			va->flags |= VMK_PURGE_KEPT;
 		if (!wants_keep(va, va->flags & VMK_PURGE_POOL))
 			continue;
