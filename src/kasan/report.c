@@ -20,6 +20,7 @@ unsigned long kasan_reports;
  */
 static kasan_spinlock_t report_lock;
 static unsigned long report_owner;	/* tid holding report_lock, 0 if none */
+static bool report_halting;		/* a printed report ends the program */
 static bool reported_once;
 
 /* The report being printed, written at its end in one go: only the
@@ -82,6 +83,13 @@ bool kasan_report_begin(uintptr_t addr)
 		return false;
 	plat_report_enter();
 	kasan_spin_lock(&report_lock);
+	if (READ_ONCE(report_halting)) {
+		/* Another thread's report ends the program (halt_on_error),
+		 * which exits as soon as it can: nothing printed after it. */
+		kasan_spin_unlock(&report_lock);
+		plat_report_exit();
+		return false;
+	}
 	WRITE_ONCE(report_owner, me);
 	return true;
 }
@@ -518,6 +526,10 @@ void kasan_report(const struct kasan_access *a)
 		complete_report_info(&info, a);
 		print_report(&info);
 	}
+	/* Halting: said under the lock, so that no thread waiting for it
+	 * prints a second report while this one exits. */
+	if (print && kasan_flags.halt_on_error)
+		WRITE_ONCE(report_halting, true);
 	kasan_report_end();
 	if (print && kasan_flags.halt_on_error)
 		plat_die(kasan_flags.exitcode, kasan_flags.abort_on_error);
