@@ -355,16 +355,24 @@ static unsigned long keep_pages(const struct vmap_area *va)
 	return va->flags & VMK_PURGE_POOL ? (va->va_end - va->va_start) >> PAGE_SHIFT : va->nr_pages;
 }
 
-static bool wants_keep(const struct vmap_area *va, bool pooled)
+/* Frames of an area that keeps any: none for a vmap alias (its frames
+ * are someone else's) or an area without pages. */
+static bool has_frames(const struct vmap_area *va)
 {
-	return !va->alias_pfns && va->nr_pages &&
-	       keep_pages(va) <= KEEP_RESIDENT_AREA_MAX + (pooled ? 1 : 0) &&
-	       frames_resident_free() + keep_pages(va) <= FRAMES_RESIDENT_FREE_MAX;
+	return !va->alias_pfns && va->nr_pages;
 }
 
+/* Asked in a window (mincore) up to this size, a pooled range's guard
+ * page included; above it, in runs (keep_big). */
 static bool is_big(const struct vmap_area *va)
 {
-	return !va->alias_pfns && va->nr_pages && keep_pages(va) > KEEP_RESIDENT_AREA_MAX + 1;
+	return keep_pages(va) > KEEP_RESIDENT_AREA_MAX + (va->flags & VMK_PURGE_POOL ? 1UL : 0UL);
+}
+
+static bool wants_keep(const struct vmap_area *va)
+{
+	return has_frames(va) && !is_big(va) &&
+	       frames_resident_free() + keep_pages(va) <= FRAMES_RESIDENT_FREE_MAX;
 }
 
 /*
@@ -381,9 +389,9 @@ static void keep_resident(struct vmap_area *sorted)
 		unsigned long kept = 0;
 
 		last = va;
-		if (is_big(va) && keep_big(identity_pfn(va->va_start), keep_pages(va)))
+		if (has_frames(va) && is_big(va) && keep_big(identity_pfn(va->va_start), keep_pages(va)))
 			va->flags |= VMK_PURGE_KEPT;
-		if (!wants_keep(va, va->flags & VMK_PURGE_POOL))
+		if (!wants_keep(va))
 			continue;
 		we = ws + (keep_pages(va) << PAGE_SHIFT);
 		for (x = va->purge_next; x; x = x->purge_next) {
@@ -399,7 +407,7 @@ static void keep_resident(struct vmap_area *sorted)
 		}
 		plat_frames_resident(identity_pfn(ws), (we - ws) >> PAGE_SHIFT, vec);
 		for (x = va;; x = x->purge_next) {
-			if (wants_keep(x, x->flags & VMK_PURGE_POOL)) {
+			if (wants_keep(x)) {
 				unsigned long first = (x->va_start - ws) >> PAGE_SHIFT, k = 0;
 
 				for (unsigned long i = 0; i < keep_pages(x); i++)
