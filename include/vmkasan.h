@@ -311,6 +311,8 @@ struct vmkasan_stats {
 	unsigned long quarantine_bytes;		/* held by quarantined objects: slots + metadata */
 	unsigned long slab_bad_frees;		/* double/invalid kfree, kmem_cache_free reported */
 	int shadow_policy;			/* 0 keep, 1 purge, 2 refcount, 3 off */
+	unsigned long vmalloc_frames_kept;	/* freed vmalloc frames the purge kept resident
+						   for the next area there (bounded: 4096) */
 };
 VMKASAN_API void vmkasan_get_stats(struct vmkasan_stats *stats);
 /* Names of the policies, for printing: "keep", "purge", "refcount", "off". */

@@ -66,17 +66,17 @@ static void *malloc_block(size_t size, size_t align, bool zero, uintptr_t ip, ui
 		return kmalloc_large_caller(size, zero ? __GFP_ZERO : 0, ip, fp);
 	if (size > (1UL << 40))
 		return NULL;
-	/* Fresh vmalloc frames read as zero (the purge punched them), so
-	 * calloc needs nothing more.  A 0-byte aligned block gets one byte
-	 * of area, all of it poisoned. */
+	/* calloc's zeroing costs only the frames the purge kept with data
+	 * (released ones read as zero).  A 0-byte aligned block gets one
+	 * byte of area, all of it poisoned. */
 	if (!size) {
-		void *p = vmalloc_for_malloc(1, align, ip, fp);
+		void *p = vmalloc_for_malloc(1, align, false, ip, fp);
 
 		if (p)
 			vmalloc_malloc_resize((uintptr_t)p, 0);
 		return p;
 	}
-	return vmalloc_for_malloc(size, align < MALLOC_ALIGN ? MALLOC_ALIGN : align, ip, fp);
+	return vmalloc_for_malloc(size, align < MALLOC_ALIGN ? MALLOC_ALIGN : align, zero, ip, fp);
 }
 
 /* One call, one attempt on fault-injection path "malloc"; what the

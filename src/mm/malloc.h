@@ -13,7 +13,7 @@
 /* The port-facing half (malloc_mode, kasan_malloc ...) is in core.h. */
 
 /* vmalloc.c: big blocks are vmalloc areas marked as malloc's. */
-void *vmalloc_for_malloc(size_t size, size_t align, uintptr_t ip, uintptr_t fp);
+void *vmalloc_for_malloc(size_t size, size_t align, bool zero, uintptr_t ip, uintptr_t fp);
 bool vfree_for_malloc(uintptr_t addr, uintptr_t ip, uintptr_t fp);
 size_t vmalloc_malloc_size(uintptr_t addr);
 int vmalloc_malloc_kind(uintptr_t addr, int set);

@@ -71,7 +71,7 @@ extern unsigned long ram_pages, ram_pages_peak, ram_budget, meta_pages;
  * those groups only (a 1 GiB area spans 262144 frames, 64 words here). */
 #define RESIDENT_GROUP 64
 extern unsigned long *resident_groups;
-void frame_keep_resident(unsigned long pfn);
+bool frame_keep_resident(unsigned long pfn);
 /* How many there are: a count per CPU slot (each CPU's vmalloc and purge
  * change their own cache line; the sum is read at the purge). */
 void frames_resident_add(long delta);

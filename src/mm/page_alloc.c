@@ -17,14 +17,22 @@ struct page *mem_map;
 unsigned long ram_pages, ram_pages_peak, ram_budget, meta_pages;
 unsigned long *resident_groups;
 
-/* The purge keeps the data of this free vmalloc frame for the next
- * owner, who zeroes it (vmalloc.c: zero_resident_frames). */
-void frame_keep_resident(unsigned long pfn)
+/*
+ * The purge keeps the data of this free vmalloc frame for the next
+ * owner, who zeroes it if asked to (vmalloc.c: take_resident_frames).
+ * False if it was kept already: a pooled range's guard frame is asked
+ * at every purge of the range but taken by no owner, and counting it
+ * each time made the count grow until the cap stopped all keeping.
+ */
+bool frame_keep_resident(unsigned long pfn)
 {
 	unsigned long g = pfn / RESIDENT_GROUP;
 
+	if (mem_map[pfn].flags == PG_resident_free)
+		return false;
 	mem_map[pfn].flags = PG_resident_free;
 	__atomic_fetch_or(&resident_groups[g / 64], 1UL << (g % 64), __ATOMIC_RELAXED);
+	return true;
 }
 
 #define RESIDENT_SLOTS 16

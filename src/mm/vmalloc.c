@@ -222,12 +222,18 @@ void abandon_area(struct vmap_area *va)
 	kasan_release_vmalloc(start, end, fs, fe);
 }
 
-/* Zero the frames of [va, va + n pages) that the purge kept with stale
- * data (PG_resident_free), and unmark them; the others read as zero
- * already.  Only the groups marked in resident_groups are looked at (a
- * big area's struct pages are never read otherwise: reading them cost
- * work and, where never written, RAM per 256 KiB of area). */
-static void zero_resident_frames(struct vmap_area *area, unsigned long n)
+/*
+ * Take the frames of [va, va + n pages) that the purge kept with stale
+ * data (PG_resident_free) out of the kept count, zeroing them if the
+ * caller asked for zeroed memory; the other frames read as zero already.
+ * As in Linux, vmalloc() does not zero (vzalloc, __GFP_ZERO, calloc and
+ * vmap stacks do): a kept frame then costs nothing, where a memset of
+ * every kept frame was 58% of test_vmalloc random_size under refcount.
+ * Only the groups marked in resident_groups are looked at (a big area's
+ * struct pages are never read otherwise: reading them cost work and,
+ * where never written, RAM per 256 KiB of area).
+ */
+static void take_resident_frames(struct vmap_area *area, unsigned long n, bool zero)
 {
 	uintptr_t va = area->va_start;
 	unsigned long pfn = identity_pfn(va), end = pfn + n, zeroed = 0;
@@ -253,7 +259,8 @@ static void zero_resident_frames(struct vmap_area *area, unsigned long n)
 					   __ATOMIC_RELAXED);
 		for (unsigned long f = lo > pfn ? lo : pfn; f < hi && f < end; f++)
 			if (READ_ONCE(mem_map[f].flags) & PG_resident_free) {
-				plat_memset((void *)(va + ((f - pfn) << PAGE_SHIFT)), 0, PAGE_SIZE);
+				if (zero)
+					plat_memset((void *)(va + ((f - pfn) << PAGE_SHIFT)), 0, PAGE_SIZE);
 				mem_map[f].flags = 0;
 				zeroed++;
 			}
@@ -300,7 +307,7 @@ static bool pages_can_be_had(size_t bytes)
 }
 
 static void *vmalloc_common(size_t size, size_t align, uintptr_t start, uintptr_t end,
-			    unsigned long vm_flags, uintptr_t ip, uintptr_t fp)
+			    unsigned long vm_flags, bool zero, uintptr_t ip, uintptr_t fp)
 {
 	struct vmap_area *va;
 	size_t real;
@@ -322,9 +329,9 @@ static void *vmalloc_common(size_t size, size_t align, uintptr_t start, uintptr_
 	if (!va)
 		return NULL;
 	va->size = size;
-	/* Identity frames read as zero when taken: the purge released them, or
-	 * kept them resident, and those are zeroed here. */
-	zero_resident_frames(va, real >> PAGE_SHIFT);
+	/* Identity frames the purge released read as zero; kept ones hold
+	 * their last owner's data unless zero was asked for. */
+	take_resident_frames(va, real >> PAGE_SHIFT, zero);
 	va->flags = (uint32_t)(VM_ALLOC | (vm_flags & (VM_NO_GUARD | VMK_STACK | VMK_PERCPU | VMK_MALLOC)));
 	if (!frames_take_blank(identity_pfn(va->va_start), real >> PAGE_SHIFT, FAIL_PAGE)) {
 		abandon_area(va);
@@ -349,27 +356,26 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align, unsigned lon
 	(void)prot;
 	(void)node;
 	(void)caller;
-	return vmalloc_common(size, align, start, end, vm_flags & VM_NO_GUARD, CALLER_IP, CALLER_FP);
+	return vmalloc_common(size, align, start, end, vm_flags & VM_NO_GUARD, gfp & __GFP_ZERO,
+			      CALLER_IP, CALLER_FP);
 }
 
 void *__vmalloc_node(unsigned long size, unsigned long align, gfp_t gfp, int node,
 			      const void *caller)
 {
-	(void)gfp;
 	(void)node;
 	(void)caller;
-	return vmalloc_common(size, align, 0, 0, 0, CALLER_IP, CALLER_FP);
+	return vmalloc_common(size, align, 0, 0, 0, gfp & __GFP_ZERO, CALLER_IP, CALLER_FP);
 }
 
 void *vmalloc(unsigned long size)
 {
-	return vmalloc_common(size, 1, 0, 0, 0, CALLER_IP, CALLER_FP);
+	return vmalloc_common(size, 1, 0, 0, 0, false, CALLER_IP, CALLER_FP);
 }
 
 void *vzalloc(unsigned long size)
 {
-	/* Fresh identity frames read as zero (see vmalloc_common). */
-	return vmalloc_common(size, 1, 0, 0, 0, CALLER_IP, CALLER_FP);
+	return vmalloc_common(size, 1, 0, 0, 0, true, CALLER_IP, CALLER_FP);
 }
 
 /* ---- freeing ---- */
@@ -556,9 +562,9 @@ bool vmalloc_area_bounds(uintptr_t addr, uintptr_t *start, uintptr_t *end, bool 
 
 /* ---- big malloc() blocks (mm/malloc.c): kvmalloc's vmalloc half ---- */
 
-void *vmalloc_for_malloc(size_t size, size_t align, uintptr_t ip, uintptr_t fp)
+void *vmalloc_for_malloc(size_t size, size_t align, bool zero, uintptr_t ip, uintptr_t fp)
 {
-	return vmalloc_common(size, align, 0, 0, VMK_MALLOC, ip, fp);
+	return vmalloc_common(size, align, 0, 0, VMK_MALLOC, zero, ip, fp);
 }
 
 bool vfree_for_malloc(uintptr_t addr, uintptr_t ip, uintptr_t fp)
@@ -638,7 +644,8 @@ void *vmalloc_stack_alloc(size_t size, uintptr_t *lo, uintptr_t *hi)
 	uintptr_t base;
 
 	size = ALIGN_UP(size, PAGE_SIZE);
-	base = (uintptr_t)vmalloc_common(size + PAGE_SIZE, PAGE_SIZE, 0, 0, VMK_STACK,
+	/* Zeroed, as Linux's THREADINFO_GFP asks for a vmap stack. */
+	base = (uintptr_t)vmalloc_common(size + PAGE_SIZE, PAGE_SIZE, 0, 0, VMK_STACK, true,
 					 CALLER_IP, CALLER_FP);
 	if (!base)
 		return NULL;

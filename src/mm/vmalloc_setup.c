@@ -53,6 +53,7 @@ void vmkasan_get_stats(struct vmkasan_stats *s)
 	}
 	s->vma_count = plat_vma_count();
 	s->shadow_policy = vmalloc_shadow_policy;
+	s->vmalloc_frames_kept = frames_resident_free();
 	slab_counters(s);
 }
 

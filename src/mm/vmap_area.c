@@ -273,7 +273,7 @@ static struct vmap_area *sort_by_address(struct vmap_area *list)
  * these addresses (its pool hands the range out again to a request of
  * its size; a bigger area's, the lowest fit soon after), as long as
  * fewer than FRAMES_RESIDENT_FREE_MAX are kept: taking a kept frame
- * costs a memset (vmalloc_common zeroes it), a released one a page fault
+ * costs a memset only if zeroed memory is asked for, a released one a page fault
  * and a hole punch on the hosted port.  Small areas (and pooled ones,
  * whose guard page counts: see keep_pages) are asked about in windows of
  * near neighbours, one residency query each (one mincore on the hosted
@@ -284,7 +284,13 @@ static struct vmap_area *sort_by_address(struct vmap_area *list)
  * punch over a 64 MiB area with one page touched was a quarter of its
  * vmalloc+vfree).
  */
-#define KEEP_RESIDENT_AREA_MAX 64	/* pages: asked in windows below, in runs above */
+/* Pages: asked in windows up to this, in runs above.  A window keeps any
+ * number of runs; a range that earlier, smaller areas left frames in
+ * (vmalloc does not zero them) has many, and at 64 pages a third of
+ * test_vmalloc random_size's areas (1-100 pages) went over the run limit
+ * and were released whole: a hole punch, with two threads a TLB
+ * shootdown, per area. */
+#define KEEP_RESIDENT_AREA_MAX 128
 #define VMK_PURGE_POOL	0x80000000u	/* during a purge: goes to its node's pool */
 #define VMK_PURGE_KEPT	VMK_FRAMES_KEPT	/* frames kept: no release; told to the reuser */
 #define RESIDENT_WINDOW	1024		/* pages one residency query covers */
@@ -341,9 +347,10 @@ static bool keep_big(unsigned long pfn, unsigned long n)
 	}
 	if (frames_resident_free() + total > FRAMES_RESIDENT_FREE_MAX)
 		return false;
+	total = 0;
 	for (unsigned i = 0; i < kept; i++)
 		for (unsigned long f = runs[2 * i]; f < runs[2 * i] + runs[2 * i + 1]; f++)
-			frame_keep_resident(f);
+			total += frame_keep_resident(f);
 	frames_resident_add((long)total);
 	return true;
 }
@@ -398,8 +405,11 @@ static void keep_resident(struct vmap_area *sorted)
 			uintptr_t xe = x->va_start + (keep_pages(x) << PAGE_SHIFT);
 
 			/* The query costs a page-cache lookup per page of the span,
-			 * gaps included: only near neighbours share one. */
-			if (((xe - ws) >> PAGE_SHIFT) > RESIDENT_WINDOW ||
+			 * gaps included: only near neighbours share one.  A big
+			 * area ends the window: it is asked in runs, at its turn
+			 * in the outer loop (inside a window it was never asked,
+			 * and its frames were released). */
+			if (is_big(x) || ((xe - ws) >> PAGE_SHIFT) > RESIDENT_WINDOW ||
 			    ((x->va_start - we) >> PAGE_SHIFT) > RESIDENT_GAP)
 				break;
 			last = x;
@@ -412,7 +422,7 @@ static void keep_resident(struct vmap_area *sorted)
 
 				for (unsigned long i = 0; i < keep_pages(x); i++)
 					if (vec[first + i]) {
-						frame_keep_resident(identity_pfn(x->va_start) + i);
+						kept += frame_keep_resident(identity_pfn(x->va_start) + i);
 						k++;
 					}
 				/* Nothing kept (a port that frees frames at put, or pages never
@@ -420,7 +430,6 @@ static void keep_resident(struct vmap_area *sorted)
 				 * free RAM (the bare-metal port flushes other harts' TLBs there). */
 				if (k)
 					x->flags |= VMK_PURGE_KEPT;
-				kept += k;
 			}
 			if (x == last)
 				break;

@@ -570,9 +570,11 @@ static noinline void vmalloc_big_zero_shadow(void)
 	vm_unmap_aliases();
 	get_stats(&s0);
 	for (int r = 0; r < 40; r++) {
-		char *p = vmalloc(BIG_AREA);
+		/* vzalloc: a plain vmalloc may hand back the last round's data,
+		 * as Linux's does. */
+		char *p = vzalloc(BIG_AREA);
 
-		CHECK(p != NULL, "vmalloc(4 MiB) round %d", r);
+		CHECK(p != NULL, "vzalloc(4 MiB) round %d", r);
 		if (!p)
 			return;
 		CHECK(p[BIG_AREA / 3] == 0, "a fresh area reads zero");
@@ -731,7 +733,7 @@ static noinline void vzalloc_big_zero(void)
 
 /*
  * A big area's frame kept at the purge goes to the next area there,
- * zeroed; if that area never writes it, its purge releases it instead of
+ * zeroed by vzalloc; if that area never writes it, its purge releases it instead of
  * keeping a page of zeros for ever (the vmalloc space is one shared
  * mapping of the RAM memfd, so mincore on it says which frames hold
  * data, whatever the area's state).
@@ -752,12 +754,67 @@ static noinline void vmalloc_big_stale_zero_released(void)
 	vm_unmap_aliases();
 	CHECK(!mincore(p + BIG_AREA / 2, 4096, vec) && (vec[0] & 1),
 	      "the touched frame was not kept at the purge");
-	q = vmalloc(BIG_AREA);
+	q = vzalloc(BIG_AREA);
 	CHECK(q == p, "the purged address did not come back (%p vs %p)", (void *)q, (void *)p);
 	vfree(q);
 	vm_unmap_aliases();
 	CHECK(!mincore(p + BIG_AREA / 2, 4096, vec) && !(vec[0] & 1),
 	      "a frame kept for the first area, untouched by the second, is still resident");
+}
+
+/*
+ * A big area purged in one batch with a small area just below it: the
+ * small one starts a residency window, and the big one must still be
+ * asked for its own runs (inside the window it was never asked, and its
+ * touched frame was released: a fault and a hole punch per reuse).
+ */
+static noinline void vmalloc_big_after_small_kept(void)
+{
+	unsigned char vec[1];
+	char *s, *b;
+
+	say("EXPECT_REPORTS 0");
+	vm_unmap_aliases();
+	s = vmalloc(4096);
+	b = vmalloc(200 * 4096);	/* big, and within one window of s */
+	CHECK(s && b, "vmalloc");
+	if (!s || !b)
+		return;
+	CHECK(b == s + 2 * 4096, "the big area is not right above the small one (%p, %p)",
+	      (void *)s, (void *)b);
+	s[0] = 1;
+	b[5 * 4096] = 2;
+	vfree(s);
+	vfree(b);
+	vm_unmap_aliases();
+	CHECK(!mincore(b + 5 * 4096, 4096, vec) && (vec[0] & 1),
+	      "the big area's touched frame was released at the purge");
+}
+
+/* A big calloc over frames the purge kept with data reads zero. */
+static noinline void calloc_big_over_kept_frames(void)
+{
+	unsigned char *p, *q;
+
+	say("EXPECT_REPORTS 0");
+	vm_unmap_aliases();
+	p = malloc(BIG_AREA);
+	CHECK(p != NULL, "malloc(4 MiB)");
+	if (!p)
+		return;
+	CHECK(is_vmalloc_addr(p), "a 4 MiB malloc block is not a vmalloc area");
+	for (unsigned long off = 0; off < BIG_AREA; off += BIG_AREA / 4)	/* few runs: kept */
+		memset(p + off, 0xAB, 4096);
+	free(p);
+	vm_unmap_aliases();
+	q = calloc(1, BIG_AREA);
+	CHECK(q == p, "calloc did not reuse the purged address (%p vs %p)", (void *)q, (void *)p);
+	for (unsigned long off = 0; q && off < BIG_AREA; off++)
+		if (q[off]) {
+			vt_fail("calloc byte %#lx is %#x", off, q[off]);
+			break;
+		}
+	free(q);
 }
 
 static noinline void vmalloc_to_page_alias(void)
@@ -1152,6 +1209,46 @@ static noinline void vmalloc_uaf_pooled(void)
 	((volatile char *)hide(p))[5000] = 3;
 }
 
+/*
+ * A pooled range's guard frame, kept resident from a bigger area that
+ * had a data page there, is asked about at each purge of the range but
+ * taken by none of its owners: it must count once, not once per purge
+ * (the count grew until the cap stopped the purge keeping any frame).
+ */
+static noinline void vmalloc_pool_guard_counted(void)
+{
+	struct vmkasan_stats s0, s1;
+	char *p;
+
+	say("EXPECT_REPORTS 0");
+	pin_to_this_cpu();
+	vm_unmap_aliases();
+	p = vmalloc(4 * 4096);
+	CHECK(p != NULL, "vmalloc(4 pages)");
+	if (!p)
+		return;
+	memset(p, 0x5a, 4 * 4096);
+	vfree(p);
+	vm_unmap_aliases();
+	/* The first rounds settle what pass_lazy_limit's own areas keep. */
+	for (int r = 0; r < 48; r++) {
+		char *q = vmalloc(3 * 4096);
+
+		CHECK(q != NULL, "vmalloc(3 pages) round %d", r);
+		if (!q)
+			return;
+		memset(q, r, 3 * 4096);
+		vfree(q);
+		pass_lazy_limit();
+		if (r == 7)
+			vmkasan_get_stats(&s0);
+	}
+	vmkasan_get_stats(&s1);
+	CHECK(s1.vmalloc_frames_kept <= s0.vmalloc_frames_kept + 4,
+	      "kept frames counted %lu after 40 more purges of a pooled range, %lu before",
+	      s1.vmalloc_frames_kept, s0.vmalloc_frames_kept);
+}
+
 /* The pooled area comes back to a request of its size: zeroed where its
  * last owner wrote (vzalloc), its bytes accessible, its end poisoned. */
 static noinline void vmalloc_pool_reuse(void)
@@ -1188,9 +1285,9 @@ static const struct { const char *name; void (*fn)(void); } cases[] = {
 	CASE(purge_releases_own_pages), CASE(percpu_oob), CASE(percpu_uaf),
 	CASE(vmalloc_memset_overflow), CASE(vmalloc_memcpy_overflow),
 	CASE(vmalloc_never_mapped_read), CASE(vmalloc_never_mapped_write),
-	CASE(vzalloc_zero), CASE(vzalloc_big_zero), CASE(vmalloc_big_stale_zero_released), CASE(vmalloc_to_page_alias), CASE(is_vmalloc_addr_cases),
+	CASE(vzalloc_zero), CASE(vzalloc_big_zero), CASE(vmalloc_big_stale_zero_released), CASE(vmalloc_big_after_small_kept), CASE(calloc_big_over_kept_frames), CASE(vmalloc_to_page_alias), CASE(is_vmalloc_addr_cases),
 	CASE(vm_no_guard), CASE(vm_no_guard_oob), CASE(node_range), CASE(vmap_of_vmalloc_pages),
-	CASE(vmap_many_pages), CASE(vmalloc_uaf_pooled), CASE(vmalloc_pool_reuse),
+	CASE(vmap_many_pages), CASE(vmalloc_uaf_pooled), CASE(vmalloc_pool_reuse), CASE(vmalloc_pool_guard_counted),
 	CASE(vfree_never_allocated), CASE(vfree_double_lazy), CASE(vfree_double_purged),
 	CASE(vfree_middle), CASE(vfree_stack), CASE(vfree_global), CASE(vunmap_of_vmalloc),
 	CASE(vm_unmap_ram_wrong_count), CASE(vmap_null_page), CASE(free_percpu_garbage),
