@@ -313,6 +313,8 @@ struct vmkasan_stats {
 	int shadow_policy;			/* 0 keep, 1 purge, 2 refcount, 3 off */
 	unsigned long vmalloc_frames_kept;	/* freed vmalloc frames the purge kept resident
 						   for the next area there (bounded: 4096) */
+	unsigned long shadow_cache_max;		/* refcount's cache size: the option, or
+						   64 pages per CPU */
 };
 VMKASAN_API void vmkasan_get_stats(struct vmkasan_stats *stats);
 /* Names of the policies, for printing: "keep", "purge", "refcount", "off". */

@@ -33,7 +33,9 @@
 #include "mm/mm.h"
 
 int vmalloc_shadow_policy = SHADOW_REFCOUNT;
-unsigned long vmalloc_shadow_cache_max = 64;
+/* The "vmalloc_shadow_cache" option; unset: SHADOW_CACHE_PER_CPU per CPU
+ * (vmalloc_shadow_init). */
+unsigned long vmalloc_shadow_cache_max = SHADOW_CACHE_AUTO;
 unsigned long shadow_pages_now, shadow_pages_peak, shadow_pages_cached;
 
 /* Pages some area uses: a count per CPU slot, summed when read (stats),
@@ -738,9 +740,33 @@ static void run_remove(uintptr_t first)
 }
 
 /* The present bitmap and the run table: reserved, touched as used. */
+/*
+ * The cache holds what the lazily freed areas of every CPU that frees
+ * give back until the lowest fit hands their addresses out again.  One
+ * CPU's worth (64 pages) for two test_vmalloc workers made the cache
+ * thrash: every eviction and remake a mapping change, with a second
+ * thread a TLB shoot-down, and 0.3-0.9x one worker's throughput; 128
+ * pages made evictions rare (77 mappings in 80000 operations, against
+ * thousands).  The lazy window stays one CPU's share (vmap_area.c).
+ */
+static void shadow_cache_size(void)
+{
+	unsigned long cpus = plat_nr_cpus();
+
+	if (vmalloc_shadow_cache_max != SHADOW_CACHE_AUTO)
+		return;
+	if (!cpus)
+		cpus = 1;
+	vmalloc_shadow_cache_max = SHADOW_CACHE_PER_CPU *
+				   (cpus < MAX_CACHE / SHADOW_CACHE_PER_CPU ? cpus :
+				    MAX_CACHE / SHADOW_CACHE_PER_CPU);
+}
+
 bool vmalloc_shadow_init(void)
 {
 	unsigned long pages = (vshadow_end() - vshadow_start()) >> PAGE_SHIFT;
+
+	shadow_cache_size();
 
 	shadow_present = plat_alloc_pages(ALIGN_UP((pages + 63) / 64 * sizeof(unsigned long),
 						   PAGE_SIZE));

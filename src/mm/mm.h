@@ -94,6 +94,8 @@ uintptr_t stack_depot_first_pc(depot_handle_t h);
 
 /* ---- vmalloc shadow (shadow_vmalloc.c) ---- */
 extern unsigned long vmalloc_shadow_cache_max;
+#define SHADOW_CACHE_AUTO	(~0UL)	/* option unset: per CPU */
+#define SHADOW_CACHE_PER_CPU	64UL
 int kasan_populate_vmalloc(uintptr_t start, uintptr_t end);
 void kasan_depopulate_vmalloc(uintptr_t start, uintptr_t end);
 /* Lazy purge: [free_start, free_end) is now wholly free address space. */

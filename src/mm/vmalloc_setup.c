@@ -18,7 +18,7 @@ const struct kasan_option mm_options[] = {
 	{ "vmalloc_shadow", OPT_ENUM, &vmalloc_shadow_policy, policy_names, 0, 0,
 	  "vmalloc shadow policy: keep (v4), purge (mainline), refcount (default), off" },
 	{ "vmalloc_shadow_cache", OPT_COUNT, &vmalloc_shadow_cache_max, NULL, 0, 1024,
-	  "unused shadow pages the refcount policy keeps (0..1024, default 64)" },
+	  "unused shadow pages the refcount policy keeps (0..1024, default 64 per CPU)" },
 	{ "vmalloc_lazy_max", OPT_SIZE, &vmalloc_lazy_max_bytes, NULL, 0, 1L << 40,
 	  "freed vmalloc space kept from reuse until the lazy purge: the use-after-vfree "
 	  "window (0: auto, see README)" },
@@ -54,6 +54,7 @@ void vmkasan_get_stats(struct vmkasan_stats *s)
 	s->vma_count = plat_vma_count();
 	s->shadow_policy = vmalloc_shadow_policy;
 	s->vmalloc_frames_kept = frames_resident_free();
+	s->shadow_cache_max = vmalloc_shadow_cache_max;
 	slab_counters(s);
 }
 

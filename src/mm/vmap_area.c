@@ -717,16 +717,19 @@ bool vmap_area_init(char *err, size_t errlen)
 	 * Given: vmalloc_lazy_max bytes.  Auto: Linux's lazy_max_pages(),
 	 * 32 MiB times (1 + log2(cpus)) — except under refcount with a cache,
 	 * where the freed areas' shadow pages wait in the cache: purging once
-	 * they span half of it lets the next areas take them back instead of
-	 * making shadow anew at fresh addresses (about 1 MiB of frees with
-	 * the 64-page cache).
+	 * they span half of one CPU's share of it lets the next areas take
+	 * them back instead of making shadow anew at fresh addresses (about
+	 * 1 MiB of frees).
 	 */
 	lazy_max_pages = ((32UL << 20) >> PAGE_SHIFT) * (log + 1);
 	lazy_max_shadow = ~0UL;
 	if (vmalloc_lazy_max_bytes) {
 		lazy_max_pages = vmalloc_lazy_max_bytes >> PAGE_SHIFT;
 	} else if (vmalloc_shadow_policy == SHADOW_REFCOUNT && vmalloc_shadow_cache_max) {
-		lazy_max_shadow = vmalloc_shadow_cache_max / 2;
+		/* Half of one CPU's share of the cache: a window as big as
+		 * the cache spread the areas over more pages than it holds. */
+		lazy_max_shadow = (vmalloc_shadow_cache_max < SHADOW_CACHE_PER_CPU ?
+				   vmalloc_shadow_cache_max : SHADOW_CACHE_PER_CPU) / 2;
 	}
 	nr_vmap_nodes = ncpu < MAX_VMAP_NODES ? (ncpu ? ncpu : 1) : MAX_VMAP_NODES;
 	lazy_batch_pages = lazy_max_pages / (8 * nr_vmap_nodes) ? : 1;

@@ -383,12 +383,17 @@ static noinline void vmalloc_uaf_window(void)
  */
 static noinline void shadow_cache_lru(void)
 {
-	enum { N = 100 };
-	static char *a[N];
+	enum { N_MAX = 1600 };
+	static char *a[N_MAX];
 	struct vmkasan_stats s;
+	int N;
 
 	say("EXPECT_REPORTS 0");
 	get_stats(&s);
+	/* Half again as many 32 KiB areas (a shadow page each) as the cache holds. */
+	N = (int)(s.shadow_cache_max + s.shadow_cache_max / 2 + 4);
+	if (N > N_MAX)
+		N = N_MAX;
 	for (int round = 0; round < 6; round++) {
 		for (int i = 0; i < N; i++) {
 			a[i] = __vmalloc_node_range(32768, 32768, VMALLOC_START, VMALLOC_END, GFP_KERNEL,
@@ -404,9 +409,10 @@ static noinline void shadow_cache_lru(void)
 		      s.shadow_policy != 2, "round %d: %lu populated != %lu used + %lu cached", round,
 		      s.shadow_pages, s.shadow_pages_used, s.shadow_pages_cached);
 		if (s.shadow_policy == 2 && !getenv_has("vmalloc_shadow_cache=0"))
-			CHECK(s.shadow_pages_cached >= 56 && s.shadow_pages_cached <= 64,
-			      "round %d: %lu pages cached (the cache holds 64, evicts an eighth)",
-			      round, s.shadow_pages_cached);
+			CHECK(s.shadow_pages_cached >= s.shadow_cache_max - s.shadow_cache_max / 8 &&
+			      s.shadow_pages_cached <= s.shadow_cache_max,
+			      "round %d: %lu pages cached (the cache holds %lu, evicts an eighth)",
+			      round, s.shadow_pages_cached, s.shadow_cache_max);
 	}
 }
 

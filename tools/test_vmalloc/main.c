@@ -211,7 +211,8 @@ static void usage(FILE *f)
 		"vmalloc_shadow=<policy>; VMKASAN_OPTIONS from the environment are kept.\n"
 		"--csv columns: policy, op, live_bytes, lower_bound (shadow pages), resident\n"
 		"(vmalloc shadow pages resident, by mincore), ram_pages, then shadow_pages,\n"
-		"cached (runtime counters), vmas, event, used (shadow pages a live area uses).\n"
+		"cached (runtime counters), vmas, event, used (shadow pages a live area uses),\n"
+		"cache_max (the refcount cache's size).\n"
 		"Exit status: 0 when every case that must pass passed (allocation failures\n"
 		"are tolerated under a RAM budget or fault injection), no integrity error and\n"
 		"no KASAN report; 1 otherwise; 2 for bad parameters.\n");
@@ -853,7 +854,7 @@ static int drive(int argc, char **argv)
 			return 2;
 		}
 		fprintf(f, "policy,op,live_bytes,lower_bound,resident,ram_pages,shadow_pages,cached,"
-			"vmas,event,used\n");
+			"vmas,event,used,cache_max\n");
 		fclose(f);
 	}
 	printf("# test_vmalloc%s%s: nr_threads=%ld (%u) sequential_test_order=%ld "

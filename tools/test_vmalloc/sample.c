@@ -52,21 +52,14 @@ static unsigned char *vec;
 static size_t vec_cap;
 static struct sample_summary sum;
 
+/* The refcount policy's cache as the runtime sized it (the option, or
+ * per CPU). */
 unsigned long shadow_cache_option(void)
 {
-	const char *o = getenv("VMKASAN_OPTIONS"), *p;
-	unsigned long v = 64;		/* the runtime's default */
+	struct vmkasan_stats s;
 
-	for (p = o; p && (p = strstr(p, "vmalloc_shadow_cache=")); p++) {
-		if (p != o && p[-1] != ':' && p[-1] != ',')
-			continue;
-		char *end;
-
-		v = strtoul(p + strlen("vmalloc_shadow_cache="), &end, 10);
-		if (*end == 'k' || *end == 'K')
-			v <<= 10;
-	}
-	return v;
+	vmkasan_get_stats(&s);
+	return s.shadow_cache_max;
 }
 
 /*
@@ -215,10 +208,10 @@ static unsigned long take(unsigned long op, const char *event)
 	if (s.vma_count > sum.vma_peak)
 		sum.vma_peak = s.vma_count;
 	if (csv)
-		fprintf(csv, "%s,%lu,%lu,%lu,%lu,%lu,%lu,%lu,%lu,%s,%lu\n", policy, op,
+		fprintf(csv, "%s,%lu,%lu,%lu,%lu,%lu,%lu,%lu,%lu,%s,%lu,%lu\n", policy, op,
 			s.live_vmalloc_bytes, s.shadow_lower_bound, resident, s.ram_pages,
 			s.shadow_pages, s.shadow_pages_cached, s.vma_count, event,
-			s.shadow_pages_used);
+			s.shadow_pages_used, s.shadow_cache_max);
 	return resident;
 }
 
