@@ -601,17 +601,18 @@ int main(int argc, char **argv)
 	int steps;
 
 	if (argc != 6) {
-		fprintf(stderr, "usage: %s SEED STEPS THREADS CHECK_EVERY CACHE\n", argv[0]);
+		fprintf(stderr, "usage: %s SEED STEPS THREADS CHECK_EVERY CACHE|auto\n", argv[0]);
 		return 2;
 	}
 	seed = strtoul(argv[1], NULL, 0);
 	steps = atoi(argv[2]);
 	nthreads = atoi(argv[3]);
 	check_every = atoi(argv[4]);
-	cache_max = strtoul(argv[5], NULL, 0);
 	if (nthreads < 1 || nthreads > MAX_THREADS || check_every < 1)
 		return 2;
 	vmkasan_get_stats(&s);
+	/* "auto": the size the runtime chose (64 pages per CPU). */
+	cache_max = strcmp(argv[5], "auto") ? strtoul(argv[5], NULL, 0) : s.shadow_cache_max;
 	policy = s.shadow_policy;
 	resident = scratch_alloc(MAX_SPAN / SHADOW_SPAN);
 	high_water = VMALLOC_START + SHADOW_SPAN;

@@ -189,7 +189,7 @@ if [ -x "$OUT/model" ]; then
 	for policy in keep purge refcount refcount0; do
 		case $policy in
 		refcount0) opts="vmalloc_shadow=refcount:vmalloc_shadow_cache=0" cache=0 ;;
-		refcount) opts="vmalloc_shadow=refcount" cache=64 ;;
+		refcount) opts="vmalloc_shadow=refcount" cache=auto ;;
 		*) opts="vmalloc_shadow=$policy" cache=64 ;;
 		esac
 		for variant in "$ST 1 1" "$MT 4 4"; do
