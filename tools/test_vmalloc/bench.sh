@@ -89,7 +89,7 @@ awk -F, '
 		n[p]++
 		if ($5 > peak[p] || !(p in peak)) { peak[p] = $5; lbp[p] = $4 }
 		if ($4 > 0 && $5 / $4 > ratio[p]) ratio[p] = $5 / $4
-		ex = $5 - (1.1 * $4 + 64)
+		ex = $5 - (1.1 * $4 + $12)
 		if (!(p in excess) || ex > excess[p]) excess[p] = ex
 		if ($10 == "end") fin[p] = $5
 		if ($10 == "purged") pur[p] = $5
@@ -102,7 +102,7 @@ awk -F, '
 		}
 	}' "$out/perf.csv"
 echo
-echo "Target under refcount: resident ≤ 1.1 × lower bound + cache (64) at every sample, i.e. the last column ≤ 0."
+echo "Target under refcount: resident ≤ 1.1 × lower bound + cache (CSV column cache_max: 64 pages per CPU) at every sample, i.e. the last column ≤ 0."
 echo "The lower bound is the runtime's sum over live areas of ceil((size + guard) / 32 KiB); areas"
 echo "smaller than 32 KiB share shadow pages, so resident can be far below it."
 [ -f "$out/perf-shadow.png" ] && echo "Plot: $out/perf-shadow.png"
