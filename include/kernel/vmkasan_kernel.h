@@ -329,8 +329,7 @@ static inline bool IS_ERR_OR_NULL(const void *p) { return !p || IS_ERR_VALUE(p);
 #ifndef ULLONG_MAX
 #define ULLONG_MAX (~0ULL)
 #endif
-#define BITS_PER_LONG 64
-#define BITS_PER_LONG_LONG 64
+#include <asm/bitsperlong.h>	/* BITS_PER_LONG, defined once */
 #if __has_include(<vmkasan_ksrc.h>)
 /* BIT(), BIT_MASK(), GENMASK() ...: the kernel source's <linux/bits.h>
  * (lib/test_bits.c tests its macros). */
