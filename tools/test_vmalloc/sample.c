@@ -251,7 +251,8 @@ void sample_init(const char *pol, const char *csv_path, unsigned long every, uns
 {
 	for (unsigned i = 0; i < SLOTS; i++)
 		pthread_mutex_init(&slots[i].lock, NULL);
-	use_quiesce = workers > 1;
+	/* Workers stop for a sample only if there are samples to take. */
+	use_quiesce = workers > 1 && every;
 	policy = pol;
 	interval = every;
 	/* Each thread samples every interval / workers of its own ops: about
