@@ -257,7 +257,7 @@ void *kasan_realloc(void *p, size_t size, uintptr_t ip, uintptr_t fp)
 		struct slab *sl = addr_to_slab(a);
 
 		if (sl && sl->cache == kmalloc_cache_for(size < MALLOC_MIN_CLASS ? MALLOC_MIN_CLASS : size)) {
-			uint32_t idx = (uint32_t)((a - sl->objects) / sl->cache->slot);
+			uint32_t idx = slab_slot_of(sl->cache, (uint32_t)(a - sl->objects));
 
 			kasan_unpoison(a, size);
 			if (ALIGN_UP(size, KASAN_GRANULE_SIZE) < sl->cache->obj_span)

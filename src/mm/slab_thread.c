@@ -103,7 +103,7 @@ void *slab_alloc_fast(struct kmem_cache *s, size_t size, gfp_t gfp, uintptr_t ip
 	}
 	obj = m->obj[--m->n];
 	sl = addr_to_slab(obj);
-	slab_set_live(sl, (uint32_t)((obj - sl->objects) / s->slot), size,
+	slab_set_live(sl, slab_slot_of(s, (uint32_t)(obj - sl->objects)), size,
 		      stack_depot_save_here(fp, ip));
 	return slab_object_hand_out(s, obj, size, gfp);
 }
