@@ -143,8 +143,9 @@ bool kmalloc_large_lookup(uintptr_t addr, struct large_info *li);
  * objects and per-thread quarantine batches in front of the locks. */
 void *slab_alloc_fast(struct kmem_cache *s, size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp);
 /* Free a live kmalloc-cache object; false (nothing done) if p is not
- * the start of a live object: the caller takes the checked slow path. */
-bool slab_free_fast(struct slab *sl, uintptr_t p, uintptr_t ip, uintptr_t fp);
+ * the start of a live object, or kind >= 0 and the object's malloc kind
+ * is another: the caller takes the checked slow path. */
+bool slab_free_fast(struct slab *sl, uintptr_t p, int kind, uintptr_t ip, uintptr_t fp);
 /* Queue the calling thread's quarantine batch now (vmkasan_quarantine_drain). */
 void slab_thread_flush_quarantine(void);
 /* Take up to max free objects of s off its slabs (marked OBJ_CACHED). */

@@ -123,7 +123,7 @@ static void to_magazine(struct slab_thread *t, struct kmem_cache *s, struct slab
 	m->obj[m->n++] = obj;
 }
 
-bool slab_free_fast(struct slab *sl, uintptr_t obj, uintptr_t ip, uintptr_t fp)
+bool slab_free_fast(struct slab *sl, uintptr_t obj, int kind, uintptr_t ip, uintptr_t fp)
 {
 	struct kmem_cache *s = sl->cache;
 	struct slab_meta *m;
@@ -137,6 +137,10 @@ bool slab_free_fast(struct slab *sl, uintptr_t obj, uintptr_t ip, uintptr_t fp)
 	if (!t)
 		return false;
 	m = &sl->meta[idx];
+	/* The kind is the owner's to change (operator new, before it hands
+	 * the block out): read before the state, it is the live block's. */
+	if (kind >= 0 && READ_ONCE(m->kind) != (uint8_t)kind)
+		return false;	/* the slow path reports the mismatch */
 	if (!__atomic_compare_exchange_n(&m->state, &live, OBJ_QUARANTINED, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
 		return false;	/* not live: the checked path reports it */
