@@ -8,6 +8,8 @@
 #     containers, exceptions, std::thread) is clean on the runtime's
 #     malloc, and a read after delete[] is reported at its line.
 #     Use after scope is reported at -O0 too (scope.cc).
+#  2f. A #GP at a load with five prefixes (the assembler's branch
+#     padding) names its address.
 #  3. `make CC=clang` builds the runtime (no gcc-only flag), and a program
 #     linked with that runtime reports its bug.
 # Prints TAP-style lines, then "N passed, N failed".
@@ -182,6 +184,25 @@ for cc in gcc clang; do
 		not_ok "--cc=$cc: cancellation around a report" "$bin.out" "$bin.err"
 	fi
 done
+
+# 2f. prefixes (prefixed.c): a #GP at a load with five segment overrides
+#     (what the assembler's branch padding adds) still names its
+#     non-canonical address, decoded from the instruction (four were the
+#     most the decoder skipped).
+bin=$OUT/prefixed
+if ! "$CC_WRAP" -O1 "$ROOT/tests/cc/prefixed.c" -o "$bin" >"$bin.log" 2>&1; then
+	not_ok "prefixed.c builds" "$bin.log"
+else
+	"$bin" >"$bin.out" 2>"$bin.err"
+	addr=$(sed -n 's/^ADDR //p' "$bin.out")
+	if [ -n "$addr" ] && grep -q '^BUG: KASAN: wild-memory-access in main+0x' "$bin.err" &&
+		grep -q "^Access of addr $addr by task " "$bin.err" &&
+		grep -q '^(general protection fault: a non-canonical address, recovered from the faulting instruction)$' "$bin.err"; then
+		ok "a #GP at a load with five prefixes (branch padding) is reported with its address"
+	else
+		not_ok "a #GP at a load with five prefixes is reported with its address" "$bin.out" "$bin.err"
+	fi
+fi
 
 # 3. the runtime built by clang
 REL=${OUT#"$ROOT"/}
