@@ -336,6 +336,11 @@ void kasan_malloc_set_kind(const void *p, enum malloc_kind kind);
  * kind is reported (alloc-dealloc-mismatch) and then taken as `kind`. */
 void kasan_free_check_kind(const void *p, enum malloc_kind kind, const char *fn, uintptr_t ip,
 			   uintptr_t fp);
+/* kasan_free_check_kind(p, kind, kind_fn, ...) then kasan_free(p, ..., fn),
+ * with one metadata lookup for a live slab object of the right kind (the
+ * common free): the per-free cost is the cache lines that lookup reads. */
+void kasan_free_kind(const void *p, enum malloc_kind kind, const char *kind_fn, const char *fn,
+		     uintptr_t ip, uintptr_t fp);
 /* The requested size of the live block starting at p, or 0. */
 size_t kasan_malloc_size(const void *p);
 /* A thread ends: its per-thread allocation caches go back. */

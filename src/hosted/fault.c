@@ -325,15 +325,20 @@ static bool has_modrm(uint8_t op)
  * or false if it has none we can decode (string instructions, VEX, ...). */
 static bool insn_mem_address(const ucontext_t *uc, uintptr_t ip, uint64_t *ea)
 {
-	uint8_t c[16];
+	/* A valid instruction is at most 15 bytes; the zeros after them keep
+	 * the decoding of garbage inside the array. */
+	uint8_t c[24] = { 0 };
 	unsigned i = 0, rex = 0, mod, rm, base, index = 4;
 	int64_t disp = 0;
 	uint64_t a = 0;
 	uint8_t op;
 
-	if (!plat_read_safe(c, ip, sizeof(c)))
+	if (!plat_read_safe(c, ip, 16))
 		return false;
-	while (i < 4 && (c[i] == 0x66 || c[i] == 0x67 || c[i] == 0xf2 || c[i] == 0xf3 ||
+	/* Any number of prefixes up to the length limit: the assembler pads
+	 * with up to five segment overrides to keep branches off 32-byte
+	 * boundaries (vmkasan-cc's -mbranches-within-32B-boundaries). */
+	while (i < 14 && (c[i] == 0x66 || c[i] == 0x67 || c[i] == 0xf2 || c[i] == 0xf3 ||
 			 c[i] == 0x2e || c[i] == 0x3e || c[i] == 0x26 || c[i] == 0x36))
 		i++;
 	if ((c[i] & 0xf0) == 0x40)

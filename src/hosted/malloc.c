@@ -292,8 +292,7 @@ __interpose void free(void *p)
 		libc_free(p);
 		return;
 	}
-	kasan_free_check_kind(p, MALLOC_KIND_MALLOC, "free()", IP, FP);
-	kasan_free(p, IP, FP, "free");
+	kasan_free_kind(p, MALLOC_KIND_MALLOC, "free()", "free", IP, FP);
 }
 
 __interpose void *calloc(size_t n, size_t size)
@@ -336,8 +335,7 @@ static void *do_realloc(void *p, size_t size, uintptr_t ip, uintptr_t fp)
 		if (libc_owns(p)) {
 			libc_free(p);
 		} else {
-			kasan_free_check_kind(p, MALLOC_KIND_MALLOC, "realloc()", ip, fp);
-			kasan_free(p, ip, fp, "realloc");
+			kasan_free_kind(p, MALLOC_KIND_MALLOC, "realloc()", "realloc", ip, fp);
 		}
 		return NULL;
 	}
@@ -560,8 +558,7 @@ static __always_inline void cxx_free(void *p, enum malloc_kind kind, const char 
 		libc_free(p);
 		return;
 	}
-	kasan_free_check_kind(p, kind, fn, ip, fp);
-	kasan_free(p, ip, fp, fn);
+	kasan_free_kind(p, kind, fn, fn, ip, fp);
 }
 
 #define NEW_OP(name, align, kind, nothrow, ...)					\

@@ -119,7 +119,7 @@ void kasan_free(const void *p, uintptr_t ip, uintptr_t fp, const char *fn)
 	if (kasan_ready && in_linear(a)) {
 		struct slab *sl = addr_to_slab(a);
 
-		if (sl && slab_free_fast(sl, a, ip, fp))
+		if (sl && slab_free_fast(sl, a, -1, ip, fp))
 			return;
 		kfree_caller(p, ip, fp, fn);	/* checked: reports what is wrong */
 		return;
@@ -232,6 +232,22 @@ void kasan_free_check_kind(const void *p, enum malloc_kind kind, const char *fn,
 	});
 }
 
+void kasan_free_kind(const void *p, enum malloc_kind kind, const char *kind_fn, const char *fn,
+		     uintptr_t ip, uintptr_t fp)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	if (p && kasan_ready && in_linear(a)) {
+		struct slab *sl = addr_to_slab(a);
+
+		/* Live, and of the kind this deallocator expects: freed. */
+		if (sl && slab_free_fast(sl, a, (int)kind, ip, fp))
+			return;
+	}
+	kasan_free_check_kind(p, kind, kind_fn, ip, fp);
+	kasan_free(p, ip, fp, fn);
+}
+
 size_t kasan_malloc_size(const void *p)
 {
 	size_t size = 0;
@@ -257,7 +273,7 @@ void *kasan_realloc(void *p, size_t size, uintptr_t ip, uintptr_t fp)
 		struct slab *sl = addr_to_slab(a);
 
 		if (sl && sl->cache == kmalloc_cache_for(size < MALLOC_MIN_CLASS ? MALLOC_MIN_CLASS : size)) {
-			uint32_t idx = (uint32_t)((a - sl->objects) / sl->cache->slot);
+			uint32_t idx = slab_slot_of(sl->cache, (uint32_t)(a - sl->objects));
 
 			kasan_unpoison(a, size);
 			if (ALIGN_UP(size, KASAN_GRANULE_SIZE) < sl->cache->obj_span)

@@ -74,6 +74,7 @@ static bool cache_layout(struct kmem_cache *s, unsigned size, unsigned align, un
 	s->flags = flags;
 	s->obj_span = (uint32_t)ALIGN_UP(size ? size : 1, align);
 	s->slot = (uint32_t)ALIGN_UP(s->obj_span + optimal_redzone(s->obj_span), align);
+	s->slot_recip = slab_slot_recip(s->slot);
 	/* At least 8 objects a slab up to 32 KiB slabs, as SLUB aims for. */
 	for (order = 0; order <= 10; order++) {
 		s->nr = slab_fit(s, order, &s->first);
@@ -110,14 +111,11 @@ struct slab *addr_to_slab(uintptr_t addr)
 
 bool slab_obj_index(const struct slab *sl, uintptr_t addr, uint32_t *idx)
 {
-	uintptr_t off;
+	uintptr_t off = addr - sl->objects;	/* below objects: wraps, out */
 
-	if (addr < sl->objects)
+	if (off >= (uintptr_t)sl->nr * sl->cache->slot)
 		return false;
-	off = (addr - sl->objects) / sl->cache->slot;
-	if (off >= sl->nr)
-		return false;
-	*idx = (uint32_t)off;
+	*idx = slab_slot_of(sl->cache, (uint32_t)off);
 	return true;
 }
 

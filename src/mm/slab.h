@@ -59,6 +59,7 @@ struct kmem_cache {
 	uint32_t object_size;		/* what the creator asked for */
 	uint32_t obj_span;		/* object_size rounded up to align */
 	uint32_t slot;			/* obj_span + redzone, a multiple of align */
+	uint64_t slot_recip;		/* 2^64 / slot rounded up: slab_slot_of() */
 	uint32_t align, flags, order, nr;
 	uint32_t first;			/* offset of slot 0 in the slab */
 	void (*ctor)(void *);
@@ -88,6 +89,22 @@ void slab_free(struct kmem_cache *s, const void *obj, uintptr_t ip, uintptr_t fp
 	       const char *fn);
 /* The slab holding addr, or NULL when addr is not slab memory. */
 struct slab *addr_to_slab(uintptr_t addr);
+/*
+ * off / s->slot for an offset into a slab (below 2^32: slabs are at most
+ * 2^10 pages), by a multiply instead of a divide, which cost a free and an
+ * allocation a 64-bit division each.  Linux's obj_to_index() divides by
+ * cache->reciprocal_size for the same reason (reciprocal_div.h); this is
+ * the round-up reciprocal of Lemire, Kaser and Kurz ("Faster remainder by
+ * direct computation", 2019), exact for every 32-bit dividend and divisor.
+ */
+static inline uint32_t slab_slot_of(const struct kmem_cache *s, uint32_t off)
+{
+	return (uint32_t)(((unsigned __int128)s->slot_recip * off) >> 64);
+}
+static inline uint64_t slab_slot_recip(uint32_t slot)
+{
+	return UINT64_MAX / slot + 1;
+}
 /* Index of the slot holding addr in sl (addr inside the slot area). */
 bool slab_obj_index(const struct slab *sl, uintptr_t addr, uint32_t *idx);
 static inline uintptr_t slab_obj_addr(const struct slab *sl, uint32_t i)
@@ -126,8 +143,9 @@ bool kmalloc_large_lookup(uintptr_t addr, struct large_info *li);
  * objects and per-thread quarantine batches in front of the locks. */
 void *slab_alloc_fast(struct kmem_cache *s, size_t size, gfp_t gfp, uintptr_t ip, uintptr_t fp);
 /* Free a live kmalloc-cache object; false (nothing done) if p is not
- * the start of a live object: the caller takes the checked slow path. */
-bool slab_free_fast(struct slab *sl, uintptr_t p, uintptr_t ip, uintptr_t fp);
+ * the start of a live object, or kind >= 0 and the object's malloc kind
+ * is another: the caller takes the checked slow path. */
+bool slab_free_fast(struct slab *sl, uintptr_t p, int kind, uintptr_t ip, uintptr_t fp);
 /* Queue the calling thread's quarantine batch now (vmkasan_quarantine_drain). */
 void slab_thread_flush_quarantine(void);
 /* Take up to max free objects of s off its slabs (marked OBJ_CACHED). */

@@ -103,7 +103,7 @@ void *slab_alloc_fast(struct kmem_cache *s, size_t size, gfp_t gfp, uintptr_t ip
 	}
 	obj = m->obj[--m->n];
 	sl = addr_to_slab(obj);
-	slab_set_live(sl, (uint32_t)((obj - sl->objects) / s->slot), size,
+	slab_set_live(sl, slab_slot_of(s, (uint32_t)(obj - sl->objects)), size,
 		      stack_depot_save_here(fp, ip));
 	return slab_object_hand_out(s, obj, size, gfp);
 }
@@ -123,7 +123,7 @@ static void to_magazine(struct slab_thread *t, struct kmem_cache *s, struct slab
 	m->obj[m->n++] = obj;
 }
 
-bool slab_free_fast(struct slab *sl, uintptr_t obj, uintptr_t ip, uintptr_t fp)
+bool slab_free_fast(struct slab *sl, uintptr_t obj, int kind, uintptr_t ip, uintptr_t fp)
 {
 	struct kmem_cache *s = sl->cache;
 	struct slab_meta *m;
@@ -137,6 +137,10 @@ bool slab_free_fast(struct slab *sl, uintptr_t obj, uintptr_t ip, uintptr_t fp)
 	if (!t)
 		return false;
 	m = &sl->meta[idx];
+	/* The kind is the owner's to change (operator new, before it hands
+	 * the block out): read before the state, it is the live block's. */
+	if (kind >= 0 && READ_ONCE(m->kind) != (uint8_t)kind)
+		return false;	/* the slow path reports the mismatch */
 	if (!__atomic_compare_exchange_n(&m->state, &live, OBJ_QUARANTINED, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
 		return false;	/* not live: the checked path reports it */

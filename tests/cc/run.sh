@@ -8,6 +8,9 @@
 #     containers, exceptions, std::thread) is clean on the runtime's
 #     malloc, and a read after delete[] is reported at its line.
 #     Use after scope is reported at -O0 too (scope.cc).
+#  2e. No conditional jump of vmkasan-cc's object code crosses or ends on
+#     a 32-byte boundary (branches.c, gcc and clang, -O0 to -O3); a #GP
+#     at a load with the padding's five prefixes names its address.
 #  3. `make CC=clang` builds the runtime (no gcc-only flag), and a program
 #     linked with that runtime reports its bug.
 # Prints TAP-style lines, then "N passed, N failed".
@@ -182,6 +185,64 @@ for cc in gcc clang; do
 		not_ok "--cc=$cc: cancellation around a report" "$bin.out" "$bin.err"
 	fi
 done
+
+# 2e. branch layout (branches.c): in the object vmkasan-cc makes, no
+#     conditional jump crosses or ends on a 32-byte boundary, at any -O,
+#     with either compiler (the checks' branches made hot loops straddle
+#     one: bench/progs/words.c 1.1x ASan's time with the same instructions).
+#     objdump --insn-width=16 puts each instruction's bytes on its line:
+#     its length; the address's low byte says where in its 32 it starts.
+straddling_jcc() {	# OBJ -> "jumps straddling"
+	objdump -d --insn-width=16 "$1" | awk -F '\t' '
+		BEGIN { hex = "0123456789abcdef"; n = 0; bad = 0 }
+		/^ *[0-9a-f]+:\t/ {
+			a = substr($1, 1, index($1, ":") - 1)
+			low = (index(hex, substr(a, length(a) - 1, 1)) - 1) * 16 + index(hex, substr(a, length(a), 1)) - 1
+			len = split($2, bytes, " ")
+			split($3, ins, " ")
+			if (ins[1] ~ /^j/ && ins[1] != "jmp") { n++; if (low % 32 + len >= 32) bad++ }
+		}
+		END { print n, bad }'
+}
+for cc in gcc clang; do
+	bad=""
+	rm -f "$OUT/branches-$cc.why"
+	for O in -O0 -O1 -O2 -O3; do
+		obj=$OUT/branches-$cc$O.o
+		if ! "$CC_WRAP" --cc=$cc $O -c "$ROOT/tests/cc/branches.c" -o "$obj" >"$obj.log" 2>&1; then
+			bad="$bad $O:build"
+			continue
+		fi
+		r=$(straddling_jcc "$obj")
+		njcc=${r% *} nbad=${r#* }
+		echo "$O: $njcc conditional jumps, $nbad straddling" >>"$OUT/branches-$cc.why"
+		[ "$njcc" -gt 20 ] && [ "$nbad" = 0 ] || bad="$bad $O"
+	done
+	if [ -z "$bad" ]; then
+		ok "--cc=$cc: no conditional jump of instrumented code crosses or ends on a 32-byte boundary (-O0..-O3)"
+	else
+		not_ok "--cc=$cc: conditional jumps straddle 32-byte boundaries:$bad" "$OUT/branches-$cc.why"
+	fi
+done
+
+# 2f. prefixes (prefixed.c): a #GP at a load with five segment overrides
+#     (what the assembler's branch padding adds) still names its
+#     non-canonical address, decoded from the instruction (four were the
+#     most the decoder skipped).
+bin=$OUT/prefixed
+if ! "$CC_WRAP" -O1 "$ROOT/tests/cc/prefixed.c" -o "$bin" >"$bin.log" 2>&1; then
+	not_ok "prefixed.c builds" "$bin.log"
+else
+	"$bin" >"$bin.out" 2>"$bin.err"
+	addr=$(sed -n 's/^ADDR //p' "$bin.out")
+	if [ -n "$addr" ] && grep -q '^BUG: KASAN: wild-memory-access in main+0x' "$bin.err" &&
+		grep -q "^Access of addr $addr by task " "$bin.err" &&
+		grep -q '^(general protection fault: a non-canonical address, recovered from the faulting instruction)$' "$bin.err"; then
+		ok "a #GP at a load with five prefixes (branch padding) is reported with its address"
+	else
+		not_ok "a #GP at a load with five prefixes is reported with its address" "$bin.out" "$bin.err"
+	fi
+fi
 
 # 3. the runtime built by clang
 REL=${OUT#"$ROOT"/}

@@ -183,4 +183,12 @@ if [ -x "$bin" ]; then
 	else not_ok "quarantine_size=0 turns the quarantine off" "$d/q0.err"; fi
 fi
 
+# ---- the slot index by multiply (slab_slot_of) against the division ----
+d=$OUT/run-slot-index
+mkdir -p "$d"
+if ${CC:-gcc} -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -I"$ROOT/src" -I"$ROOT/include" "$ROOT/tests/slab/slot_index.c" \
+	-o "$d/slot_index" >"$d/build.log" 2>&1 && "$d/slot_index" >"$d/out" 2>&1 && grep -q '^OK [1-9]' "$d/out"; then
+	ok "slab_slot_of: every slot size and boundary offset in a 4 MiB slab gives the division's index ($(cat "$d/out"))"
+else not_ok "slab_slot_of agrees with the division" "$d/build.log" "$d/out"; fi
+
 finish
