@@ -109,10 +109,22 @@ bool plat_mm_init(struct plat_mm_layout *l, char *err, size_t errlen)
 	return true;
 }
 
+/*
+ * Give the frames' RAM back: a hole punch, unless the memfd has no data
+ * there (SEEK_DATA counts a swapped-out page as data, mincore would
+ * not).  The purge releases every area it keeps nothing of, often one
+ * never touched: 20,000 one-page areas allocated, freed untouched and
+ * purged made 40,000 punches of empty ranges; the lseek in their place
+ * took 4% off that program's time.
+ */
 void plat_frames_release(unsigned long pfn, unsigned long n)
 {
-	fallocate(ram_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, frame_offset(pfn),
-		  frame_offset(n));
+	off_t start = frame_offset(pfn), len = frame_offset(n);
+	off_t data = lseek(ram_fd, start, SEEK_DATA);
+
+	if ((data < 0 && errno == ENXIO) || (data >= 0 && data >= start + len))
+		return;
+	fallocate(ram_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, start, len);
 }
 
 /*
