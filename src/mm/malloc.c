@@ -107,6 +107,15 @@ static bool on_own_stack(uintptr_t a)
 	       a < hi;
 }
 
+/* The common free: a live slab block (of `kind`, unless -1), freed
+ * without a report; false sends the caller to the checked path. */
+static bool free_slab_fast(uintptr_t a, int kind, uintptr_t ip, uintptr_t fp)
+{
+	struct slab *sl = addr_to_slab(a);
+
+	return sl && slab_free_fast(sl, a, kind, ip, fp);
+}
+
 void kasan_free(const void *p, uintptr_t ip, uintptr_t fp, const char *fn)
 {
 	uintptr_t a = (uintptr_t)p;
@@ -117,11 +126,8 @@ void kasan_free(const void *p, uintptr_t ip, uintptr_t fp, const char *fn)
 	if (!p)
 		return;
 	if (kasan_ready && in_linear(a)) {
-		struct slab *sl = addr_to_slab(a);
-
-		if (sl && slab_free_fast(sl, a, -1, ip, fp))
-			return;
-		kfree_caller(p, ip, fp, fn);	/* checked: reports what is wrong */
+		if (!free_slab_fast(a, -1, ip, fp))
+			kfree_caller(p, ip, fp, fn);	/* checked: reports what is wrong */
 		return;
 	}
 	if (kasan_ready && in_vmalloc(a)) {
@@ -237,13 +243,9 @@ void kasan_free_kind(const void *p, enum malloc_kind kind, const char *kind_fn, 
 {
 	uintptr_t a = (uintptr_t)p;
 
-	if (p && kasan_ready && in_linear(a)) {
-		struct slab *sl = addr_to_slab(a);
-
-		/* Live, and of the kind this deallocator expects: freed. */
-		if (sl && slab_free_fast(sl, a, (int)kind, ip, fp))
-			return;
-	}
+	/* Live, and of the kind this deallocator expects: freed. */
+	if (p && kasan_ready && in_linear(a) && free_slab_fast(a, (int)kind, ip, fp))
+		return;
 	kasan_free_check_kind(p, kind, kind_fn, ip, fp);
 	kasan_free(p, ip, fp, fn);
 }
