@@ -308,12 +308,22 @@ static size_t area_bytes(const struct area *a)
 	return a->kind ? (size_t)a->kind * 4096 : (a->size + 4095) & ~4095UL;
 }
 
+/* Where the shadow the area makes ends: after its guard page, but for a
+ * vmalloc'ed area whose guard starts a shadow page (its pages end on a
+ * 32 KiB boundary): that page is the guard's alone, and left as it is. */
+static const char *shadowed_end(const struct area *a)
+{
+	const char *guard = a->p + area_bytes(a);
+
+	return !a->kind && (uintptr_t)guard % (4096 * 8) == 0 ? guard : guard + 4096;
+}
+
 /* Every shadow page of every live area (and its guard) is a frame. */
 static void check_live(struct area *live, int n)
 {
 	for (int i = 0; i < n; i++) {
 		const char *s = shadow_of(live[i].p);
-		const char *e = shadow_of(live[i].p + area_bytes(&live[i]) + 4095);
+		const char *e = shadow_of(shadowed_end(&live[i]) + 4095 - 4096);
 
 		for (uintptr_t sp = (uintptr_t)s & ~4095UL; sp < (uintptr_t)e; sp += 4096)
 			if (vmk_pte_state((void *)sp) != VMK_PTE_FRAME) {
@@ -339,9 +349,9 @@ static unsigned long shadow_needed(struct area *live, int n)
 	vmk_stack_bounds(&lo, &hi);
 	for (int i = -1; i < n; i++) {
 		const char *p = i < 0 ? (const char *)lo - 4096 : live[i].p;
-		const char *end = i < 0 ? (const char *)hi : p + area_bytes(&live[i]);
+		const char *end = i < 0 ? (const char *)hi + 4096 : shadowed_end(&live[i]);
 		uintptr_t s = (uintptr_t)shadow_of(p) & ~4095UL;
-		uintptr_t e = (uintptr_t)shadow_of(end + 4095);
+		uintptr_t e = (uintptr_t)shadow_of(end + 4095 - 4096);
 
 		for (uintptr_t sp = s; sp < e && count < MAX_LIVE * 16 + 16; sp += 4096)
 			pages[count++] = sp;

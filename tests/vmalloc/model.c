@@ -110,6 +110,20 @@ static size_t area_len(const struct obj *o)
 	return ((o->size + PGSZ - 1) & ~(PGSZ - 1)) + PGSZ;
 }
 
+/*
+ * The part of an area whose shadow it makes: all of it, but for a
+ * vmalloc'ed area whose guard page starts a shadow page (its pages end
+ * on a 32 KiB boundary).  That page is the guard's alone and is left as
+ * it is: absent, or present for a neighbour with "invalid" or an earlier
+ * owner's "freed" over the guard.
+ */
+static size_t shadowed_len(const struct obj *o)
+{
+	uintptr_t guard = (uintptr_t)o->p + area_len(o) - PGSZ;
+
+	return o->kind == K_VMALLOC && guard % SHADOW_SPAN == 0 ? area_len(o) - PGSZ : area_len(o);
+}
+
 /* Remember the shadow pages of [start, end) as ever covered. */
 static void mark_ever(uintptr_t start, uintptr_t end)
 {
@@ -166,7 +180,7 @@ static void op_vmalloc(struct thread *t)
 	if (!is_vmalloc_addr(o->p))
 		vt_fail("vmalloc returned %p outside the vmalloc space", o->p);
 	memset(o->p, o->fill, o->size);
-	mark_ever((uintptr_t)o->p, (uintptr_t)o->p + area_len(o));
+	mark_ever((uintptr_t)o->p, (uintptr_t)o->p + shadowed_len(o));
 	t->nobjs++;
 	t->ops[0]++;
 }
@@ -364,18 +378,22 @@ static unsigned char *expect, *relax, *cov;
 static unsigned char *resident;
 static unsigned long exp_len, exp_cap;
 
-static nosan void expect_area(uintptr_t start, uintptr_t end, size_t accessible, bool exact_rest)
+/* [start, end) is the area, its shadow made up to shadowed (then the
+ * rest is either "invalid" or "freed", or absent). */
+static nosan void expect_area(uintptr_t start, uintptr_t end, uintptr_t shadowed,
+			      size_t accessible, bool exact_rest)
 {
 	unsigned long g0 = (start - VMALLOC_START) / 8, n = (end - start) / 8;
-	unsigned long full = accessible / 8, used = (accessible + 7) / 8;
+	unsigned long full = accessible / 8, used = (accessible + 7) / 8, ns = (shadowed - start) / 8;
 
 	/* Bytes: zeros, the partial granule, 0xF9 (already there). */
 	memset(expect + g0, 0, full);
 	if (accessible % 8)
 		expect[g0 + full] = accessible % 8;
 	memset(relax + g0, 0, used);
-	memset(relax + g0 + used, !exact_rest, n - used);
-	for (unsigned long pg = g0 / PGSZ; pg <= (g0 + n - 1) / PGSZ; pg++)
+	memset(relax + g0 + used, !exact_rest, ns - used);
+	memset(relax + g0 + ns, 1, n - ns);
+	for (unsigned long pg = g0 / PGSZ; pg <= (g0 + ns - 1) / PGSZ; pg++)
 		cov[pg] = 1;
 }
 
@@ -488,7 +506,8 @@ static void check(const char *when, bool after_purge)
 
 			if (o->kind == K_PERCPU)
 				continue;
-			expect_area((uintptr_t)o->p, (uintptr_t)o->p + len, o->size, true);
+			expect_area((uintptr_t)o->p, (uintptr_t)o->p + len,
+				    (uintptr_t)o->p + shadowed_len(o), o->size, true);
 			add_span((uintptr_t)o->p, (uintptr_t)o->p + len);
 			areas++;
 			pages += (len - PGSZ) / PGSZ;
@@ -500,7 +519,7 @@ static void check(const char *when, bool after_purge)
 		for (unsigned cpu = 0; cpu < nr_cpu_ids; cpu++) {
 			uintptr_t a = chunks[c].base + cpu * pcpu_stride;
 
-			expect_area(a, a + pcpu_stride, 0, false);
+			expect_area(a, a + pcpu_stride, a + pcpu_stride, 0, false);
 			add_span(a, a + pcpu_stride);
 			/* The unit's guard page is plain invalid. */
 			memset(relax + (a + pcpu_unit - VMALLOC_START) / 8, 0, PGSZ / 8);
