@@ -130,23 +130,25 @@ static void poison_around_zero(const struct vmap_area *va, uintptr_t start, uint
 }
 
 /*
- * Where the shadow an area makes and writes ends.  A vmalloc'ed area
- * whose pages end on a shadow page boundary has a guard page with a
- * shadow page of its own (the 32 KiB from the guard on), which only has
- * to read "invalid": it is left as it is.  Absent, it reads so already
- * (the fault path reports at the real address); present (a neighbour's,
- * or kept, cached, awaiting the purge), it holds "invalid" or an earlier
- * owner's "freed", both vmalloc-out-of-bounds.  Making that page at a
- * fresh address was 42% of a 1 MiB vmalloc + touch + vfree (perf, keep).
- * Only for areas whose shadow nothing writes after vmalloc beyond their
- * pages (not stacks, not per-cpu chunks), as for zero runs.
+ * Where the shadow an area makes and writes ends: a vmalloc'ed area's
+ * guard page only has to read "invalid", and is left as it is, as Linux
+ * 6.12 leaves it (its vfree poisons get_vm_area_size(), the guard left
+ * out, and its vmalloc writes only new pages' fill and the owner's
+ * bytes).  Its shadow bytes hold "invalid" (a new page is
+ * filled so) or an earlier owner's "freed", both vmalloc-out-of-bounds;
+ * and when the guard starts a shadow page (the pages end on a 32 KiB
+ * boundary), that page is not made at all: absent, it reads "invalid",
+ * the fault path reporting at the real address.  Making that page at a
+ * fresh address was 42% of a 1 MiB vmalloc + touch + vfree (perf, keep);
+ * writing the guard's shadow was half of what a one-page vmalloc+vfree
+ * writes.  Only for areas whose shadow nothing writes after vmalloc
+ * beyond their pages (not stacks, not per-cpu chunks), as for zero runs.
  */
 static uintptr_t shadow_end(const struct vmap_area *va)
 {
 	uintptr_t guard = va->va_end - PAGE_SIZE;
 
-	if (!(va->flags & VM_ALLOC) || (va->flags & (VM_NO_GUARD | VMK_STACK | VMK_PERCPU)) ||
-	    ALIGN_DOWN(guard, SHADOW_PAGE_SPAN) != guard)
+	if (!(va->flags & VM_ALLOC) || (va->flags & (VM_NO_GUARD | VMK_STACK | VMK_PERCPU)))
 		return va->va_end;
 	return guard;
 }

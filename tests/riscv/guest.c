@@ -309,13 +309,12 @@ static size_t area_bytes(const struct area *a)
 }
 
 /* Where the shadow the area makes ends: after its guard page, but for a
- * vmalloc'ed area whose guard starts a shadow page (its pages end on a
- * 32 KiB boundary): that page is the guard's alone, and left as it is. */
+ * vmalloc'ed area, whose guard's shadow is left as it is (as Linux does). */
 static const char *shadowed_end(const struct area *a)
 {
 	const char *guard = a->p + area_bytes(a);
 
-	return !a->kind && (uintptr_t)guard % (4096 * 8) == 0 ? guard : guard + 4096;
+	return !a->kind ? guard : guard + 4096;
 }
 
 /* Every shadow page of every live area (and its guard) is a frame. */

@@ -111,17 +111,14 @@ static size_t area_len(const struct obj *o)
 }
 
 /*
- * The part of an area whose shadow it makes: all of it, but for a
- * vmalloc'ed area whose guard page starts a shadow page (its pages end
- * on a 32 KiB boundary).  That page is the guard's alone and is left as
- * it is: absent, or present for a neighbour with "invalid" or an earlier
- * owner's "freed" over the guard.
+ * The part of an area whose shadow it makes and writes: all of it, but
+ * a vmalloc'ed area's guard page, whose shadow is left as it is (as
+ * Linux does): "invalid" or an earlier owner's "freed", or absent when
+ * the guard starts a shadow page of its own.
  */
 static size_t shadowed_len(const struct obj *o)
 {
-	uintptr_t guard = (uintptr_t)o->p + area_len(o) - PGSZ;
-
-	return o->kind == K_VMALLOC && guard % SHADOW_SPAN == 0 ? area_len(o) - PGSZ : area_len(o);
+	return o->kind == K_VMALLOC ? area_len(o) - PGSZ : area_len(o);
 }
 
 /* Remember the shadow pages of [start, end) as ever covered. */
