@@ -815,6 +815,11 @@ static noinline void vmalloc_big_guard_oob(void)
 	CHECK((uintptr_t)p % 32768 == 0, "a 4 MiB area at %p is not 32 KiB aligned", (void *)p);
 	CHECK(shadow_byte((uintptr_t)p + BIG_AREA) == -1,
 	      "the guard's own shadow page was made (shadow byte %d)", shadow_byte((uintptr_t)p + BIG_AREA));
+	/* A query reads it as poison without mapping anything there. */
+	CHECK(vmkasan_region_is_poisoned(p + BIG_AREA - 8, 16) == p + BIG_AREA,
+	      "the guard is not poisoned for vmkasan_region_is_poisoned");
+	CHECK(shadow_byte((uintptr_t)p + BIG_AREA) == -1,
+	      "the query mapped a page over the guard's absent shadow");
 	expect_bug("vmalloc-out-of-bounds", "vmalloc_big_guard_oob");
 	expect_access("Write", 1, p + BIG_AREA);
 	say("EXPECT_TEXT 0 bytes to the right of");
