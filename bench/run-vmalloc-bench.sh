@@ -3,7 +3,7 @@
 # row).  For N = 4 KiB .. 1 GiB, vmalloc(N) + touch one byte + vfree
 # against mmap(N) + touch one byte + munmap, in one program
 # (bench/vmalloc/vmsize.c: the two alternate, 9 repetitions each, medians),
-# run BENCH_REPEAT times under each shadow policy, interleaved; the
+# run 3 x BENCH_REPEAT times under each shadow policy, interleaved; the
 # table gives per N the median of the runs' ratios and the medians of the
 # times.  Then the peak RSS of an untouched malloc(2 GiB) and what
 # malloc(1UL << 39) returns.  Also written to build/bench/vmalloc/results.md;
@@ -11,7 +11,9 @@
 # first row, read by bench/summary.sh).
 #
 # Environment:
-#   BENCH_REPEAT=R   runs per policy (default 3)
+#   BENCH_REPEAT=R   3R runs per policy (default R = 3: 9 runs; a run takes
+#                    about 50 ms, and its first operations at each size,
+#                    at fresh addresses, vary from run to run by 10-20%)
 #   CC_GCC, CC_CLANG compilers (default gcc, clang; only gcc is used)
 set -eu
 
@@ -20,6 +22,7 @@ POLICIES="keep purge refcount"
 
 . "$ROOT/bench/lib.sh"
 bench_init run-vmalloc-bench vmalloc
+REPEAT=$((REPEAT * 3))
 bench_open_results
 
 "$VMKASAN_CC" --cc="$CC_GCC" -O2 "$ROOT/bench/vmalloc/vmsize.c" -o "$BIN/vmsize" ||

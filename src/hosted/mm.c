@@ -303,10 +303,11 @@ bool plat_shadow_pages_map(uintptr_t sp, unsigned long pfn, unsigned long n)
 }
 
 /*
- * Zero shadow: a private read-only anonymous mapping.  This kernel has
- * no shared zero page (reading one allocates a page), so a read costs a
- * page per 32 KiB of vmalloc space read, still only what is touched; a
- * write faults, and fault.c maps the page's identity frame over it.
+ * Zero shadow: a private read-only anonymous mapping.  A read maps the
+ * kernel's shared zero page (Linux 6.18 here: RssAnon unchanged, 0.47 us
+ * a fault); a kernel or sandbox without one allocates a page per 32 KiB
+ * of vmalloc space read, still only what is touched.  A write faults,
+ * and fault.c maps the page's identity frame over it.
  */
 bool plat_shadow_zero_map(uintptr_t sp, unsigned long n)
 {
