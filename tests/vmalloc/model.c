@@ -121,8 +121,9 @@ static size_t shadowed_len(const struct obj *o)
 	return o->kind == K_VMALLOC ? area_len(o) - PGSZ : area_len(o);
 }
 
-/* Remember the shadow pages of [start, end) as ever covered. */
-static void mark_ever(uintptr_t start, uintptr_t end)
+/* Remember the shadow pages of [start, shadowed) as ever covered, and
+ * that the area [start, end) is part of the space to check. */
+static void mark_ever(uintptr_t start, uintptr_t shadowed, uintptr_t end)
 {
 	uintptr_t hw;
 
@@ -130,7 +131,7 @@ static void mark_ever(uintptr_t start, uintptr_t end)
 		vt_fail("area [%#lx, %#lx) outside the first 4 GiB of vmalloc space", start, end);
 		return;
 	}
-	for (unsigned long i = shadow_page_idx(start); i <= shadow_page_idx(end - 1); i++)
+	for (unsigned long i = shadow_page_idx(start); i <= shadow_page_idx(shadowed - 1); i++)
 		__atomic_store_n(&ever[i], 1, __ATOMIC_RELAXED);
 	hw = __atomic_load_n(&high_water, __ATOMIC_RELAXED);
 	while (end > hw && !__atomic_compare_exchange_n(&high_water, &hw, end, 0, __ATOMIC_RELAXED,
@@ -177,7 +178,7 @@ static void op_vmalloc(struct thread *t)
 	if (!is_vmalloc_addr(o->p))
 		vt_fail("vmalloc returned %p outside the vmalloc space", o->p);
 	memset(o->p, o->fill, o->size);
-	mark_ever((uintptr_t)o->p, (uintptr_t)o->p + shadowed_len(o));
+	mark_ever((uintptr_t)o->p, (uintptr_t)o->p + shadowed_len(o), (uintptr_t)o->p + area_len(o));
 	t->nobjs++;
 	t->ops[0]++;
 }
@@ -209,7 +210,7 @@ static void op_vmap(struct thread *t, int ram)
 	for (unsigned i = 0; i < o->npages; i++)
 		if (o->p[i * PGSZ + 123] != o->fill || vmalloc_to_page(o->p + i * PGSZ) != o->pages[i])
 			vt_fail("%s page %u does not map the page given", ram ? "vm_map_ram" : "vmap", i);
-	mark_ever((uintptr_t)o->p, (uintptr_t)o->p + area_len(o));
+	mark_ever((uintptr_t)o->p, (uintptr_t)o->p + area_len(o), (uintptr_t)o->p + area_len(o));
 	t->nobjs++;
 	t->ops[ram ? 2 : 1]++;
 }
@@ -259,7 +260,7 @@ static void op_percpu_alloc(struct thread *t)
 		c = &chunks[nchunks++];
 		memset(c, 0, sizeof(*c));
 		c->base = (uintptr_t)o->p;
-		mark_ever(c->base, c->base + nr_cpu_ids * pcpu_stride);
+		mark_ever(c->base, c->base + nr_cpu_ids * pcpu_stride, c->base + nr_cpu_ids * pcpu_stride);
 	}
 	size_t off = (uintptr_t)o->p - c->base;
 
