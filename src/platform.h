@@ -180,10 +180,11 @@ void plat_frames_put(unsigned long pfn, unsigned long n);
 /* Map frames at va (vmap), and give va its own frames back (vunmap). */
 bool plat_map_alias(uintptr_t va, const unsigned long *pfns, unsigned long n);
 void plat_unmap_alias(uintptr_t va, unsigned long n);
-/* Install n vmalloc shadow pages (their identity frames, from pfn on) /
- * remove them so that an access faults and is reported at the real
- * address. */
-bool plat_shadow_pages_map(uintptr_t shadow_page, unsigned long pfn, unsigned long n);
+/* Install n vmalloc shadow pages (their identity frames, from pfn on);
+ * fill >= 0: every byte holds it before any thread can read the pages
+ * (the core writes them afterwards when fill is -1) / remove them so
+ * that an access faults and is reported at the real address. */
+bool plat_shadow_pages_map(uintptr_t shadow_page, unsigned long pfn, unsigned long n, int fill);
 void plat_shadow_pages_unmap(uintptr_t shadow_page, unsigned long n);
 /* Zero shadow (kasan/shadow_vmalloc.c): map n vmalloc shadow pages so
  * that they read as zero without a frame, and fault on a write, which

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/sysinfo.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "core.h"
@@ -289,12 +290,45 @@ bool plat_map_alias(uintptr_t va, const unsigned long *pfns, unsigned long n)
  * "being made" before, so no poison page can go in after our mmap, and
  * one that went in before is replaced by it atomically.
  */
-bool plat_shadow_pages_map(uintptr_t sp, unsigned long pfn, unsigned long n)
+/*
+ * Write fill into the n frames from pfn through the memfd, before they
+ * are mapped anywhere: a page of it, up to 64 times per call.  The page's
+ * value is set under a lock of its own.
+ */
+static bool frames_fill(unsigned long pfn, unsigned long n, uint8_t fill)
+{
+	static uint8_t page[PLAT_PAGE_SIZE] __attribute__((aligned(64)));
+	static int page_value = -1;
+	static kasan_spinlock_t lock;
+	struct iovec iov[64];
+	off_t off = frame_offset(pfn);
+	bool ok = true;
+
+	kasan_spin_lock(&lock);
+	if (page_value != fill) {
+		memset(page, fill, sizeof(page));
+		page_value = fill;
+	}
+	for (unsigned i = 0; i < 64; i++)
+		iov[i] = (struct iovec){ .iov_base = page, .iov_len = sizeof(page) };
+	while (ok && n) {
+		unsigned k = n > 64 ? 64 : (unsigned)n;
+		ssize_t want = (ssize_t)k << PLAT_PAGE_SHIFT;
+
+		ok = pwritev(ram_fd, iov, (int)k, off) == want;
+		off += want;
+		n -= k;
+	}
+	kasan_spin_unlock(&lock);
+	return ok;
+}
+
+bool plat_shadow_pages_map(uintptr_t sp, unsigned long pfn, unsigned long n, int fill)
 {
 	sigset_t old;
 	bool ok;
 
-	if (!maps_reserve(1, MAP_HEADROOM / 2))
+	if (!maps_reserve(1, MAP_HEADROOM / 2) || (fill >= 0 && !frames_fill(pfn, n, (uint8_t)fill)))
 		return false;
 	hosted_fault_lock(&old);
 	ok = map_shared(sp, n << PLAT_PAGE_SHIFT, frame_offset(pfn), MAP_FIXED);

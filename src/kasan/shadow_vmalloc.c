@@ -301,12 +301,42 @@ static void mark_run(uintptr_t sp, unsigned long n, bool creating, bool done)
 }
 
 /*
- * Make n absent pages from sp present: charge their frames, map them in
- * one call, fill them with "invalid" poison (the page becomes readable
- * by checks only through areas that unpoison their own bytes
- * afterwards), and only then mark them present.
+ * Map the n charged pages from sp filled with "invalid" poison (the page
+ * becomes readable as accessible only through areas that unpoison their
+ * own bytes afterwards).  An exposed first page is filled before anyone
+ * can see it: it covers addresses below the area being made, where a
+ * live area's guard may lie whose shadow it is (vmalloc.c leaves a
+ * guard's own shadow page unmade), and zeros there for an instant were a
+ * missed overflow (test_vmalloc's two workers saw one).  The others are
+ * the new area's alone until it is returned: mapped, then written, which
+ * costs a page fault less.
  */
-static bool create_run(uintptr_t sp, unsigned long n)
+static bool map_run(uintptr_t sp, unsigned long n, bool exposed)
+{
+	unsigned long pfn = shadow_pfn(sp);
+
+	if (exposed) {
+		if (!plat_shadow_pages_map(sp, pfn, 1, KASAN_VMALLOC_INVALID))
+			return false;
+		if (n > 1 && !plat_shadow_pages_map(sp + PAGE_SIZE, pfn + 1, n - 1, -1)) {
+			plat_shadow_pages_unmap(sp, 1);
+			return false;
+		}
+		plat_memset((void *)(sp + PAGE_SIZE), KASAN_VMALLOC_INVALID, (n - 1) << PAGE_SHIFT);
+		return true;
+	}
+	if (!plat_shadow_pages_map(sp, pfn, n, -1))
+		return false;
+	plat_memset((void *)sp, KASAN_VMALLOC_INVALID, n << PAGE_SHIFT);
+	return true;
+}
+
+/*
+ * Make n absent pages from sp present: charge their frames, map them
+ * filled with "invalid" poison (map_run), and only then mark them
+ * present.
+ */
+static bool create_run(uintptr_t sp, unsigned long n, bool exposed)
 {
 	unsigned long pfn = shadow_pfn(sp);
 
@@ -315,14 +345,13 @@ static bool create_run(uintptr_t sp, unsigned long n)
 		mark_run(sp, n, false, false);
 		return false;
 	}
-	if (!plat_shadow_pages_map(sp, pfn, n)) {
+	if (!map_run(sp, n, exposed)) {
 		plat_frames_release(pfn, n);
 		ram_uncharge(n);
 		count_failure(FAIL_SHADOW);
 		mark_run(sp, n, false, false);
 		return false;
 	}
-	plat_memset((void *)sp, KASAN_VMALLOC_INVALID, n << PAGE_SHIFT);
 	mark_run(sp, n, false, true);
 	count_populated(sp, (long)n);
 	used_add((long)n);
@@ -453,11 +482,13 @@ static void shadow_pages_of(uintptr_t start, uintptr_t end, uintptr_t *first, ui
  */
 int kasan_populate_vmalloc(uintptr_t start, uintptr_t end)
 {
-	uintptr_t first, last, sp, run = 0, taken_after_run = 0;
+	uintptr_t first, last, sp, run = 0, taken_after_run = 0, exposed;
 
 	if (vmalloc_shadow_policy == SHADOW_OFF)
 		return 0;
 	shadow_pages_of(start, end, &first, &last);
+	/* The first page covers addresses below start: see map_run(). */
+	exposed = kasan_shadow_to_mem((const void *)first) < start ? first : 0;
 	/* Usually every page is there already: neighbours share them. */
 	for (sp = first; sp < last && get_present(sp); sp += PAGE_SIZE)
 		;
@@ -467,7 +498,7 @@ int kasan_populate_vmalloc(uintptr_t start, uintptr_t end)
 	kasan_spin_lock(&create_lock);
 	for (; sp < last; sp += PAGE_SIZE) {
 		if (get_present(sp)) {
-			if (run && !create_run(run, (sp - run) >> PAGE_SHIFT)) {
+			if (run && !create_run(run, (sp - run) >> PAGE_SHIFT, run == exposed)) {
 				taken_after_run = sp;
 				goto fail;
 			}
@@ -476,7 +507,7 @@ int kasan_populate_vmalloc(uintptr_t start, uintptr_t end)
 			run = sp;
 		}
 	}
-	if (run && !create_run(run, (last - run) >> PAGE_SHIFT))
+	if (run && !create_run(run, (last - run) >> PAGE_SHIFT, run == exposed))
 		goto fail;
 	kasan_spin_unlock(&create_lock);
 	return 0;

@@ -263,10 +263,10 @@ void plat_check_process(void)
 
 /* The vmalloc shadow's pages are page-table work (pgtable.c); identity
  * frame numbers are bookkeeping here. */
-bool plat_shadow_pages_map(uintptr_t shadow_page, unsigned long pfn, unsigned long n)
+bool plat_shadow_pages_map(uintptr_t shadow_page, unsigned long pfn, unsigned long n, int fill)
 {
 	(void)pfn;
-	return rv_shadow_pages_map(shadow_page, n);
+	return rv_shadow_pages_map(shadow_page, n, fill);
 }
 
 void plat_shadow_pages_unmap(uintptr_t shadow_page, unsigned long n)

@@ -522,13 +522,17 @@ static void free_after_flush(uintptr_t pa, uintptr_t va)
 
 #define BATCH 64
 
-bool rv_shadow_pages_map(uintptr_t sp, unsigned long n)
+bool rv_shadow_pages_map(uintptr_t sp, unsigned long n, int fill)
 {
 	for (unsigned long i = 0; i < n; i++) {
 		uintptr_t at = sp + (i << PAGE_SHIFT);
 		uintptr_t old = READ_ONCE(npending) ? pending_take(at) : 0;
 		uintptr_t pa = old ? old : rv_page_alloc();
 
+		/* Through the linear map, before the PTE points at it: another
+		 * hart may read the page the moment it does. */
+		if (pa && fill >= 0)
+			plat_memset((void *)pa, fill, PAGE_SIZE);
 		if (!pa || !rv_shadow_map(at, pa)) {
 			if (old)	/* other harts may still see it: back to the batch */
 				free_after_flush(old, at);

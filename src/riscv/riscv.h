@@ -111,7 +111,7 @@ extern uintptr_t rv_poison_page, rv_gap_page, rv_zero_page;
 extern unsigned long rv_pt_pages;
 /* vmalloc shadow: frames and the poison page */
 bool rv_shadow_map(uintptr_t sp, uintptr_t pa);
-bool rv_shadow_pages_map(uintptr_t sp, unsigned long n);
+bool rv_shadow_pages_map(uintptr_t sp, unsigned long n, int fill);
 void rv_shadow_pages_unmap(uintptr_t sp, unsigned long n);
 unsigned long rv_shadow_resident(void);
 /* zero shadow (pgtable.c): the zero page in a big area's shadow */

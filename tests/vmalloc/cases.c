@@ -828,6 +828,61 @@ static noinline void vmalloc_big_guard_oob(void)
 	vfree(p);
 }
 
+/*
+ * The guard's own shadow page, absent, is made by the area just above it
+ * while the guard's area lives: the page must never be seen half made.
+ * One thread makes and frees one-page areas right above a big area's
+ * guard (vm_unmap_aliases: the same address back each time; under
+ * refcount without a cache the page goes with each), the other asks
+ * whether the guard's first byte is poisoned all along.  Before the
+ * page was filled before being mapped, zeros showed (test_vmalloc's two
+ * workers: 3 runs in 25).
+ */
+static volatile int guard_race_stop;
+static volatile unsigned long guard_race_rounds, guard_race_near;
+static char *guard_race_guard;
+
+static void *guard_race_neighbour(void *arg)
+{
+	(void)arg;
+	while (!guard_race_stop) {
+		char *q = vmalloc(4096);
+
+		if (q) {
+			q[0] = 1;
+			guard_race_near += q > guard_race_guard && q < guard_race_guard + 32768;
+		}
+		vfree(q);
+		vm_unmap_aliases();
+		guard_race_rounds++;
+	}
+	return NULL;
+}
+
+static noinline void vmalloc_guard_page_made_filled(void)
+{
+	char *p = vmalloc(BIG_AREA);
+	pthread_t t;
+	unsigned long seen = 0;
+
+	say("EXPECT_REPORTS 0");
+	CHECK(p != NULL, "vmalloc(4 MiB)");
+	if (!p)
+		return;
+	guard_race_stop = 0;
+	guard_race_rounds = guard_race_near = 0;
+	guard_race_guard = p + BIG_AREA;
+	pthread_create(&t, NULL, guard_race_neighbour, NULL);
+	while (guard_race_rounds < 5000 && !seen)
+		seen += vmkasan_region_is_poisoned(p + BIG_AREA, 1) != p + BIG_AREA;
+	guard_race_stop = 1;
+	pthread_join(t, NULL);
+	CHECK(!seen, "the guard's first byte read as accessible while its shadow page was made");
+	CHECK(guard_race_near > guard_race_rounds / 2, "the neighbour landed next to the guard %lu times "
+	      "in %lu", guard_race_near, guard_race_rounds);
+	vfree(p);
+}
+
 /* A big calloc over frames the purge kept with data reads zero. */
 static noinline void calloc_big_over_kept_frames(void)
 {
@@ -1322,7 +1377,7 @@ static const struct { const char *name; void (*fn)(void); } cases[] = {
 	CASE(purge_releases_own_pages), CASE(percpu_oob), CASE(percpu_uaf),
 	CASE(vmalloc_memset_overflow), CASE(vmalloc_memcpy_overflow),
 	CASE(vmalloc_never_mapped_read), CASE(vmalloc_never_mapped_write),
-	CASE(vzalloc_zero), CASE(vzalloc_big_zero), CASE(vmalloc_big_stale_zero_released), CASE(vmalloc_big_after_small_kept), CASE(vmalloc_big_guard_oob), CASE(calloc_big_over_kept_frames), CASE(vmalloc_to_page_alias), CASE(is_vmalloc_addr_cases),
+	CASE(vzalloc_zero), CASE(vzalloc_big_zero), CASE(vmalloc_big_stale_zero_released), CASE(vmalloc_big_after_small_kept), CASE(vmalloc_big_guard_oob), CASE(vmalloc_guard_page_made_filled), CASE(calloc_big_over_kept_frames), CASE(vmalloc_to_page_alias), CASE(is_vmalloc_addr_cases),
 	CASE(vm_no_guard), CASE(vm_no_guard_oob), CASE(node_range), CASE(vmap_of_vmalloc_pages),
 	CASE(vmap_many_pages), CASE(vmalloc_uaf_pooled), CASE(vmalloc_pool_reuse), CASE(vmalloc_pool_guard_counted),
 	CASE(vfree_never_allocated), CASE(vfree_double_lazy), CASE(vfree_double_purged),
