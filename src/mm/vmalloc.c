@@ -474,6 +474,18 @@ region:
 	return false;
 }
 
+/*
+ * The shadow pages a freed area keeps out of reuse while it waits for the
+ * purge (refcount's lazy limit counts them): those it spans, but its zero
+ * run's, which are given back at once and never wait in the cache.  A
+ * 1 MiB area spans 33, over the limit alone, and purged at every vfree.
+ */
+static unsigned long lazy_shadow_pages(const struct vmap_area *va)
+{
+	return (va->va_end - va->va_start + SHADOW_PAGE_SPAN - 1) / SHADOW_PAGE_SPAN -
+	       (va->zero_end - va->zero_start) / SHADOW_PAGE_SPAN;
+}
+
 bool free_area(uintptr_t addr, enum free_kind kind, unsigned count, uintptr_t ip,
 		      uintptr_t fp)
 {
@@ -483,6 +495,7 @@ bool free_area(uintptr_t addr, enum free_kind kind, unsigned count, uintptr_t ip
 	};
 	struct live_shard *sh;
 	struct vmap_area *va;
+	unsigned long lazy_shadow;
 
 	plat_check_process();	/* a raw clone child must not touch shared state */
 	va = find_live_start(addr, &sh);
@@ -502,6 +515,7 @@ bool free_area(uintptr_t addr, enum free_kind kind, unsigned count, uintptr_t ip
 		return false;
 	}
 
+	lazy_shadow = lazy_shadow_pages(va);
 	release_area_shadow(va, KASAN_VMALLOC_FREED);
 	if (va->alias_pfns)
 		plat_unmap_alias(va->va_start, va->nr_pages);
@@ -512,7 +526,7 @@ bool free_area(uintptr_t addr, enum free_kind kind, unsigned count, uintptr_t ip
 	va->free_trace = stack_depot_save_here(fp, ip);
 	va->free_tid = (uint32_t)tid32();
 
-	free_vmap_area_lazy(va);
+	free_vmap_area_lazy(va, lazy_shadow);
 	return true;
 }
 

@@ -86,7 +86,7 @@ struct vmap_area *alloc_vmap_area(size_t size, size_t align, uintptr_t vstart, u
  * neighbours; the merged free block comes back through fs and fe. */
 void free_vmap_block(struct vmap_area *va, uintptr_t *fs, uintptr_t *fe);
 /* Queue a freed area for the lazy purge (purging when the list is full). */
-void free_vmap_area_lazy(struct vmap_area *va);
+void free_vmap_area_lazy(struct vmap_area *va, unsigned long shadow_pages);
 void purge_vmap_area_lazy(void);
 bool vmap_area_init(char *err, size_t errlen);
 /*

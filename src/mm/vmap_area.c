@@ -668,11 +668,10 @@ void vm_unmap_aliases(void)
  */
 static unsigned long lazy_batch_pages, lazy_batch_shadow;
 
-void free_vmap_area_lazy(struct vmap_area *va)
+void free_vmap_area_lazy(struct vmap_area *va, unsigned long shadow)
 {
 	struct vmap_node *vn = this_node();
 	unsigned long pages = (va->va_end - va->va_start) >> PAGE_SHIFT;
-	unsigned long shadow = (va->va_end - va->va_start + SHADOW_PAGE_SPAN - 1) / SHADOW_PAGE_SPAN;
 	unsigned long add_pages = 0, add_shadow = 0, local_pages, local_shadow;
 	bool full;
 
