@@ -286,11 +286,6 @@ bool plat_map_alias(uintptr_t va, const unsigned long *pfns, unsigned long n)
 }
 
 /*
- * Under the fault lock (see fault.c): the populate marked these pages
- * "being made" before, so no poison page can go in after our mmap, and
- * one that went in before is replaced by it atomically.
- */
-/*
  * Write fill into the n frames from pfn through the memfd, before they
  * are mapped anywhere: a page of it, up to 64 times per call.  The page's
  * value is set under a lock of its own.
@@ -323,6 +318,11 @@ static bool frames_fill(unsigned long pfn, unsigned long n, uint8_t fill)
 	return ok;
 }
 
+/*
+ * Under the fault lock (see fault.c): the populate marked these pages
+ * "being made" before, so no poison page can go in after our mmap, and
+ * one that went in before is replaced by it atomically.
+ */
 bool plat_shadow_pages_map(uintptr_t sp, unsigned long pfn, unsigned long n, int fill)
 {
 	sigset_t old;

@@ -194,6 +194,8 @@ void *vmkasan_region_is_poisoned(const volatile void *p, size_t size)
 
 	if (!size)
 		return NULL;
+	if (end < addr)		/* (a range past the top of the address space) */
+		end = UINTPTR_MAX;
 	while (addr < end) {
 		uintptr_t sp = ALIGN_DOWN((uintptr_t)kasan_shadow(addr), PAGE_SIZE);
 		uintptr_t next = kasan_shadow_to_mem((const void *)(sp + PAGE_SIZE));

@@ -134,15 +134,16 @@ static void poison_around_zero(const struct vmap_area *va, uintptr_t start, uint
  * guard page only has to read "invalid", and is left as it is, as Linux
  * 6.12 leaves it (its vfree poisons get_vm_area_size(), the guard left
  * out, and its vmalloc writes only new pages' fill and the owner's
- * bytes).  Its shadow bytes hold "invalid" (a new page is
- * filled so) or an earlier owner's "freed", both vmalloc-out-of-bounds;
- * and when the guard starts a shadow page (the pages end on a 32 KiB
- * boundary), that page is not made at all: absent, it reads "invalid",
- * the fault path reporting at the real address.  Making that page at a
- * fresh address was 42% of a 1 MiB vmalloc + touch + vfree (perf, keep);
- * writing the guard's shadow was half of what a one-page vmalloc+vfree
- * writes.  Only for areas whose shadow nothing writes after vmalloc
- * beyond their pages (not stacks, not per-cpu chunks), as for zero runs.
+ * bytes).  The guard's shadow holds "invalid" (a new page is filled so)
+ * or an earlier owner's "freed", both vmalloc-out-of-bounds; and when
+ * the guard starts a shadow page (the pages end on a 32 KiB boundary),
+ * that page is not made at all: absent, it reads "invalid", the fault
+ * path reporting at the real address (the area above, making it, fills
+ * it before mapping it: see shadow_vmalloc.c's map_run).  Making that
+ * page at a fresh address was 42% of a 1 MiB vmalloc + touch + vfree
+ * (perf, keep); writing the guard's shadow was half of what a one-page
+ * vmalloc+vfree wrote.  Only for areas whose shadow nothing writes after
+ * vmalloc beyond their pages (not stacks, not per-cpu chunks).
  */
 static uintptr_t shadow_end(const struct vmap_area *va)
 {
@@ -154,8 +155,8 @@ static uintptr_t shadow_end(const struct vmap_area *va)
 }
 
 /*
- * "Invalid" over the area and guard but the owner's bytes [acc, acc +
- * size), which the unpoison that follows writes (a shared page may hold
+ * "Invalid" over the area (up to shadow_end) but the owner's bytes [acc,
+ * acc + size), which the unpoison that follows writes (a shared page may hold
  * a previous owner's "freed" poison, so everything else is written too;
  * writing the owner's bytes twice was a third of the shadow written per
  * vmalloc).  The zero run lies inside the owner's bytes.

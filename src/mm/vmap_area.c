@@ -664,7 +664,8 @@ void vm_unmap_aliases(void)
  * per vfree was the hottest instruction of free_vmap_area_lazy with two
  * workers) and checks the global counts plus its own: a program on one
  * CPU purges exactly at the limit; other CPUs' unflushed frees can only
- * make the window longer, never shorter.
+ * make the window longer, never shorter.  shadow: the shadow pages the
+ * area keeps out of reuse meanwhile (vmalloc.c's lazy_shadow_pages).
  */
 static unsigned long lazy_batch_pages, lazy_batch_shadow;
 
