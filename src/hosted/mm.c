@@ -296,6 +296,7 @@ static bool frames_fill(unsigned long pfn, unsigned long n, uint8_t fill)
 	static int page_value = -1;
 	static kasan_spinlock_t lock;
 	struct iovec iov[64];
+	unsigned most = n > 64 ? 64 : (unsigned)n;
 	off_t off = frame_offset(pfn);
 	bool ok = true;
 
@@ -304,7 +305,7 @@ static bool frames_fill(unsigned long pfn, unsigned long n, uint8_t fill)
 		memset(page, fill, sizeof(page));
 		page_value = fill;
 	}
-	for (unsigned i = 0; i < 64; i++)
+	for (unsigned i = 0; i < most; i++)
 		iov[i] = (struct iovec){ .iov_base = page, .iov_len = sizeof(page) };
 	while (ok && n) {
 		unsigned k = n > 64 ? 64 : (unsigned)n;

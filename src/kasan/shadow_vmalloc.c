@@ -318,11 +318,10 @@ static bool map_run(uintptr_t sp, unsigned long n, bool exposed)
 	if (exposed) {
 		if (!plat_shadow_pages_map(sp, pfn, 1, KASAN_VMALLOC_INVALID))
 			return false;
-		if (n > 1 && !plat_shadow_pages_map(sp + PAGE_SIZE, pfn + 1, n - 1, -1)) {
+		if (n > 1 && !map_run(sp + PAGE_SIZE, n - 1, false)) {
 			plat_shadow_pages_unmap(sp, 1);
 			return false;
 		}
-		plat_memset((void *)(sp + PAGE_SIZE), KASAN_VMALLOC_INVALID, (n - 1) << PAGE_SHIFT);
 		return true;
 	}
 	if (!plat_shadow_pages_map(sp, pfn, n, -1))

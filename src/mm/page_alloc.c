@@ -125,7 +125,7 @@ bool mem_map_cover(unsigned long pfn, unsigned long n)
 		return true;
 	kasan_spin_lock(&touch_lock);
 	for (uintptr_t i = first; i <= last; i++) {
-		if (mem_map_touched[i >> 3] & (1u << (i & 7)))
+		if (touched(i))
 			continue;
 		if (!ram_charge(1)) {
 			ok = false;

@@ -483,8 +483,7 @@ region:
  */
 static unsigned long lazy_shadow_pages(const struct vmap_area *va)
 {
-	return (va->va_end - va->va_start + SHADOW_PAGE_SPAN - 1) / SHADOW_PAGE_SPAN -
-	       (va->zero_end - va->zero_start) / SHADOW_PAGE_SPAN;
+	return lower_bound_of(va) - (va->zero_end - va->zero_start) / SHADOW_PAGE_SPAN;
 }
 
 bool free_area(uintptr_t addr, enum free_kind kind, unsigned count, uintptr_t ip,
