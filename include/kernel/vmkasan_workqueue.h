@@ -404,6 +404,10 @@ __VMK_WEAK bool flush_work(struct work_struct *w)
 	return false;
 }
 
+/* A work still waiting for its timer is queued now and waited for under
+ * the same hold of the lock: let go in between, the worker could run it
+ * to the end before flush_work() looked, which then said "idle" (false)
+ * for a work this very call ran (workqueue_test, under load). */
 __VMK_WEAK bool flush_delayed_work(struct delayed_work *d)
 {
 	struct workqueue_struct *wq = __vmk_work_lock_queue(&d->work);
@@ -412,6 +416,8 @@ __VMK_WEAK bool flush_delayed_work(struct delayed_work *d)
 		__vmk_list_unlink(&d->work.entry);
 		__vmk_list_insert(&d->work.entry, wq->works.prev);
 		__vmk_work_set(&d->work, wq, WORK_STRUCT_PENDING);
+		__vmk_wq_barrier_wait(wq, &d->work.entry);
+		return true;
 	}
 	if (wq)
 		pthread_mutex_unlock(&wq->lock);
